@@ -1,0 +1,156 @@
+"""Fixtures shared by every app's tests: services, browser, logins.
+
+With REGSYS_REQUIRE_SERVICES=1 (set by .ci/run) a missing browser or service fails the test
+instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("REGSYS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def services_required() -> bool:
+    return os.environ.get("REGSYS_REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"{reason} (REGSYS_REQUIRE_SERVICES is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Ordinary tests run tasks inline even when REDIS_URL is set; worker tests opt out."""
+    from regsys.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(_playwright_browser):
+    """A fresh Chinese-locale browser context at desktop size."""
+    context = _playwright_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_context(_playwright_browser):
+    """A fresh browser context at phone size (390×844), as inspectors use on site."""
+    context = _playwright_browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+def browser_login(page, live_server, username: str, password: str = "pw-test-12345") -> None:
+    """Sign in through the real login form."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process against the test database and REDIS_URL.
+
+    Tasks sent with ``.delay()`` inside the test are executed by that process.
+    """
+    from django.conf import settings as dj_settings
+    from django.db import connection
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        skip_or_fail("REDIS_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        skip_or_fail("the worker test needs PostgreSQL (DATABASE_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url).ping()
+    except Exception as exc:  # noqa: BLE001
+        skip_or_fail(f"Redis not reachable at {redis_url}: {exc}")
+
+    from regsys.celery import app
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@"
+        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url,
+               MEDIA_ROOT=str(dj_settings.MEDIA_ROOT), DJANGO_SETTINGS_MODULE="regsys.settings")
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    proc = subprocess.Popen(
+        [celery, "-A", "regsys", "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=Path(__file__).parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.conf.result_backend = redis_url
+    try:
+        deadline = time.monotonic() + 60
+        ready = False
+        while time.monotonic() < deadline:
+            try:
+                if app.control.ping(timeout=1.0):
+                    ready = True
+                    break
+            except Exception:  # noqa: BLE001
+                pass
+            if proc.poll() is not None:
+                break
+        if not ready:
+            proc.terminate()
+            output = proc.stdout.read() if proc.stdout else ""
+            pytest.fail(f"Celery worker did not start:\n{output[-4000:]}")
+        yield proc
+    finally:
+        app.conf.task_always_eager = True
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()

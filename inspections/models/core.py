@@ -1,0 +1,197 @@
+"""Inspections and their direct outcomes (findings, 责令改正, 约谈)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Campaign
+from enterprises.models import Enterprise, Unit
+from inspections.choices import CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
+
+
+class Inspection(models.Model):
+    """One on-site inspection of one enterprise. Each counts as 1 检查企业家次.
+
+    A draft may be edited freely; once finalised it is locked and changes go through an amendment.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("被检查企业"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("检查单位"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
+    start_date = models.DateField(_("检查日期"), db_index=True)
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    announced = models.BooleanField(_("预先告知"), default=False)
+    campaigns = models.ManyToManyField(
+        Campaign, verbose_name=_("所属专项整治"), blank=True, related_name="inspections"
+    )
+    plan_item = models.ForeignKey(
+        "inspections.PlanItem", verbose_name=_("对应计划项"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="inspections",
+    )
+    staff_count = models.PositiveIntegerField(
+        _("出动人员人次"), default=0, help_text=_("默认等于现场检查人员数，可包括无系统账号的人员")
+    )
+    conclusion = models.CharField(
+        _("检查结论"), max_length=20, choices=Conclusion.choices, blank=True
+    )
+    summary = models.TextField(_("检查情况"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT,
+        db_index=True,
+    )
+    provincial_entry_date = models.DateField(_("录入省局系统日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("完成人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    finalised_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    scope_unit_paths = ("unit", "enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("监督检查")
+        verbose_name_plural = _("监督检查")
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "start_date"]),
+            models.Index(fields=["enterprise", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%Y-%m-%d} {self.enterprise} {self.get_kind_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == InspectionStatus.FINALISED
+
+
+class InspectionOfficer(models.Model):
+    """A person on site: a user of the system or staff without an account, with their certificate."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="officers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("检查人员"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="inspection_roles",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    cert_kind = models.CharField(
+        _("证件类型"), max_length=20, choices=CertKind.choices, default=CertKind.ENFORCEMENT
+    )
+    cert_no = models.CharField(_("证件号"), max_length=40, blank=True)
+
+    scope_unit_paths = ("inspection__unit", "inspection__enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("检查人员")
+        verbose_name_plural = _("检查人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "user"], condition=models.Q(user__isnull=False),
+                name="officer_once_per_inspection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(models.Model):
+    """A defect found in an inspection (严重缺陷 / 一般缺陷)."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="findings"
+    )
+    severity = models.CharField(_("缺陷等级"), max_length=20, choices=Severity.choices)
+    text = models.TextField(_("缺陷内容"))
+    checklist_item = models.ForeignKey(
+        "inspections.ChecklistItem", verbose_name=_("对应检查项目"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="findings",
+    )
+
+    history = HistoricalRecords()
+
+    scope_unit_paths = ("inspection__unit", "inspection__enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("缺陷")
+        verbose_name_plural = _("缺陷")
+        ordering = ["inspection", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}：{self.text[:30]}"
+
+
+class Rectification(models.Model):
+    """An order to correct (责令改正) issued after an inspection; completion = 完成整改."""
+
+    inspection = models.OneToOneField(
+        Inspection, verbose_name=_("来源检查"), on_delete=models.CASCADE, related_name="rectification"
+    )
+    ordered_on = models.DateField(_("责令改正日期"))
+    deadline = models.DateField(_("整改期限"), db_index=True)
+    requirements = models.TextField(_("整改内容"))
+    completed_on = models.DateField(_("完成整改日期"), null=True, blank=True)
+    evidence = models.TextField(_("整改完成情况/证据"), blank=True)
+    follow_up = models.OneToOneField(
+        Inspection, verbose_name=_("跟踪检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="follow_up_of",
+    )
+
+    history = HistoricalRecords()
+
+    scope_unit_paths = ("inspection__unit", "inspection__enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("责令改正")
+        verbose_name_plural = _("责令改正")
+        ordering = ["deadline"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection.enterprise} 整改期限 {self.deadline:%Y-%m-%d}"
+
+
+class Interview(models.Model):
+    """A 约谈 (responsibility interview) of an enterprise's people."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="interviews"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("约谈单位"), on_delete=models.PROTECT)
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="interviews",
+    )
+    held_on = models.DateField(_("约谈日期"), db_index=True)
+    persons = models.CharField(_("被约谈人员"), max_length=200)
+    record = models.TextField(_("约谈记录"), blank=True)
+    campaigns = models.ManyToManyField(
+        Campaign, verbose_name=_("所属专项整治"), blank=True, related_name="interviews"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_unit_paths = ("unit", "enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("约谈")
+        verbose_name_plural = _("约谈")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} 约谈 {self.enterprise}"

@@ -1,0 +1,38 @@
+"""Registries of the set-up steps each app contributes.
+
+``load_reference`` (idempotent, safe in production) loads reference data: tags, checklist
+templates, form templates, grading defaults. ``seed_demo`` builds the demo district on top of it.
+Each entry is a dotted path to a function; apps run in dependency order.
+"""
+
+REFERENCE_LOADERS: list[str] = [
+    "enterprises.reference.load_reference",
+]
+
+# Each seeder is called as seeder(ctx) with a regsys.bootstrap.DemoContext.
+DEMO_SEEDERS: list[str] = [
+    "enterprises.demo.seed",
+]
+
+
+class DemoContext:
+    """What every demo seeder gets: the scale, a seed for its own ``random.Random`` and stdout.
+
+    ``today`` is fixed per run so the demo is deterministic for a given date; ``year`` is the current
+    year of the demo (plans, grades, current campaign) and ``year - 1`` holds the 2023-style history.
+    """
+
+    def __init__(self, *, scale: int, seed: int, out) -> None:
+        from django.utils import timezone
+
+        self.scale = scale
+        self.seed = seed
+        self.out = out
+        self.today = timezone.localdate()
+        self.year = self.today.year
+
+    def rng(self, name: str):
+        """A random generator private to one seeder, so seeders do not disturb each other."""
+        import random
+
+        return random.Random(f"{self.seed}:{name}")

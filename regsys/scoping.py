@@ -1,0 +1,132 @@
+"""The one place that decides what a user may see and change.
+
+Every model that belongs to a unit declares ``scope_unit_paths``: lookups from the model to a
+``Unit`` foreign key. The first path names the *owning* unit (who may edit); any path makes the
+record *visible*. For example an inspection is owned by the unit that performed it and is also
+visible to the unit that supervises the enterprise.
+
+District-wide users (区局, 科室, 执法队 members, 系统管理员, 局领导, 审计) see everything; a 监管所
+user sees only records of their own unit. Auditors never write.
+
+Views, API viewsets and exports call ``scoped()`` for reads and ``require_edit()`` before writes;
+nothing filters by unit on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from enterprises.choices import Role, UnitKind
+
+DISTRICT_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF, Role.AUDITOR}
+DISTRICT_UNIT_KINDS = {UnitKind.BUREAU, UnitKind.SECTION, UnitKind.ENFORCEMENT}
+READ_ONLY_ROLES = {Role.AUDITOR}
+APPROVER_ROLES = {Role.ADMIN, Role.LEADER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach: the whole district, or one unit."""
+
+    district_wide: bool
+    unit_id: int | None
+    can_write: bool
+    can_approve: bool
+
+
+def scope_for(user) -> Scope:
+    """The scope of ``user``; an anonymous user or one without a unit sees nothing."""
+    if user is None or not user.is_authenticated:
+        return Scope(district_wide=False, unit_id=None, can_write=False, can_approve=False)
+    unit = getattr(user, "unit", None)
+    district_wide = bool(
+        user.is_superuser
+        or user.role in DISTRICT_ROLES
+        or (unit is not None and unit.kind in DISTRICT_UNIT_KINDS)
+    )
+    return Scope(
+        district_wide=district_wide,
+        unit_id=user.unit_id,
+        can_write=user.role not in READ_ONLY_ROLES,
+        can_approve=bool(user.is_superuser or user.role in APPROVER_ROLES),
+    )
+
+
+def _paths(model: type[Model], paths: tuple[str, ...] | None) -> tuple[str, ...]:
+    paths = paths or getattr(model, "scope_unit_paths", None)
+    if not paths:
+        raise TypeError(f"{model.__name__} declares no scope_unit_paths")
+    return paths
+
+
+def visibility_q(user, model: type[Model], *, paths: tuple[str, ...] | None = None) -> Q:
+    """The filter for rows of ``model`` that ``user`` may see."""
+    scope = scope_for(user)
+    if scope.district_wide:
+        return Q()
+    if scope.unit_id is None:
+        return Q(pk__in=[])
+    q = Q()
+    for path in _paths(model, paths):
+        q |= Q(**{path: scope.unit_id})
+    return q
+
+
+def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may see. Use for every list, detail and export."""
+    q = visibility_q(user, queryset.model, paths=paths)
+    if not q:
+        return queryset
+    if len(_paths(queryset.model, paths)) > 1:
+        return queryset.filter(q).distinct()
+    return queryset.filter(q)
+
+
+def owning_unit_id(obj: Model) -> int | None:
+    """The id of the unit that owns ``obj`` (the first scope path)."""
+    path = _paths(type(obj), None)[0]
+    target = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id", None)
+
+
+def can_edit(user, obj: Model) -> bool:
+    scope = scope_for(user)
+    if not scope.can_write:
+        return False
+    if scope.district_wide:
+        return True
+    return scope.unit_id is not None and owning_unit_id(obj) == scope.unit_id
+
+
+def require_edit(user, obj: Model) -> None:
+    """Refuse a change to ``obj`` by a user of another unit (or a read-only user)."""
+    if not can_edit(user, obj):
+        raise PermissionDenied(_("无权修改其他单位的记录"))
+
+
+def require_write(user) -> None:
+    if not scope_for(user).can_write:
+        raise PermissionDenied(_("只读账号不能修改数据"))
+
+
+def require_unit(user, unit_id: int | None) -> None:
+    """Refuse assigning a record to a unit outside the user's scope."""
+    scope = scope_for(user)
+    if not scope.can_write:
+        raise PermissionDenied(_("只读账号不能修改数据"))
+    if not scope.district_wide and unit_id != scope.unit_id:
+        raise PermissionDenied(_("不能为其他单位创建或修改记录"))
+
+
+def require_approver(user) -> None:
+    if not scope_for(user).can_approve:
+        raise PermissionDenied(_("此操作需要局领导或科长审批权限"))

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from regsys import views
+
+api_patterns = [
+    path("", include("enterprises.api.urls")),
+    path("", include("campaigns.api.urls")),
+    path("", include("inspections.api.urls")),
+    path("", include("reporting.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("enterprises/", include("enterprises.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("api/", include(api_patterns)),
+]
