@@ -1,17 +1,25 @@
 """Registries of the set-up steps each app contributes.
 
 ``load_reference`` (idempotent, safe in production) loads reference data: tags, checklist
-templates, form templates, grading defaults. ``seed_demo`` builds the demo district on top of it.
-Each entry is a dotted path to a function; apps run in dependency order.
+templates, grading defaults, form templates. ``seed_demo`` builds the demo district on top of it.
+Each entry is a dotted path to a function; they run in this order (dependency order).
 """
 
 REFERENCE_LOADERS: list[str] = [
-    "enterprises.reference.load_reference",
+    "enterprises.reference.load_reference",  # product-area tags
+    "inspections.reference.load_reference",  # checklist templates
+    "enterprises.grading.reference.load_reference",  # grading criteria, frequencies, targets
+    "campaigns.reference.load_reference",  # 统计表一/二 form templates
 ]
 
-# Each seeder is called as seeder(ctx) with a regsys.bootstrap.DemoContext.
+# Each seeder is called as seeder(ctx) with a regsys.bootstrap.DemoContext and returns a summary.
 DEMO_SEEDERS: list[str] = [
-    "enterprises.demo.seed",
+    "enterprises.demo.seed",  # units, users, 街道/镇, ownership rules, enterprises, licences
+    "inspections.demo.seed",  # a year (and more) of inspections, outcomes, cases, referrals
+    "campaigns.demo.seed",  # 2023 campaign + current-year campaign, linked records
+    "enterprises.grading.demo.seed",  # approved grades for the current year
+    "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
+    "reporting.demo.seed",  # returns filed for the campaigns
 ]
 
 

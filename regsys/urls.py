@@ -8,8 +8,10 @@ from regsys import views
 
 api_patterns = [
     path("", include("enterprises.api.urls")),
+    path("", include("enterprises.grading.api_urls")),
     path("", include("campaigns.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("inspections.planning.api_urls")),
     path("", include("reporting.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -22,8 +24,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("enterprises/", include("enterprises.urls")),
+    path("grading/", include(("enterprises.grading.urls", "grading"))),
     path("campaigns/", include("campaigns.urls")),
     path("inspections/", include("inspections.urls")),
+    path("planning/", include(("inspections.planning.urls", "planning"))),
     path("reporting/", include("reporting.urls")),
     path("api/", include(api_patterns)),
 ]
