@@ -1,9 +1,13 @@
 from .cases import Case, CasePenalisedPerson, Referral
 from .checklists import Attachment, ChecklistAnswer, ChecklistItem, ChecklistTemplate
 from .core import Finding, Inspection, InspectionOfficer, Interview, Rectification
-from .planning import InspectionPlan, PlanItem
+from .planning import AnnualTarget, ConflictOfInterest, DrawPick, InspectionPlan, PlanItem, RandomDraw
 
 __all__ = [
+    "AnnualTarget",
+    "ConflictOfInterest",
+    "DrawPick",
+    "RandomDraw",
     "Attachment",
     "ChecklistAnswer",
     "ChecklistItem",
