@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -34,6 +35,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]
             row = list(row)
             if row and isinstance(row[-1], tuple) and row[-1][:1] == ("__fill__",):
                 fill = STATUS_FILLS.get(row.pop()[1])
+            row = [str(v) if isinstance(v, Promise) else v for v in row]
             sheet.append(row)
             if fill:
                 for cell in sheet[sheet.max_row]:
