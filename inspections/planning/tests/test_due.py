@@ -103,5 +103,5 @@ def test_database_status_filter_matches_the_python_rule(today):
     assert by_filter == expected
     assert len(expected) == len(enterprises) + 2
     assert expected[EnterpriseGrade.objects.get(enterprise=wholesale2).pk] == (
-        DueStatus.DUE_SOON if today == D(2024, 12, 31) else DueStatus.NOT_DUE)
+        DueStatus.DUE if today == D(2024, 12, 31) else DueStatus.NOT_DUE)
     assert expected[EnterpriseGrade.objects.get(enterprise=sampled).pk] == DueStatus.SAMPLED
