@@ -169,11 +169,13 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
             .values_list("enterprise_id", "is_key", "level__rank"),
             key=lambda row: (not row[1], -row[2], row[0]),
         )
-        seen: list[int] = []
-        for enterprise_id, _key, _rank in ranked:
-            if enterprise_id not in seen:
-                seen.append(enterprise_id)
-        candidates = seen[: need * 3]
+        key_ids: list[int] = []
+        others: list[int] = []
+        for enterprise_id, is_key, _rank in ranked:
+            if enterprise_id not in key_ids and enterprise_id not in others:
+                (key_ids if is_key else others).append(enterprise_id)
+        # 年度重点监管 enterprises first; others (highest level first) only to make up the number
+        candidates = key_ids if len(key_ids) >= need else key_ids + others[: 2 * (need - len(key_ids))]
         chosen = sorted(rng.sample(candidates, min(need, len(candidates))))
         for enterprise_id, quarter in zip(chosen, _spread_quarters(len(chosen), first_month), strict=True):
             add(PlanKind.FLIGHT, PlanItem(

@@ -10,7 +10,14 @@ from enterprises.grading.services import grades_propose, scheme_ensure
 from enterprises.models import EnterpriseGrade, GradeLevel
 from enterprises.tests.factories import EnterpriseFactory
 from inspections.choices import InspectionKind, InspectionStatus
-from inspections.planning.due import add_months, decorate, due_date, due_status, due_status_q, with_last_inspected
+from inspections.planning.due import (
+    add_months,
+    decorate,
+    due_date,
+    due_status,
+    due_status_q,
+    with_last_inspected,
+)
 from inspections.planning.tests.factories import InspectionFactory
 
 D = datetime.date
