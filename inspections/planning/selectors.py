@@ -22,7 +22,7 @@ def plans_for(user) -> QuerySet:
             item_count=Count("items", distinct=True),
             done_count=Count("items", filter=Q(items__inspections__status=InspectionStatus.FINALISED),
                              distinct=True),
-        ),
+        ).order_by("-year", "unit__sort_order", "kind"),
         user,
     )
 
@@ -31,13 +31,15 @@ def items_for(user) -> QuerySet:
     return scoped(
         PlanItem.objects.select_related("plan", "plan__unit", "enterprise", "draw")
         .prefetch_related("officers")
-        .annotate(done_on=Min("inspections__start_date", filter=DONE)),
+        .annotate(done_on=Min("inspections__start_date", filter=DONE))
+        .order_by("target_month", "target_quarter", "enterprise__name", "id"),
         user,
     )
 
 
 def draws_for(user) -> QuerySet:
-    return scoped(RandomDraw.objects.select_related("unit", "created_by").annotate(pick_count=Count("picks")), user)
+    return scoped(RandomDraw.objects.select_related("unit", "created_by").annotate(pick_count=Count("picks"))
+                  .order_by("-year", "-created_at"), user)
 
 
 def conflicts_for(user) -> QuerySet:
