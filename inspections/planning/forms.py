@@ -47,6 +47,12 @@ class PlanItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = officers
 
+    def clean(self):
+        data = super().clean()
+        if data.get("target_month"):
+            data["target_quarter"] = None  # a month decides the quarter
+        return data
+
 
 class PlanItemAddForm(PlanItemForm):
     enterprise = _enterprise_field()
