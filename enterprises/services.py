@@ -99,7 +99,7 @@ def _clean_enterprise(enterprise: Enterprise, *, requested_unit, reason: str) ->
             enterprise.owning_unit = rule_unit
 
     try:
-        enterprise.full_clean()
+        enterprise.full_clean(exclude=set(errors))
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
