@@ -42,6 +42,7 @@ def enterprise_list(request):
         "page": page,
         "query": _query_without(request, "page"),
         "sort_query": _query_without(request, "page", "ordering"),
+        "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
         "can_write": scope_for(request.user).can_write,
     }
     template = "enterprises/_list_table.html" if request.htmx else "enterprises/list.html"

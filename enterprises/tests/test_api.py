@@ -205,3 +205,14 @@ def test_schema_generates_without_errors(api, district):
     for path in ("/api/enterprises/", "/api/enterprises/{id}/change-status/", "/api/licences/",
                  "/api/units/", "/api/tags/"):
         assert path in paths
+
+
+def test_browsable_api_and_docs_render(client, district, two_enterprises):
+    client.force_login(district.inspector_a)
+
+    listing = client.get("/api/enterprises/", HTTP_ACCEPT="text/html")
+    docs = client.get("/api/docs/")
+
+    assert listing.status_code == 200
+    assert "五马大药房" in listing.content.decode()
+    assert docs.status_code == 200
