@@ -18,7 +18,9 @@ EXPIRY_WINDOW_DAYS = 90
 
 def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises ``user`` may see, with what a list row shows loaded up front."""
-    qs = Enterprise.objects.select_related("subdistrict", "owning_unit").prefetch_related("tags")
+    qs = Enterprise.objects.select_related("subdistrict", "owning_unit").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.select_related("parent"))
+    )
     return scoped(qs, user)
 
 
