@@ -152,14 +152,22 @@ def enterprise_update(
     reason = fields.pop("owning_unit_override_reason", enterprise.owning_unit_override_reason) or ""
     if reason.strip() and requested_unit is None:
         requested_unit = enterprise.owning_unit
+    before = _snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)
     _clean_enterprise(enterprise, requested_unit=requested_unit, reason=reason)
     require_unit(by, enterprise.owning_unit_id)
     enterprise._history_user = by
-    enterprise.save()
+    if _snapshot(enterprise) != before:
+        enterprise.save()
     _set_tags(enterprise, tags)
     return enterprise
+
+
+def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    """The saved-field values of ``enterprise``; an unchanged record is not saved again (no empty history)."""
+    return {f.attname: getattr(enterprise, f.attname) for f in Enterprise._meta.concrete_fields
+            if f.name not in ("updated_at",)}
 
 
 @transaction.atomic

@@ -287,3 +287,12 @@ def test_hospital_grade_allowed_for_hospitals(district):
     )
 
     assert enterprise.hospital_grade == "3a"
+
+
+def test_update_without_changes_writes_no_history(district):
+    enterprise = EnterpriseFactory(subdistrict=district.sub_a, phone="0577-1")
+    records = enterprise.history.count()
+
+    enterprise_update(enterprise=enterprise, by=district.inspector_a, phone="0577-1")
+
+    assert enterprise.history.count() == records
