@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -67,6 +69,7 @@ def enterprise_detail(request, pk: int):
         "can_edit": can_edit(request.user, enterprise),
         "history": selectors.enterprise_change_history(enterprise=enterprise),
         "today": timezone.localdate(),
+        "expiry_horizon": timezone.localdate() + datetime.timedelta(days=selectors.EXPIRY_WINDOW_DAYS),
     }
     return render(request, "enterprises/detail.html", context)
 
