@@ -47,7 +47,8 @@ def enterprise_list(request):
         "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
         "can_write": scope_for(request.user).can_write,
     }
-    template = "enterprises/_list_table.html" if request.htmx else "enterprises/list.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "enterprises/_list_table.html" if partial else "enterprises/list.html"
     return render(request, template, context)
 
 

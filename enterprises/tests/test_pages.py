@@ -278,3 +278,12 @@ def test_home_card_counts_within_scope(client, district, two_enterprises):
 
     assert "企业总数（在营等 1 家）" in html
     assert 'id="home-registry"' in html
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, district):
+    client.force_login(district.inspector_a)
+
+    response = client.get(reverse("enterprises:list"), HTTP_HX_REQUEST="true",
+                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+
+    assert [t.name for t in response.templates][0] == "enterprises/list.html"
