@@ -13,6 +13,10 @@ from regsys.api import ScopedWritePermission
 from regsys.scoping import scoped
 
 
+class EmptySerializer(serializers.Serializer):
+    """No input: the action works on the object in the URL."""
+
+
 class GradeSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     unit = serializers.IntegerField(source="enterprise.owning_unit_id", read_only=True)
@@ -58,7 +62,7 @@ class GradeViewSet(viewsets.ReadOnlyModelViewSet):
                                       reason=data.validated_data["reason"], by=request.user)
         return Response(GradeSerializer(grade).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=EmptySerializer)
     def approve(self, request, pk=None):
         grade = services.grade_approve(grade=self.get_object(), by=request.user)
         return Response(GradeSerializer(grade).data)

@@ -15,6 +15,10 @@ from regsys.api import ScopedWritePermission
 from regsys.scoping import scope_for
 
 
+class EmptySerializer(serializers.Serializer):
+    """No input: the action works on the object in the URL."""
+
+
 class PlanSerializer(serializers.ModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
     done_count = serializers.IntegerField(read_only=True)
@@ -35,12 +39,12 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return plans_for(self.request.user).order_by("id")
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=EmptySerializer)
     def submit(self, request, pk=None):
         plan = services.plan_submit(plan=self.get_object(), by=request.user)
         return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"], serializer_class=EmptySerializer)
     def approve(self, request, pk=None):
         plan = services.plan_approve(plan=self.get_object(), by=request.user)
         return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
