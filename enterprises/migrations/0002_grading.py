@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
                 ('basis', models.CharField(blank=True, max_length=300, verbose_name='依据')),
                 ('is_active', models.BooleanField(default=True, verbose_name='启用')),
                 ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('level', models.ForeignKey(blank=True, help_text='作用为“定为所选等级”时必填', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='criteria', to='enterprises.gradelevel', verbose_name='定级')),
+                ('level', models.ForeignKey(blank=True, help_text='作用为“定为所选等级”时必填', null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='criteria', to='enterprises.gradelevel', verbose_name='定级')),
                 ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='enterprises.gradingscheme', verbose_name='分级标准')),
             ],
             options={

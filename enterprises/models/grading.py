@@ -107,7 +107,7 @@ class GradingCriterion(models.Model):
     param = models.CharField(_("规则参数"), max_length=200, blank=True)
     effect = models.CharField(_("作用"), max_length=10, choices=CriterionEffect.choices)
     level = models.ForeignKey(
-        GradeLevel, verbose_name=_("定级"), null=True, blank=True, on_delete=models.PROTECT,
+        GradeLevel, verbose_name=_("定级"), null=True, blank=True, on_delete=models.RESTRICT,
         related_name="criteria", help_text=_("作用为“定为所选等级”时必填"),
     )
     confidence = models.CharField(_("依据可信度"), max_length=1, choices=Confidence.choices)
