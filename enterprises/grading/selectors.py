@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from enterprises.choices import ACTIVE_STATUSES, UnitKind
 from enterprises.grading.choices import GradeStatus, Sector
 from enterprises.grading.rules import sector_q
-from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradingScheme, Unit
+from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradeLevel, GradingScheme, Unit
 from regsys.scoping import scope_for, scoped
 
 
@@ -36,8 +36,15 @@ def credit_records_for(user) -> QuerySet:
     return scoped(CreditRecord.objects.select_related("enterprise", "enterprise__owning_unit", "created_by"), user)
 
 
+SECTOR_ORDER = Case(*(When(sector=s, then=Value(i)) for i, s in enumerate(Sector.values)), default=Value(9))
+
+
 def scheme_of(year: int) -> GradingScheme | None:
-    return GradingScheme.objects.filter(year=year).prefetch_related("levels", "criteria__level").first()
+    """The year's scheme with levels (生产, 经营, 使用; highest first) and criteria prefetched."""
+    levels = GradeLevel.objects.order_by(SECTOR_ORDER, "-rank")
+    return GradingScheme.objects.filter(year=year).prefetch_related(
+        Prefetch("levels", queryset=levels), "criteria__level"
+    ).first()
 
 
 @dataclass

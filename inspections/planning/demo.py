@@ -79,6 +79,7 @@ def seed(ctx) -> str:
         warnings.extend(result.warnings)
     added = _add_items_for_unplanned(ctx, units)
     plans = InspectionPlan.objects.filter(year=ctx.year, unit__in=units)
+    plans.update(generated_at=timezone.make_aware(datetime.datetime.combine(generated_on, datetime.time(9))))
     linked = plan_items_autolink(plans=plans, by=None)
     approver = User.objects.filter(role=Role.LEADER).order_by("username").first()
     approved_at = timezone.make_aware(datetime.datetime.combine(datetime.date(ctx.year, 1, 31), datetime.time(9)))

@@ -68,7 +68,8 @@ class LinkInspectionForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回理由"), max_length=200)
+    reason = forms.CharField(label=_("退回理由"), max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": _("退回理由")}))
 
 
 class DrawForm(forms.Form):

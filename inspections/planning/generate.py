@@ -56,7 +56,8 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
                   seed: str | None = None) -> GenerateResult:
     """Create (or top up) ``unit``'s draft 日常 and 飞行 plans for ``year``.
 
-    1. every graded enterprise whose next inspection falls due by year end (month = due month);
+    1. every graded enterprise whose next inspection falls due by year end (month = due month; never
+       inspected ones spread evenly over the months still open);
     2. coverage targets: enough further enterprises of each target's denominator (not yet inspected
        or planned) to reach the required share, chosen at random with a recorded seed;
     3. sampled levels (e.g. 一级 ≥25%): a 双随机 draw per level, its picks with their officers;
@@ -103,14 +104,23 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
             continue
         if grade.enterprise_id not in earliest or due < earliest[grade.enterprise_id][0]:
             earliest[grade.enterprise_id] = (due, grade)
+    open_months = list(range(first_month, 13))
+    never = 0
     for enterprise_id, (due, grade) in sorted(earliest.items(), key=lambda kv: (kv[1][0], kv[0])):
         if enterprise_id in planned[PlanKind.ROUTINE]:
             continue
-        month = max(due.month if due.year == year else 1, first_month)
+        if grade.last_inspected is None:
+            # never inspected: due within the year; spread evenly over the months still open
+            month = open_months[never % len(open_months)]
+            never += 1
+            reason = _("%(level)s，无检查记录，年内完成") % {"level": grade.level}
+        else:
+            month = max(due.month if due.year == year else 1, first_month)
+            reason = _("%(level)s，应检日期 %(due)s") % {"level": grade.level, "due": due.isoformat()}
         add(PlanKind.ROUTINE, PlanItem(
             plan=plans[PlanKind.ROUTINE], enterprise_id=enterprise_id, kind=InspectionKind.ROUTINE,
             target_month=month, target_quarter=(month - 1) // 3 + 1, source=ItemSource.DUE, due_date=due,
-            reason=_("%(level)s，应检日期 %(due)s") % {"level": grade.level, "due": due.isoformat()},
+            reason=reason,
         ))
 
     # 2. coverage targets

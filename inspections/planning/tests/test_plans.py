@@ -72,7 +72,7 @@ def test_generation_from_due_dates_and_the_draw(world):
     assert rows(routine) - {(drawn.enterprise_id, InspectionKind.RANDOM, None, ItemSource.DRAW, None)} == {
         (w["e1"].id, InspectionKind.ROUTINE, 3, ItemSource.DUE, D(2024, 3, 10)),
         (w["e2"].id, InspectionKind.ROUTINE, 12, ItemSource.DUE, D(2024, 12, 20)),
-        (w["e8"].id, InspectionKind.ROUTINE, 12, ItemSource.DUE, D(2024, 12, 31)),
+        (w["e8"].id, InspectionKind.ROUTINE, 1, ItemSource.DUE, D(2024, 12, 31)),  # never inspected: first open month
     }
     assert drawn.enterprise in w["retail"]  # 25% of the 4 一级 retailers = 1
     assert drawn.draw.seed == "t:" + w["unit"].code + ":o1"
@@ -232,8 +232,8 @@ def test_linked_finalised_inspection_fulfils_the_item_and_shows_in_progress(worl
     assert done() == D(2024, 3, 5)
     progress = plan_progress(PlanItem.objects.filter(plan=plan), Inspection.objects.all(), 2024)
     assert (progress["planned_total"], progress["done_total"]) == (4, 1)
-    # March: e1 (month 3) and the drawn retailer (quarter 1 → counted in March); December: e2 and e8
-    assert progress["planned"] == [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2]
+    # January: e8 (never inspected); March: e1 and the drawn retailer (quarter 1 → counted in March); December: e2
+    assert progress["planned"] == [1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1]
     assert progress["done"] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     # all finalised inspections of 2024 by month: e3 (Jan 5) and e1 (Mar 5)
     assert progress["inspections"] == [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -269,3 +269,16 @@ def test_autolink_matches_enterprise_year_and_flight_kind(world, plan):
     assert routine.plan_item == plan.items.get(enterprise=w["e1"])
     assert routine_for_flight.plan_item == plan.items.get(enterprise=w["e8"])  # the routine item, not the flight one
     assert not flight_item.inspections.exists()
+
+
+def test_never_inspected_enterprises_are_spread_over_the_open_months(world):
+    w = world
+    extra = [EnterpriseFactory(subdistrict=w["sd"], operation_mode=OperationMode.WHOLESALE, provides_logistics=True)
+             for _ in range(5)]
+    grades_propose(year=2024, unit=w["unit"], by=None, as_of=D(2024, 1, 10))
+
+    result = plan_generate(unit=w["unit"], year=2024, by=None, today=D(2024, 10, 3), seed="t")
+
+    months = sorted(result.routine.items.filter(enterprise__in=extra + [w["e8"]]).values_list("target_month",
+                                                                                                flat=True))
+    assert months == [10, 10, 11, 11, 12, 12]  # six never-inspected enterprises over October–December
