@@ -65,6 +65,10 @@ class DrawFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(label=_("环节"), choices=Sector.choices)
     published = django_filters.BooleanFilter(label=_("已公示"), field_name="published_at", lookup_expr="isnull",
                                              exclude=True)
+    o = django_filters.OrderingFilter(
+        label=_("排序"), fields=(("created_at", "created_at"), ("unit__sort_order", "unit"), ("year", "year")),
+        field_labels={"created_at": _("抽取时间"), "unit": _("单位"), "year": _("年度")},
+    )
 
     class Meta:
         model = RandomDraw
@@ -75,6 +79,11 @@ class ConflictFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_enterprise_search)
     officer = django_filters.CharFilter(label=_("检查人员"), method="filter_officer")
     is_active = django_filters.BooleanFilter(label=_("有效"))
+    o = django_filters.OrderingFilter(
+        label=_("排序"), fields=(("declared_on", "declared_on"), ("enterprise__name", "enterprise"),
+                                 ("officer__username", "officer")),
+        field_labels={"declared_on": _("申报日期"), "enterprise": _("企业"), "officer": _("检查人员")},
+    )
 
     class Meta:
         model = ConflictOfInterest

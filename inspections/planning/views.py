@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from enterprises.grading.selectors import scheme_of, visible_units
 from enterprises.grading.views import form_errors, style_form
 from enterprises.grading.xlsx import fill, workbook_bytes, xlsx_response
 from enterprises.models import Enterprise, EnterpriseGrade, User
+from inspections.choices import InspectionKind
 from inspections.models import Inspection
 from inspections.planning import services
 from inspections.planning.due import decorate, due_status_q
@@ -44,6 +46,16 @@ def _query(request) -> str:
 
 # --- due dates --------------------------------------------------------------------------------
 
+DUE_ORDERINGS = {
+    "last": (F("last_inspected").asc(nulls_first=True), "enterprise__name", "sector"),
+    "-last": (F("last_inspected").desc(nulls_last=True), "enterprise__name", "sector"),
+    "enterprise": ("enterprise__name", "sector"),
+    "unit": ("enterprise__owning_unit__sort_order", "enterprise__name", "sector"),
+    "level": ("sector", "-level__rank", "enterprise__name"),
+}
+DUE_ORDERING_LABELS = [("last", "上次检查（最早在前）"), ("-last", "上次检查（最近在前）"), ("enterprise", "企业名称"),
+                       ("unit", "监管单位"), ("level", "环节与等级")]
+
 
 def _due_rows(request):
     year = _year(request)
@@ -52,7 +64,7 @@ def _due_rows(request):
         return year, None, EnterpriseGrade.objects.none(), {}
     today = timezone.localdate()
     qs = due_grades_for(request.user, scheme)
-    params = {k: request.GET.get(k, "") for k in ("q", "unit", "sector", "level", "status")}
+    params = {k: request.GET.get(k, "") for k in ("q", "unit", "sector", "level", "status", "o")}
     if params["q"]:
         qs = qs.filter(enterprise__name__icontains=params["q"])
     if params["unit"].isdigit():
@@ -63,7 +75,8 @@ def _due_rows(request):
         qs = qs.filter(level__code=params["level"])
     if params["status"] in DueStatus.values:
         qs = qs.filter(due_status_q(params["status"], scheme, today))
-    return year, scheme, qs.order_by("last_inspected", "enterprise__name", "sector"), params
+    order = DUE_ORDERINGS.get(params["o"], DUE_ORDERINGS["last"])
+    return year, scheme, qs.order_by(*order), params
 
 
 @login_required
@@ -76,6 +89,9 @@ def due_list(request):
         "year": year, "scheme": scheme, "page": page, "rows": rows, "params": params, "query": _query(request),
         "units": visible_units(request.user), "sectors": Sector.choices,
         "statuses": [(s.value, s.label, DUE_STATUS_COLOURS[s]) for s in DueStatus],
+        "orderings": DUE_ORDERING_LABELS,
+        "kind_labels": "、".join(str(InspectionKind(k).label) for k in scheme.qualifying_kind_list
+                                 if k in InspectionKind.values) if scheme else "",
     })
 
 

@@ -10,6 +10,7 @@ from enterprises.grading.services import grades_propose, scheme_ensure
 from enterprises.models import CreditRecord, EnterpriseGrade, GradingScheme
 from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
 from inspections.models import AnnualTarget, ConflictOfInterest, RandomDraw
+from inspections.planning.tests.factories import InspectionFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year
@@ -155,3 +156,22 @@ def test_due_list_status_filter(client, setup):
 
     assert all(e.name in body for e in enterprises)
     assert "随机抽查" in body
+
+
+def test_due_list_sorts_by_last_inspection(client):
+    sd = SubdistrictFactory()
+    early = EnterpriseFactory(subdistrict=sd, name="早检企业", provides_logistics=True)
+    late = EnterpriseFactory(subdistrict=sd, name="晚检企业", provides_logistics=True)
+    never = EnterpriseFactory(subdistrict=sd, name="未检企业", provides_logistics=True)
+    InspectionFactory(enterprise=early, start_date=datetime.date(YEAR - 1, 2, 1))
+    InspectionFactory(enterprise=late, start_date=datetime.date(YEAR - 1, 9, 1))
+    scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    client.force_login(UserFactory(unit=sd.unit))
+
+    def order(o):
+        body = client.get(f"/planning/due/?year={YEAR}&o={o}").content.decode()
+        return sorted((body.index(e.name), e.name) for e in (early, late, never))
+
+    assert [name for _i, name in order("last")] == ["未检企业", "早检企业", "晚检企业"]
+    assert [name for _i, name in order("-last")] == ["晚检企业", "早检企业", "未检企业"]
