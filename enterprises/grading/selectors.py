@@ -95,3 +95,33 @@ def grading_progress(year: int, units, today: datetime.date) -> list[UnitGrading
         )
         for unit in units
     ]
+
+
+def history_rows(records, model, skip: tuple[str, ...] = ()) -> list[dict]:
+    """simple-history records as rows for a page: when, who, and each change as (label, old, new) in Chinese.
+
+    Foreign keys show the related object, choices their label. ``records`` newest first.
+    """
+    records = list(records)
+    rows = []
+    related: dict[str, dict] = {}
+    for record in records:
+        changes = []
+        if record.prev_record:
+            for change in record.diff_against(record.prev_record, excluded_fields=list(skip)).changes:
+                field = model._meta.get_field(change.field)
+                old, new = change.old, change.new
+                if field.is_relation and field.many_to_one:
+                    cache = related.setdefault(field.name, {})
+                    missing = {v for v in (old, new) if v is not None and v not in cache}
+                    if missing:
+                        cache.update(field.related_model._default_manager.in_bulk(missing))
+                    old, new = cache.get(old, old), cache.get(new, new)
+                elif field.choices:
+                    labels = dict(field.flatchoices)
+                    old, new = labels.get(old, old), labels.get(new, new)
+                changes.append((field.verbose_name, "—" if old in (None, "") else old,
+                                "—" if new in (None, "") else new))
+        rows.append({"date": record.history_date, "user": record.history_user, "type": record.history_type,
+                     "reason": record.history_change_reason, "changes": changes})
+    return rows

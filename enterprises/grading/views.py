@@ -19,11 +19,12 @@ from enterprises.grading.selectors import (
     credit_records_for,
     grades_for,
     grading_progress,
+    history_rows,
     scheme_of,
     visible_units,
 )
 from enterprises.grading.xlsx import workbook_bytes, xlsx_response
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, EnterpriseGrade
 from regsys.scoping import scope_for, scoped
 
 PAGE_SIZE = 50
@@ -147,12 +148,17 @@ def grade_export(request):
     return xlsx_response(workbook_bytes([("企业监管等级", headers, rows)]), "企业监管等级.xlsx")
 
 
+def _grade_history(grade):
+    return history_rows(grade.history.select_related("history_user")[:50], EnterpriseGrade,
+                        skip=("proposed_at", "reasons"))
+
+
 @login_required
 def grade_detail(request, pk: int):
     grade = get_object_or_404(grades_for(request.user), pk=pk)
     form = style_form(GradeChangeForm(grade=grade))
     return render(request, "enterprises/grading/grade_detail.html", {
-        "grade": grade, "form": form, "history": grade.history.select_related("history_user")[:50],
+        "grade": grade, "form": form, "history": _grade_history(grade),
         "can_edit": scope_for(request.user).can_write,
     })
 
@@ -173,7 +179,7 @@ def grade_change(request, pk: int):
             return redirect("grading:grade_detail", pk=grade.pk)
     grade.refresh_from_db()
     return render(request, "enterprises/grading/grade_detail.html", {
-        "grade": grade, "form": form, "history": grade.history.select_related("history_user")[:50],
+        "grade": grade, "form": form, "history": _grade_history(grade),
         "can_edit": scope_for(request.user).can_write,
     }, status=400)
 

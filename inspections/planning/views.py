@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.grading.choices import DUE_STATUS_COLOURS, DueStatus, Sector
-from enterprises.grading.selectors import scheme_of, visible_units
+from enterprises.grading.selectors import history_rows, scheme_of, visible_units
 from enterprises.grading.views import form_errors, style_form
 from enterprises.grading.xlsx import fill, workbook_bytes, xlsx_response
 from enterprises.models import Enterprise, EnterpriseGrade, User
 from inspections.choices import InspectionKind
-from inspections.models import Inspection
+from inspections.models import Inspection, PlanItem
 from inspections.planning import services
 from inspections.planning.due import decorate, due_status_q
 from inspections.planning.filters import PlanFilter, PlanItemFilter
@@ -310,7 +310,7 @@ def item_edit(request, pk: int):
         status = 400
     return render(request, "inspections/planning/item_edit.html", {
         "item": item, "form": form, "inspections": linkable_inspections(item)[:20],
-        "history": item.history.select_related("history_user")[:20],
+        "history": history_rows(item.history.select_related("history_user")[:20], PlanItem, skip=("officers",)),
     }, status=status)
 
 

@@ -52,7 +52,8 @@ def test_grade_change_through_the_page(client, setup):
     grade.refresh_from_db()
     assert (grade.level.code, grade.status, grade.change_reason) == ("o2", GradeStatus.CHANGED, "多次投诉")
     page = client.get(f"/grading/grades/{grade.pk}/").content.decode()
-    assert "多次投诉" in page and "变更历史" in page
+    assert "多次投诉" in page
+    assert "监管等级：经营一级 → 经营二级" in page and "状态：系统建议 → 已调整待审批" in page
 
 
 def test_credit_record_form_rejects_an_unknown_credit_code(client, setup):
