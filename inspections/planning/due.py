@@ -57,10 +57,14 @@ def qualifying_inspections(scheme: GradingScheme) -> QuerySet:
     )
 
 
-def with_last_inspected(grades: QuerySet, scheme: GradingScheme) -> QuerySet:
-    """Annotate grades with ``last_inspected``: the latest qualifying inspection of the enterprise."""
+def with_last_inspected(grades: QuerySet, scheme: GradingScheme, before: datetime.date | None = None) -> QuerySet:
+    """Annotate grades with ``last_inspected``: the latest qualifying inspection of the enterprise
+    (only inspections dated before ``before`` when given, e.g. the day a plan is generated)."""
+    inspections = qualifying_inspections(scheme)
+    if before is not None:
+        inspections = inspections.filter(start_date__lt=before)
     last = (
-        qualifying_inspections(scheme)
+        inspections
         .filter(enterprise_id=OuterRef("enterprise_id"))
         .values("enterprise_id")
         .annotate(last=Max("start_date"))

@@ -62,7 +62,8 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
        or planned) to reach the required share, chosen at random with a recorded seed;
     3. sampled levels (e.g. 一级 ≥25%): a 双随机 draw per level, its picks with their officers;
     4. the flight plan: the unit's share of the district's flight-inspection target, highest grades first.
-    Enterprises already in the plan are not added twice; approved or submitted plans are refused.
+    Only inspections dated before ``today`` count. Enterprises already in the plan are not added twice;
+    approved or submitted plans are refused.
     """
     if by is not None:
         require_unit(by, unit.id)
@@ -95,6 +96,7 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
             level__interval_months__isnull=False,
         ).select_related("level", "enterprise"),
         scheme,
+        before=today,
     )
     year_end = datetime.date(year, 12, 31)
     earliest: dict[int, tuple[datetime.date, EnterpriseGrade]] = {}
@@ -127,7 +129,7 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
     for target in AnnualTarget.objects.filter(year=year, is_active=True, kind=TargetKind.COVERAGE,
                                               district_only=False):
         members = sorted(denominator(target, unit).values_list("id", flat=True))
-        inspected = set(counted_inspections(target).filter(enterprise_id__in=members)
+        inspected = set(counted_inspections(target).filter(enterprise_id__in=members, start_date__lt=today)
                         .values_list("enterprise_id", flat=True))
         required = math.ceil(len(members) * target.min_ratio)
         covered = inspected | (planned[PlanKind.ROUTINE] & set(members))

@@ -282,3 +282,12 @@ def test_never_inspected_enterprises_are_spread_over_the_open_months(world):
     months = sorted(result.routine.items.filter(enterprise__in=extra + [w["e8"]]).values_list("target_month",
                                                                                                 flat=True))
     assert months == [10, 10, 11, 11, 12, 12]  # six never-inspected enterprises over October–December
+
+
+def test_generation_ignores_inspections_dated_after_the_generation_day(world):
+    w = world  # e3's only inspection is on 5 January
+
+    result = plan_generate(unit=w["unit"], year=2024, by=None, today=D(2024, 1, 3), seed="t")
+
+    item = result.routine.items.get(enterprise=w["e3"])
+    assert (item.source, item.due_date) == (ItemSource.DUE, D(2024, 12, 31))
