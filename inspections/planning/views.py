@@ -142,8 +142,9 @@ def _plans_filter(request):
 def plan_list(request):
     filterset = _plans_filter(request)
     form = style_form(GenerateForm(units=visible_units(request.user)))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/planning/plan_list.html", {
-        "filter": filterset, "plans": filterset.qs, "form": form, "query": _query(request),
+        "filter": filterset, "page": page, "form": form, "query": _query(request),
     })
 
 

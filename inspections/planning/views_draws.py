@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enterprises.choices import Link
 from enterprises.grading.selectors import visible_units
 from enterprises.grading.views import form_errors, style_form
 from enterprises.grading.xlsx import workbook_bytes, xlsx_response
-from enterprises.models import Enterprise, User
+from enterprises.models import Enterprise, Tag, User
+from inspections.choices import InspectionKind
 from inspections.models import AnnualTarget, RandomDraw
 from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter
@@ -190,9 +192,15 @@ def target_list(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    return render(request, "inspections/planning/target_list.html", {
-        "year": year, "targets": AnnualTarget.objects.filter(year=year),
-    })
+    links = dict(Link.choices)
+    tags = dict(Tag.objects.values_list("code", "name"))
+    kinds = dict(InspectionKind.choices)
+    targets = list(AnnualTarget.objects.filter(year=year))
+    for target in targets:
+        target.link_labels = "、".join(str(links.get(code, code)) for code in target.link_list) or "全部环节"
+        target.tag_labels = "、".join(tags.get(code, code) for code in target.tag_list)
+        target.kind_labels = "、".join(str(kinds.get(code, code)) for code in target.kind_list)
+    return render(request, "inspections/planning/target_list.html", {"year": year, "targets": targets})
 
 
 @login_required

@@ -176,3 +176,20 @@ def test_due_list_sorts_by_last_inspection(client):
 
     assert [name for _i, name in order("last")] == ["未检企业", "早检企业", "晚检企业"]
     assert [name for _i, name in order("-last")] == ["晚检企业", "早检企业", "未检企业"]
+
+
+def test_target_page_shows_targets_in_chinese(client, setup):
+    unit, enterprises, staff = setup
+    from enterprises.tests.factories import TagFactory
+    from inspections.planning.services import targets_ensure
+
+    TagFactory(code="sterile", name="无菌")
+    TagFactory(code="implant", name="植入")
+    targets_ensure(year=YEAR)
+    client.force_login(staff[0])
+
+    body = client.get(f"/planning/targets/?year={YEAR}").content.decode()
+
+    assert "经营、使用 · 无菌、植入" in body
+    assert "不少于 10 家（全区考核）" in body
+    assert "飞行检查" in body
