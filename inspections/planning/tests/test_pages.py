@@ -193,3 +193,21 @@ def test_target_page_shows_targets_in_chinese(client, setup):
     assert "经营、使用 · 无菌、植入" in body
     assert "不少于 10 家（全区考核）" in body
     assert "飞行检查" in body
+
+
+def test_propose_and_approve_a_whole_unit_from_the_overview(client, setup):
+    unit, enterprises, staff = setup
+    new = EnterpriseFactory(subdistrict=enterprises[0].subdistrict, operation_mode=OperationMode.RETAIL)
+    chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
+    client.force_login(staff[0])
+
+    client.post("/grading/propose/", {"unit": unit.pk, "year": YEAR})
+    assert client.post("/grading/approve/", {"unit": unit.pk, "year": YEAR}).status_code == 403
+
+    client.force_login(chief)
+    client.post("/grading/approve/", {"unit": unit.pk, "year": YEAR})
+
+    assert EnterpriseGrade.objects.filter(enterprise=new).exists()
+    assert set(EnterpriseGrade.objects.values_list("status", flat=True)) == {GradeStatus.APPROVED}
+    body = client.get(f"/grading/?year={YEAR}").content.decode()
+    assert "已完成" in body
