@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 # How far ahead the 待办 list looks for follow-ups and provincial entries coming due.
 DUE_SOON_DAYS = 7
+# A draft not finalised this many days after the inspection counts as overdue on the unit's list.
+DRAFT_STALE_DAYS = 7
 
 
 def add_one_month(day: date) -> date:
@@ -42,3 +44,8 @@ def rectification_overdue(*, deadline: date, completed_on: date | None, today: d
 
 def due_soon_cutoff(today: date) -> date:
     return today + timedelta(days=DUE_SOON_DAYS)
+
+
+def draft_stale_before(today: date) -> date:
+    """Drafts of inspections held before this day are overdue."""
+    return today - timedelta(days=DRAFT_STALE_DAYS)
