@@ -190,3 +190,79 @@ def enterprise_timeline(*, enterprise: Enterprise, user: User) -> list[TimelineE
         ))
     events.sort(key=lambda e: (e.day, e.kind), reverse=True)
     return events
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: object
+    who: str
+    action: str
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+def _display(model, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def history_of(obj, *, limit: int = 50, label: str = "") -> list[HistoryRow]:
+    """Who changed what and when (field old → new), newest first, from django-simple-history."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    actions = {"+": "新建", "~": "修改", "-": "删除"}
+    model = type(obj)
+    for index, record in enumerate(records[:limit]):
+        changes: list[tuple[str, str, str]] = []
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                try:
+                    verbose = str(model._meta.get_field(change.field).verbose_name)
+                except Exception:  # noqa: BLE001
+                    verbose = change.field
+                if isinstance(change.old, list) or isinstance(change.new, list):
+                    continue
+                changes.append((verbose, _display(model, change.field, change.old),
+                                _display(model, change.field, change.new)))
+        user = record.history_user
+        rows.append(HistoryRow(
+            when=record.history_date, who=(user.display_name if user else "系统"),
+            action=f"{label}{actions.get(record.history_type, '')}", reason=record.history_change_reason or "",
+            changes=changes,
+        ))
+    return rows
+
+
+def inspection_history(inspection: Inspection) -> list[HistoryRow]:
+    rows = history_of(inspection)
+    rectification = getattr(inspection, "rectification", None)
+    if rectification is not None:
+        rows += history_of(rectification, label="责令改正")
+    for finding in inspection.findings.all():
+        rows += history_of(finding, label="缺陷")
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows
+
+
+def case_history(case: Case) -> list[HistoryRow]:
+    rows = history_of(case)
+    for person in case.penalised_persons.all():
+        rows += history_of(person, label="责任人")
+    for referral in case.referrals.all():
+        rows += history_of(referral, label="移送")
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows
