@@ -93,3 +93,16 @@ def querystring_with(context, **kwargs) -> str:
             params[key] = value
     params.pop("page", None) if "page" not in kwargs else None
     return params.urlencode()
+
+
+@register.simple_tag
+def enterprise_link(enterprise_id, name):
+    """A link to the registry's enterprise page (``enterprises:detail``)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+
+    try:
+        url = reverse("enterprises:detail", args=[enterprise_id])
+    except NoReverseMatch:  # the registry page is built in parallel; show the name until it exists
+        return name
+    return format_html('<a href="{}">{}</a>', url, name)

@@ -97,7 +97,9 @@ def case_detail(request, pk: int):
         "advance_form": CaseAdvanceForm(options=advance_options, initial={"on_date": today})
         if advance_options else None,
         "can_decide": CaseStatus.DECIDED in options or case.status == CaseStatus.DECIDED,
-        "referrals": case.referrals.all(), "steps": services.CASE_STEPS,
+        "referrals": case.referrals.all(),
+        "steps": [(CaseStatus(status).label, getattr(case, field), status == case.status)
+                  for status, field in services.CASE_STEPS],
         "persons_total": sum(p.fine_amount for p in case.penalised_persons.all()),
     })
 
