@@ -29,7 +29,7 @@ def inspection_qs(user: User) -> QuerySet[Inspection]:
         Inspection.objects.select_related("enterprise", "unit", "rectification").annotate(
             officer_count=Count("officers", distinct=True),
             finding_count=Count("findings", distinct=True),
-        ),
+        ).order_by("-start_date", "-id"),
         user,
     )
 

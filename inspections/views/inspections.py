@@ -34,7 +34,7 @@ from inspections.forms import (
 from inspections.models import Attachment, ChecklistTemplate, Finding, Inspection
 from inspections.reference import default_template_code
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
-from regsys.scoping import can_edit, scope_for, scoped
+from regsys.scoping import can_edit, require_approver, scope_for, scoped
 
 from .common import apply_errors, export_list, list_page
 
@@ -370,6 +370,9 @@ def finalise(request, pk: int):
 @login_required
 def amend(request, pk: int):
     inspection = _inspection(request, pk)
+    require_approver(request.user)
+    if not inspection.is_locked:
+        return redirect("inspections:edit", pk=pk)
     initial = {name: getattr(inspection, name) for name in services.AMENDABLE_FIELDS}
     form = AmendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
