@@ -37,7 +37,7 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
 
     queryset = Inspection.objects.select_related("enterprise", "rectification").prefetch_related(
         "officers", "findings", "campaigns"
-    ).annotate(officer_count=Count("officers", distinct=True))
+    ).annotate(officer_count=Count("officers", distinct=True)).order_by("-start_date", "-id")
     serializer_class = s.InspectionSerializer
     filterset_class = InspectionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
