@@ -8,7 +8,13 @@ from enterprises.tests.factories import LicenceFactory, UserFactory
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
 
-from .factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory, station_with_staff
+from .factories import (
+    CaseFactory,
+    FindingFactory,
+    InspectionFactory,
+    RectificationFactory,
+    station_with_staff,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,13 @@ from inspections.choices import CaseStatus, InspectionKind, InspectionStatus, Re
 from inspections.models import Attachment, Case, Inspection, Rectification
 from inspections.reference import load_reference
 
-from .factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory, station_with_staff
+from .factories import (
+    CaseFactory,
+    FindingFactory,
+    InspectionFactory,
+    RectificationFactory,
+    station_with_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
