@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ from inspections.choices import (
 )
 from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
 
+DATE = forms.DateInput(attrs={"type": "date"})
+ALL = _("全部")
+
 
 class OverdueChoice:
     ANY = "any"
@@ -32,6 +36,19 @@ class OverdueChoice:
     ]
 
 
+class ScopedUnitsMixin:
+    """Offer only the units the user may see in the unit filter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = kwargs.get("request") or getattr(self, "request", None)
+        field = self.filters.get("unit")
+        if request is not None and field is not None and request.user.is_authenticated:
+            from inspections.selectors import units_for
+
+            field.extra["queryset"] = units_for(request.user)
+
+
 def _search(queryset, prefix: str, value: str):
     value = (value or "").strip()
     if not value:
@@ -41,18 +58,19 @@ def _search(queryset, prefix: str, value: str):
     )
 
 
-class InspectionFilterSet(filters.FilterSet):
+class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
-    unit = filters.ModelChoiceFilter(label=_("检查单位"), queryset=Unit.objects.all())
-    kind = filters.MultipleChoiceFilter(label=_("检查类型"), choices=InspectionKind.choices)
-    date_from = filters.DateFilter(label=_("检查日期自"), field_name="start_date", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("检查日期至"), field_name="start_date", lookup_expr="lte")
+    unit = filters.ModelChoiceFilter(label=_("检查单位"), queryset=Unit.objects.all(),
+                                   empty_label=ALL)
+    kind = filters.ChoiceFilter(label=_("检查类型"), choices=InspectionKind.choices, empty_label=ALL)
+    date_from = filters.DateFilter(label=_("检查日期自"), field_name="start_date", lookup_expr="gte", widget=DATE)
+    date_to = filters.DateFilter(label=_("检查日期至"), field_name="start_date", lookup_expr="lte", widget=DATE)
     campaign = filters.ModelChoiceFilter(
-        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True
+        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
-    conclusion = filters.ChoiceFilter(label=_("检查结论"), choices=Conclusion.choices)
-    status = filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices)
-    overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, method="filter_overdue")
+    conclusion = filters.ChoiceFilter(label=_("检查结论"), choices=Conclusion.choices, empty_label=ALL)
+    status = filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices, empty_label=ALL)
+    overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, empty_label=ALL, method="filter_overdue")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
     o = filters.OrderingFilter(
         label=_("排序"),
@@ -85,15 +103,16 @@ class InspectionFilterSet(filters.FilterSet):
         return queryset
 
 
-class CaseFilterSet(filters.FilterSet):
+class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("案件编号/企业"), method="filter_q")
-    unit = filters.ModelChoiceFilter(label=_("办案单位"), queryset=Unit.objects.all())
-    status = filters.MultipleChoiceFilter(label=_("案件状态"), choices=CaseStatus.choices)
-    procedure = filters.ChoiceFilter(label=_("程序"), choices=CaseProcedure.choices)
-    date_from = filters.DateFilter(label=_("立案日期自"), field_name="filed_on", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("立案日期至"), field_name="filed_on", lookup_expr="lte")
+    unit = filters.ModelChoiceFilter(label=_("办案单位"), queryset=Unit.objects.all(),
+                                   empty_label=ALL)
+    status = filters.ChoiceFilter(label=_("案件状态"), choices=CaseStatus.choices, empty_label=ALL)
+    procedure = filters.ChoiceFilter(label=_("程序"), choices=CaseProcedure.choices, empty_label=ALL)
+    date_from = filters.DateFilter(label=_("立案日期自"), field_name="filed_on", lookup_expr="gte", widget=DATE)
+    date_to = filters.DateFilter(label=_("立案日期至"), field_name="filed_on", lookup_expr="lte", widget=DATE)
     campaign = filters.ModelChoiceFilter(
-        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True
+        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     suspension_ordered = filters.BooleanFilter(label=_("责令停产停业"))
     listed_serious_dishonest = filters.BooleanFilter(label=_("列入严重违法失信名单"))
@@ -122,13 +141,14 @@ class CaseFilterSet(filters.FilterSet):
         )
 
 
-class FindingFilterSet(filters.FilterSet):
+class FindingFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
     inspection = filters.NumberFilter(label=_("检查ID"), field_name="inspection_id")
-    unit = filters.ModelChoiceFilter(label=_("检查单位"), field_name="inspection__unit", queryset=Unit.objects.all())
-    severity = filters.ChoiceFilter(label=_("缺陷等级"), choices=Severity.choices)
-    date_from = filters.DateFilter(label=_("检查日期自"), field_name="inspection__start_date", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("检查日期至"), field_name="inspection__start_date", lookup_expr="lte")
+    unit = filters.ModelChoiceFilter(label=_("检查单位"), field_name="inspection__unit", queryset=Unit.objects.all(),
+                                   empty_label=ALL)
+    severity = filters.ChoiceFilter(label=_("缺陷等级"), choices=Severity.choices, empty_label=ALL)
+    date_from = filters.DateFilter(label=_("检查日期自"), field_name="inspection__start_date", lookup_expr="gte", widget=DATE)
+    date_to = filters.DateFilter(label=_("检查日期至"), field_name="inspection__start_date", lookup_expr="lte", widget=DATE)
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
 
     class Meta:
@@ -139,16 +159,17 @@ class FindingFilterSet(filters.FilterSet):
         return _search(queryset, "inspection__enterprise__", value)
 
 
-class RectificationFilterSet(filters.FilterSet):
+class RectificationFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
-    unit = filters.ModelChoiceFilter(label=_("检查单位"), field_name="inspection__unit", queryset=Unit.objects.all())
+    unit = filters.ModelChoiceFilter(label=_("检查单位"), field_name="inspection__unit", queryset=Unit.objects.all(),
+                                   empty_label=ALL)
     completed = filters.BooleanFilter(label=_("已完成整改"), field_name="completed_on", lookup_expr="isnull",
                                       exclude=True)
     overdue = filters.BooleanFilter(label=_("整改逾期"), method="filter_overdue")
-    deadline_from = filters.DateFilter(label=_("整改期限自"), field_name="deadline", lookup_expr="gte")
-    deadline_to = filters.DateFilter(label=_("整改期限至"), field_name="deadline", lookup_expr="lte")
+    deadline_from = filters.DateFilter(label=_("整改期限自"), field_name="deadline", lookup_expr="gte", widget=DATE)
+    deadline_to = filters.DateFilter(label=_("整改期限至"), field_name="deadline", lookup_expr="lte", widget=DATE)
     campaign = filters.ModelChoiceFilter(
-        label=_("专项整治"), field_name="inspection__campaigns", queryset=Campaign.objects.all(), distinct=True
+        label=_("专项整治"), field_name="inspection__campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
 
@@ -165,13 +186,14 @@ class RectificationFilterSet(filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class InterviewFilterSet(filters.FilterSet):
+class InterviewFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
-    unit = filters.ModelChoiceFilter(label=_("约谈单位"), queryset=Unit.objects.all())
-    date_from = filters.DateFilter(label=_("约谈日期自"), field_name="held_on", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("约谈日期至"), field_name="held_on", lookup_expr="lte")
+    unit = filters.ModelChoiceFilter(label=_("约谈单位"), queryset=Unit.objects.all(),
+                                   empty_label=ALL)
+    date_from = filters.DateFilter(label=_("约谈日期自"), field_name="held_on", lookup_expr="gte", widget=DATE)
+    date_to = filters.DateFilter(label=_("约谈日期至"), field_name="held_on", lookup_expr="lte", widget=DATE)
     campaign = filters.ModelChoiceFilter(
-        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True
+        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
     o = filters.OrderingFilter(label=_("排序"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
@@ -185,14 +207,15 @@ class InterviewFilterSet(filters.FilterSet):
         return _search(queryset, "enterprise__", value)
 
 
-class ReferralFilterSet(filters.FilterSet):
+class ReferralFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
-    unit = filters.ModelChoiceFilter(label=_("移送单位"), queryset=Unit.objects.all())
-    target = filters.MultipleChoiceFilter(label=_("移送对象"), choices=ReferralTarget.choices)
-    date_from = filters.DateFilter(label=_("移送日期自"), field_name="referred_on", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("移送日期至"), field_name="referred_on", lookup_expr="lte")
+    unit = filters.ModelChoiceFilter(label=_("移送单位"), queryset=Unit.objects.all(),
+                                   empty_label=ALL)
+    target = filters.ChoiceFilter(label=_("移送对象"), choices=ReferralTarget.choices, empty_label=ALL)
+    date_from = filters.DateFilter(label=_("移送日期自"), field_name="referred_on", lookup_expr="gte", widget=DATE)
+    date_to = filters.DateFilter(label=_("移送日期至"), field_name="referred_on", lookup_expr="lte", widget=DATE)
     campaign = filters.ModelChoiceFilter(
-        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True
+        label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     case = filters.NumberFilter(label=_("案件ID"), field_name="case_id")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
