@@ -73,7 +73,7 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, empty_label=ALL, method="filter_overdue")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
     o = filters.OrderingFilter(
-        label=_("排序"),
+        label=_("排序"), empty_label=_("默认"),
         fields=(("start_date", "start_date"), ("enterprise__name", "enterprise"), ("kind", "kind"),
                 ("unit__sort_order", "unit"), ("provincial_entry_due", "provincial_entry_due")),
         field_labels={"start_date": _("检查日期"), "enterprise__name": _("企业"), "kind": _("检查类型"),
@@ -120,7 +120,7 @@ class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):
                                     exclude=True)
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
     o = filters.OrderingFilter(
-        label=_("排序"),
+        label=_("排序"), empty_label=_("默认"),
         fields=(("filed_on", "filed_on"), ("number", "number"), ("enterprise__name", "enterprise"),
                 ("fine_amount", "fine_amount"), ("status", "status")),
         field_labels={"filed_on": _("立案日期"), "number": _("案件编号"), "enterprise__name": _("企业"),
@@ -196,7 +196,7 @@ class InterviewFilterSet(ScopedUnitsMixin, filters.FilterSet):
         label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
-    o = filters.OrderingFilter(label=_("排序"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
+    o = filters.OrderingFilter(label=_("排序"), empty_label=_("默认"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
                                field_labels={"held_on": _("约谈日期"), "enterprise__name": _("企业")})
 
     class Meta:
@@ -220,7 +220,7 @@ class ReferralFilterSet(ScopedUnitsMixin, filters.FilterSet):
     case = filters.NumberFilter(label=_("案件ID"), field_name="case_id")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
     o = filters.OrderingFilter(
-        label=_("排序"), fields=(("referred_on", "referred_on"), ("target", "target")),
+        label=_("排序"), empty_label=_("默认"), fields=(("referred_on", "referred_on"), ("target", "target")),
         field_labels={"referred_on": _("移送日期"), "target": _("移送对象")},
     )
 
