@@ -334,3 +334,112 @@ def test_enterprise_timeline_partial_is_scoped(rf, two_stations):
     assert "责令改正" in mine and "移送" in mine and "约谈" in mine
     assert two_stations["other"]["case"].number not in other
     assert "暂无检查与执法记录" in other
+
+
+def _officer_post(rows):
+    data = {"officers-TOTAL_FORMS": str(len(rows)), "officers-INITIAL_FORMS": "0",
+            "officers-MIN_NUM_FORMS": "0", "officers-MAX_NUM_FORMS": "1000"}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"officers-{i}-{key}"] = value
+    return data
+
+
+def test_full_form_create_checklist_finding_and_finalise(client):
+    load_reference()
+    unit, enterprise, (a, b) = station_with_staff()
+    client.force_login(a)
+    from inspections.models import ChecklistTemplate
+
+    gsp = ChecklistTemplate.objects.get(code="gsp-routine")
+    created = client.post(reverse("inspections:create"), {
+        "enterprise": enterprise.pk, "kind": "special", "start_date": "2024-05-10", "end_date": "2024-05-11",
+        "conclusion": "basically", "summary": "专项检查", "checklist": gsp.pk,
+        **_officer_post([{"user": a.pk, "cert_kind": "enforcement"}, {"user": "", "name": "王五",
+                         "cert_kind": "inspector", "cert_no": "浙械检00077"}]),
+    })
+    inspection = Inspection.objects.get()
+    assert created.status_code == 302
+    assert inspection.provincial_entry_due == dt.date(2024, 6, 11)
+    assert sorted(inspection.officers.values_list("name", flat=True)) == sorted([a.display_name, "王五"])
+
+    items = list(gsp.items.order_by("sort_order")[:2])
+    checklist = client.post(reverse("inspections:checklist", args=[inspection.pk]), {
+        "template": gsp.pk, f"result_{items[0].pk}": "yes", f"result_{items[1].pk}": "no",
+        f"note_{items[1].pk}": "负责人变更未备案",
+    })
+    assert checklist.status_code == 302
+    assert dict(inspection.answers.values_list("item_id", "result")) == {items[0].pk: "yes", items[1].pk: "no"}
+
+    client.post(reverse("inspections:finding_add", args=[inspection.pk]),
+                {"severity": "general", "text": "负责人变更未备案", "checklist_item": items[1].pk})
+    assert inspection.findings.get().checklist_item == items[1]
+
+    edit_page = client.get(reverse("inspections:edit", args=[inspection.pk]))
+    assert edit_page.status_code == 200
+    client.post(reverse("inspections:finalise", args=[inspection.pk]))
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.FINALISED
+
+
+def test_checklist_not_applicable_without_reason_refused(client):
+    load_reference()
+    unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b])
+    from inspections.models import ChecklistTemplate
+
+    gsp = ChecklistTemplate.objects.get(code="gsp-routine")
+    item = gsp.items.order_by("sort_order").first()
+    client.force_login(a)
+
+    response = client.post(reverse("inspections:checklist", args=[inspection.pk]),
+                           {"template": gsp.pk, f"result_{item.pk}": "na"})
+
+    assert response.status_code == 200
+    assert f"{item.code} 判为不适用（合理缺项）时须说明理由" in response.content.decode()
+    assert inspection.answers.count() == 0
+
+
+def test_edit_officers_and_case_pages(client):
+    unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a], staff_count=1)
+    client.force_login(a)
+
+    response = client.post(reverse("inspections:edit", args=[inspection.pk]), {
+        "enterprise": enterprise.pk, "kind": "routine", "start_date": "2024-05-10", "conclusion": "compliant",
+        "staff_count": "", **_officer_post([{"user": a.pk, "cert_kind": "enforcement"},
+                                            {"user": b.pk, "cert_kind": "enforcement"}]),
+    })
+
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.officers.count() == 2
+    assert inspection.staff_count == 2
+
+    opened = client.post(reverse("inspections:case_create") + f"?inspection={inspection.pk}", {
+        "inspection": inspection.pk, "enterprise": enterprise.pk, "procedure": "ordinary",
+        "filed_on": "2024-05-20", "violation": "经营过期医疗器械", "legal_basis": "条例第八十六条",
+        "handlers": [a.pk, b.pk],
+    })
+    case = Case.objects.get()
+    assert opened.status_code == 302
+    assert case.source_inspection == inspection
+    client.post(reverse("inspections:case_advance", args=[case.pk]), {"to_status": "investigating",
+                                                                     "on_date": "2024-05-21"})
+    client.post(reverse("inspections:case_advance", args=[case.pk]), {"to_status": "notified",
+                                                                     "on_date": "2024-05-25"})
+    decided = client.post(reverse("inspections:case_decide", args=[case.pk]), {
+        "decided_on": "2024-06-01", "decision_number": "五马所市监处罚〔2024〕1号", "fine_amount": "20000",
+        "confiscation_amount": "0", "persons-TOTAL_FORMS": "1", "persons-INITIAL_FORMS": "0",
+        "persons-0-name": "张三", "persons-0-position": "负责人", "persons-0-fine_amount": "10000",
+    })
+    assert decided.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    assert list(case.penalised_persons.values_list("name", flat=True)) == ["张三"]
+    detail = client.get(reverse("inspections:case_detail", args=[case.pk])).content.decode()
+    assert "20,000.00 元（2.00 万元）" in detail
+    referral = client.post(reverse("inspections:referral_create") + f"?case={case.pk}",
+                           {"target": "police", "referred_on": "2024-06-05", "note": "涉嫌犯罪"})
+    assert referral.status_code == 302
+    assert case.referrals.get().target == "police"
