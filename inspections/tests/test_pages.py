@@ -443,3 +443,29 @@ def test_edit_officers_and_case_pages(client):
                            {"target": "police", "referred_on": "2024-06-05", "note": "涉嫌犯罪"})
     assert referral.status_code == 302
     assert case.referrals.get().target == "police"
+
+
+def test_checklist_item_photo_and_tally_on_detail(client):
+    load_reference()
+    unit, enterprise, (a, b) = station_with_staff()
+    from inspections.models import ChecklistTemplate
+
+    gsp = ChecklistTemplate.objects.get(code="gsp-routine")
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], checklist=gsp)
+    key_item = gsp.items.filter(is_key=True).order_by("sort_order").first()
+    client.force_login(a)
+
+    client.post(reverse("inspections:checklist", args=[inspection.pk]), {
+        "template": gsp.pk, f"result_{key_item.pk}": "no", f"note_{key_item.pk}": "许可证过期",
+        f"photos_{key_item.pk}": [SimpleUploadedFile("证照.png", PNG)],
+    })
+
+    answer = inspection.answers.get()
+    assert list(answer.attachments.values_list("original_name", flat=True)) == ["证照.png"]
+    detail = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    keys = gsp.items.filter(is_key=True).count()
+    generals = gsp.items.filter(is_key=False).count()
+    assert f"关键项（※）不符合 1/{keys}" in detail
+    assert f"（16.7%），一般项不符合 0/{generals}（0.0%）" in detail
+    assert "<strong>未通过检查</strong>" in detail  # 1 of 6 key items = 16.7% > 10%
+    assert keys == 6

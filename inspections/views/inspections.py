@@ -7,6 +7,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from inspections.forms import (
 )
 from inspections.models import Attachment, ChecklistTemplate, Finding, Inspection
 from inspections.reference import default_template_code
+from inspections.rules import checklist_tally
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
 from regsys.scoping import can_edit, require_approver, scope_for, scoped
 
@@ -95,8 +97,6 @@ def quick_create(request):
 
 
 def _quick_save(request, data) -> Inspection:
-    from django.db import transaction
-
     with transaction.atomic():
         template = ChecklistTemplate.objects.filter(code=default_template_code(data["enterprise"])).first()
         inspection = services.inspection_create(
@@ -194,8 +194,6 @@ def inspection_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and officers.is_valid():
         data = form.cleaned_data
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 services.inspection_set_officers(inspection=inspection, officers=_officer_inputs(officers),
                                                  by=request.user)
@@ -228,13 +226,15 @@ def inspection_detail(request, pk: int):
                                                 request.user).exists():
         follow_up_of = None
     scope = scope_for(request.user)
-    answers = list(inspection.answers.select_related("item").order_by("item__sort_order"))
+    answers = list(inspection.answers.select_related("item").prefetch_related("attachments")
+                   .order_by("item__sort_order"))
+    tally = checklist_tally(items=inspection.checklist.items.all(), answers=answers) if answers else None
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "rectification": rectification, "follow_up_of": follow_up_of,
         "can_edit": can_edit(request.user, inspection),
         "can_amend": inspection.is_locked and scope.can_approve and can_edit(request.user, inspection),
         "problems": [] if inspection.is_locked else services.finalise_problems(inspection),
-        "history": inspection_history(inspection), "answers": answers, "today": today,
+        "history": inspection_history(inspection), "answers": answers, "tally": tally, "today": today,
         "rect_overdue": rectification.is_overdue_on(today) if rectification else False,
         "provincial_form": ProvincialEntryForm(initial={"entered_on": today}),
         "attachment_form": AttachmentForm(),
@@ -262,8 +262,14 @@ def checklist(request, pk: int):
             for item in items
         }
         try:
-            services.checklist_answers_save(inspection=inspection, answers=answers, template=template,
-                                            by=request.user)
+            with transaction.atomic():
+                saved = services.checklist_answers_save(inspection=inspection, answers=answers,
+                                                        template=template, by=request.user)
+                for answer in saved:
+                    photos = request.FILES.getlist(f"photos_{answer.item_id}")
+                    if photos:
+                        services.attachments_add(inspection=inspection, files=photos,
+                                                 kind=Attachment.Kind.PHOTO, answer=answer, by=request.user)
         except ValidationError as exc:
             errors = exc.messages
             existing = {}
