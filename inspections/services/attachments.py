@@ -13,6 +13,8 @@ from enterprises.models import User
 from inspections.models import Attachment, ChecklistAnswer, Inspection
 from regsys.scoping import require_edit
 
+from ._common import save_with_history
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_UPLOAD = 20
 # Allowed extensions and the leading bytes each must start with (so a renamed file is refused).
@@ -81,6 +83,8 @@ def attachments_add(
         attachment.file.save(f"{kind}-{index}{ext}", upload, save=False)
         attachment.save()
         created.append(attachment)
+    names = "、".join(a.original_name for a in created)
+    save_with_history(inspection, by=by, reason=_("上传附件：%(names)s") % {"names": names}, update_fields=[])
     return created
 
 
@@ -90,5 +94,7 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     if attachment.inspection.is_locked:
         raise ValidationError(_("检查记录已锁定，附件不能删除"))
     storage, name = attachment.file.storage, attachment.file.name
+    save_with_history(attachment.inspection, by=by,
+                      reason=_("删除附件：%(name)s") % {"name": attachment.original_name}, update_fields=[])
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))

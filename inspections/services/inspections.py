@@ -233,6 +233,9 @@ def checklist_answers_save(
         answer.result, answer.note = result, note.strip()
         answer.save()
         saved.append(answer)
+    failed = sum(1 for a in saved if a.result == AnswerResult.NO)
+    save_with_history(inspection, by=by, reason=_("填写检查表：%(n)d项，其中不符合%(f)d项") % {"n": len(saved), "f": failed},
+                      update_fields=[])
     return saved
 
 
