@@ -74,11 +74,6 @@ class WorkList:
     provincial: QuerySet
     cases: QuerySet
 
-    @property
-    def total(self) -> int:
-        return sum(qs.count() for qs in (self.drafts, self.rectifications, self.follow_ups, self.provincial,
-                                         self.cases))
-
 
 def todo_for(user: User, *, today: date) -> WorkList:
     """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""

@@ -81,20 +81,6 @@ def inspections_timeline(context, enterprise):
     return enterprise_timeline(enterprise=enterprise, user=request.user)
 
 
-@register.simple_tag(takes_context=True)
-def querystring_with(context, **kwargs) -> str:
-    """The current query string with ``kwargs`` replaced (for sort links and pagination)."""
-    request = context["request"]
-    params = request.GET.copy()
-    for key, value in kwargs.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    params.pop("page", None) if "page" not in kwargs else None
-    return params.urlencode()
-
-
 @register.simple_tag
 def enterprise_link(enterprise_id, name):
     """A link to the registry's enterprise page (``enterprises:detail``)."""

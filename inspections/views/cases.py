@@ -76,8 +76,8 @@ def case_create(request):
         else:
             messages.success(request, _("已立案：%(n)s") % {"n": case.number})
             return redirect("inspections:case_detail", pk=case.pk)
-    if form.is_bound and form.is_valid():
-        enterprise = form.cleaned_data["enterprise"]
+    if form.is_bound:
+        enterprise = form.cleaned_data.get("enterprise") or enterprise
     return render(request, "inspections/case_form.html",
                   {"form": form, "source": source, "enterprise": enterprise, "case": None})
 

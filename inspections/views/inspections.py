@@ -77,10 +77,8 @@ def enterprise_search(request):
 def quick_create(request):
     """快速录入 on a phone: the common case in one screen."""
     form = QuickInspectionForm(request.POST or None, user=request.user)
-    enterprise = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = data["enterprise"]
         try:
             inspection = _quick_save(request, data)
         except ValidationError as exc:
@@ -91,8 +89,7 @@ def quick_create(request):
             else:
                 messages.success(request, _("检查记录已保存为草稿"))
             return redirect("inspections:detail", pk=inspection.pk)
-    elif form.is_bound:
-        enterprise = form.cleaned_data.get("enterprise") if hasattr(form, "cleaned_data") else None
+    enterprise = form.cleaned_data.get("enterprise") if form.is_bound else None
     return render(request, "inspections/quick_form.html", {"form": form, "enterprise": enterprise})
 
 
@@ -169,7 +166,7 @@ def inspection_create(request):
         else:
             messages.success(request, _("检查草稿已保存，请继续填写检查表、缺陷和附件"))
             return redirect("inspections:edit", pk=inspection.pk)
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
         enterprise = form.cleaned_data.get("enterprise")
     return render(request, "inspections/inspection_form.html",
                   {"form": form, "officers": officers, "enterprise": enterprise, "inspection": None})
