@@ -65,6 +65,7 @@ TRADE = ["康宁", "仁和", "百信", "华康", "益民", "惠众", "瓯江", "
          "瑞丰", "天和", "同心", "信达", "德仁", "众生", "金瓯", "东瓯", "江心", "华东", "海诚", "明视", "晶亮",
          "视康", "目明", "亮睛", "睿美", "颜悦", "美姿", "植德", "齿康", "瑞齿", "康迈", "迈瑞", "博医", "安诺",
          "泰和", "诚信", "温康", "佳禾", "鑫源", "汇丰", "聚康", "宝康", "福寿", "长生", "百草"]
+TRADE_SUFFIX = "堂源泰德福春安盛达鑫祥瑞"
 
 
 @dataclass
@@ -261,9 +262,13 @@ def build_enterprises(ctx, org: dict) -> list[Enterprise]:
         count = kind.count * factor if kind.key != "platform" else max(2, kind.count * (ctx.scale or 1))
         for i in range(count):
             sd = subdistricts[(i * 7 + rng.randrange(len(subdistricts))) % len(subdistricts)]
-            for attempt in range(50):
-                name = kind.name.format(trade=rng.choice(TRADE) + ("" if attempt < 3 else str(attempt)),
-                                        street=sd.name.replace("街道", "").replace("镇", ""))
+            for attempt in range(200):
+                trade = rng.choice(TRADE)
+                street = sd.name.replace("街道", "").replace("镇", "")
+                if attempt >= 3:  # chains open several stores: name them by road, firms get a suffix
+                    street = rng.choice(ROADS).removesuffix("路").removesuffix("街").removesuffix("大道")
+                    trade += rng.choice(TRADE_SUFFIX) if "{street}" not in kind.name else ""
+                name = kind.name.format(trade=trade, street=street)
                 if ctx.scale:
                     name = f"{name}{len(enterprises) + 1}"
                 if name not in used_names:
