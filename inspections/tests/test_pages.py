@@ -128,7 +128,29 @@ def test_posts_to_other_station_records_change_nothing(client, two_stations):
         client.post(reverse("inspections:attachment_delete", args=[other["attachment"].pk])),
     ]
 
-    assert [r.status_code for r in responses] == [404] * 5
+    finding = other["inspection"].findings.first()
+    responses += [
+        client.post(reverse("inspections:finding_add", args=[pk]), {"severity": "serious", "text": "x"}),
+        client.post(reverse("inspections:finding_delete", args=[pk, finding.pk])),
+        client.post(reverse("inspections:attachments_upload", args=[pk]),
+                    {"kind": "evidence", "files": [SimpleUploadedFile("x.png", PNG)]}),
+        client.post(reverse("inspections:checklist", args=[pk]), {}),
+        client.post(reverse("inspections:interview_create", args=[pk]), {"held_on": "2024-03-07", "persons": "x"}),
+        client.post(reverse("inspections:rectification_complete", args=[other["rect"].pk]),
+                    {"completed_on": "2024-04-01", "evidence": "x"}),
+        client.post(reverse("inspections:case_edit", args=[case_pk]),
+                    {"procedure": "simple", "filed_on": "2024-06-01", "violation": "改"}),
+        client.post(reverse("inspections:case_decide", args=[case_pk]), {"decided_on": "2024-06-05"}),
+        client.post(reverse("inspections:referral_delete", args=[other["case"].referrals.first().pk])),
+        client.post(reverse("inspections:referral_create") + f"?case={case_pk}",
+                    {"target": "health", "referred_on": "2024-06-05"}),
+    ]
+
+    assert [r.status_code for r in responses] == [404] * 15
+    assert other["inspection"].findings.count() == 1
+    assert other["inspection"].attachments.count() == 1
+    assert other["case"].referrals.count() == 1
+    assert Case.objects.get(pk=case_pk).violation == "经营未取得注册证的第二类医疗器械"
     other["inspection"].refresh_from_db()
     assert other["inspection"].provincial_entry_date is None
     assert Case.objects.get(pk=case_pk).status == CaseStatus.FILED
@@ -469,3 +491,22 @@ def test_checklist_item_photo_and_tally_on_detail(client):
     assert f"（16.7%），一般项不符合 0/{generals}（0.0%）" in detail
     assert "<strong>未通过检查</strong>" in detail  # 1 of 6 key items = 16.7% > 10%
     assert keys == 6
+
+
+def test_station_user_cannot_pick_another_unit_in_unit_list(client, two_stations):
+    client.force_login(two_stations["mine"]["user"])
+
+    html = client.get(reverse("inspections:unit_list"), {"unit": two_stations["other"]["unit"].pk}).content.decode()
+
+    assert two_stations["other"]["name"] not in html
+    assert two_stations["mine"]["name"] in html
+
+
+def test_district_chief_picks_a_unit(client, two_stations):
+    chief = UserFactory(unit=UnitFactory(kind="section"), role=Role.LEADER)
+    client.force_login(chief)
+
+    html = client.get(reverse("inspections:unit_list"), {"unit": two_stations["other"]["unit"].pk}).content.decode()
+
+    assert two_stations["other"]["name"] in html
+    assert two_stations["mine"]["name"] not in html
