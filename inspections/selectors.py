@@ -183,7 +183,8 @@ def enterprise_timeline(*, enterprise: Enterprise, user: User) -> list[TimelineE
             else reverse("inspections:referral_list") + f"?enterprise={enterprise.pk}",
             "secondary",
         ))
-    events.sort(key=lambda e: (e.day, e.kind), reverse=True)
+    rank = {"检查": 0, "缺陷": 1, "责令改正": 2, "约谈": 3, "立案": 4, "移送": 5}
+    events.sort(key=lambda e: (-e.day.toordinal(), rank[e.kind]))
     return events
 
 

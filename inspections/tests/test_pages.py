@@ -510,3 +510,21 @@ def test_district_chief_picks_a_unit(client, two_stations):
 
     assert two_stations["other"]["name"] in html
     assert two_stations["mine"]["name"] not in html
+
+
+def test_timeline_newest_first_inspection_before_its_findings(rf):
+    from inspections.selectors import enterprise_timeline
+
+    unit, enterprise, (a, b) = station_with_staff()
+    old = InspectionFactory(enterprise=enterprise, start_date=dt.date(2024, 1, 5))
+    new = InspectionFactory(enterprise=enterprise, start_date=dt.date(2024, 6, 5))
+    FindingFactory(inspection=new, text="新缺陷")
+    RectificationFactory(inspection=new, ordered_on=dt.date(2024, 6, 5))
+
+    events = enterprise_timeline(enterprise=enterprise, user=a)
+
+    assert [(e.day, e.kind) for e in events] == [
+        (dt.date(2024, 6, 5), "检查"), (dt.date(2024, 6, 5), "缺陷"), (dt.date(2024, 6, 5), "责令改正"),
+        (dt.date(2024, 1, 5), "检查"),
+    ]
+    assert events[3].url == reverse("inspections:detail", args=[old.pk])
