@@ -167,9 +167,10 @@ class Seeder:
     def _entry(self, day: dt.date) -> dt.date | None:
         due = provincial_entry_due(day)
         roll = self.rng.random()
-        if roll < 0.80:
+        recent = (self.today - day).days <= 120
+        if recent and roll < 0.80 or not recent and roll < 0.85:
             entered = day + dt.timedelta(days=self.rng.randint(1, max(1, (due - day).days)))
-        elif roll < 0.90:
+        elif roll < 0.90 or not recent and roll < 0.98:
             entered = due + dt.timedelta(days=self.rng.randint(1, 40))
         else:
             return None
