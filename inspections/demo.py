@@ -132,9 +132,12 @@ class Seeder:
         self.cases_per_enterprise = 1.5 if ctx.scale else 0.1
         self.units = {u.pk: u for u in Unit.objects.all()}
         self.inspectors: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
+        self.enforcers: dict[int, list[int]] = defaultdict(list)
         for u in User.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, unit__isnull=False).order_by("pk"):
             cert_kind = CertKind.ENFORCEMENT if u.enforcement_cert_no else CertKind.INSPECTOR
             self.inspectors[u.unit_id].append((u.pk, u.display_name, cert_kind, u.cert_no))
+            if u.enforcement_cert_no:
+                self.enforcers[u.unit_id].append(u.pk)
         self.licences: dict[int, list[int]] = defaultdict(list)
         for pk, ent in Licence.objects.filter(status=LicenceStatus.VALID).values_list("pk", "enterprise_id"):
             self.licences[ent].append(pk)
@@ -376,7 +379,9 @@ class Seeder:
                         case.revoked_licence_id = licences.pop()
                         self.revoked.append(case.revoked_licence_id)
                 case.decision_number = f"{unit.display_name}市监处罚〔{case.decided_on.year}〕{self.case_numbers[key]}号"
-            case.handler_ids = [o[0] for o in p.officers if o[0] is not None]
+            enforcers = self.enforcers.get(p.unit_id, [])
+            case.handler_ids = (rng.sample(enforcers, 2) if len(enforcers) >= 2
+                                else [o[0] for o in p.officers if o[0] is not None])
             case.person = decided and not simple and rng.random() < 0.2
             case.plan = p
             cases.append(case)

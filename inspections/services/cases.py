@@ -34,6 +34,8 @@ DATE_FIELD = dict(CASE_STEPS)
 SKIPPABLE_IN_SIMPLE = {CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED}
 # A referral to the police transfers a case; the others hand over leads (线索).
 TARGETS_NEEDING_CASE = {ReferralTarget.POLICE}
+# 行政处罚法 art.42: penalties are imposed by no fewer than two officers holding enforcement certificates.
+MIN_ENFORCEMENT_HANDLERS = 2
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,11 @@ def case_decide(
         errors.setdefault("revoked_licence", []).append(_("已吊销的许可证不能在此更换，请在许可证页更正"))
     if case.revoked_licence_id and revoked_licence is None:
         errors.setdefault("revoked_licence", []).append(_("已吊销的许可证不能在此撤回，请在许可证页更正"))
+    holders = [u for u in case.handlers.all() if u.enforcement_cert_no]
+    if len(holders) < MIN_ENFORCEMENT_HANDLERS:
+        errors.setdefault("handlers", []).append(
+            _("作出行政处罚决定须有两名以上持执法证的承办人（当前 %(n)d 名）") % {"n": len(holders)}
+        )
     persons = persons or []
     for index, person in enumerate(persons, start=1):
         if not person.name.strip():

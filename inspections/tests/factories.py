@@ -69,6 +69,7 @@ class RectificationFactory(factory.django.DjangoModelFactory):
 class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"测试械案〔2024〕{n + 1}号")
     enterprise = factory.SubFactory(EnterpriseFactory)
@@ -77,6 +78,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
     procedure = CaseProcedure.ORDINARY
     violation = "经营未取得注册证的第二类医疗器械"
     legal_basis = "《医疗器械监督管理条例》第八十六条"
+
+    @factory.post_generation
+    def handlers(self, create, extracted, **kwargs):
+        """handlers=[user, …]; by default two enforcement officers of the case's unit."""
+        if not create:
+            return
+        self.handlers.set(extracted if extracted is not None else [UserFactory(unit=self.unit) for _ in range(2)])
 
 
 def station_with_staff(n_staff: int = 2):

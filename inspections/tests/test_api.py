@@ -188,7 +188,8 @@ def test_case_open_advance_decide_via_api(world):
     client = client_for(d["a"])
 
     case = client.post("/api/cases/", {"enterprise": d["enterprise"].pk, "filed_on": "2024-06-01",
-                                       "procedure": "simple", "violation": "未按规定备案"}, format="json").json()
+                                       "procedure": "simple", "violation": "未按规定备案",
+                                       "handlers": [d["a"].pk, d["b"].pk]}, format="json").json()
     decided = client.post(f"/api/cases/{case['id']}/decide/", {
         "decided_on": "2024-06-02", "fine_amount": "3000", "revoked_licence": licence.pk,
         "persons": [{"name": "赵六", "position": "法定代表人", "fine_amount": "10000"}],

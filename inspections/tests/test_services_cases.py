@@ -50,7 +50,7 @@ def test_case_lifecycle_in_order_with_dates():
     assert case.fine_amount == Decimal("50000.00")
     assert case.confiscation_amount == Decimal("3200.50")
     assert list(case.penalised_persons.values_list("name", "fine_amount")) == [("李四", Decimal("10000.00"))]
-    assert case.history.count() == 6
+    assert case.history.count() == 7  # created, handlers assigned, then one row per step
 
 
 def test_case_cannot_skip_steps_in_ordinary_procedure():
@@ -165,3 +165,19 @@ def test_duplicate_case_number_refused():
         services.case_open(enterprise=enterprise, number="X-1", filed_on=dt.date(2024, 6, 1),
                            procedure=CaseProcedure.SIMPLE, violation="v", by=a)
     assert Case.objects.count() == 1
+
+
+def test_decision_needs_two_enforcement_certificate_holders():
+    unit, enterprise, (a, b) = station_with_staff()
+    b.enforcement_cert_no = ""
+    b.inspector_cert_no = "浙械检00009"
+    b.save()
+    case = CaseFactory(enterprise=enterprise, procedure=CaseProcedure.SIMPLE, handlers=[a, b])
+
+    with pytest.raises(ValidationError) as exc:
+        services.case_decide(case=case, decided_on=dt.date(2024, 6, 2), fine_amount=Decimal("500"), by=a)
+
+    assert exc.value.message_dict == {"handlers": ["作出行政处罚决定须有两名以上持执法证的承办人（当前 1 名）"]}
+    case.refresh_from_db()
+    assert case.status == CaseStatus.FILED
+    assert case.fine_amount == 0
