@@ -528,3 +528,28 @@ def test_timeline_newest_first_inspection_before_its_findings(rf):
         (dt.date(2024, 1, 5), "检查"),
     ]
     assert events[3].url == reverse("inspections:detail", args=[old.pk])
+
+
+def test_full_form_from_a_plan_item_links_it(client):
+    from inspections.models import InspectionPlan, PlanItem
+
+    unit, enterprise, (a, b) = station_with_staff()
+    plan = InspectionPlan.objects.create(unit=unit, year=2024, kind="routine")
+    item = PlanItem.objects.create(plan=plan, enterprise=enterprise, kind="random", target_month=5)
+    other_unit, other_enterprise, _users = station_with_staff(1)
+    other_item = PlanItem.objects.create(
+        plan=InspectionPlan.objects.create(unit=other_unit, year=2024, kind="routine"),
+        enterprise=other_enterprise, kind="routine",
+    )
+    client.force_login(a)
+
+    page = client.get(reverse("inspections:create"), {"plan_item": item.pk})
+    created = client.post(reverse("inspections:create") + f"?plan_item={item.pk}", {
+        "enterprise": enterprise.pk, "kind": "random", "start_date": "2024-05-10",
+        **_officer_post([{"user": a.pk, "cert_kind": "enforcement"}]),
+    })
+
+    assert page.status_code == 200
+    assert created.status_code == 302
+    assert Inspection.objects.get().plan_item == item
+    assert client.get(reverse("inspections:create"), {"plan_item": other_item.pk}).status_code == 404

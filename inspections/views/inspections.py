@@ -32,7 +32,7 @@ from inspections.forms import (
     QuickInspectionForm,
     officer_users,
 )
-from inspections.models import Attachment, ChecklistTemplate, Finding, Inspection
+from inspections.models import Attachment, ChecklistTemplate, Finding, Inspection, PlanItem
 from inspections.reference import default_template_code
 from inspections.rules import checklist_tally
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
@@ -144,6 +144,13 @@ def inspection_create(request):
     initial = {"start_date": timezone.localdate()}
     enterprise_id = request.GET.get("enterprise")
     enterprise = None
+    plan_item = None
+    plan_item_id = request.GET.get("plan_item") or request.POST.get("plan_item") or ""
+    if plan_item_id.isdigit():
+        plan_item = get_object_or_404(scoped(PlanItem.objects.select_related("enterprise"), request.user),
+                                      pk=plan_item_id)
+        enterprise_id = str(plan_item.enterprise_id)
+        initial["kind"] = plan_item.kind
     if enterprise_id and enterprise_id.isdigit():
         enterprise = scoped(Enterprise.objects.all(), request.user).filter(pk=enterprise_id).first()
         if enterprise:
@@ -159,7 +166,8 @@ def inspection_create(request):
                 enterprise=data["enterprise"], kind=data["kind"], start_date=data["start_date"],
                 end_date=data["end_date"], announced=data["announced"], staff_count=data["staff_count"],
                 conclusion=data["conclusion"], summary=data["summary"], campaigns=list(data["campaigns"]),
-                checklist=data["checklist"], officers=_officer_inputs(officers), by=request.user,
+                checklist=data["checklist"], officers=_officer_inputs(officers), plan_item=plan_item,
+                by=request.user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -168,8 +176,9 @@ def inspection_create(request):
             return redirect("inspections:edit", pk=inspection.pk)
     if form.is_bound:
         enterprise = form.cleaned_data.get("enterprise")
-    return render(request, "inspections/inspection_form.html",
-                  {"form": form, "officers": officers, "enterprise": enterprise, "inspection": None})
+    return render(request, "inspections/inspection_form.html", {
+        "form": form, "officers": officers, "enterprise": enterprise, "inspection": None, "plan_item": plan_item,
+    })
 
 
 @login_required
