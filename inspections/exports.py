@@ -50,6 +50,7 @@ def inspection_columns(today: date) -> list[Column]:
         ("录入逾期", lambda i: "是" if provincial_entry_late(
             due=i.provincial_entry_due, entered_on=i.provincial_entry_date, today=today)
             and i.status == "finalised" else "", 8),
+        ("检查人员", lambda i: "、".join(f"{o.name}（{o.cert_no}）" for o in i.officers.all()), 36),
     ]
 
 

@@ -26,7 +26,7 @@ from regsys.scoping import scope_for, scoped
 def inspection_qs(user: User) -> QuerySet[Inspection]:
     """Inspections ``user`` may see, with what lists show."""
     return scoped(
-        Inspection.objects.select_related("enterprise", "unit", "rectification").annotate(
+        Inspection.objects.select_related("enterprise", "unit", "rectification").prefetch_related("officers").annotate(
             officer_count=Count("officers", distinct=True),
             finding_count=Count("findings", distinct=True),
         ).order_by("-start_date", "-id"),

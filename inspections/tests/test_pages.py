@@ -182,6 +182,7 @@ def test_inspection_export_matches_filtered_list(client, two_stations):
     assert len(rows) == 2
     assert rows[1][0] == "2024-08-01" and rows[1][1] == d["name"] and rows[1][4] == "飞行检查"
     assert rows[1][8] == "不符合"
+    assert rows[0][-1] == "检查人员" and rows[1][-1] == ""  # this one was entered without officers
 
 
 def test_inspection_export_is_scoped_and_overdue_filter(client, two_stations):
@@ -192,6 +193,8 @@ def test_inspection_export_is_scoped_and_overdue_filter(client, two_stations):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == [two_stations["mine"]["name"]]
     assert rows[1][9] == "逾期（期限2024-04-05）"
+    officers = two_stations["mine"]["inspection"].officers.order_by("id")
+    assert sorted(rows[1][-1].split("、")) == sorted(f"{o.name}（{o.cert_no}）" for o in officers)
 
 
 def test_case_export(client, two_stations):
