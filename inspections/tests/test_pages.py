@@ -182,7 +182,7 @@ def test_inspection_export_matches_filtered_list(client, two_stations):
     assert len(rows) == 2
     assert rows[1][0] == "2024-08-01" and rows[1][1] == d["name"] and rows[1][4] == "飞行检查"
     assert rows[1][8] == "不符合"
-    assert rows[0][-1] == "检查人员" and rows[1][-1] == ""  # this one was entered without officers
+    assert rows[0][-1] == "检查人员" and rows[1][-1] is None  # this one was entered without officers
 
 
 def test_inspection_export_is_scoped_and_overdue_filter(client, two_stations):
