@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0002_grading'),
-        ('inspections', '0001_initial'),
+        ('inspections', '0002_amendments_provincial_due_case_handlers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
