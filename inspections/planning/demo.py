@@ -24,11 +24,14 @@ from inspections.planning.services import plan_items_autolink, targets_ensure
 
 
 def _conflicts(ctx, units: list[Unit]) -> int:
-    """One declared conflict per unit: its first officer and one of its enterprises."""
+    """One declared conflict per unit with at least three officers (so every draw still finds two)."""
     rng = ctx.rng("conflicts")
     rows = []
     for unit in units:
-        officer = officer_pool_queryset(unit).order_by("username").first()
+        pool = list(officer_pool_queryset(unit).order_by("username")[:3])
+        if len(pool) < 3:
+            continue
+        officer = pool[0]
         enterprise_ids = list(unit.enterprises.order_by("id").values_list("id", flat=True)[:50])
         if officer and enterprise_ids:
             rows.append(ConflictOfInterest(
