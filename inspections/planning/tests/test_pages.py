@@ -211,3 +211,15 @@ def test_propose_and_approve_a_whole_unit_from_the_overview(client, setup):
     assert set(EnterpriseGrade.objects.values_list("status", flat=True)) == {GradeStatus.APPROVED}
     body = client.get(f"/grading/?year={YEAR}").content.decode()
     assert "已完成" in body
+
+
+def test_enterprise_detail_loads_the_grade_and_due_panel(client, setup):
+    unit, enterprises, staff = setup
+    InspectionFactory(enterprise=enterprises[0], start_date=datetime.date(YEAR - 1, 6, 30))
+    client.force_login(staff[0])
+
+    detail = client.get(f"/enterprises/{enterprises[0].pk}/").content.decode()
+    panel = client.get(f"/planning/enterprises/{enterprises[0].pk}/panel/").content.decode()
+
+    assert f"/planning/enterprises/{enterprises[0].pk}/panel/" in detail
+    assert "一级" in panel and f"{YEAR - 1}-06-30" in panel and "随机抽查" in panel
