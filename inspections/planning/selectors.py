@@ -70,6 +70,7 @@ def plan_progress(items: QuerySet, inspections: QuerySet, year: int) -> dict:
     An item with only a quarter counts in the quarter's last month. Done = a linked finalised inspection,
     counted in the month of that inspection. ``inspections``: all finalised inspections in scope, by month.
     """
+    items = items.order_by()
     by_kind = []
     kind_labels = dict(PlanItem._meta.get_field("kind").choices)
     for row in items.values("kind").annotate(
@@ -88,6 +89,9 @@ def plan_progress(items: QuerySet, inspections: QuerySet, year: int) -> dict:
         if done_on.year == year:
             done_month[done_on.month] += 1
     all_month = defaultdict(int)
+    # Re-base on the ids: a scoped queryset may be DISTINCT, and DISTINCT with the model's ordering
+    # would group per row instead of per month.
+    inspections = Inspection.objects.filter(pk__in=inspections.values("pk")).order_by()
     for row in inspections.filter(start_date__year=year, status=InspectionStatus.FINALISED).values(
         "start_date__month"
     ).annotate(n=Count("id")):

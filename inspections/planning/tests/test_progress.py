@@ -1,0 +1,34 @@
+"""The progress page's numbers as a 所 user sees them (scoped querysets)."""
+
+import datetime
+
+import pytest
+
+from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
+from inspections.choices import InspectionStatus
+from inspections.planning.tests.factories import InspectionFactory
+
+pytestmark = pytest.mark.django_db
+YEAR = datetime.date.today().year
+
+
+def test_station_progress_chart_counts_every_finalised_inspection_per_month(client):
+    # given a 所 with three finalised inspections in January, one in February, one draft in February
+    sd = SubdistrictFactory(unit=UnitFactory(name="甲市场监管所", short_name="甲所"))
+    officer = UserFactory(unit=sd.unit)
+    first, second = EnterpriseFactory(subdistrict=sd), EnterpriseFactory(subdistrict=sd)
+    for day in (3, 10, 20):
+        InspectionFactory(enterprise=first, start_date=datetime.date(YEAR, 1, day))
+    InspectionFactory(enterprise=second, start_date=datetime.date(YEAR, 2, 5))
+    InspectionFactory(enterprise=second, start_date=datetime.date(YEAR, 2, 6), status=InspectionStatus.DRAFT)
+    # and another unit's inspection in January
+    InspectionFactory(enterprise=EnterpriseFactory(), start_date=datetime.date(YEAR, 1, 4))
+    client.force_login(officer)
+
+    # when the 所 user opens the progress page
+    response = client.get(f"/planning/progress/?year={YEAR}")
+
+    # then the chart line has 3 in January and 1 in February (not one per month)
+    chart = response.context["chart"]
+    assert chart["inspections"][:3] == [3, 1, 0]
+    assert sum(chart["inspections"]) == 4
