@@ -17,7 +17,7 @@ from enterprises.choices import Link
 from enterprises.grading.selectors import visible_units
 from enterprises.grading.views import form_errors, style_form
 from enterprises.grading.xlsx import workbook_bytes, xlsx_response
-from enterprises.models import Enterprise, Tag, User
+from enterprises.models import Enterprise, GradeLevel, Tag, User
 from inspections.choices import InspectionKind
 from inspections.models import AnnualTarget, RandomDraw
 from inspections.planning import services
@@ -72,11 +72,26 @@ def _picks(draw: RandomDraw):
     return draw.picks.select_related("enterprise").prefetch_related("officers").order_by("position")
 
 
+def _codes(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def pool_labels(draw: RandomDraw) -> dict[str, str]:
+    """The pool's levels and tags by name (the draw stores their stable codes)."""
+    levels = dict(GradeLevel.objects.filter(scheme__year=draw.year, code__in=_codes(draw.level_codes))
+                  .values_list("code", "name"))
+    tags = dict(Tag.objects.filter(code__in=_codes(draw.tag_codes)).values_list("code", "name"))
+    return {
+        "levels": "、".join(str(levels.get(code, code)) for code in _codes(draw.level_codes)),
+        "tags": "、".join(tags.get(code, code) for code in _codes(draw.tag_codes)),
+    }
+
+
 @login_required
 def draw_detail(request, pk: int):
-    draw = get_object_or_404(draws_for(request.user), pk=pk)
+    draw = get_object_or_404(draws_for(request.user).select_related("published_by"), pk=pk)
     return render(request, "inspections/planning/draw_detail.html", {
-        "draw": draw, "picks": _picks(draw), "pool_size": len(draw.pool), "officer_count": len(draw.officer_pool),
+        "draw": draw, "pool_labels": pool_labels(draw), "picks": _picks(draw), "pool_size": len(draw.pool), "officer_count": len(draw.officer_pool),
         "public_url": request.build_absolute_uri(reverse("planning:draw_public", args=[draw.pk])),
     })
 
@@ -111,7 +126,9 @@ def draw_public(request, pk: int):
     draw = get_object_or_404(RandomDraw.objects.select_related("unit"), pk=pk)
     if not draw.is_published:
         raise Http404(_("该抽取结果尚未公示"))
-    return render(request, "inspections/planning/draw_public.html", {"draw": draw, "picks": _picks(draw)})
+    return render(request, "inspections/planning/draw_public.html", {
+        "draw": draw, "picks": _picks(draw), "pool_labels": pool_labels(draw),
+    })
 
 
 def draw_export(request, pk: int):
