@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,14 +64,25 @@ def form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
+def qualifying_kind_labels(scheme) -> str:
+    """The inspection kinds that count towards the frequency, by their Chinese names."""
+    if scheme is None:
+        return ""
+    # the inspections app owns the kind names; look them up at call time (no upward import)
+    labels = dict(apps.get_model("inspections", "Inspection")._meta.get_field("kind").choices)
+    return "、".join(str(labels.get(code, code)) for code in scheme.qualifying_kind_list)
+
+
 @login_required
 def overview(request):
     """The year's grading scheme (with confidence marks) and each unit's progress to 31 March."""
     year = _year(request)
     units = visible_units(request.user)
+    scheme = scheme_of(year)
     return render(request, "enterprises/grading/overview.html", {
         "year": year,
-        "scheme": scheme_of(year),
+        "scheme": scheme,
+        "qualifying_kind_labels": qualifying_kind_labels(scheme),
         "progress": grading_progress(year, units, timezone.localdate()),
         "units": units,
     })

@@ -149,6 +149,8 @@ def test_grading_overview_marks_unconfirmed_defaults_and_unit_progress(client, s
     assert "[R] 未确认" in body and "[S] 未确认" in body
     assert f"{YEAR}年3月31日" in body
     assert unit.display_name in body
+    assert "计入频次的检查类型：日常监督检查、全项目检查、飞行检查" in body
+    assert "routine" not in body
 
 
 def test_due_list_status_filter(client, setup):
