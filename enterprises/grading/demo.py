@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from enterprises.choices import Role
 from enterprises.grading.choices import GradeStatus
@@ -28,6 +29,11 @@ def seed(ctx) -> str:
     ):
         scheme_ensure(year=year)
         result = grades_propose(year=year, unit=None, by=None, as_of=as_of)
+        # the proposals were made on ``as_of`` (not today): date them and their history rows so
+        # the timeline reads proposal → change → approval
+        proposed_at = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time(9, 0)))
+        EnterpriseGrade.objects.filter(year=year).update(proposed_at=proposed_at)
+        EnterpriseGrade.history.filter(year=year).update(history_date=proposed_at)
         if year == ctx.year:
             rng = ctx.rng("grading")
             ids = list(EnterpriseGrade.objects.filter(year=year, is_key=False, level__rank=1)
@@ -38,11 +44,19 @@ def seed(ctx) -> str:
                 grade.status = GradeStatus.CHANGED
                 grade.change_reason = "上年度投诉举报较多，提高一级监管"
                 grade.changed_by = staff
+                grade._change_reason = grade.change_reason
+                grade._history_user = staff
+                grade._history_date = proposed_at + datetime.timedelta(days=10)
                 grade.save()
         approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(10, 0)))
-        count = EnterpriseGrade.objects.filter(year=year).exclude(status=GradeStatus.APPROVED).update(
-            status=GradeStatus.APPROVED, approved_by=approver, approved_at=approved_at
-        )
+        pending = list(EnterpriseGrade.objects.filter(year=year).exclude(status=GradeStatus.APPROVED))
+        for grade in pending:
+            grade.status = GradeStatus.APPROVED
+            grade.approved_by = approver
+            grade.approved_at = approved_at
+        bulk_update_with_history(pending, EnterpriseGrade, ["status", "approved_by", "approved_at"],
+                                 batch_size=2000, default_user=approver, default_date=approved_at)
+        count = len(pending)
         key = EnterpriseGrade.objects.filter(year=year, is_key=True).count()
         parts.append(f"{year}年 {count} 条（{result.created} 条建议，重点监管 {key} 条）")
     return "分级：" + "；".join(parts)

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db.models import F
 
 from enterprises import demo as enterprises_demo
 from enterprises.grading import demo as grading_demo
@@ -57,6 +58,15 @@ def test_demo_grades_plans_and_progress_follow_the_inspections():
     draft.refresh_from_db()
     assert draft.plan_item is None
     assert RandomDraw.objects.filter(year=ctx.year, published_at__isnull=True).count() == 0
+    # the timeline reads proposal → (change) → approval → draw before publication
+    assert not EnterpriseGrade.objects.filter(approved_at__lt=F("proposed_at")).exists()
+    assert not RandomDraw.objects.filter(published_at__lt=F("created_at")).exists()
+    changed = EnterpriseGrade.objects.filter(year=ctx.year).exclude(change_reason="").first()
+    steps = [(h.history_change_reason, h.status) for h in changed.history.order_by("history_date", "history_id")]
+    assert steps == [(None, GradeStatus.PROPOSED), ("上年度投诉举报较多，提高一级监管", GradeStatus.CHANGED),
+                     (None, GradeStatus.APPROVED)]
+    latest = EnterpriseGrade.objects.filter(year=ctx.year).first().history.first()
+    assert (latest.status, latest.history_user.role) == (GradeStatus.APPROVED, "leader")
     assert RandomDraw.objects.filter(year=ctx.year).count() >= 8
     assert all(p.officers.count() == 2 for p in PlanItem.objects.filter(source="draw")[:50])
 
