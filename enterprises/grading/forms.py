@@ -28,9 +28,9 @@ class CreditRecordForm(forms.Form):
         error_messages={"invalid_choice": _("没有该信用代码的企业，或不在本单位监管范围内")},
     )
     kind = forms.ChoiceField(label=_("类型"), choices=CreditKind.choices)
-    recorded_on = forms.DateField(label=_("记录日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_on = forms.DateField(label=_("记录日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     valid_until = forms.DateField(
-        label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("有效期至"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("事由"), max_length=300)
 

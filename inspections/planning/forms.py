@@ -97,7 +97,7 @@ class ConflictForm(forms.Form):
     enterprise = _enterprise_field()
     reason = forms.CharField(label=_("回避理由"), max_length=200)
     declared_on = forms.DateField(label=_("申报日期"), initial=timezone.localdate,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args, officers, enterprises, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from enterprises.choices import OperationMode, Role, UnitKind
 from enterprises.grading.choices import GradeStatus
@@ -227,3 +228,13 @@ def test_enterprise_detail_loads_the_grade_and_due_panel(client, setup):
 
     assert f"/planning/enterprises/{enterprises[0].pk}/panel/" in detail
     assert "一级" in panel and f"{YEAR - 1}-06-30" in panel and "随机抽查" in panel
+
+
+def test_conflict_form_date_is_in_the_html_date_format(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    body = client.get("/planning/conflicts/").content.decode()
+
+    today = timezone.localdate()
+    assert f'name="declared_on" value="{today:%Y-%m-%d}"' in body
