@@ -164,7 +164,7 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
             add(PlanKind.ROUTINE, PlanItem(
                 plan=plans[PlanKind.ROUTINE], enterprise_id=pick.enterprise_id, kind=InspectionKind.RANDOM,
                 target_quarter=quarter, source=ItemSource.DRAW, draw=draw,
-                reason=_("双随机抽取：%(name)s") % {"name": draw.name},
+                reason=draw.name[:200],
             ), [o.id for o in pick.officers.all()])
 
     # 4. flight plan: the unit's share of the district flight target
@@ -193,7 +193,7 @@ def plan_generate(*, unit: Unit, year: int, by: User | None, today: datetime.dat
             add(PlanKind.FLIGHT, PlanItem(
                 plan=plans[PlanKind.FLIGHT], enterprise_id=enterprise_id, kind=InspectionKind.FLIGHT,
                 target_quarter=quarter, source=ItemSource.FLIGHT,
-                reason=_("飞行检查：全区不少于%(n)s家，本单位分担%(s)s家") % {"n": flight.min_count, "s": share},
+                reason=_("全区不少于%(n)s家，本单位分担%(s)s家") % {"n": flight.min_count, "s": share},
             ))
 
     created = PlanItem.objects.bulk_create([item for item, _o in new_items], batch_size=2000)

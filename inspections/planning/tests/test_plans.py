@@ -78,6 +78,8 @@ def test_generation_from_due_dates_and_the_draw(world):
     assert drawn.draw.seed == "t:" + w["unit"].code + ":o1"
     assert set(drawn.officers.all()) <= set(w["officers"]) and drawn.officers.count() == 2
     assert drawn.target_quarter == 1
+    # the page shows "<source>：<reason>", so the reason does not repeat the source
+    assert (drawn.get_source_display(), drawn.reason) == ("双随机抽取", drawn.draw.name)
     assert routine.status == PlanStatus.DRAFT
     assert result.flight.items.count() == 0
 
@@ -130,6 +132,7 @@ def test_flight_plan_takes_the_units_share_of_the_district_target(world):
     flight = result.flight.items.all()
     assert flight.count() == 2
     assert {i.kind for i in flight} == {InspectionKind.FLIGHT}
+    assert {i.reason for i in flight} == {"全区不少于4家，本单位分担2家"}
     assert {i.enterprise_id for i in flight} <= {w["e1"].id, w["e2"].id, w["e3"].id}
 
 
