@@ -97,7 +97,8 @@ def _required(target: AnnualTarget, denominator_count: int) -> int:
 def target_progress(
     target: AnnualTarget, *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50
 ) -> TargetProgress:
-    """Figures of ``target`` for ``unit`` (None = district), with up to ``missing_limit`` missing enterprises."""
+    """Figures of ``target`` for ``unit`` (None = district), with up to ``missing_limit`` missing enterprises
+    (None = all of them, 0 = none: only ``missing_count``)."""
     elapsed = year_elapsed(target.year, today)
     inspected = counted_inspections(target).values("enterprise_id")
     if target.kind == TargetKind.COUNT:
@@ -118,7 +119,7 @@ def target_progress(
     required = None if (unit is not None and target.district_only) else _required(target, total)
     expected = None if required is None else math.floor(required * elapsed)
     missing_qs = base.exclude(id__in=inspected).select_related("owning_unit").order_by("name")
-    missing = list(missing_qs[:missing_limit] if missing_limit else missing_qs)
+    missing = list(missing_qs if missing_limit is None else missing_qs[:missing_limit])
     return TargetProgress(target, numerator, total, required, expected, missing, total - numerator)
 
 

@@ -108,6 +108,8 @@ def test_contact_lens_full_coverage_lists_the_missing_one(district):
     assert p.percentage == Decimal("50.0")
     assert (p.on_track, p.met) == (True, False)
     assert p.missing == [a["lens"][1]]
+    counted_only = target_progress(target("contact-lens"), unit=unit_a, today=JULY_1, missing_limit=0)
+    assert (counted_only.missing, counted_only.missing_count) == ([], 1)
 
 
 def test_flight_target_is_assessed_for_the_district_only(district):
