@@ -14,6 +14,15 @@ from inspections.planning.targets import targets_by_unit, targets_progress
 from regsys.scoping import scope_for, scoped
 
 
+def _until_today(values: list[int], year: int, today) -> list[int | None]:
+    """Monthly figures with months still to come left blank (the chart draws no false zero)."""
+    if year < today.year:
+        return values
+    if year > today.year:
+        return [None] * len(values)
+    return [v if month <= today.month else None for month, v in enumerate(values, start=1)]
+
+
 def _context(request, missing_limit: int | None = 50) -> dict:
     today = timezone.localdate()
     try:
@@ -39,7 +48,8 @@ def _context(request, missing_limit: int | None = 50) -> dict:
         "year": year, "unit": unit, "units": units, "progress": progress, "targets": targets, "today": today,
         "district": unit is None and scope.district_wide,
         "chart": {"months": [f"{m}月" for m in progress["months"]], "planned": progress["planned"],
-                  "done": progress["done"], "inspections": progress["inspections"],
+                  "done": _until_today(progress["done"], year, today),
+                  "inspections": _until_today(progress["inspections"], year, today),
                   "kinds": [k["label"] for k in progress["by_kind"]],
                   "kind_planned": [k["planned"] for k in progress["by_kind"]],
                   "kind_done": [k["done"] for k in progress["by_kind"]]},

@@ -1,6 +1,7 @@
 """The progress page's numbers as a 所 user sees them (scoped querysets)."""
 
 import datetime
+from unittest import mock
 
 import pytest
 
@@ -31,4 +32,19 @@ def test_station_progress_chart_counts_every_finalised_inspection_per_month(clie
     # then the chart line has 3 in January and 1 in February (not one per month)
     chart = response.context["chart"]
     assert chart["inspections"][:3] == [3, 1, 0]
-    assert sum(chart["inspections"]) == 4
+    assert sum(v or 0 for v in chart["inspections"]) == 4
+
+
+def test_progress_chart_leaves_the_months_to_come_blank(client):
+    # given a 所 user; on 25 November the December figures are still to come
+    sd = SubdistrictFactory()
+    client.force_login(UserFactory(unit=sd.unit))
+    InspectionFactory(enterprise=EnterpriseFactory(subdistrict=sd), start_date=datetime.date(2025, 11, 3))
+
+    with mock.patch("inspections.planning.views_progress.timezone.localdate", return_value=datetime.date(2025, 11, 25)):
+        this_year = client.get("/planning/progress/?year=2025").context["chart"]
+        last_year = client.get("/planning/progress/?year=2024").context["chart"]
+
+    assert this_year["inspections"][10:] == [1, None]
+    assert this_year["done"][10:] == [0, None]
+    assert last_year["inspections"][11] == 0
