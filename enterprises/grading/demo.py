@@ -9,20 +9,45 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from enterprises.choices import Role
-from enterprises.grading.choices import GradeStatus
+from enterprises.choices import ACTIVE_STATUSES, Role
+from enterprises.grading.choices import CreditKind, GradeStatus
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import EnterpriseGrade, GradeLevel, User
+from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradeLevel, User
 
 CHANGES = 3  # grades changed by staff (with a reason) before approval, to show the workflow
+# bad-credit facts recorded last year (cases and rectifications escalate grades on their own)
+CREDIT_RECORDS = [
+    (CreditKind.BAD_CREDIT, 5, 12, "未按规定报送年度自查报告，经催告仍未报送"),
+    (CreditKind.BAD_CREDIT, 8, 3, "提供虚假资料办理第二类医疗器械经营备案"),
+    (CreditKind.RISK_NAMED, 9, 20, "第三季度风险会商点名：冷链运输温度记录缺失"),
+    (CreditKind.RISK_NAMED, 11, 15, "第四季度风险会商点名：网络销售未备案产品"),
+    (CreditKind.SERIOUS_DISHONEST, 10, 8, "列入严重违法失信名单（市场监管部门）"),
+]
+
+
+def _credit_records(ctx, recorder) -> int:
+    """A few bad-credit facts of last year on operating enterprises (deterministic)."""
+    ids = list(Enterprise.objects.filter(is_operator=True, status__in=ACTIVE_STATUSES).order_by("id")
+               .values_list("id", flat=True)[:400])
+    if not ids:
+        return 0
+    picked = ctx.rng("grading-credit").sample(ids, min(len(CREDIT_RECORDS), len(ids)))
+    records = [
+        CreditRecord(enterprise_id=enterprise_id, kind=kind, recorded_on=datetime.date(ctx.year - 1, month, day),
+                     valid_until=datetime.date(ctx.year, 12, 31), reason=reason, created_by=recorder)
+        for enterprise_id, (kind, month, day, reason) in zip(picked, CREDIT_RECORDS, strict=False)
+    ]
+    bulk_create_with_history(records, CreditRecord, default_user=recorder)
+    return len(records)
 
 
 def seed(ctx) -> str:
     approver = User.objects.filter(role=Role.LEADER).order_by("username").first()
     staff = User.objects.filter(role=Role.SECTION_STAFF).order_by("username").first()
     parts = []
+    credit = _credit_records(ctx, staff)
     for year, as_of, approved_on in (
         (ctx.year - 1, datetime.date(ctx.year - 1, 3, 1), datetime.date(ctx.year - 1, 3, 25)),
         (ctx.year, min(ctx.today, datetime.date(ctx.year, 3, 1)), datetime.date(ctx.year, 3, 28)),
@@ -59,4 +84,4 @@ def seed(ctx) -> str:
         count = len(pending)
         key = EnterpriseGrade.objects.filter(year=year, is_key=True).count()
         parts.append(f"{year}年 {count} 条（{result.created} 条建议，重点监管 {key} 条）")
-    return "分级：" + "；".join(parts)
+    return "分级：" + "；".join(parts) + f"；信用记录 {credit} 条"

@@ -8,7 +8,7 @@ from django.db.models import F
 from enterprises import demo as enterprises_demo
 from enterprises.grading import demo as grading_demo
 from enterprises.grading.choices import GradeStatus
-from enterprises.models import Enterprise, EnterpriseGrade, GradingScheme
+from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradingScheme
 from enterprises.reference import load_reference
 from inspections.choices import InspectionKind, InspectionStatus, PlanStatus
 from inspections.models import (
@@ -46,6 +46,14 @@ def test_demo_grades_plans_and_progress_follow_the_inspections():
         assert not EnterpriseGrade.objects.filter(year=year).exclude(status=GradeStatus.APPROVED).exists()
         assert EnterpriseGrade.objects.filter(year=year).count() > 1000
     assert EnterpriseGrade.objects.filter(year=ctx.year).exclude(change_reason="").count() == 3
+    # last year's bad-credit records put those operators on this year's key list (not last year's)
+    credited = list(CreditRecord.objects.values_list("enterprise_id", flat=True))
+    assert len(credited) == 5
+    current = EnterpriseGrade.objects.filter(year=ctx.year, sector="operation", enterprise_id__in=credited)
+    assert current.count() == 5 and all(g.is_key for g in current)
+    assert all("c-bad-credit" in {r["code"] for r in g.reasons} for g in current)
+    last_year = EnterpriseGrade.objects.filter(year=ctx.year - 1, enterprise_id__in=credited)
+    assert not any("c-bad-credit" in {r["code"] for r in g.reasons} for g in last_year)
     plans = InspectionPlan.objects.filter(year=ctx.year)
     assert not plans.filter(kind="routine").exclude(status=PlanStatus.APPROVED).exists()
     assert plans.filter(kind="routine").count() == 8  # 7 所 + 药械科
