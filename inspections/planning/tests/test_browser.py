@@ -73,3 +73,26 @@ def test_chief_generates_adjusts_approves_and_sees_progress(live_server, browser
     assert page.inner_text("#done-total") == "1"
     assert int(page.inner_text("#planned-total")) == PlanItem.objects.filter(plan__unit=sd.unit, plan__year=YEAR).count()
     assert page.locator("#chart-month canvas").count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_station_inspector_reads_due_list_and_grades_on_a_phone(live_server, phone_context):
+    # given a 所 inspector with graded enterprises (long names)
+    sd = SubdistrictFactory(unit=UnitFactory(name="五马市场监管所", short_name="五马所"))
+    for i in range(3):
+        EnterpriseFactory(subdistrict=sd, name=f"温州康宁医疗器械物流有限公司鹿城第{i}分公司", provides_logistics=True)
+    UserFactory(unit=sd.unit, username="wuma9")
+    scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    page = phone_context.new_page()
+    browser_login(page, live_server, "wuma9")
+
+    for url in (f"/planning/due/?year={YEAR}", f"/grading/grades/?year={YEAR}"):
+        # when the inspector opens the list on a 390 px phone
+        page.goto(f"{live_server.url}{url}")
+
+        # then the page does not scroll sideways and the unit column (always their own) is hidden
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not page.get_by_role("columnheader", name="监管单位").is_visible()
+        assert page.get_by_role("cell", name="温州康宁医疗器械物流有限公司鹿城第0分公司").is_visible()
