@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.grading.choices import Sector
-from enterprises.models import Enterprise, Unit, User
+from enterprises.models import Enterprise, GradeLevel, Tag, Unit, User
 from inspections.choices import InspectionKind
 
 
@@ -77,9 +77,10 @@ class DrawForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("名称"), max_length=100)
     sector = forms.ChoiceField(label=_("环节"), required=False, choices=[("", "不限")] + list(Sector.choices))
-    level_codes = forms.CharField(label=_("监管等级代码"), required=False, max_length=100,
-                                  help_text=_("逗号分隔，如 o1；为空不限"))
-    tag_codes = forms.CharField(label=_("产品领域标签代码"), required=False, max_length=200)
+    level_codes = forms.MultipleChoiceField(label=_("监管等级"), required=False, help_text=_("不选为不限等级"),
+                                            widget=forms.SelectMultiple(attrs={"size": 4}))
+    tag_codes = forms.MultipleChoiceField(label=_("产品领域"), required=False, help_text=_("不选为不限产品领域"),
+                                          widget=forms.SelectMultiple(attrs={"size": 4}))
     ratio = forms.DecimalField(label=_("抽取比例"), min_value=0, max_value=1, decimal_places=3,
                                initial="0.25")
     officers_per_enterprise = forms.IntegerField(label=_("每户检查人员数"), min_value=2, max_value=5, initial=2)
@@ -90,6 +91,17 @@ class DrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["year"].initial = timezone.localdate().year
+        levels = {}
+        for level in GradeLevel.objects.order_by("-scheme__year", "sector", "-rank"):
+            levels.setdefault(level.code, str(level))  # the stable code, named as in the latest scheme
+        self.fields["level_codes"].choices = list(levels.items())
+        self.fields["tag_codes"].choices = list(Tag.objects.values_list("code", "name"))
+
+    def clean_level_codes(self) -> str:
+        return ",".join(self.cleaned_data["level_codes"])
+
+    def clean_tag_codes(self) -> str:
+        return ",".join(self.cleaned_data["tag_codes"])
 
 
 class ConflictForm(forms.Form):

@@ -238,3 +238,17 @@ def test_conflict_form_date_is_in_the_html_date_format(client, setup):
 
     today = timezone.localdate()
     assert f'name="declared_on" value="{today:%Y-%m-%d}"' in body
+
+
+def test_draw_form_offers_levels_and_tags_by_name_and_refuses_an_unknown_code(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    page = client.get("/planning/draws/").content.decode()
+    response = client.post("/planning/draws/", {"unit": unit.pk, "year": YEAR, "name": "x", "level_codes": "zz",
+                                                "ratio": "0.5", "officers_per_enterprise": 2})
+
+    assert '<option value="o1">经营一级</option>' in page
+    assert response.status_code == 400
+    assert "zz 不在可用的选项中" in response.content.decode().replace("\u3000", "")
+    assert not RandomDraw.objects.exists()
