@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.grading.choices import Sector
+from enterprises.grading.filters import yes_no_widget
 from enterprises.models import Unit
 from inspections.choices import InspectionKind, PlanKind, PlanStatus
 from inspections.models import AnnualTarget, ConflictOfInterest, InspectionPlan, PlanItem, RandomDraw
@@ -41,7 +42,7 @@ class PlanItemFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ItemSource.choices)
     month = django_filters.NumberFilter(label=_("计划月份"), field_name="target_month")
     quarter = django_filters.NumberFilter(label=_("计划季度"), field_name="target_quarter")
-    done = django_filters.BooleanFilter(label=_("已完成"), method="filter_done")
+    done = django_filters.BooleanFilter(label=_("已完成"), method="filter_done", widget=yes_no_widget())
     o = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("target_month", "month"), ("target_quarter", "quarter"), ("enterprise__name", "enterprise"),
@@ -64,7 +65,7 @@ class DrawFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.all())
     sector = django_filters.ChoiceFilter(label=_("环节"), choices=Sector.choices)
     published = django_filters.BooleanFilter(label=_("已公示"), field_name="published_at", lookup_expr="isnull",
-                                             exclude=True)
+                                             exclude=True, widget=yes_no_widget())
     o = django_filters.OrderingFilter(
         label=_("排序"), fields=(("created_at", "created_at"), ("unit__sort_order", "unit"), ("year", "year")),
         field_labels={"created_at": _("抽取时间"), "unit": _("单位"), "year": _("年度")},
@@ -78,7 +79,7 @@ class DrawFilter(django_filters.FilterSet):
 class ConflictFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_enterprise_search)
     officer = django_filters.CharFilter(label=_("检查人员"), method="filter_officer")
-    is_active = django_filters.BooleanFilter(label=_("有效"))
+    is_active = django_filters.BooleanFilter(label=_("有效"), widget=yes_no_widget())
     o = django_filters.OrderingFilter(
         label=_("排序"), fields=(("declared_on", "declared_on"), ("enterprise__name", "enterprise"),
                                  ("officer__username", "officer")),

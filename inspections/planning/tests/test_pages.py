@@ -252,3 +252,18 @@ def test_draw_form_offers_levels_and_tags_by_name_and_refuses_an_unknown_code(cl
     assert response.status_code == 400
     assert "zz 不在可用的选项中" in response.content.decode().replace("\u3000", "")
     assert not RandomDraw.objects.exists()
+
+
+def test_grade_list_filters_by_named_level_and_yes_no_reads_all(client, setup):
+    unit, enterprises, staff = setup
+    grade = EnterpriseGrade.objects.get(enterprise=enterprises[0])
+    grade.level = grade.level.scheme.levels.get(code="o2")
+    grade.save()
+    client.force_login(staff[0])
+
+    page = client.get(f"/grading/grades/?year={YEAR}").content.decode()
+    filtered = client.get(f"/grading/grades/?year={YEAR}&level=o2&is_key=").content.decode()
+
+    assert '<option value="o2">经营二级</option>' in page
+    assert '<option value="" selected>全部</option>' in page and "未知" not in page
+    assert enterprises[0].name in filtered and enterprises[1].name not in filtered
