@@ -11,6 +11,7 @@ from enterprises.grading.services import grades_propose, scheme_ensure
 from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
 from inspections.choices import PlanStatus
 from inspections.models import InspectionPlan, PlanItem
+from inspections.planning.generate import plan_generate
 from inspections.planning.services import targets_ensure
 from inspections.planning.tests.factories import InspectionFactory
 
@@ -85,14 +86,17 @@ def test_station_inspector_reads_due_list_and_grades_on_a_phone(live_server, pho
     UserFactory(unit=sd.unit, username="wuma9")
     scheme_ensure(year=YEAR)
     grades_propose(year=YEAR, unit=sd.unit, by=None)
+    targets_ensure(year=YEAR)
+    plan = plan_generate(unit=sd.unit, year=YEAR, by=None, seed="p").routine
     page = phone_context.new_page()
     browser_login(page, live_server, "wuma9")
 
-    for url in (f"/planning/due/?year={YEAR}", f"/grading/grades/?year={YEAR}"):
+    for url in (f"/planning/due/?year={YEAR}", f"/grading/grades/?year={YEAR}", f"/planning/plans/{plan.pk}/"):
         # when the inspector opens the list on a 390 px phone
         page.goto(f"{live_server.url}{url}")
 
         # then the page does not scroll sideways and the unit column (always their own) is hidden
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert not page.get_by_role("columnheader", name="监管单位").is_visible()
+        assert not page.get_by_role("columnheader", name="来源/理由").is_visible()
         assert page.get_by_role("cell", name="温州康宁医疗器械物流有限公司鹿城第0分公司").is_visible()
