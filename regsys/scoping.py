@@ -81,8 +81,8 @@ def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) ->
     q = visibility_q(user, queryset.model, paths=paths)
     if not q:
         return queryset
-    if len(_paths(queryset.model, paths)) > 1:
-        return queryset.filter(q).distinct()
+    # Scope paths follow forward foreign keys only, so the filter never duplicates rows and needs
+    # no DISTINCT (which would break grouped aggregates on the result).
     return queryset.filter(q)
 
 

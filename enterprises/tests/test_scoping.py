@@ -51,3 +51,15 @@ def test_user_without_unit_sees_nothing():
     user = UserFactory(unit=None)
 
     assert list(scoped(Enterprise.objects.all(), user)) == []
+
+
+def test_scoped_queryset_has_no_distinct_so_grouping_works():
+    from django.db.models import Count
+
+    mine = EnterpriseFactory()
+    EnterpriseFactory(subdistrict=mine.subdistrict)
+    user = UserFactory(unit=mine.owning_unit)
+
+    rows = list(scoped(Enterprise.objects.all(), user).values("status").annotate(n=Count("id")))
+
+    assert rows == [{"status": "active", "n": 2}]
