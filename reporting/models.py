@@ -149,3 +149,14 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCESS, JobStatus.FAILED)
+
+    @property
+    def total_size(self) -> int:
+        """Bytes of the files produced (0 while running or when a file went missing)."""
+        total = 0
+        for field in (self.xlsx, self.docx):
+            try:
+                total += field.size if field else 0
+            except OSError:
+                pass
+        return total

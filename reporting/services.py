@@ -18,7 +18,7 @@ from enterprises.models import Unit
 from regsys.scoping import require_edit, require_unit, scope_for
 from reporting.choices import JobStatus, ReturnAction, ReturnStatus
 from reporting.exporters.docx import export_docx
-from reporting.exporters.layout import ExportInput, SheetData
+from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent
@@ -127,13 +127,12 @@ def return_build(*, job_id: int) -> ExportJob:
     return job
 
 
-def _build(job: ExportJob) -> None:
-    ret = job.ret
-    template = ret.template
-    _progress(job, 10, _("正在统计数据"))
-    unit_list = [ret.unit] if ret.unit_id else campaign_units(ret.campaign)
+def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date) -> dict:
+    """The numbers of a return (and of each unit for the district) plus its warnings, JSON-ready."""
+    due_date_for(campaign, cutoff)
+    unit_list = [unit] if unit is not None else campaign_units(campaign)
     period = Period(
-        campaign=ret.campaign, cutoff=ret.cutoff, unit_ids=tuple(u.pk for u in unit_list),
+        campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in unit_list),
         case_date=template.case_count_date, interview_mode=template.interview_count_mode,
     )
     rows = list(template.rows.order_by("order"))
@@ -142,33 +141,62 @@ def _build(job: ExportJob) -> None:
     with transaction.atomic():
         total = compute(template=template, period=period, rows=rows, metrics=metric_keys)[None]
         per_unit = compute(template=template, period=period, by_unit=True, rows=rows, metrics=metric_keys) \
-            if ret.is_district else {}
-    _progress(job, 50, _("正在校验"))
+            if unit is None else {}
     labels = {r.key: r.display_label for r in rows}
     metric_labels = {c.metric: c.label for c in columns}
     parents = {r.pk: r.key for r in rows}
     row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
-    own_name = ret.unit.display_name if ret.unit_id else _("全区")
+    own_name = unit.display_name if unit is not None else _("全区")
     warnings = check_grid(sheet=own_name, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=total)
     unit_names = {u.pk: u.display_name for u in unit_list}
     for unit_id, grid in per_unit.items():
         warnings += check_grid(sheet=unit_names[unit_id], rows=row_pairs, labels=labels,
                                metric_labels=metric_labels, grid=grid)
-    ret.data = {"total": _serialise(total), "units": {str(k): _serialise(v) for k, v in per_unit.items()}}
-    ret.warnings = [w.__dict__ for w in warnings]
+    return {
+        "total": _serialise(total),
+        "units": {str(k): _serialise(v) for k, v in per_unit.items()},
+        "warnings": [w.__dict__ for w in warnings],
+    }
+
+
+def build_export_input(
+    *, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date, data: dict,
+    filled_by: str, contact: str, reporting_unit: str,
+) -> ExportInput:
+    """The plain data the exporters need: layout, the filled copies (district + units) and warnings."""
+    own_name = unit.display_name if unit is not None else _("全区")
+    sheets = [SheetData(own_name, (reporting_unit, filled_by, contact), grid_values(data["total"], template))]
+    if unit is None:
+        for member in campaign_units(campaign):
+            sheets.append(SheetData(member.display_name, (member.name, "", member.phone),
+                                    grid_values(data["units"].get(str(member.pk), {}), template)))
+    warnings = tuple(Warning(**w) for w in data["warnings"])
+    return ExportInput(layout=form_layout(template, cutoff), sheets=tuple(sheets), warnings=warnings)
+
+
+def _build(job: ExportJob) -> None:
+    ret = job.ret
+    template = ret.template
+    _progress(job, 10, _("正在统计数据"))
+    data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
+    ret.data = {"total": data["total"], "units": data["units"]}
+    ret.warnings = data["warnings"]
     ret.computed_at = timezone.now()
     ret.save(update_fields=["data", "warnings", "computed_at"])
     _progress(job, 60, _("正在生成 Excel 和 Word 文件"))
-    layout = form_layout(template, ret.cutoff)
-    unit_label = ret.unit.name if ret.unit_id else (ret.created_by.unit.name if ret.created_by and ret.created_by.unit
-                                                    else _("全区"))
-    sheets = [SheetData(own_name, (unit_label, ret.filled_by, ret.contact), grid_values(ret.data["total"], template))]
-    for unit in unit_list if ret.is_district else []:
-        sheets.append(SheetData(unit.display_name, (unit.name, "", unit.phone),
-                                grid_values(ret.data["units"].get(str(unit.pk), {}), template)))
-    data = ExportInput(layout=layout, sheets=tuple(sheets), warnings=tuple(warnings))
+    if ret.unit_id:
+        reporting_unit = ret.unit.name
+    elif ret.created_by and ret.created_by.unit_id:
+        reporting_unit = ret.created_by.unit.name
+    else:
+        reporting_unit = _("全区")
+    export = build_export_input(
+        campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff, data=data,
+        filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit,
+    )
+    own_name = ret.unit.display_name if ret.unit_id else _("全区")
     stem = f"{template.year}{template.code}_{own_name}_{ret.cutoff:%Y%m%d}_v{ret.version}"
-    xlsx, docx = export_xlsx(data), export_docx(data)
+    xlsx, docx = export_xlsx(export), export_docx(export)
     _progress(job, 90, _("正在保存文件"))
     if job.xlsx:
         job.xlsx.delete(save=False)
