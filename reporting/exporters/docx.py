@@ -50,26 +50,32 @@ def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
     table = document.add_table(rows=1 + len(layout.rows), cols=layout.total_columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0].cells
-    _fill_cell(header[0], layout.header_label, size, bold=True)
+    width = layout.total_columns
+    flat = table._cells  # fetched once: python-docx recomputes the grid on every table.cell() call
+
+    def cell(r: int, c: int):
+        return flat[r * width + c]
+
+    label_width = Cm(2.2 if layout.label_columns > 2 else 3.0)
+    data_width = Cm((26.5 - label_width.cm * layout.label_columns) / max(len(layout.columns), 1))
+    for index, item in enumerate(flat):
+        item.width = label_width if index % width < layout.label_columns else data_width
+    merges = []
+    _fill_cell(cell(0, 0), layout.header_label, size, bold=True)
     if layout.label_columns > 1:
-        header[0].merge(header[layout.label_columns - 1])
+        merges.append((cell(0, 0), cell(0, layout.label_columns - 1)))
     for index, column in enumerate(layout.columns):
-        _fill_cell(header[layout.label_columns + index], column.label, size, bold=True)
+        _fill_cell(cell(0, layout.label_columns + index), column.label, size, bold=True)
     for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
         r = offset + 1
         for label in row.label_cells:
-            cell = table.cell(r, label.col)
+            _fill_cell(cell(r, label.col), label.text, size)
             if label.rowspan > 1 or label.colspan > 1:
-                cell = cell.merge(table.cell(r + label.rowspan - 1, label.col + label.colspan - 1))
-            _fill_cell(cell, label.text, size)
+                merges.append((cell(r, label.col), cell(r + label.rowspan - 1, label.col + label.colspan - 1)))
         for index, (column, value) in enumerate(zip(layout.columns, values, strict=True)):
-            _fill_cell(table.cell(r, layout.label_columns + index), format_value(value, column.decimals), size)
-    label_width = Cm(2.2 if layout.label_columns > 2 else 3.0)
-    data_width = Cm((26.5 - label_width.cm * layout.label_columns) / max(len(layout.columns), 1))
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = label_width if index < layout.label_columns else data_width
+            _fill_cell(cell(r, layout.label_columns + index), format_value(value, column.decimals), size)
+    for top_left, bottom_right in merges:
+        top_left.merge(bottom_right)
     _paragraph(document, layout.footer, 10.5)
 
 
