@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from enterprises import views
 
 app_name = "enterprises"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("export.xlsx", views.enterprise_export, name="export"),
+    path("new/", views.enterprise_create, name="create"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/status/", views.enterprise_status, name="status"),
+    path("<int:pk>/licences/new/", views.licence_create, name="licence_create"),
+    path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
+    path("licences/expiring/", views.licences_expiring, name="licences_expiring"),
+    path("import/", views.enterprise_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+]

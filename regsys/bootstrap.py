@@ -23,6 +23,23 @@ DEMO_SEEDERS: list[str] = [
 ]
 
 
+def resolve_steps(paths: list[str], warn) -> list:
+    """Import each registered step. A step whose module is not there yet is reported and skipped
+    (so one app can be developed before the others); ``regsys/tests`` asserts that all exist."""
+    from django.utils.module_loading import import_string
+
+    steps = []
+    for dotted in paths:
+        module = dotted.rsplit(".", 1)[0]
+        try:
+            steps.append((dotted, import_string(dotted)))
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            warn(f"跳过 {dotted}：模块 {module} 不存在")
+    return steps
+
+
 class DemoContext:
     """What every demo seeder gets: the scale, a seed for its own ``random.Random`` and stdout.
 

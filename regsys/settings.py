@@ -175,6 +175,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "LicenceStatusEnum": "enterprises.choices.LicenceStatus",
+        "LicenceKindEnum": "enterprises.choices.LicenceKind",
+        "UnitKindEnum": "enterprises.choices.UnitKind",
+        "SubdistrictKindEnum": "enterprises.choices.SubdistrictKind",
+    },
 }
 
 if not DEBUG:

@@ -1,5 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
+from .views import EnterpriseViewSet, LicenceViewSet, SubdistrictViewSet, TagViewSet, UnitViewSet
+
 router = DefaultRouter(trailing_slash=True)
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("licences", LicenceViewSet, basename="licence")
+router.register("units", UnitViewSet, basename="unit")
+router.register("subdistricts", SubdistrictViewSet, basename="subdistrict")
+router.register("tags", TagViewSet, basename="tag")
 
 urlpatterns = router.urls

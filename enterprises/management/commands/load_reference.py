@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from regsys.bootstrap import REFERENCE_LOADERS
+from regsys.bootstrap import REFERENCE_LOADERS, resolve_steps
 
 
 class Command(BaseCommand):
@@ -10,6 +9,5 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for dotted in REFERENCE_LOADERS:
-            summary = import_string(dotted)()
-            self.stdout.write(f"{dotted}: {summary}")
+        for dotted, loader in resolve_steps(REFERENCE_LOADERS, self.stderr.write):
+            self.stdout.write(f"{dotted}: {loader()}")

@@ -2,10 +2,10 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
+from django.db import transaction
 
 from enterprises.models import Enterprise
-from regsys.bootstrap import DEMO_SEEDERS, DemoContext
+from regsys.bootstrap import DEMO_SEEDERS, DemoContext, resolve_steps
 
 
 class Command(BaseCommand):
@@ -26,7 +26,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
         call_command("load_reference", stdout=self.stdout)
         ctx = DemoContext(scale=scale, seed=seed, out=self.stdout)
-        for dotted in DEMO_SEEDERS:
-            started = time.monotonic()
-            summary = import_string(dotted)(ctx)
-            self.stdout.write(f"{dotted}: {summary} ({time.monotonic() - started:.1f}s)")
+        with transaction.atomic():  # all or nothing: a failed run leaves the database empty
+            for dotted, seeder in resolve_steps(DEMO_SEEDERS, self.stderr.write):
+                started = time.monotonic()
+                summary = seeder(ctx)
+                self.stdout.write(f"{dotted}: {summary} ({time.monotonic() - started:.1f}s)")

@@ -1,0 +1,108 @@
+"""Django admin for the registry: reference data, users, rules; enterprises and licences with history."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from enterprises.models import (
+    Enterprise,
+    EnterpriseStatusChange,
+    Licence,
+    OwnershipRule,
+    Subdistrict,
+    Tag,
+    Unit,
+    User,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "code", "phone", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "code"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "unit", "population"]
+    list_filter = ["kind", "unit"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "unit", "role", "is_active", "is_staff"]
+    list_filter = ["role", "unit", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "enforcement_cert_no", "inspector_cert_no"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("监管岗位"), {"fields": ("full_name", "unit", "role", "phone", "enforcement_cert_no",
+                                    "inspector_cert_no")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("监管岗位"), {"fields": ("full_name", "unit", "role")}),
+    )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "sort_order", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["name", "code"]
+    list_editable = ["sort_order", "is_active"]
+
+
+class LicenceInline(admin.TabularInline):
+    model = Licence
+    extra = 0
+    fields = ["kind", "number", "issuer", "issued_on", "expires_on", "status"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = EnterpriseStatusChange
+    extra = 0
+    fields = ["effective_on", "from_status", "to_status", "reason", "changed_by"]
+    readonly_fields = ["changed_by"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "subdistrict", "owning_unit", "status", "updated_at"]
+    list_filter = ["status", "owning_unit", "subdistrict", "is_manufacturer", "is_operator", "is_user_unit",
+                   "is_online_seller", "tags"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["subdistrict", "owning_unit"]
+    filter_horizontal = ["tags"]
+    inlines = [LicenceInline, StatusChangeInline]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(EnterpriseStatusChange)
+class EnterpriseStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "from_status", "to_status", "effective_on", "changed_by", "created_at"]
+    list_filter = ["to_status"]
+    search_fields = ["enterprise__name", "reason"]
+    list_select_related = ["enterprise", "changed_by"]
+    raw_id_fields = ["enterprise"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "kind", "enterprise", "issued_on", "expires_on", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["number", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["enterprise"]
+    date_hierarchy = "expires_on"
+
+
+@admin.register(OwnershipRule)
+class OwnershipRuleAdmin(admin.ModelAdmin):
+    list_display = ["priority", "role", "target", "unit", "note"]
+    list_editable = ["role", "target", "unit", "note"]
+    list_display_links = ["priority"]
+    ordering = ["priority"]

@@ -1,0 +1,116 @@
+"""API serializers of the registry: shape only; the services validate and save."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from enterprises.choices import EnterpriseStatus
+from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
+from enterprises.selectors import enterprise_list
+from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "kind", "kind_display", "parent", "code", "phone"]
+
+
+class SubdistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subdistrict
+        fields = ["id", "name", "kind", "code", "unit"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = Tag
+        fields = ["id", "code", "name", "full_name", "parent", "description"]
+
+
+class LicenceBriefSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Licence
+        fields = ["id", "kind", "kind_display", "number", "expires_on", "status"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """Read and write an enterprise. Status changes go through the ``change-status`` action."""
+
+    tags = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Tag.objects.filter(is_active=True), required=False, label="产品领域",
+    )
+    owning_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, label="监管单位",
+        help_text="留空按事权划分规则确定；指定其他单位须同时填写 owning_unit_override_reason",
+    )
+    owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
+    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    roles = serializers.ListField(source="role_labels", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", *ENTERPRISE_FIELDS, "tags", *OWNERSHIP_FIELDS, "owning_unit_name", "subdistrict_name",
+            "status", "status_display", "status_since", "roles", "created_at", "updated_at",
+        ]
+        read_only_fields = ["status", "status_since", "created_at", "updated_at"]
+        # Uniqueness and the credit-code check are the service's job (one place, Chinese messages).
+        extra_kwargs = {"credit_code": {"validators": []}}
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    licences = LicenceBriefSerializer(many=True, read_only=True)
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "licences"]
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=EnterpriseStatus.choices, label="新状态")
+    effective_on = serializers.DateField(default=timezone.localdate, label="生效日期")
+    reason = serializers.CharField(max_length=300, label="原因")
+
+
+class StatusChangeResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    effective_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label="企业")
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    number_warning = serializers.SerializerMethodField(help_text="证照编号与常见格式不符时的提示（不阻止保存）")
+
+    class Meta:
+        model = Licence
+        fields = [
+            "id", "enterprise", "enterprise_name", *LICENCE_FIELDS, "kind_display", "number_warning",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []  # (kind, number) uniqueness: the service reports it
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only enterprises the caller can see can be referenced at all.
+            self.fields["enterprise"].queryset = enterprise_list(user=request.user)
+
+    @extend_schema_field(serializers.CharField())
+    def get_number_warning(self, obj: Licence) -> str:
+        return licence_number_warning(obj.number)

@@ -1,0 +1,342 @@
+"""Excel import of enterprises: every row checked, all-or-nothing, re-import updates by credit code.
+
+Cells are parsed here (names → subdistricts, roles, tags; dates); the record itself is validated by
+the same services the pages use (``enterprise_create`` / ``enterprise_update``), each row in its own
+savepoint, and the whole import is rolled back when any row fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from enterprises.choices import DeviceClass, HospitalGrade, InstitutionType, OperationMode
+from enterprises.models import Enterprise, Subdistrict, Tag, User
+from enterprises.services import enterprise_create, enterprise_update
+from enterprises.validators import credit_code_check_char, validate_credit_code
+from regsys.scoping import can_edit
+
+SHEET_NAME = "企业"
+MAX_ROWS = 10_000
+
+# Role names accepted in the 企业类别 column → the flag they set.
+ROLE_NAMES: dict[str, str] = {
+    "生产企业": "is_manufacturer",
+    "注册人/备案人": "is_registrant",
+    "委托生产": "entrusts_production",
+    "受托生产企业": "is_contract_manufacturer",
+    "经营企业": "is_operator",
+    "第二类经营备案": "operates_class2",
+    "第三类经营许可": "operates_class3",
+    "提供贮存配送服务": "provides_logistics",
+    "集采中选产品配送单位": "is_vbp_distributor",
+    "使用单位": "is_user_unit",
+    "网络销售企业": "is_online_seller",
+    "网络交易服务第三方平台": "is_platform",
+    "异地设库": "is_remote_warehouse",
+}
+ROLE_ALIASES = {"注册人": "注册人/备案人", "备案人": "注册人/备案人", "第三方平台": "网络交易服务第三方平台"}
+
+CHOICE_COLUMNS = {
+    "operation_mode": OperationMode,
+    "institution_type": InstitutionType,
+    "hospital_grade": HospitalGrade,
+    "max_device_class": DeviceClass,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool
+    help: str
+
+
+COLUMNS: list[Column] = [
+    Column("统一社会信用代码", "credit_code", True, "18位，按GB 32100-2015校验；再次导入时按此代码更新"),
+    Column("企业名称", "name", True, ""),
+    Column("所在街道/镇", "subdistrict", True, "须与系统中的街道/镇名称一致"),
+    Column("企业类别", "roles", True, "可填多个，用顿号“、”分隔，见下方可选值"),
+    Column("经营方式", "operation_mode", False, "批发/零售/批零兼营（经营企业填写）"),
+    Column("机构类型", "institution_type", False, "使用单位填写"),
+    Column("医院等级", "hospital_grade", False, "医院填写"),
+    Column("产品最高管理类别", "max_device_class", False, "第一类/第二类/第三类（生产企业填写）"),
+    Column("产品领域", "tags", False, "可填多个，用顿号“、”分隔，见下方可选值"),
+    Column("法定代表人", "legal_representative", False, ""),
+    Column("企业负责人", "person_in_charge", False, ""),
+    Column("质量负责人", "quality_manager", False, ""),
+    Column("联系电话", "phone", False, ""),
+    Column("住所（注册地址）", "registered_address", False, ""),
+    Column("经营/生产地址", "business_address", False, ""),
+    Column("库房地址", "warehouse_address", False, ""),
+    Column("异地设库企业许可地", "home_licence_info", False, "异地设库企业必填：许可所在地及许可证号"),
+    Column("成立/登记日期", "established_on", False, "日期，如 2020-05-18"),
+]
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    if not match:
+        raise ValueError
+    return datetime.date(*(int(part) for part in match.groups()))
+
+
+class _Lookups:
+    """Reference data read once per import."""
+
+    def __init__(self) -> None:
+        self.subdistricts = {s.name: s for s in Subdistrict.objects.all()}
+        tags = list(Tag.objects.filter(is_active=True).select_related("parent"))
+        self.tags: dict[str, list[Tag]] = {}
+        for tag in tags:
+            for key in {tag.name, str(tag), tag.code}:
+                self.tags.setdefault(key, []).append(tag)
+        self.choices = {
+            name: {str(label): value for value, label in choices.choices}
+            for name, choices in CHOICE_COLUMNS.items()
+        }
+
+
+def _parse_row(values: dict[str, Any], lookups: _Lookups) -> tuple[dict, list[Tag], list[tuple[str, str]]]:
+    """Cells → service arguments; returns (fields, tags, [(column header, message)])."""
+    fields: dict[str, Any] = {}
+    tags: list[Tag] = []
+    errors: list[tuple[str, str]] = []
+
+    for column in COLUMNS:
+        raw = values.get(column.header)
+        text = _text(raw)
+        if column.required and not text:
+            errors.append((column.header, "必填，不能为空"))
+            continue
+        if column.field == "credit_code":
+            code = text.upper()
+            try:
+                validate_credit_code(code)
+            except ValidationError as exc:
+                errors.append((column.header, "；".join(exc.messages)))
+            fields["credit_code"] = code
+        elif column.field == "subdistrict":
+            subdistrict = lookups.subdistricts.get(text)
+            if subdistrict is None:
+                errors.append((column.header, f"系统中没有名为“{text}”的街道/镇"))
+            fields["subdistrict"] = subdistrict
+        elif column.field == "roles":
+            for flag in ROLE_NAMES.values():
+                fields[flag] = False
+            for name in filter(None, (part.strip() for part in SPLIT.split(text))):
+                flag = ROLE_NAMES.get(ROLE_ALIASES.get(name, name))
+                if flag is None:
+                    errors.append((column.header, f"无法识别的企业类别“{name}”"))
+                else:
+                    fields[flag] = True
+        elif column.field == "tags":
+            for name in filter(None, (part.strip() for part in SPLIT.split(text))):
+                matches = lookups.tags.get(name, [])
+                if len(matches) == 1:
+                    tags.append(matches[0])
+                elif not matches:
+                    errors.append((column.header, f"无法识别的产品领域“{name}”"))
+                else:
+                    errors.append((column.header, f"产品领域“{name}”有重名，请写成“上级 / 名称”"))
+        elif column.field in CHOICE_COLUMNS:
+            if text and text not in lookups.choices[column.field]:
+                allowed = "、".join(lookups.choices[column.field])
+                errors.append((column.header, f"“{text}”不是可选值（可选：{allowed}）"))
+            fields[column.field] = lookups.choices[column.field].get(text, "")
+        elif column.field == "established_on":
+            try:
+                fields["established_on"] = _date(raw)
+            except (ValueError, TypeError):
+                errors.append((column.header, f"“{text}”不是有效日期，请填写如 2020-05-18"))
+        else:
+            fields[column.field] = text
+    return fields, tags, errors
+
+
+def _service_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    if not hasattr(exc, "error_dict"):
+        return [("整行", "；".join(exc.messages))]
+    result = []
+    for name, messages in exc.message_dict.items():
+        if name in COLUMN_BY_FIELD:
+            header = COLUMN_BY_FIELD[name].header
+        elif name in ROLE_NAMES.values():
+            header = COLUMN_BY_FIELD["roles"].header
+        elif name in ("owning_unit", "owning_unit_override_reason"):
+            header = "监管单位"
+        else:
+            header = "整行"
+        result.append((header, "；".join(messages)))
+    return result
+
+
+def enterprises_import(*, file, by: User) -> ImportResult:
+    """Check every row of ``file`` (.xlsx) and import all of them, or none when any row fails."""
+    result = ImportResult()
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the user's file, not our bug
+        result.errors.append(RowError(0, "文件", "无法读取该文件，请使用下载的导入模板（.xlsx）填写"))
+        return result
+    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header_row = next(rows, None) or ()
+    headers = [_text(h).rstrip("*＊").strip() for h in header_row]
+    missing = [c.header for c in COLUMNS if c.required and c.header not in headers]
+    if missing:
+        result.errors.append(RowError(1, "、".join(missing), "表头缺少必填列，请使用下载的导入模板"))
+        return result
+
+    lookups = _Lookups()
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for row_number, row in enumerate(rows, start=2):
+            values = {h: v for h, v in zip(headers, row, strict=False) if h}
+            if all(_text(v) == "" for v in values.values()):
+                continue
+            result.rows += 1
+            if result.rows > MAX_ROWS:
+                result.errors.append(RowError(row_number, "整行", f"一次最多导入 {MAX_ROWS} 行，请分批导入"))
+                break
+            fields, tags, errors = _parse_row(values, lookups)
+            code = fields.get("credit_code", "")
+            if code and code in seen:
+                errors.append(("统一社会信用代码", f"与第{seen[code]}行重复"))
+            elif code:
+                seen[code] = row_number
+            if not errors:
+                errors = _save_row(fields, tags, by, result)
+            result.errors.extend(RowError(row_number, column, message) for column, message in errors)
+        if result.errors:
+            result.created = result.updated = 0
+            transaction.set_rollback(True)
+    return result
+
+
+def _save_row(fields: dict, tags: list[Tag], by: User, result: ImportResult) -> list[tuple[str, str]]:
+    existing = Enterprise.objects.filter(credit_code=fields["credit_code"]).first()
+    try:
+        with transaction.atomic():
+            if existing is None:
+                enterprise_create(by=by, tags=tags, **fields)
+                result.created += 1
+            else:
+                enterprise_update(enterprise=existing, by=by, tags=tags, **fields)
+                result.updated += 1
+    except ValidationError as exc:
+        return _service_errors(exc)
+    except PermissionDenied:
+        if existing is not None and not can_edit(by, existing):
+            return [("统一社会信用代码", f"该企业由{existing.owning_unit}监管，你无权修改")]
+        return [("整行", "按事权划分该企业不归你所在单位监管，你无权导入")]
+    return []
+
+
+def template_xlsx() -> bytes:
+    """The import template: headers, one example row and a 说明 sheet with the allowed values."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    ws.append([f"{c.header}*" if c.required else c.header for c in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
+    subdistrict = Subdistrict.objects.order_by("code").first()
+    tag = Tag.objects.filter(is_active=True, parent__isnull=True).order_by("sort_order").first()
+    body = "91330302MA2K000001"[:17]
+    example = {
+        "credit_code": body + credit_code_check_char(body),
+        "name": "温州示例医疗器械有限公司",
+        "subdistrict": subdistrict.name if subdistrict else "五马街道",
+        "roles": "经营企业、第二类经营备案",
+        "operation_mode": str(OperationMode.RETAIL.label),
+        "tags": tag.name if tag else "",
+        "legal_representative": "王明",
+        "person_in_charge": "王明",
+        "quality_manager": "李华",
+        "phone": "0577-88000000",
+        "registered_address": "温州市鹿城区示例路1号",
+        "business_address": "温州市鹿城区示例路1号",
+        "established_on": datetime.date(2020, 5, 18),
+    }
+    ws.append([example.get(c.field, "") for c in COLUMNS])
+    ws.cell(row=2, column=[c.field for c in COLUMNS].index("established_on") + 1).number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+
+    notes = wb.create_sheet("说明")
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 80
+    notes.append(["填写说明"])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.append(["1. 在“企业”工作表中每行填写一家企业；带 * 的列必填；示例行导入前请删除或改成真实数据。"])
+    notes.append(["2. 系统先检查所有行，全部无误才导入；任何一行有错都不会导入，并列出行号、列名和原因。"])
+    notes.append(["3. 再次导入同一统一社会信用代码的企业时更新该企业，不会重复新增。"])
+    notes.append(["4. 监管单位按事权划分规则自动确定；监管所用户只能导入归本所监管的企业。"])
+    notes.append([])
+    notes.append(["列名", "是否必填", "说明"])
+    for cell in notes[notes.max_row]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        notes.append([column.header, "必填" if column.required else "选填", column.help])
+    notes.append([])
+    notes.append(["企业类别可选值", "", "、".join(ROLE_NAMES)])
+    for name, choices in CHOICE_COLUMNS.items():
+        notes.append([f"{COLUMN_BY_FIELD[name].header}可选值", "", "、".join(str(c.label) for c in choices)])
+    notes.append(["所在街道/镇可选值", "", "、".join(Subdistrict.objects.order_by("code").values_list("name", flat=True))])
+    notes.append(["产品领域可选值", "", "、".join(str(t) for t in Tag.objects.filter(is_active=True).select_related("parent"))])
+    for row in notes.iter_rows(min_row=8):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

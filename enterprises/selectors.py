@@ -1,0 +1,197 @@
+"""Reads of the enterprise registry, always narrowed to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from enterprises.choices import ACTIVE_STATUSES, LicenceStatus
+from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Subdistrict, Tag, Unit, User
+from regsys.scoping import scoped
+
+EXPIRY_WINDOW_DAYS = 90
+
+
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
+    """Enterprises ``user`` may see, with what a list row shows loaded up front."""
+    qs = Enterprise.objects.select_related("subdistrict", "owning_unit").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.select_related("parent"))
+    )
+    return scoped(qs, user)
+
+
+def enterprise_get(*, user: User, pk: int) -> Enterprise:
+    """One enterprise ``user`` may see (404 otherwise), with licences and status history."""
+    qs = scoped(Enterprise.objects.all(), user).select_related(
+        "subdistrict", "owning_unit"
+    ).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.select_related("parent")),
+        Prefetch("licences", queryset=Licence.objects.order_by("kind", "number")),
+        Prefetch(
+            "status_changes",
+            queryset=EnterpriseStatusChange.objects.select_related("changed_by"),
+        ),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def licence_list(*, user: User) -> QuerySet[Licence]:
+    """Licences of enterprises ``user`` may see."""
+    qs = Licence.objects.select_related("enterprise", "enterprise__owning_unit")
+    return scoped(qs, user)
+
+
+def licence_get(*, user: User, pk: int) -> Licence:
+    return get_object_or_404(licence_list(user=user), pk=pk)
+
+
+def licences_expiring(
+    *, user: User, within_days: int = EXPIRY_WINDOW_DAYS, today: datetime.date | None = None
+) -> QuerySet[Licence]:
+    """Valid licences that expire between today and ``within_days`` days from now, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        licence_list(user=user)
+        .filter(
+            status=LicenceStatus.VALID,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=within_days),
+        )
+        .order_by("expires_on", "number")
+    )
+
+
+def unit_list() -> QuerySet[Unit]:
+    """The supervising units (reference data, visible to every signed-in user)."""
+    return Unit.objects.select_related("parent")
+
+
+def subdistrict_list() -> QuerySet[Subdistrict]:
+    return Subdistrict.objects.select_related("unit")
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.filter(is_active=True).select_related("parent")
+
+
+def tag_with_descendants(tag: Tag) -> list[int]:
+    """Ids of ``tag`` and every tag below it (the tree is shallow: a few queries at most)."""
+    ids = [tag.pk]
+    frontier = [tag.pk]
+    while frontier:
+        frontier = list(Tag.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+@dataclass
+class RegistrySummary:
+    """Counts for the home page card, within the user's scope."""
+
+    total: int
+    supervised: int
+    manufacturers: int
+    operators: int
+    user_units: int
+    expiring_licences: int
+
+
+def registry_summary(*, user: User) -> RegistrySummary:
+    counts = scoped(Enterprise.objects.all(), user).aggregate(
+        total=Count("pk"),
+        supervised=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        manufacturers=Count("pk", filter=Q(is_manufacturer=True)),
+        operators=Count("pk", filter=Q(is_operator=True)),
+        user_units=Count("pk", filter=Q(is_user_unit=True)),
+    )
+    return RegistrySummary(**counts, expiring_licences=licences_expiring(user=user).count())
+
+
+# --- change history (django-simple-history) -------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    """One saved change: who, when, what (for enterprise or licence), field old → new."""
+
+    when: datetime.datetime
+    who: str
+    action: str
+    subject: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def _display(model, field_name: str, value, lookups: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(field_name)
+    if model_field.many_to_many:
+        names = sorted(lookups["tag"].get(row.get("tag"), str(row.get("tag"))) for row in value)
+        return "、".join(names) or "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if model_field.is_relation:
+        return lookups.get(field_name, {}).get(value, str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _entries_for(records: list, model, subject: str, lookups: dict) -> list[HistoryEntry]:
+    entries = []
+    for record in records:
+        who = record.history_user.display_name if record.history_user else "系统"
+        entry = HistoryEntry(
+            when=record.history_date, who=who, action=_ACTIONS.get(record.history_type, ""),
+            subject=subject,
+        )
+        previous = record.prev_record
+        if record.history_type == "~" and previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                entry.changes.append(FieldChange(
+                    label=str(model._meta.get_field(change.field).verbose_name),
+                    old=_display(model, change.field, change.old, lookups),
+                    new=_display(model, change.field, change.new, lookups),
+                ))
+            if not entry.changes:
+                continue
+        entries.append(entry)
+    return entries
+
+
+def enterprise_change_history(*, enterprise: Enterprise) -> list[HistoryEntry]:
+    """Who changed what and when on ``enterprise`` and its licences, newest first."""
+    lookups = {
+        "owning_unit": dict(Unit.objects.values_list("pk", "name")),
+        "subdistrict": dict(Subdistrict.objects.values_list("pk", "name")),
+        "tag": {t.pk: str(t) for t in Tag.objects.select_related("parent")},
+    }
+    records = list(enterprise.history.select_related("history_user").order_by("history_date"))
+    entries = _entries_for(records, Enterprise, "企业信息", lookups)
+    licence_history = Licence.history.filter(enterprise_id=enterprise.pk).select_related("history_user")
+    by_licence: dict[int, list] = {}
+    for record in licence_history.order_by("history_date"):
+        by_licence.setdefault(record.id, []).append(record)
+    for records in by_licence.values():
+        subject = f"{dict(Licence._meta.get_field('kind').flatchoices).get(records[-1].kind)} {records[-1].number}"
+        entries.extend(_entries_for(records, Licence, subject, lookups))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,213 @@
+"""Pages of the enterprise registry: parse → service/selector → render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from enterprises import exporters, importers, selectors, services
+from enterprises.filters import EnterpriseFilterSet, LicenceFilterSet
+from enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, StatusChangeForm, add_service_errors
+from regsys.scoping import can_edit, require_edit, require_write, scope_for
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _query_without(request, *keys: str) -> str:
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@login_required
+def enterprise_list(request):
+    filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without(request, "page"),
+        "sort_query": _query_without(request, "page", "ordering"),
+        "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
+        "can_write": scope_for(request.user).can_write,
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "enterprises/_list_table.html" if partial else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_export(request):
+    """The filtered list (exactly what the page shows, all pages) as .xlsx."""
+    queryset = selectors.enterprise_list(user=request.user).prefetch_related("licences")
+    filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
+    content = exporters.enterprises_xlsx(filterset.qs.iterator(chunk_size=2000))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx_response(content, f"enterprises-{stamp}.xlsx")
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    context = {
+        "enterprise": enterprise,
+        "can_edit": can_edit(request.user, enterprise),
+        "history": selectors.enterprise_change_history(enterprise=enterprise),
+        "today": timezone.localdate(),
+        "expiry_horizon": timezone.localdate() + datetime.timedelta(days=selectors.EXPIRY_WINDOW_DAYS),
+    }
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    require_write(request.user)
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记企业“{enterprise.name}”，监管单位：{enterprise.owning_unit}")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    require_edit(request.user, enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_update(
+                enterprise=enterprise, by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存“{enterprise.name}”的修改")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_status(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    require_edit(request.user, enterprise)
+    form = StatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.enterprise_change_status(
+                enterprise=enterprise, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"经营状态已改为“{change.get_to_status_display()}”")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/status_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_create(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    require_edit(request.user, enterprise)
+    form = LicenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            licence = services.licence_create(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            _licence_saved_messages(request, licence)
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/licence_form.html",
+                  {"form": form, "enterprise": enterprise, "licence": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_edit(request, pk: int):
+    licence = selectors.licence_get(user=request.user, pk=pk)
+    require_edit(request.user, licence)
+    form = LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            licence = services.licence_update(licence=licence, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            _licence_saved_messages(request, licence)
+            return redirect("enterprises:detail", pk=licence.enterprise_id)
+    return render(request, "enterprises/licence_form.html",
+                  {"form": form, "enterprise": licence.enterprise, "licence": licence})
+
+
+def _licence_saved_messages(request, licence) -> None:
+    messages.success(request, f"已保存{licence.get_kind_display()} {licence.number}")
+    warning = services.licence_number_warning(licence.number)
+    if warning:
+        messages.warning(request, warning)
+
+
+@login_required
+def licences_expiring(request):
+    """Valid licences expiring within 90 days, filterable and exportable."""
+    today = timezone.localdate()
+    queryset = selectors.licences_expiring(user=request.user, today=today)
+    filterset = LicenceFilterSet(request.GET, queryset=queryset)
+    if request.GET.get("export") == "xlsx":
+        content = exporters.licences_xlsx(filterset.qs, today=today)
+        return _xlsx_response(content, f"licences-expiring-{today:%Y%m%d}.xlsx")
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for licence in page.object_list:
+        licence.days_left = (licence.expires_on - today).days
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without(request, "page", "export"),
+        "today": today,
+        "window": selectors.EXPIRY_WINDOW_DAYS,
+    }
+    return render(request, "enterprises/licences_expiring.html", context)
+
+
+@login_required
+def import_template(request):
+    return _xlsx_response(importers.template_xlsx(), "enterprise-import-template.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request):
+    require_write(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importers.enterprises_import(file=form.cleaned_data["file"], by=request.user)
+        if result.ok:
+            messages.success(request, f"导入成功：新增 {result.created} 家，更新 {result.updated} 家")
+            return redirect("enterprises:import")
+    return render(request, "enterprises/import.html", {"form": form, "result": result})

@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_settings(env: dict) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.TIME_ZONE)"
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", **env})
+
+
+def test_embedded_default_is_sqlite_with_eager_celery():
+    result = run_settings({})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "Asia/Shanghai"]
+
+
+def test_production_settings_come_from_the_environment():
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "x" * 50,
+                           "DATABASE_URL": "postgres://u:p@db.example:5432/regsys",
+                           "REDIS_URL": "redis://127.0.0.1:6379/0"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "Asia/Shanghai"]
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = run_settings({"DEBUG": "0"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_require_login(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_login_page_is_chinese(client):
+    response = client.get("/accounts/login/")
+
+    assert response.status_code == 200
+    assert "登录医疗器械监管系统" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_requires_authentication(client):
+    assert client.get("/api/").status_code in {401, 403}
+
+
+@pytest.mark.django_db
+def test_openapi_schema_generates(admin_client):
+    response = admin_client.get("/api/schema/")
+
+    assert response.status_code == 200
+    assert b"openapi" in response.content
