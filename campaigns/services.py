@@ -58,6 +58,11 @@ def form_template_copy(*, template: FormTemplate, year: int, by) -> FormTemplate
     require_district_writer(by)
     if year < 2000 or year > 2100:
         raise ValidationError({"year": _("年度不正确")})
+    return copy_template(template=template, year=year)
+
+
+def copy_template(*, template: FormTemplate, year: int) -> FormTemplate:
+    """The copy itself (no permission check: for set-up code; pages go through form_template_copy)."""
     last = FormTemplate.objects.filter(code=template.code, year=year).order_by("-version").first()
     copy = FormTemplate.objects.create(
         code=template.code, year=year, version=(last.version + 1) if last else 1, copied_from=template,

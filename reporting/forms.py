@@ -22,7 +22,7 @@ class ReturnRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
         if scope.district_wide:
-            choices = [(DISTRICT, _("全区汇总"))] + [(str(u.pk), u.name) for u in Unit.objects.filter(kind="station")]
+            choices = [(DISTRICT, _("全区汇总"))] + [(str(u.pk), u.name) for u in Unit.objects.exclude(kind="bureau")]
         else:
             choices = [(str(user.unit_id), user.unit.name)] if user.unit_id else []
         self.fields["unit"].choices = choices
