@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.choices import UnitKind
@@ -25,6 +25,12 @@ def returns_visible(user) -> QuerySet[Return]:
 def jobs_of(user) -> QuerySet[ExportJob]:
     """A user's own export jobs (the download centre), never another user's files."""
     return scoped(ExportJob.objects.filter(created_by=user).select_related("ret"), user)
+
+
+def jobs_downloadable(user) -> QuerySet[ExportJob]:
+    """Files a user may download: their own, and those of every return they may see (a reviewer)."""
+    visible = returns_visible(user).values("pk")
+    return ExportJob.objects.filter(Q(created_by=user) | Q(ret__in=visible)).select_related("ret")
 
 
 def campaign_units(campaign: Campaign) -> list[Unit]:

@@ -21,7 +21,14 @@ from reporting import services
 from reporting.filters import ReturnFilter
 from reporting.forms import ReturnRequestForm, ReviewForm
 from reporting.metrics import METRICS, Period, metric_records
-from reporting.selectors import calendar, campaign_units, column_help, jobs_of, returns_visible
+from reporting.selectors import (
+    calendar,
+    campaign_units,
+    column_help,
+    jobs_downloadable,
+    jobs_of,
+    returns_visible,
+)
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -100,7 +107,8 @@ def return_detail(request, pk: int):
     return render(request, "reporting/return_detail.html", {
         "ret": ret, "columns": [(c, column_help(c)) for c in columns], "rows": rows, "computed": grid is not None,
         "unit_tabs": unit_tabs, "unit_param": unit_param, "versions": versions,
-        "events": ret.events.select_related("by"), "jobs": ret.jobs.filter(created_by=request.user),
+        "events": ret.events.select_related("by"),
+        "jobs": jobs_downloadable(request.user).filter(ret=ret).order_by("-pk")[:1],
         "history": ret.history.select_related("history_user")[:20],
         "can_submit": ret.status in ("draft", "returned") and ret.is_current and ret.computed_at is not None
         and (scope.district_wide or ret.unit_id == scope.unit_id) and scope.can_write,
@@ -258,7 +266,7 @@ def job_retry(request, pk: int):
 
 @login_required
 def job_file(request, pk: int, kind: str):
-    job = get_object_or_404(jobs_of(request.user), pk=pk)
+    job = get_object_or_404(jobs_downloadable(request.user), pk=pk)
     if kind not in ("xlsx", "docx"):
         raise Http404
     field = getattr(job, kind)

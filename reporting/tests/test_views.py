@@ -180,3 +180,13 @@ def test_api_templates_and_campaigns_carry_definitions(client, s):
     assert template["columns"][0]["definition"].startswith("截止日期当天该行所列企业")
     mine = next(c for c in campaigns["results"] if c["id"] == s["campaign"].pk)
     assert [d["due_on"] for d in mine["due_dates"]] == ["2023-06-25", "2023-09-25", "2023-12-25"]
+
+
+def test_a_reviewer_downloads_a_stations_files_but_another_station_cannot(client, s):
+    job = s["ret_a"].jobs.get()
+
+    client.force_login(s["section"])
+    assert client.get(reverse("reporting:job_file", args=[job.pk, "docx"])).status_code == 200
+    assert client.get(reverse("reporting:downloads")).context["page"].paginator.count == 0  # not their own jobs
+    client.force_login(s["user_b"])
+    assert client.get(reverse("reporting:job_file", args=[job.pk, "docx"])).status_code == 404
