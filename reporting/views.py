@@ -248,8 +248,12 @@ def downloads(request):
 @login_required
 def job_row(request, pk: int):
     """One download-centre row (htmx polls it while the job runs)."""
-    job = get_object_or_404(jobs_of(request.user), pk=pk)
-    return render(request, "reporting/_job_row.html", {"job": job})
+    job = get_object_or_404(jobs_downloadable(request.user), pk=pk)
+    refresh = request.GET.get("refresh") == "1"
+    response = render(request, "reporting/_job_row.html", {"job": job, "refresh": refresh})
+    if refresh and job.is_finished:
+        response["HX-Refresh"] = "true"  # the return page reloads to show the computed numbers
+    return response
 
 
 @login_required

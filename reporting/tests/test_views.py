@@ -190,3 +190,17 @@ def test_a_reviewer_downloads_a_stations_files_but_another_station_cannot(client
     assert client.get(reverse("reporting:downloads")).context["page"].paginator.count == 0  # not their own jobs
     client.force_login(s["user_b"])
     assert client.get(reverse("reporting:job_file", args=[job.pk, "docx"])).status_code == 404
+
+
+def test_job_row_polls_while_running_and_refreshes_the_return_page_when_done(client, s):
+    job = s["ret_a"].jobs.get()
+    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=60, message="正在生成")
+    client.force_login(s["user_a"])
+
+    running = client.get(reverse("reporting:job_row", args=[job.pk]), {"refresh": "1"})
+    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCESS, progress=100)
+    done = client.get(reverse("reporting:job_row", args=[job.pk]), {"refresh": "1"})
+
+    assert 'hx-trigger="every 2s"' in running.content.decode() and 'style="width: 60%"' in running.content.decode()
+    assert "HX-Refresh" not in running.headers
+    assert done.headers["HX-Refresh"] == "true"
