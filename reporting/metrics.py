@@ -152,41 +152,56 @@ SOURCES: dict[str, Source] = {
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
+class Agg:
+    """How a metric aggregates the records of its source."""
+
+    COUNT = "count"  # COUNT(records)
+    SUM = "sum"  # SUM(value)
+    DISTINCT_ENTERPRISES = "distinct"  # COUNT(DISTINCT enterprise)
+
+
 @dataclass(frozen=True)
 class Metric:
-    """One form column: where it counts, the aggregate, and its written definition."""
+    """One form column: where it counts, how it aggregates, and its written definition.
+
+    ``condition`` narrows the source's records; ``until_cutoff`` names a date of a related record that
+    must be on or before the cut-off (责令改正/完成整改). Money is summed in 元 and shown in 万元.
+    """
 
     key: str
     label: str
     source: str
     definition: str
+    agg: str = Agg.COUNT
+    value: str | tuple[str, ...] = "pk"
     is_money: bool = False
     condition: Q = field(default_factory=Q)
+    until_cutoff: str = ""
 
-    def aggregate(self, period: Period, row_filter: Q):
-        """The SQL aggregate of this metric for the records matching ``row_filter``."""
-        where = row_filter & self.condition
-        key = self.key
-        if key == "staff_dispatched":
-            return Coalesce(Sum("staff_count", filter=where), 0)
-        if key == "enterprises_interviewed" and period.interview_mode == InterviewCountMode.DISTINCT_ENTERPRISES:
-            return Count("enterprise_id", filter=where, distinct=True)
-        if key == "listed_serious_dishonesty":
-            return Count("enterprise_id", filter=where, distinct=True)
-        if key == "enterprise_fines_confiscations":
-            amount = ExpressionWrapper(F("fine_amount") + F("confiscation_amount"), output_field=MONEY)
-            return Coalesce(Sum(amount, filter=where, output_field=MONEY), Decimal(0), output_field=MONEY)
-        if key == "personal_fines":
-            return Coalesce(Sum("fine_amount", filter=where, output_field=MONEY), Decimal(0), output_field=MONEY)
-        return Count("pk", filter=where)
+    def kind_for(self, period: Period) -> str:
+        """约谈企业数 follows the template's setting (distinct enterprises or times)."""
+        if self.key == "enterprises_interviewed" and period.interview_mode == InterviewCountMode.TIMES:
+            return Agg.COUNT
+        return self.agg
 
     def cutoff_condition(self, period: Period) -> Q:
-        """Conditions that depend on the cut-off day (rectification dates)."""
-        if self.key == "ordered_to_correct":
-            return Q(rectification__isnull=False, rectification__ordered_on__lte=period.cutoff)
-        if self.key == "rectification_completed":
-            return Q(rectification__completed_on__isnull=False, rectification__completed_on__lte=period.cutoff)
-        return Q()
+        return Q(**{f"{self.until_cutoff}__lte": period.cutoff}) if self.until_cutoff else Q()
+
+    def aggregate(self, period: Period, row_filter: Q):
+        """The SQL aggregate of this metric over the records matching ``row_filter``."""
+        where = row_filter & self.condition & self.cutoff_condition(period)
+        kind = self.kind_for(period)
+        if kind == Agg.DISTINCT_ENTERPRISES:
+            return Count("enterprise_id", filter=where, distinct=True)
+        if kind == Agg.SUM:
+            if isinstance(self.value, tuple):
+                amount = ExpressionWrapper(sum((F(v) for v in self.value[1:]), F(self.value[0])), output_field=MONEY)
+            else:
+                amount = F(self.value)
+            if self.is_money:
+                return Coalesce(Sum(amount, filter=where, output_field=MONEY), Decimal(0), output_field=MONEY)
+            return Coalesce(Sum(amount, filter=where), 0)
+        return Count(self.value, filter=where)
 
 
 def _referrals(target: str) -> Q:
@@ -199,32 +214,34 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
         "在营、停产、停业或异常状态的企业家数；截止日期后才成立的企业不计。全区报表每家企业只计一次。")),
     Metric("staff_dispatched", _("出动人员人次"), "inspection", _(
         "专项开始至截止日期，本单位已完成（定稿）并关联本专项的监督检查的“出动人员人次”之和"
-        "（默认为现场检查人员数）。")),
+        "（默认为现场检查人员数）。"), agg=Agg.SUM, value="staff_count"),
     Metric("enterprises_inspected", _("检查企业家次"), "inspection", _(
         "专项开始至截止日期，本单位已完成并关联本专项的监督检查次数；同一企业检查两次计 2 家次。")),
     Metric("ordered_to_correct", _("责令改正家次"), "inspection", _(
-        "上述检查中，截止日期前已下达责令改正（限期整改）的检查家次。")),
+        "上述检查中，截止日期前已下达责令改正（限期整改）的检查家次。"), until_cutoff="rectification__ordered_on"),
     Metric("rectification_completed", _("完成整改家次"), "inspection", _(
-        "上述责令改正中，截止日期前已完成整改（有完成整改日期）的家次。")),
+        "上述责令改正中，截止日期前已完成整改（有完成整改日期）的家次。"), until_cutoff="rectification__completed_on"),
     Metric("enterprises_interviewed", _("约谈企业数"), "interview", _(
         "专项开始至截止日期，本单位关联本专项的约谈所涉企业数；默认同一企业多次约谈计 1 家"
-        "（模板可设为按次数）。")),
+        "（模板可设为按次数）。"), agg=Agg.DISTINCT_ENTERPRISES),
     Metric("cases_investigated", _("查处违法违规案件（含简易程序）"), "case", _(
         "专项开始至截止日期，本单位办理并关联本专项的行政处罚案件数，含简易程序；默认按立案日期计入"
         "（模板可设为按决定日期或结案日期）。")),
     Metric("enterprise_fines_confiscations", _("企业罚没款（万元）"), "case", _(
-        "上述案件对企业的罚款与没收违法所得、非法财物金额之和，单位万元，保留两位小数。"), is_money=True),
+        "上述案件对企业的罚款与没收违法所得、非法财物金额之和，单位万元，保留两位小数。"),
+        agg=Agg.SUM, value=("fine_amount", "confiscation_amount"), is_money=True),
     Metric("responsible_persons_punished", _("处罚主要责任人"), "person", _(
         "上述案件中被处罚的主要负责人、直接负责的主管人员等责任人人数（处罚到人）。")),
     Metric("personal_fines", _("人员罚款（万元）"), "person", _(
-        "上述案件对责任人个人的罚款之和，单位万元，保留两位小数。"), is_money=True),
+        "上述案件对责任人个人的罚款之和，单位万元，保留两位小数。"),
+        agg=Agg.SUM, value="fine_amount", is_money=True),
     Metric("ordered_suspension", _("责令停产停业数"), "case", _(
         "上述案件中作出责令停产停业的案件数。"), condition=Q(suspension_ordered=True)),
     Metric("licenses_revoked", _("吊销生产经营许可证数"), "case", _(
         "上述案件中吊销生产或经营许可证的案件数。"), condition=Q(revoked_licence__isnull=False)),
     Metric("listed_serious_dishonesty", _("严重违法失信企业列入重失单"), "case", _(
         "上述案件中当事企业被列入严重违法失信名单的企业数（同一企业计 1 家）。"),
-        condition=Q(listed_serious_dishonest=True)),
+        agg=Agg.DISTINCT_ENTERPRISES, condition=Q(listed_serious_dishonest=True)),
     Metric("cases_to_police", _("移送公安机关案件数"), "referral", _(
         "专项开始至截止日期，本单位关联本专项、移送公安机关的移送记录数（一案一移送）。"),
         condition=_referrals(ReferralTarget.POLICE)),
@@ -288,7 +305,7 @@ def compute(
         for index, row in enumerate(rows):
             rq = row_q(row, tags, source.enterprise_path)
             for metric in source_metrics:
-                aggregates[_alias(index, metric.key)] = metric.aggregate(period, rq & metric.cutoff_condition(period))
+                aggregates[_alias(index, metric.key)] = metric.aggregate(period, rq)
         queryset = source.base(period).order_by()
         if by_unit:
             unit_field = f"{source.unit_path}_id"
