@@ -122,11 +122,14 @@ class TopUp:
         return enterprise
 
     def inspection_for(self, campaign: Campaign, row: FormRow, enterprise: Enterprise, last_day: dt.date) -> None:
+        """A finalised campaign inspection of the row before the first due date (so every return has one)."""
+        first_due = campaign.due_dates.order_by("due_on").values_list("due_on", flat=True).first() or last_day
+        last_day = min(last_day, first_due - dt.timedelta(days=6))
         has = Inspection.objects.filter(
-            row_q(row, self.tags, "enterprise__"), unit__in=campaign.units.all(), campaigns=campaign, status=InspectionStatus.FINALISED,
-            start_date__gte=campaign.start_date, start_date__lte=last_day,
+            row_q(row, self.tags, "enterprise__"), unit__in=campaign.units.all(), campaigns=campaign,
+            status=InspectionStatus.FINALISED, start_date__gte=campaign.start_date, start_date__lte=last_day,
         ).exists()
-        if has:
+        if has or last_day < campaign.start_date:
             return
         unit = enterprise.owning_unit
         span = max((last_day - campaign.start_date).days, 1)

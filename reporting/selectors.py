@@ -104,11 +104,13 @@ def calendar(campaign: Campaign, user) -> list[dict]:
                 ret = latest.get((template.pk, due.pk, unit.pk))
                 if ret is None or ret.submitted_at is None:
                     state = "missing" if ret is None else "draft"
+                elif ret.status == "returned":
+                    state = "returned"
                 elif ret.submitted_on_time:
                     state = "on_time"
                 else:
                     state = "late"
                 cells.append({"unit": unit, "ret": ret, "state": state})
             blocks.append({"template": template, "due": due, "cells": cells,
-                           "missing": sum(1 for c in cells if c["state"] in ("missing", "draft"))})
+                           "missing": sum(1 for c in cells if c["state"] in ("missing", "draft", "returned"))})
     return blocks
