@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from campaigns import services
 from campaigns.exports import list_xlsx, xlsx_response
 from campaigns.filters import CampaignFilter
 from campaigns.forms import CampaignForm, TemplateCopyForm
+from campaigns.history import history_rows
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from regsys.scoping import scope_for
 
@@ -58,9 +60,11 @@ def _can_manage(user) -> bool:
 @login_required
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.prefetch_related("units", "forms"), pk=pk)
+    today = timezone.localdate()
     return render(request, "campaigns/campaign_detail.html", {
-        "campaign": campaign, "due_dates": campaign.due_dates.order_by("due_on"),
-        "history": campaign.history.select_related("history_user")[:20],
+        "campaign": campaign,
+        "due_dates": [(d, d.is_open_on(today), today > d.due_on) for d in campaign.due_dates.order_by("due_on")],
+        "history": history_rows(campaign.history.all()),
         "can_manage": _can_manage(request.user), "can_approve": scope_for(request.user).can_approve,
     })
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.exports import list_xlsx, xlsx_response
+from campaigns.history import history_rows
 from campaigns.models import Campaign
 from regsys.scoping import scope_for, scoped
 from reporting import services
@@ -109,7 +110,7 @@ def return_detail(request, pk: int):
         "unit_tabs": unit_tabs, "unit_param": unit_param, "versions": versions,
         "events": ret.events.select_related("by"),
         "jobs": jobs_downloadable(request.user).filter(ret=ret).order_by("-pk")[:1],
-        "history": ret.history.select_related("history_user")[:20],
+        "history": history_rows(ret.history.all()),
         "can_submit": ret.status in ("draft", "returned") and ret.is_current and ret.computed_at is not None
         and (scope.district_wide or ret.unit_id == scope.unit_id) and scope.can_write,
         "can_review": ret.status == "submitted" and _is_reviewer(request.user),

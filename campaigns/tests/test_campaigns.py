@@ -147,3 +147,26 @@ def test_admin_copy_action(admin_client, forms):
     copy = FormTemplate.objects.get(code="统计表二", year=2024)
     assert copy.rows.count() == 38 and copy.copied_from == t2
     assert copy.rows.get(key="colored_contact_lenses.operation").parent.template == copy
+
+
+def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_period(client, forms, section):
+    client.force_login(section)
+    base = {"name": "旧名称", "year": 2023, "start_date": "2023-04-01", "end_date": "2023-12-31",
+            "due_dates_text": "2023-06-25"}
+    client.post(reverse("campaigns:create"), base)
+    campaign = Campaign.objects.get()
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称"})
+
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+
+    assert "专项名称：旧名称 → 新名称" in page
+    assert "已过截止日期" in page
+    due = campaign.due_dates.get()
+    assert client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"}).status_code == 403
+    due.refresh_from_db()
+    assert due.reopened is False
+    chief = UserFactory(unit=section.unit, role=Role.LEADER)
+    client.force_login(chief)
+    client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"})
+    due.refresh_from_db()
+    assert (due.reopened, due.reopened_by) == (True, chief)
