@@ -181,6 +181,9 @@ SPECTACULAR_SETTINGS = {
         "LicenceKindEnum": "enterprises.choices.LicenceKind",
         "UnitKindEnum": "enterprises.choices.UnitKind",
         "SubdistrictKindEnum": "enterprises.choices.SubdistrictKind",
+        "InspectionKindEnum": "inspections.choices.InspectionKind",
+        "InspectionStatusEnum": "inspections.choices.InspectionStatus",
+        "CaseStatusEnum": "inspections.choices.CaseStatus",
     },
 }
 

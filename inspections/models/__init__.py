@@ -1,6 +1,13 @@
 from .cases import Case, CasePenalisedPerson, Referral
 from .checklists import Attachment, ChecklistAnswer, ChecklistItem, ChecklistTemplate
-from .core import Finding, Inspection, InspectionOfficer, Interview, Rectification
+from .core import (
+    Finding,
+    Inspection,
+    InspectionAmendment,
+    InspectionOfficer,
+    Interview,
+    Rectification,
+)
 from .planning import InspectionPlan, PlanItem
 
 __all__ = [
@@ -12,6 +19,7 @@ __all__ = [
     "CasePenalisedPerson",
     "Finding",
     "Inspection",
+    "InspectionAmendment",
     "InspectionOfficer",
     "InspectionPlan",
     "Interview",

@@ -48,6 +48,10 @@ class Case(models.Model):
         related_name="revoking_cases",
     )
     listed_serious_dishonest = models.BooleanField(_("列入严重违法失信名单"), default=False)
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100, blank=True)
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), blank=True, related_name="handled_cases"
+    )
     campaigns = models.ManyToManyField(
         Campaign, verbose_name=_("所属专项整治"), blank=True, related_name="cases"
     )
@@ -58,7 +62,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[handlers])
 
     scope_unit_paths = ("unit", "enterprise__owning_unit")
 

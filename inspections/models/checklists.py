@@ -85,6 +85,7 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("现场照片")
         RECORD = "record", _("现场检查笔录扫描件")
+        EVIDENCE = "evidence", _("整改完成证据")
         OTHER = "other", _("其他材料")
 
     inspection = models.ForeignKey(

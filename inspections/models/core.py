@@ -45,6 +45,14 @@ class Inspection(models.Model):
         db_index=True,
     )
     provincial_entry_date = models.DateField(_("录入省局系统日期"), null=True, blank=True)
+    provincial_entry_due = models.DateField(
+        _("录入省局系统期限"), null=True, blank=True, db_index=True,
+        help_text=_("检查结束后一个月内（由 inspections.deadlines.provincial_entry_due 计算）"),
+    )
+    checklist = models.ForeignKey(
+        "inspections.ChecklistTemplate", verbose_name=_("检查表"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="inspections",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -76,6 +84,36 @@ class Inspection(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == InspectionStatus.FINALISED
+
+    @property
+    def ended_on(self):
+        """The last day on site (the start date for a one-day inspection)."""
+        return self.end_date or self.start_date
+
+
+class InspectionAmendment(models.Model):
+    """A correction of a finalised inspection by a chief, with the reason and the changed fields."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    reason = models.TextField(_("更正理由"))
+    changes = models.JSONField(_("更正内容"), default=dict, help_text=_("字段: [原值, 新值]"))
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    amended_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    scope_unit_paths = ("inspection__unit", "inspection__enterprise__owning_unit")
+
+    class Meta:
+        verbose_name = _("检查记录更正")
+        verbose_name_plural = _("检查记录更正")
+        ordering = ["-amended_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} 更正：{self.reason[:30]}"
 
 
 class InspectionOfficer(models.Model):
@@ -147,6 +185,10 @@ class Rectification(models.Model):
     requirements = models.TextField(_("整改内容"))
     completed_on = models.DateField(_("完成整改日期"), null=True, blank=True)
     evidence = models.TextField(_("整改完成情况/证据"), blank=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     follow_up = models.OneToOneField(
         Inspection, verbose_name=_("跟踪检查"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="follow_up_of",
@@ -163,6 +205,12 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection.enterprise} 整改期限 {self.deadline:%Y-%m-%d}"
+
+    def is_overdue_on(self, day) -> bool:
+        """Open after its deadline (the rule lives in inspections.deadlines)."""
+        from inspections.deadlines import rectification_overdue
+
+        return rectification_overdue(deadline=self.deadline, completed_on=self.completed_on, today=day)
 
 
 class Interview(models.Model):

@@ -1,0 +1,229 @@
+"""API serializers: read shapes, and input shapes whose data goes to the services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from campaigns.models import Campaign
+from enterprises.models import Enterprise, Licence, Unit, User
+from inspections.choices import (
+    CaseProcedure,
+    CaseStatus,
+    CertKind,
+    Conclusion,
+    InspectionKind,
+    ReferralTarget,
+    Severity,
+)
+from inspections.models import (
+    Case,
+    CasePenalisedPerson,
+    ChecklistItem,
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+    InspectionOfficer,
+    Interview,
+    PlanItem,
+    Rectification,
+    Referral,
+)
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionOfficer
+        fields = ["id", "user", "name", "cert_kind", "cert_no"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "inspection", "severity", "severity_display", "text", "checklist_item"]
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    enterprise = serializers.IntegerField(source="inspection.enterprise_id", read_only=True)
+
+    class Meta:
+        model = Rectification
+        fields = ["id", "inspection", "enterprise", "ordered_on", "deadline", "requirements", "completed_on",
+                  "evidence", "follow_up"]
+        read_only_fields = ["completed_on", "evidence", "follow_up"]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    officers = OfficerSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+    rectification = RectificationSerializer(read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id", "enterprise", "enterprise_name", "unit", "kind", "kind_display", "start_date", "end_date",
+            "announced", "campaigns", "plan_item", "staff_count", "conclusion", "conclusion_display", "summary",
+            "status", "status_display", "provincial_entry_due", "provincial_entry_date", "checklist",
+            "officers", "findings", "rectification", "created_at", "finalised_at",
+        ]
+        read_only_fields = fields
+
+
+class OfficerInputSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                              allow_null=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    cert_kind = serializers.ChoiceField(choices=CertKind.choices, required=False, allow_blank=True)
+    cert_no = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+class InspectionWriteSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True)
+    announced = serializers.BooleanField(required=False, default=False)
+    staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
+    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all(), required=False, allow_null=True)
+    checklist = serializers.PrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all(), required=False,
+                                                   allow_null=True)
+    officers = OfficerInputSerializer(many=True, required=False)
+
+
+class InspectionUpdateSerializer(InspectionWriteSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
+    start_date = serializers.DateField(required=False)
+    announced = serializers.BooleanField(required=False)
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class AmendSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    announced = serializers.BooleanField(required=False)
+    staff_count = serializers.IntegerField(required=False, min_value=0)
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    provincial_entry_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ProvincialEntrySerializer(serializers.Serializer):
+    entered_on = serializers.DateField()
+
+
+class FindingWriteSerializer(serializers.Serializer):
+    inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    text = serializers.CharField()
+    checklist_item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all(), required=False,
+                                                        allow_null=True)
+
+
+class RectificationWriteSerializer(serializers.Serializer):
+    inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
+    ordered_on = serializers.DateField()
+    deadline = serializers.DateField()
+    requirements = serializers.CharField()
+
+
+class RectificationCompleteSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+    evidence = serializers.CharField()
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = ["id", "enterprise", "enterprise_name", "unit", "inspection", "held_on", "persons", "record",
+                  "campaigns"]
+        read_only_fields = ["campaigns"]
+        extra_kwargs = {"unit": {"required": False}}
+
+
+class PenalisedPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CasePenalisedPerson
+        fields = ["name", "position", "fine_amount"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    penalised_persons = PenalisedPersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "enterprise", "enterprise_name", "unit", "source_inspection", "filed_on", "procedure",
+            "violation", "legal_basis", "status", "status_display", "investigated_on", "notified_on",
+            "decided_on", "executed_on", "closed_on", "decision_number", "fine_amount", "confiscation_amount",
+            "suspension_ordered", "revoked_licence", "listed_serious_dishonest", "penalised_persons",
+            "handlers", "campaigns",
+        ]
+        read_only_fields = fields
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+    source_inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False,
+                                                           allow_null=True)
+    filed_on = serializers.DateField()
+    procedure = serializers.ChoiceField(choices=CaseProcedure.choices)
+    violation = serializers.CharField()
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    handlers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    filed_on = serializers.DateField(required=False)
+    procedure = serializers.ChoiceField(choices=CaseProcedure.choices, required=False)
+    violation = serializers.CharField(required=False)
+    legal_basis = serializers.CharField(required=False, allow_blank=True)
+    handlers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
+
+
+class CaseAdvanceSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+    on_date = serializers.DateField()
+
+
+class CaseDecisionSerializer(serializers.Serializer):
+    decided_on = serializers.DateField()
+    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
+    fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    confiscation_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    suspension_ordered = serializers.BooleanField(default=False)
+    revoked_licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False,
+                                                         allow_null=True, default=None)
+    listed_serious_dishonest = serializers.BooleanField(default=False)
+    persons = PenalisedPersonSerializer(many=True, required=False)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    target_display = serializers.CharField(source="get_target_display", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "enterprise", "unit", "case", "inspection", "target", "target_display", "referred_on",
+                  "note", "campaigns"]
+        read_only_fields = ["campaigns"]
+        extra_kwargs = {"unit": {"required": False}, "target": {"choices": ReferralTarget.choices}}

@@ -1,0 +1,361 @@
+"""HTML forms of the inspections app: input shape only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from enterprises.models import Enterprise, Licence, User
+from inspections.choices import (
+    CaseProcedure,
+    CaseStatus,
+    CertKind,
+    Conclusion,
+    InspectionKind,
+    ReferralTarget,
+    Severity,
+)
+from inspections.models import Attachment, ChecklistItem, ChecklistTemplate
+from inspections.services import AMENDABLE_FIELDS, MAX_ATTACHMENT_BYTES, OfficerInput, PenalisedPersonInput
+from regsys.scoping import scoped
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files at once (the service checks each)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf", "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def officer_users(user: User):
+    """Users that may be chosen as officers: people of the user's unit first, then anyone active."""
+    return User.objects.filter(is_active=True).select_related("unit").order_by("unit__sort_order", "full_name")
+
+
+class BootstrapMixin:
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class EnterpriseChoiceMixin:
+    """The enterprise field limited to what the user may see (looked up by id from the search)."""
+
+    def _enterprise_field(self, user: User, required: bool = True) -> forms.ModelChoiceField:
+        return forms.ModelChoiceField(
+            label=_("被检查企业"), queryset=scoped(Enterprise.objects.all(), user), required=required,
+            widget=forms.HiddenInput, error_messages={"required": _("请先搜索并选择企业"),
+                                                      "invalid_choice": _("该企业不在你的监管范围内")},
+        )
+
+
+class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+    """The common case on a phone: one enterprise, kind, date, officers, conclusion, 责令改正 yes/no."""
+
+    kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE)
+    start_date = forms.DateField(label=_("检查日期"), widget=DATE)
+    officers = forms.ModelMultipleChoiceField(
+        label=_("检查人员"), queryset=User.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    extra_officers = forms.CharField(
+        label=_("无账号的检查人员"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人：姓名 证件号（如：王五 浙执33030001）"),
+    )
+    conclusion = forms.ChoiceField(label=_("检查结论"), choices=[("", "—")] + Conclusion.choices, required=False)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    finding_severity = forms.ChoiceField(
+        label=_("发现缺陷"), choices=[("", _("无"))] + Severity.choices, required=False
+    )
+    finding_text = forms.CharField(label=_("缺陷内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    order_rectification = forms.BooleanField(label=_("责令改正"), required=False)
+    rectification_deadline = forms.DateField(label=_("整改期限"), required=False, widget=DATE)
+    rectification_requirements = forms.CharField(
+        label=_("整改内容"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    finalise = forms.BooleanField(label=_("保存并完成（锁定）"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"] = self._enterprise_field(user)
+        unit_users = officer_users(user).filter(unit=user.unit) if user.unit_id else officer_users(user)
+        self.fields["officers"].queryset = unit_users
+        self.fields["officers"].label_from_instance = lambda u: f"{u.display_name}（{u.cert_no or '无证号'}）"
+        if not self.is_bound:
+            self.initial.setdefault("start_date", timezone.localdate())
+            self.initial.setdefault("officers", [user.pk])
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("finding_severity") and not (data.get("finding_text") or "").strip():
+            self.add_error("finding_text", _("请填写缺陷内容"))
+        if data.get("order_rectification"):
+            if not data.get("rectification_deadline"):
+                self.add_error("rectification_deadline", _("责令改正须填写整改期限"))
+            if not (data.get("rectification_requirements") or "").strip():
+                self.add_error("rectification_requirements", _("责令改正须填写整改内容"))
+        try:
+            data["officer_inputs"] = officer_inputs(data.get("officers") or [], data.get("extra_officers") or "")
+        except forms.ValidationError as exc:
+            self.add_error("extra_officers", exc)
+        return data
+
+
+def officer_inputs(users, extra: str) -> list[OfficerInput]:
+    rows = [OfficerInput(user=u) for u in users]
+    for number, line in enumerate(extra.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 2:
+            raise forms.ValidationError(_("第%(n)d行缺少证件号") % {"n": number})
+        cert_no = parts[-1]
+        kind = CertKind.INSPECTOR if "检" in cert_no[:2] else CertKind.ENFORCEMENT
+        rows.append(OfficerInput(name=" ".join(parts[:-1]), cert_kind=kind, cert_no=cert_no))
+    return rows
+
+
+class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+    """The full form's main part."""
+
+    kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
+    start_date = forms.DateField(label=_("检查日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+    announced = forms.BooleanField(label=_("预先告知"), required=False)
+    staff_count = forms.IntegerField(
+        label=_("出动人员人次"), required=False, min_value=0,
+        help_text=_("留空则等于现场检查人员数"),
+    )
+    conclusion = forms.ChoiceField(label=_("检查结论"), choices=[("", "—")] + Conclusion.choices, required=False)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    checklist = forms.ModelChoiceField(
+        label=_("检查表"), queryset=ChecklistTemplate.objects.filter(is_active=True), required=False
+    )
+    campaigns = forms.ModelMultipleChoiceField(
+        label=_("所属专项整治"), queryset=Campaign.objects.filter(is_active=True), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"] = self._enterprise_field(user)
+        self._style()
+
+
+class OfficerForm(BootstrapMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("检查人员"), queryset=User.objects.none(), required=False,
+                                  empty_label=_("（无系统账号）"))
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    cert_kind = forms.ChoiceField(label=_("证件类型"), choices=CertKind.choices)
+    cert_no = forms.CharField(label=_("证件号"), max_length=40, required=False,
+                              help_text=_("有账号的人员留空则取其登记的证号"))
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users if users is not None else User.objects.none()
+        self._style()
+
+    def to_input(self) -> OfficerInput | None:
+        data = self.cleaned_data
+        if not data or (not data.get("user") and not data.get("name")):
+            return None
+        return OfficerInput(user=data.get("user"), name=data.get("name") or "",
+                            cert_kind=data.get("cert_kind") or "", cert_no=data.get("cert_no") or "")
+
+
+OfficerFormSet = formset_factory(OfficerForm, extra=2, can_delete=True)
+
+
+class FindingForm(BootstrapMixin, forms.Form):
+    severity = forms.ChoiceField(label=_("缺陷等级"), choices=Severity.choices)
+    text = forms.CharField(label=_("缺陷内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    checklist_item = forms.ModelChoiceField(label=_("对应检查项目"), queryset=ChecklistItem.objects.none(),
+                                            required=False)
+
+    def __init__(self, *args, template: ChecklistTemplate | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if template is not None:
+            self.fields["checklist_item"].queryset = template.items.all()
+        else:
+            del self.fields["checklist_item"]
+        self._style()
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=Attachment.Kind.choices)
+    files = MultipleFileField(
+        label=_("文件"), help_text=_("JPG、PNG 或 PDF，单个不超过 %(mb)d MB，可多选")
+        % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class AmendForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
+    start_date = forms.DateField(label=_("检查日期"), widget=DATE)
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
+    announced = forms.BooleanField(label=_("预先告知"), required=False)
+    staff_count = forms.IntegerField(label=_("出动人员人次"), min_value=0)
+    conclusion = forms.ChoiceField(label=_("检查结论"), choices=Conclusion.choices)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    provincial_entry_date = forms.DateField(label=_("录入省局系统日期"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("请填写更正理由")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in AMENDABLE_FIELDS}
+
+
+class ProvincialEntryForm(BootstrapMixin, forms.Form):
+    entered_on = forms.DateField(label=_("录入省局系统日期"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RectificationForm(BootstrapMixin, forms.Form):
+    ordered_on = forms.DateField(label=_("责令改正日期"), widget=DATE)
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    requirements = forms.CharField(label=_("整改内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RectificationCompleteForm(BootstrapMixin, forms.Form):
+    completed_on = forms.DateField(label=_("完成整改日期"), widget=DATE)
+    evidence = forms.CharField(label=_("整改完成情况/证据"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("证据文件"), required=False,
+                              help_text=_("整改照片或报告扫描件，可多选"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class InterviewForm(BootstrapMixin, forms.Form):
+    held_on = forms.DateField(label=_("约谈日期"), widget=DATE)
+    persons = forms.CharField(label=_("被约谈人员"), max_length=200)
+    record = forms.CharField(label=_("约谈记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+    number = forms.CharField(label=_("案件编号"), max_length=60, required=False,
+                             help_text=_("留空自动编号"))
+    procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)
+    filed_on = forms.DateField(label=_("立案日期"), widget=DATE)
+    violation = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("处罚依据"), max_length=200, required=False,
+                                  help_text=_("如：《医疗器械监督管理条例》第八十六条"))
+    handlers = forms.ModelMultipleChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    campaigns = forms.ModelMultipleChoiceField(
+        label=_("所属专项整治"), queryset=Campaign.objects.filter(is_active=True), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user: User, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            self.fields["enterprise"] = self._enterprise_field(user)
+            self.fields["enterprise"].label = _("当事企业")
+        else:
+            del self.fields["number"]
+        users = officer_users(user)
+        self.fields["handlers"].queryset = users.filter(unit=user.unit) if user.unit_id else users
+        self._style()
+
+
+class CaseAdvanceForm(BootstrapMixin, forms.Form):
+    to_status = forms.ChoiceField(label=_("下一环节"), choices=CaseStatus.choices)
+    on_date = forms.DateField(label=_("日期"), widget=DATE)
+
+    def __init__(self, *args, options: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in options]
+        self._style()
+
+
+class CaseDecisionForm(BootstrapMixin, forms.Form):
+    decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
+    decision_number = forms.CharField(label=_("处罚决定书文号"), max_length=100, required=False)
+    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, decimal_places=2, initial=0)
+    confiscation_amount = forms.DecimalField(label=_("没收违法所得及非法财物（元）"), min_value=0,
+                                             decimal_places=2, initial=0)
+    suspension_ordered = forms.BooleanField(label=_("责令停产停业"), required=False)
+    revoked_licence = forms.ModelChoiceField(label=_("吊销许可证"), queryset=Licence.objects.none(),
+                                             required=False, empty_label=_("（不吊销）"))
+    listed_serious_dishonest = forms.BooleanField(label=_("列入严重违法失信名单"), required=False)
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoked_licence"].queryset = Licence.objects.filter(enterprise=enterprise)
+        self._style()
+
+
+class PenalisedPersonForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, decimal_places=2, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def to_input(self) -> PenalisedPersonInput | None:
+        data = self.cleaned_data
+        if not data or not (data.get("name") or "").strip():
+            return None
+        return PenalisedPersonInput(name=data["name"], position=data.get("position") or "",
+                                    fine_amount=data.get("fine_amount") or 0)
+
+
+PenalisedPersonFormSet = formset_factory(PenalisedPersonForm, extra=2)
+
+
+class ReferralForm(BootstrapMixin, forms.Form):
+    target = forms.ChoiceField(label=_("移送对象"), choices=ReferralTarget.choices)
+    referred_on = forms.DateField(label=_("移送日期"), widget=DATE)
+    note = forms.CharField(label=_("移送内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,0 +1,264 @@
+"""Reads of the inspections app: scoped querysets, work lists (待办), timelines, export rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from enterprises.models import Enterprise, Unit, User
+from inspections.choices import CaseStatus, InspectionStatus
+from inspections.deadlines import draft_stale_before, due_soon_cutoff
+from inspections.models import (
+    Case,
+    Finding,
+    Inspection,
+    InspectionOfficer,
+    Interview,
+    Rectification,
+    Referral,
+)
+from regsys.scoping import scope_for, scoped
+
+
+def inspection_qs(user: User) -> QuerySet[Inspection]:
+    """Inspections ``user`` may see, with what lists show."""
+    return scoped(
+        Inspection.objects.select_related("enterprise", "unit", "rectification").prefetch_related("officers").annotate(
+            officer_count=Count("officers", distinct=True),
+            finding_count=Count("findings", distinct=True),
+        ).order_by("-start_date", "-id"),
+        user,
+    )
+
+
+def inspection_detail_qs(user: User) -> QuerySet[Inspection]:
+    return scoped(
+        Inspection.objects.select_related(
+            "enterprise", "unit", "checklist", "plan_item", "created_by", "finalised_by"
+        ).prefetch_related(
+            "campaigns",
+            Prefetch("officers", queryset=InspectionOfficer.objects.select_related("user")),
+            Prefetch("findings", queryset=Finding.objects.select_related("checklist_item")),
+            "attachments",
+            "amendments__amended_by",
+            "interviews",
+            "cases",
+            "referrals",
+        ),
+        user,
+    )
+
+
+def case_qs(user: User) -> QuerySet[Case]:
+    return scoped(
+        Case.objects.select_related("enterprise", "unit", "source_inspection", "revoked_licence")
+        .prefetch_related("penalised_persons", "handlers", "campaigns"),
+        user,
+    )
+
+
+def _mine(user: User, *, officers: str, creator: str) -> Q:
+    return Q(**{officers: user}) | Q(**{creator: user})
+
+
+@dataclass
+class WorkList:
+    """What waits on one person (or, for a chief, on one unit)."""
+
+    drafts: QuerySet
+    rectifications: QuerySet
+    follow_ups: QuerySet
+    provincial: QuerySet
+    cases: QuerySet
+
+
+def todo_for(user: User, *, today: date) -> WorkList:
+    """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""
+    cutoff = due_soon_cutoff(today)
+    inspections = scoped(Inspection.objects.select_related("enterprise", "unit"), user)
+    is_follow_up = Exists(Rectification.objects.filter(follow_up=OuterRef("pk")))
+    mine = Exists(InspectionOfficer.objects.filter(inspection=OuterRef("pk"), user=user)) | Q(created_by=user)
+    drafts = inspections.filter(mine, status=InspectionStatus.DRAFT).exclude(is_follow_up).order_by("start_date")
+    follow_ups = inspections.filter(
+        mine, is_follow_up, status=InspectionStatus.DRAFT, start_date__lte=cutoff
+    ).order_by("start_date")
+    provincial = inspections.filter(
+        mine, status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True,
+        provincial_entry_due__lte=cutoff,
+    ).order_by("provincial_entry_due")
+    rectifications = scoped(
+        Rectification.objects.select_related("inspection__enterprise", "follow_up"), user
+    ).filter(
+        Exists(InspectionOfficer.objects.filter(inspection=OuterRef("inspection"), user=user))
+        | Q(ordered_by=user),
+        completed_on__isnull=True, deadline__lte=cutoff,
+    ).order_by("deadline")
+    cases = case_qs(user).filter(Q(handlers=user) | Q(created_by=user)).exclude(
+        status=CaseStatus.CLOSED
+    ).distinct().order_by("filed_on")
+    return WorkList(drafts=drafts, rectifications=rectifications, follow_ups=follow_ups,
+                    provincial=provincial, cases=cases)
+
+
+def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: bool) -> WorkList:
+    """A unit's open items (for its chief); with ``overdue_only`` just what is past its date."""
+    inspections = scoped(Inspection.objects.select_related("enterprise", "unit"), user)
+    rectifications = scoped(Rectification.objects.select_related("inspection__enterprise", "follow_up"), user)
+    cases = case_qs(user).exclude(status=CaseStatus.CLOSED)
+    if unit is not None:
+        inspections = inspections.filter(unit=unit)
+        rectifications = rectifications.filter(inspection__unit=unit)
+        cases = cases.filter(unit=unit)
+    is_follow_up = Exists(Rectification.objects.filter(follow_up=OuterRef("pk")))
+    drafts = inspections.filter(status=InspectionStatus.DRAFT).exclude(is_follow_up)
+    follow_ups = inspections.filter(is_follow_up, status=InspectionStatus.DRAFT)
+    provincial = inspections.filter(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
+    rectifications = rectifications.filter(completed_on__isnull=True)
+    if overdue_only:
+        drafts = drafts.filter(start_date__lt=draft_stale_before(today))
+        follow_ups = follow_ups.filter(start_date__lt=today)
+        provincial = provincial.filter(provincial_entry_due__lt=today)
+        rectifications = rectifications.filter(deadline__lt=today)
+        cases = cases.none()
+    return WorkList(
+        drafts=drafts.order_by("start_date"), rectifications=rectifications.order_by("deadline"),
+        follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by("provincial_entry_due"),
+        cases=cases.order_by("filed_on"),
+    )
+
+
+def units_for(user: User) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    if scope.district_wide:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk=scope.unit_id)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    kind: str
+    title: str
+    detail: str
+    url: str
+    css: str = ""
+
+
+def enterprise_timeline(*, enterprise: Enterprise, user: User) -> list[TimelineEvent]:
+    """Inspections, findings, rectifications, 约谈, cases and referrals of one enterprise, newest first."""
+    events: list[TimelineEvent] = []
+    inspections = scoped(Inspection.objects.filter(enterprise=enterprise).select_related("unit"), user)
+    for i in inspections:
+        events.append(TimelineEvent(
+            i.start_date, "检查", f"{i.get_kind_display()}（{i.unit.display_name}）",
+            f"{i.get_conclusion_display() or '未填写结论'} · {i.get_status_display()}",
+            reverse("inspections:detail", args=[i.pk]), "primary",
+        ))
+    findings = scoped(Finding.objects.filter(inspection__enterprise=enterprise).select_related("inspection"), user)
+    for f in findings:
+        events.append(TimelineEvent(
+            f.inspection.start_date, "缺陷", f.get_severity_display(), f.text[:80],
+            reverse("inspections:detail", args=[f.inspection_id]), "warning",
+        ))
+    rectifications = scoped(
+        Rectification.objects.filter(inspection__enterprise=enterprise).select_related("inspection"), user
+    )
+    for r in rectifications:
+        state = f"已于{r.completed_on:%Y-%m-%d}完成整改" if r.completed_on else f"整改期限 {r.deadline:%Y-%m-%d}"
+        events.append(TimelineEvent(r.ordered_on, "责令改正", state, r.requirements[:80],
+                                    reverse("inspections:detail", args=[r.inspection_id]), "danger" if not r.completed_on else "success"))
+    for iv in scoped(Interview.objects.filter(enterprise=enterprise), user):
+        events.append(TimelineEvent(iv.held_on, "约谈", iv.persons, iv.record[:80],
+                                    reverse("inspections:interview_list") + f"?enterprise={enterprise.pk}", "info"))
+    for c in scoped(Case.objects.filter(enterprise=enterprise), user):
+        events.append(TimelineEvent(c.filed_on, "立案", c.number, f"{c.get_status_display()} · {c.violation[:60]}",
+                                    reverse("inspections:case_detail", args=[c.pk]), "dark"))
+    for ref in scoped(Referral.objects.filter(enterprise=enterprise).select_related("case"), user):
+        events.append(TimelineEvent(
+            ref.referred_on, "移送", ref.get_target_display(), ref.note[:80],
+            reverse("inspections:case_detail", args=[ref.case_id]) if ref.case_id
+            else reverse("inspections:referral_list") + f"?enterprise={enterprise.pk}",
+            "secondary",
+        ))
+    rank = {"检查": 0, "缺陷": 1, "责令改正": 2, "约谈": 3, "立案": 4, "移送": 5}
+    events.sort(key=lambda e: (-e.day.toordinal(), rank[e.kind]))
+    return events
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: object
+    who: str
+    action: str
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+def _display(model, field_name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def history_of(obj, *, limit: int = 50, label: str = "") -> list[HistoryRow]:
+    """Who changed what and when (field old → new), newest first, from django-simple-history."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    actions = {"+": "新建", "~": "修改", "-": "删除"}
+    model = type(obj)
+    for index, record in enumerate(records[:limit]):
+        changes: list[tuple[str, str, str]] = []
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                try:
+                    verbose = str(model._meta.get_field(change.field).verbose_name)
+                except Exception:  # noqa: BLE001
+                    verbose = change.field
+                if isinstance(change.old, list) or isinstance(change.new, list):
+                    continue
+                changes.append((verbose, _display(model, change.field, change.old),
+                                _display(model, change.field, change.new)))
+        user = record.history_user
+        rows.append(HistoryRow(
+            when=record.history_date, who=(user.display_name if user else "系统"),
+            action=f"{label}{actions.get(record.history_type, '')}", reason=record.history_change_reason or "",
+            changes=changes,
+        ))
+    return rows
+
+
+def inspection_history(inspection: Inspection) -> list[HistoryRow]:
+    rows = history_of(inspection)
+    rectification = getattr(inspection, "rectification", None)
+    if rectification is not None:
+        rows += history_of(rectification, label="责令改正")
+    for finding in inspection.findings.all():
+        rows += history_of(finding, label="缺陷")
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows
+
+
+def case_history(case: Case) -> list[HistoryRow]:
+    rows = history_of(case)
+    for person in case.penalised_persons.all():
+        rows += history_of(person, label="责任人")
+    for referral in case.referrals.all():
+        rows += history_of(referral, label="移送")
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows

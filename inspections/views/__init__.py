@@ -1,0 +1,1 @@
+"""Pages of the inspections app (URL namespace "inspections")."""

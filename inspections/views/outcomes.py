@@ -1,0 +1,172 @@
+"""Outcome pages (责令改正, 约谈, lists of outcomes) and the work lists (我的待办, the unit's list)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Unit
+from inspections import services
+from inspections.exports import INTERVIEW_COLUMNS, REFERRAL_COLUMNS, rectification_columns
+from inspections.filters import InterviewFilterSet, RectificationFilterSet, ReferralFilterSet
+from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
+from inspections.models import Attachment, Interview, Rectification, Referral
+from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
+from regsys.scoping import scope_for, scoped
+
+from .common import apply_errors, export_list, list_page
+
+
+@login_required
+def todo(request):
+    """我的待办."""
+    today = timezone.localdate()
+    work = todo_for(request.user, today=today)
+    return render(request, "inspections/todo.html", {"work": work, "today": today})
+
+
+@login_required
+def unit_list(request):
+    """本单位待办与逾期 — for a unit's chief (district-wide users pick the unit)."""
+    today = timezone.localdate()
+    scope = scope_for(request.user)
+    units = units_for(request.user)
+    unit = None
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        unit = units.filter(pk=unit_id).first()
+    elif request.user.unit_id and "unit" not in request.GET:
+        unit = request.user.unit
+    if not scope.district_wide:
+        unit = request.user.unit
+    overdue_only = request.GET.get("overdue") == "1"
+    work = unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only)
+    return render(request, "inspections/unit_list.html", {
+        "work": work, "today": today, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
+        "overdue_only": overdue_only,
+    })
+
+
+@login_required
+def rectification_form(request, pk: int):
+    """Order or change the 责令改正 of an inspection (the follow-up is scheduled once)."""
+    inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    rectification = getattr(inspection, "rectification", None)
+    initial = {"ordered_on": inspection.start_date, "deadline": None, "requirements": ""}
+    if rectification is not None:
+        initial = {"ordered_on": rectification.ordered_on, "deadline": rectification.deadline,
+                   "requirements": rectification.requirements}
+    form = RectificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_order(inspection=inspection, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("责令改正已保存，跟踪检查已列入待办"))
+            return redirect("inspections:detail", pk=pk)
+    return render(request, "inspections/rectification_form.html", {
+        "form": form, "inspection": inspection, "rectification": rectification, "title": _("责令改正"),
+        "back_url": reverse("inspections:detail", args=[pk]),
+    })
+
+
+@login_required
+def rectification_complete(request, pk: int):
+    rectification = get_object_or_404(
+        scoped(Rectification.objects.select_related("inspection__enterprise"), request.user), pk=pk
+    )
+    form = RectificationCompleteForm(request.POST or None, request.FILES or None,
+                                     initial={"completed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.rectification_complete(rectification=rectification, completed_on=data["completed_on"],
+                                                evidence=data["evidence"], by=request.user)
+                if data["files"]:
+                    services.attachments_add(inspection=rectification.inspection, files=data["files"],
+                                             kind=Attachment.Kind.EVIDENCE, by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            rectification.refresh_from_db()
+        else:
+            messages.success(request, _("已登记完成整改"))
+            return redirect("inspections:detail", pk=rectification.inspection_id)
+    return render(request, "inspections/rectification_complete.html", {
+        "form": form, "rectification": rectification, "inspection": rectification.inspection,
+        "title": _("登记完成整改"), "back_url": reverse("inspections:detail", args=[rectification.inspection_id]),
+    })
+
+
+@login_required
+def rectification_list(request):
+    qs = scoped(Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"),
+                request.user).order_by("deadline")
+    return list_page(request, queryset=qs, filterset_class=RectificationFilterSet,
+                     template="inspections/rectification_list.html", context={"units": units_for(request.user)})
+
+
+@login_required
+def rectification_export(request):
+    qs = scoped(Rectification.objects.select_related("inspection__enterprise"), request.user).order_by("deadline")
+    return export_list(request, queryset=qs, filterset_class=RectificationFilterSet,
+                       columns=rectification_columns(timezone.localdate()), title="责令改正")
+
+
+@login_required
+def interview_create(request, pk: int):
+    inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate(),
+                                                         "persons": inspection.enterprise.person_in_charge})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_create(enterprise=inspection.enterprise, inspection=inspection, by=request.user,
+                                      **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已记录约谈"))
+            return redirect("inspections:detail", pk=pk)
+    return render(request, "inspections/interview_form.html", {
+        "form": form, "inspection": inspection, "title": _("约谈"),
+        "back_url": reverse("inspections:detail", args=[pk]),
+    })
+
+
+def _interview_qs(user):
+    return scoped(Interview.objects.select_related("enterprise", "unit", "inspection"), user)
+
+
+@login_required
+def interview_list(request):
+    return list_page(request, queryset=_interview_qs(request.user), filterset_class=InterviewFilterSet,
+                     template="inspections/interview_list.html", context={"units": units_for(request.user)})
+
+
+@login_required
+def interview_export(request):
+    return export_list(request, queryset=_interview_qs(request.user), filterset_class=InterviewFilterSet,
+                       columns=INTERVIEW_COLUMNS, title="约谈")
+
+
+def _referral_qs(user):
+    return scoped(Referral.objects.select_related("enterprise", "unit", "case"), user)
+
+
+@login_required
+def referral_list(request):
+    return list_page(request, queryset=_referral_qs(request.user), filterset_class=ReferralFilterSet,
+                     template="inspections/referral_list.html", context={"units": units_for(request.user)})
+
+
+@login_required
+def referral_export(request):
+    return export_list(request, queryset=_referral_qs(request.user), filterset_class=ReferralFilterSet,
+                       columns=REFERRAL_COLUMNS, title="移送移交")
