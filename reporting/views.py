@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -155,7 +156,7 @@ def return_cell(request, pk: int):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(list_xlsx(*_record_table(kind, records), title="明细"), f"{row.key}_{metric_key}.xlsx")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    headers, table = _record_table(kind, page.object_list)
+    headers, table = _record_table(kind, page.object_list, links=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reporting/return_cell.html", {
@@ -164,28 +165,42 @@ def return_cell(request, pk: int):
     })
 
 
-def _record_table(kind: str, records):
+def _record_table(kind: str, records, *, links: bool = False):
+    """Headers and rows of the records behind a cell; with ``links`` each row carries its detail URL."""
+    def url(name, pk):
+        return reverse(name, args=[pk]) if links else None
+
     if kind == "enterprise":
-        return ["企业名称", "统一社会信用代码", "监管单位", "状态"], [
-            (e.name, e.credit_code, e.owning_unit.name, e.get_status_display()) for e in records]
-    if kind == "inspection":
-        return ["检查日期", "企业", "检查单位", "检查类型", "出动人员人次", "责令改正日期", "完成整改日期"], [
-            (i.start_date, i.enterprise.name, i.unit.name, i.get_kind_display(), i.staff_count,
-             getattr(getattr(i, "rectification", None), "ordered_on", None),
-             getattr(getattr(i, "rectification", None), "completed_on", None)) for i in records]
-    if kind == "interview":
-        return ["约谈日期", "企业", "约谈单位", "被约谈人员"], [
-            (v.held_on, v.enterprise.name, v.unit.name, v.persons) for v in records]
-    if kind == "case":
-        return ["案件编号", "立案日期", "企业", "办案单位", "程序", "罚款（元）", "没收（元）", "状态"], [
-            (c.number, c.filed_on, c.enterprise.name, c.unit.name, c.get_procedure_display(), c.fine_amount,
-             c.confiscation_amount, c.get_status_display()) for c in records]
-    if kind == "person":
-        return ["姓名", "职务", "罚款（元）", "案件编号", "企业"], [
-            (p.name, p.position, p.fine_amount, p.case.number, p.case.enterprise.name) for p in records]
-    return ["移送日期", "移送对象", "企业", "移送单位", "案件编号"], [
-        (r.referred_on, r.get_target_display(), r.enterprise.name, r.unit.name, r.case.number if r.case_id else "")
-        for r in records]
+        headers = ["企业名称", "统一社会信用代码", "监管单位", "状态"]
+        rows = [(url("enterprises:detail", e.pk), (e.name, e.credit_code, e.owning_unit.name, e.get_status_display()))
+                for e in records]
+    elif kind == "inspection":
+        headers = ["检查日期", "企业", "检查单位", "检查类型", "出动人员人次", "责令改正日期", "完成整改日期"]
+        rows = [(url("inspections:detail", i.pk), (
+            i.start_date, i.enterprise.name, i.unit.name, i.get_kind_display(), i.staff_count,
+            getattr(getattr(i, "rectification", None), "ordered_on", None),
+            getattr(getattr(i, "rectification", None), "completed_on", None))) for i in records]
+    elif kind == "interview":
+        headers = ["约谈日期", "企业", "约谈单位", "被约谈人员"]
+        rows = [(url("enterprises:detail", v.enterprise_id), (v.held_on, v.enterprise.name, v.unit.name, v.persons))
+                for v in records]
+    elif kind == "case":
+        headers = ["案件编号", "立案日期", "企业", "办案单位", "程序", "罚款（元）", "没收（元）", "状态"]
+        rows = [(url("inspections:case_detail", c.pk), (
+            c.number, c.filed_on, c.enterprise.name, c.unit.name, c.get_procedure_display(), c.fine_amount,
+            c.confiscation_amount, c.get_status_display())) for c in records]
+    elif kind == "person":
+        headers = ["姓名", "职务", "罚款（元）", "案件编号", "企业"]
+        rows = [(url("inspections:case_detail", p.case_id), (p.name, p.position, p.fine_amount, p.case.number,
+                                                            p.case.enterprise.name)) for p in records]
+    else:
+        headers = ["移送日期", "移送对象", "企业", "移送单位", "案件编号"]
+        rows = [(url("inspections:case_detail", r.case_id) if r.case_id else url("enterprises:detail", r.enterprise_id),
+                 (r.referred_on, r.get_target_display(), r.enterprise.name, r.unit.name,
+                  r.case.number if r.case_id else "")) for r in records]
+    if links:
+        return headers, rows
+    return headers, [values for _url, values in rows]
 
 
 @login_required
