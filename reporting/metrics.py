@@ -16,9 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import add
 
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -29,6 +33,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +44,8 @@ from campaigns.rows import TagIndex, row_q
 from enterprises.choices import ACTIVE_STATUSES
 from enterprises.models import Enterprise, EnterpriseStatusChange
 from inspections.choices import InspectionStatus, ReferralTarget
-from inspections.models import Case, CasePenalisedPerson, Inspection, Interview, Referral
+from inspections.models import Case as PenaltyCase
+from inspections.models import CasePenalisedPerson, Inspection, Interview, Referral
 
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
@@ -112,7 +119,7 @@ def _interview_base(period: Period) -> QuerySet:
 
 def _case_base(period: Period, prefix: str = "") -> QuerySet:
     date = f"{prefix}{period.case_date}"
-    model = CasePenalisedPerson if prefix else Case
+    model = CasePenalisedPerson if prefix else PenaltyCase
     return model.objects.filter(**{
         f"{prefix}campaigns": period.campaign,
         f"{date}__gte": period.start,
@@ -143,7 +150,7 @@ SOURCES: dict[str, Source] = {
     "enterprise": Source("enterprise", Enterprise, "", "owning_unit"),
     "inspection": Source("inspection", Inspection, "enterprise__", "unit"),
     "interview": Source("interview", Interview, "enterprise__", "unit"),
-    "case": Source("case", Case, "enterprise__", "unit"),
+    "case": Source("case", PenaltyCase, "enterprise__", "unit"),
     "person": Source("person", CasePenalisedPerson, "case__enterprise__", "case__unit"),
     "referral": Source("referral", Referral, "enterprise__", "unit"),
 }
@@ -301,22 +308,36 @@ def compute(
     _tune_connection()
     for source_key, source_metrics in by_source.items():
         source = SOURCES[source_key]
-        aggregates = {}
-        for index, row in enumerate(rows):
-            rq = row_q(row, tags, source.enterprise_path)
-            for metric in source_metrics:
-                aggregates[_alias(index, metric.key)] = metric.aggregate(period, rq)
-        queryset = source.base(period).order_by()
+        # Each record gets the bit mask of the rows its enterprise belongs to (one CASE per row), and the
+        # records are aggregated per mask. A mask is a property of the enterprise, so even the
+        # distinct-enterprise counts add up across masks; row r is the sum over masks with bit r set.
+        mask = reduce(add, [
+            Case(When(row_q(row, tags, source.enterprise_path), then=Value(1 << index)), default=Value(0),
+                 output_field=BigIntegerField())
+            for index, row in enumerate(rows)
+        ])
+        aggregates = {metric.key: metric.aggregate(period, Q()) for metric in source_metrics}
+        queryset = source.base(period).order_by().annotate(row_mask=mask)
+        group = ["row_mask"]
+        unit_field = f"{source.unit_path}_id"
         if by_unit:
-            unit_field = f"{source.unit_path}_id"
-            values = {r[unit_field]: r for r in queryset.values(unit_field).annotate(**aggregates)}
-        else:
-            values = {None: queryset.aggregate(**aggregates)}
-        for unit_key in keys:
-            found = values.get(unit_key, {})
+            group.insert(0, unit_field)
+        sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
+            k: {r.key: dict.fromkeys((m.key for m in source_metrics), 0) for r in rows} for k in keys
+        }
+        for record in queryset.values(*group).annotate(**aggregates):
+            unit_key = record[unit_field] if by_unit else None
+            if unit_key not in sums or not record["row_mask"]:
+                continue
             for index, row in enumerate(rows):
+                if record["row_mask"] >> index & 1:
+                    cell = sums[unit_key][row.key]
+                    for metric in source_metrics:
+                        cell[metric.key] += record[metric.key] or 0
+        for unit_key in keys:
+            for row in rows:
                 for metric in source_metrics:
-                    result[unit_key][row.key][metric.key] = _normalise(metric, found.get(_alias(index, metric.key)))
+                    result[unit_key][row.key][metric.key] = _normalise(metric, sums[unit_key][row.key][metric.key])
     return result
 
 
