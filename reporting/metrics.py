@@ -7,8 +7,11 @@ enterprise belongs to the form row. 企业总数 is a stock: the row's enterpris
 (``owning_unit``) and active at the cut-off.
 
 Computation: one query per record source (enterprises, inspections, interviews, cases, penalised
-persons, referrals), each a conditional aggregation with one ``FILTER (WHERE …)`` per row × metric,
-optionally grouped by unit. The number of queries never depends on the size of the data.
+persons, referrals). Each record is given the bit mask of the form rows its enterprise belongs to
+(one ``CASE WHEN <row> THEN 2^r`` per row) and the metrics are aggregated per mask (and unit); row r is
+the sum of the masks with bit r set. Because the mask is a property of the enterprise, even the
+distinct-enterprise counts add up across masks. The number of queries never depends on the size of
+the data (forms of more than 62 rows take one more query per source and 62 rows).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
+from itertools import product
 from operator import add
 
 from django.db import connection
@@ -48,6 +52,7 @@ from inspections.models import Case as PenaltyCase
 from inspections.models import CasePenalisedPerson, Inspection, Interview, Referral
 
 TEN_THOUSAND = Decimal(10000)
+MASK_BITS = 62  # rows per query: the row mask is a signed 64-bit integer
 CENT = Decimal("0.01")
 
 
@@ -295,7 +300,7 @@ def compute(
 ) -> dict[int | None, Grid]:
     """The form's numbers for ``period``: ``{None: grid}``, or ``{unit_id: grid}`` with ``by_unit``.
 
-    One aggregate query per record source (plus one for the tag table), whatever the data size.
+    One aggregate query per record source and 62 rows (plus one for the tag table), whatever the data size.
     """
     rows = rows if rows is not None else list(template.rows.order_by("order"))
     metrics = metrics if metrics is not None else list(template.columns.order_by("order").values_list("metric", flat=True))
@@ -306,15 +311,16 @@ def compute(
     for key in metrics:
         by_source.setdefault(METRICS[key].source, []).append(METRICS[key])
     _tune_connection()
-    for source_key, source_metrics in by_source.items():
+    for (source_key, source_metrics), first in product(by_source.items(), range(0, len(rows), MASK_BITS)):
         source = SOURCES[source_key]
+        chunk = rows[first:first + MASK_BITS]
         # Each record gets the bit mask of the rows its enterprise belongs to (one CASE per row), and the
         # records are aggregated per mask. A mask is a property of the enterprise, so even the
         # distinct-enterprise counts add up across masks; row r is the sum over masks with bit r set.
         mask = reduce(add, [
             Case(When(row_q(row, tags, source.enterprise_path), then=Value(1 << index)), default=Value(0),
                  output_field=BigIntegerField())
-            for index, row in enumerate(rows)
+            for index, row in enumerate(chunk)
         ])
         aggregates = {metric.key: metric.aggregate(period, Q()) for metric in source_metrics}
         queryset = source.base(period).order_by().annotate(row_mask=mask)
@@ -323,19 +329,19 @@ def compute(
         if by_unit:
             group.insert(0, unit_field)
         sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
-            k: {r.key: dict.fromkeys((m.key for m in source_metrics), 0) for r in rows} for k in keys
+            k: {r.key: dict.fromkeys((m.key for m in source_metrics), 0) for r in chunk} for k in keys
         }
         for record in queryset.values(*group).annotate(**aggregates):
             unit_key = record[unit_field] if by_unit else None
             if unit_key not in sums or not record["row_mask"]:
                 continue
-            for index, row in enumerate(rows):
+            for index, row in enumerate(chunk):
                 if record["row_mask"] >> index & 1:
                     cell = sums[unit_key][row.key]
                     for metric in source_metrics:
                         cell[metric.key] += record[metric.key] or 0
         for unit_key in keys:
-            for row in rows:
+            for row in chunk:
                 for metric in source_metrics:
                     result[unit_key][row.key][metric.key] = _normalise(metric, sums[unit_key][row.key][metric.key])
     return result

@@ -195,3 +195,15 @@ def test_interviews_counted_as_times_when_the_template_says_so(forms, file_retur
 
     ret.refresh_from_db()
     assert ret.data["total"]["medical_mask_manufacturers"]["enterprises_interviewed"] == 2  # V1 + V2 of E1
+
+
+def test_forms_longer_than_one_row_mask_give_the_same_cells(forms, file_return, monkeypatch):
+    import reporting.metrics
+
+    monkeypatch.setattr(reporting.metrics, "MASK_BITS", 5)  # 38 rows -> 8 chunks per source
+    s = build(forms)
+
+    ret = file_return(campaign=s["campaign"], template=forms["统计表二"], unit=None, cutoff=CUTOFF, by=s["section"])
+
+    assert stored(ret) == T2_DISTRICT
+    assert stored(ret, str(s["unit_b"].pk)) == T2_B
