@@ -1,9 +1,158 @@
-"""Special campaigns (专项整治/专项行动) and their reporting due dates."""
+"""Special campaigns (专项整治/专项行动), their reporting due dates and the form templates they report.
 
+A form template (统计表一/二) is data: rows select enterprises by product-area tags and a supply-chain
+link, columns name a metric defined once in ``reporting.metrics``. A new year's form is a new template
+version (copied and edited by an admin), never new code.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from enterprises.choices import Link
 from enterprises.models import Unit
+
+
+class CaseCountDate(models.TextChoices):
+    """Which date of a case decides whether it falls in a return's period."""
+
+    FILED = "filed_on", _("立案日期")
+    DECIDED = "decided_on", _("处罚决定日期")
+    CLOSED = "closed_on", _("结案日期")
+
+
+class InterviewCountMode(models.TextChoices):
+    DISTINCT_ENTERPRISES = "distinct", _("按企业去重（同一企业多次约谈计 1）")
+    TIMES = "times", _("按约谈次数")
+
+
+class FormTemplate(models.Model):
+    """One version of a statistical form (e.g. 2023 统计表一): layout, rows and columns as data."""
+
+    code = models.CharField(_("报表代码"), max_length=40, help_text=_("如：统计表一"))
+    year = models.PositiveIntegerField(_("年度"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    title_template = models.CharField(
+        _("标题模板"), max_length=200, help_text=_("{year} 替换为年度，如：{year}年医疗器械质量安全专项整治工作情况统计表一")
+    )
+    preamble_fields = models.JSONField(
+        _("表头填报项"), default=list, blank=True,
+        help_text=_('如 [{"key": "reporting_unit", "label": "填报单位（盖章）："}, …]'),
+    )
+    header_label = models.CharField(_("项目列标题"), max_length=40, default="整治项目")
+    label_columns = models.PositiveSmallIntegerField(_("项目列数"), default=2)
+    footer_template = models.CharField(
+        _("备注模板"), max_length=300,
+        help_text=_("{year}{month}{day} 替换为截止日期，如：备注：本统计报表内数据应为专项整治工作开展以来截至{year}年{month}月{day}日的累计数。"),
+    )
+    case_count_date = models.CharField(
+        _("案件计入日期"), max_length=20, choices=CaseCountDate.choices, default=CaseCountDate.FILED,
+        help_text=_("案件按哪个日期计入统计期（文件未明确，默认按立案日期）"),
+    )
+    interview_count_mode = models.CharField(
+        _("约谈计数方式"), max_length=20, choices=InterviewCountMode.choices,
+        default=InterviewCountMode.DISTINCT_ENTERPRISES,
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("复制自"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报表模板")
+        verbose_name_plural = _("报表模板")
+        ordering = ["-year", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year", "version"], name="form_template_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.year}年{self.code}{suffix}"
+
+    def title_for(self, year: int | None = None) -> str:
+        return self.title_template.replace("{year}", str(year or self.year))
+
+    def footer_for(self, cutoff) -> str:
+        return (
+            self.footer_template.replace("{year}", str(cutoff.year))
+            .replace("{month}", str(cutoff.month))
+            .replace("{day}", str(cutoff.day))
+        )
+
+
+class FormRow(models.Model):
+    """One row of a form: its label cells (with merges as printed) and the enterprises it selects.
+
+    An enterprise belongs to the row when it holds the link (``enterprises.links.link_q``) and any of
+    the row's tags (a tag includes its child tags), and none of the excluded tags. Rows without tags
+    select by link only. ``parent`` names the row this one is a "其中" part of (validated ≤ parent).
+    """
+
+    template = models.ForeignKey(
+        FormTemplate, verbose_name=_("报表模板"), on_delete=models.CASCADE, related_name="rows"
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    key = models.CharField(_("行代码"), max_length=100)
+    path = models.JSONField(_("项目层级"), default=list, help_text=_('如 ["集中带量采购中选产品", "生产"]'))
+    label_cells = models.JSONField(
+        _("本行起始的项目单元格"), default=list, blank=True,
+        help_text=_('如 [{"text": "集中带量采购中选产品", "col": 0, "colspan": 1, "rowspan": 3}]'),
+    )
+    link = models.CharField(_("环节"), max_length=30, choices=Link.choices, blank=True)
+    tag_codes = models.JSONField(_("产品领域标签"), default=list, blank=True)
+    exclude_tag_codes = models.JSONField(_("排除标签"), default=list, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("“其中”所属行"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("报表行")
+        verbose_name_plural = _("报表行")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="form_row_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(p for p in self.path if p) or self.key
+
+    @property
+    def display_label(self) -> str:
+        return str(self)
+
+
+class FormColumn(models.Model):
+    """One data column of a form: the metric it shows (defined once in reporting.metrics)."""
+
+    template = models.ForeignKey(
+        FormTemplate, verbose_name=_("报表模板"), on_delete=models.CASCADE, related_name="columns"
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    metric = models.CharField(_("指标"), max_length=60)
+    label = models.CharField(_("列标题"), max_length=60)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("小数位数"), default=0)
+    width = models.PositiveSmallIntegerField(_("列宽"), default=10)
+    help_text = models.TextField(_("口径说明"), blank=True, help_text=_("留空时显示指标的标准口径"))
+
+    class Meta:
+        verbose_name = _("报表列")
+        verbose_name_plural = _("报表列")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "metric"], name="form_column_unique_metric"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Campaign(models.Model):
@@ -15,9 +164,18 @@ class Campaign(models.Model):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     units = models.ManyToManyField(Unit, verbose_name=_("参加单位"), blank=True, related_name="campaigns")
+    forms = models.ManyToManyField(
+        FormTemplate, verbose_name=_("报送报表"), blank=True, related_name="campaigns"
+    )
     description = models.TextField(_("工作要求"), blank=True)
     is_active = models.BooleanField(_("进行中"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[units, forms])
 
     class Meta:
         verbose_name = _("专项整治")
@@ -29,7 +187,11 @@ class Campaign(models.Model):
 
 
 class CampaignDueDate(models.Model):
-    """A date by which the campaign's returns are due (e.g. 6月25日)."""
+    """A date by which the campaign's returns are due (e.g. 6月25日).
+
+    After ``due_on`` the period is closed for filing unless the chief reopens it; a return filed while
+    reopened counts as late. ``is_closed`` closes it early by hand.
+    """
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("专项整治"), on_delete=models.CASCADE, related_name="due_dates"
@@ -37,6 +199,14 @@ class CampaignDueDate(models.Model):
     due_on = models.DateField(_("报送截止日期"))
     label = models.CharField(_("说明"), max_length=60, blank=True)
     is_closed = models.BooleanField(_("已关闭"), default=False)
+    reopened = models.BooleanField(_("已重新开放"), default=False)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("重新开放人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("重新开放时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("报送截止日期")
@@ -48,3 +218,9 @@ class CampaignDueDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.due_on:%Y-%m-%d}"
+
+    def is_open_on(self, day) -> bool:
+        """Whether a return for this period may be filed on ``day``."""
+        if self.reopened:
+            return True
+        return not self.is_closed and day <= self.due_on

@@ -1,1 +1,162 @@
-"""Statistical returns, their workflow and the download centre (filled in by the reporting work)."""
+"""Statistical returns (报表) of campaigns, their workflow, and the export jobs of the download centre."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from enterprises.models import Unit
+from reporting.choices import JobStatus, ReturnAction, ReturnStatus
+
+
+class Return(models.Model):
+    """One version of a form filled for a campaign, a unit (or the district) and a cut-off date.
+
+    ``data`` holds the computed grid (``{"total": {row: {metric: value}}, "units": {unit_id: …}}``);
+    an approved return is locked and a recomputation creates the next version.
+    """
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), on_delete=models.PROTECT, related_name="returns")
+    template = models.ForeignKey(FormTemplate, verbose_name=_("报表"), on_delete=models.PROTECT, related_name="returns")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("填报单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="returns",
+        help_text=_("为空表示全区汇总"),
+    )
+    cutoff = models.DateField(_("数据截止日期"))
+    due_date = models.ForeignKey(
+        CampaignDueDate, verbose_name=_("报送期限"), on_delete=models.PROTECT, related_name="returns"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    status = models.CharField(_("状态"), max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
+    data = models.JSONField(_("报表数据"), default=dict, blank=True)
+    warnings = models.JSONField(_("校验提示"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    filled_by = models.CharField(_("填报人"), max_length=50, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["data"])
+
+    scope_unit_paths = ("unit",)
+
+    class Meta:
+        verbose_name = _("统计报表")
+        verbose_name_plural = _("统计报表")
+        ordering = ["-cutoff", "template__code", "unit__sort_order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "template", "unit", "cutoff", "version"], name="return_unique_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "template", "unit", "cutoff", "is_current"])]
+
+    def __str__(self) -> str:
+        unit = self.unit.display_name if self.unit_id else "全区"
+        return f"{self.template.code} {unit} 截至{self.cutoff:%Y-%m-%d} v{self.version}"
+
+    @property
+    def is_district(self) -> bool:
+        return self.unit_id is None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
+
+    @property
+    def submitted_on_time(self) -> bool | None:
+        if not self.submitted_at:
+            return None
+        from django.utils import timezone
+
+        return timezone.localdate(self.submitted_at) <= self.due_date.due_on
+
+
+class ReturnEvent(models.Model):
+    """One step of a return's workflow (computed, submitted, approved, sent back) with its comment."""
+
+    ret = models.ForeignKey(Return, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20, choices=ReturnAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    scope_unit_paths = ("ret__unit",)
+
+    class Meta:
+        verbose_name = _("报表流转记录")
+        verbose_name_plural = _("报表流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ret} {self.get_action_display()}"
+
+
+def job_upload_to(job: "ExportJob", filename: str) -> str:
+    return f"exports/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A background export (à la Saleor): status, progress and the files it produced."""
+
+    kind = models.CharField(_("类型"), max_length=30, default="return")
+    ret = models.ForeignKey(
+        Return, verbose_name=_("报表"), null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.CharField(_("当前步骤"), max_length=200, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    xlsx = models.FileField(_("Excel 文件"), upload_to=job_upload_to, blank=True)
+    docx = models.FileField(_("Word 文件"), upload_to=job_upload_to, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_unit_paths = ("unit",)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCESS, JobStatus.FAILED)
+
+    @property
+    def total_size(self) -> int:
+        """Bytes of the files produced (0 while running or when a file went missing)."""
+        total = 0
+        for field in (self.xlsx, self.docx):
+            try:
+                total += field.size if field else 0
+            except OSError:
+                pass
+        return total

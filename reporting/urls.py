@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reporting import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.return_list, name="return_list"),
+    path("new/", views.return_create, name="return_create"),
+    path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/cell/", views.return_cell, name="return_cell"),
+    path("returns/<int:pk>/<str:action>/", views.return_action, name="return_action"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("downloads/", views.downloads, name="downloads"),
+    path("downloads/<int:pk>/row/", views.job_row, name="job_row"),
+    path("downloads/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("downloads/<int:pk>/<str:kind>/", views.job_file, name="job_file"),
+]

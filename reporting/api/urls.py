@@ -1,5 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
+from .views import ExportJobViewSet, ReturnViewSet
+
 router = DefaultRouter(trailing_slash=True)
+router.register("returns", ReturnViewSet, basename="return")
+router.register("export-jobs", ExportJobViewSet, basename="export-job")
 
 urlpatterns = router.urls

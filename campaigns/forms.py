@@ -1,0 +1,73 @@
+"""HTML forms of the campaigns app: input shape only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, FormTemplate
+from enterprises.models import Unit
+
+DUE_PRESETS = {
+    "yongding": ((6, 25), (9, 25), (12, 25)),
+    "lucheng": ((3, 15), (6, 15), (9, 15), (11, 15)),
+}
+
+
+class CampaignForm(forms.ModelForm):
+    due_preset = forms.ChoiceField(
+        label=_("报送截止日期"), required=False,
+        choices=[("", _("按下方填写")), ("yongding", _("6月25日、9月25日、12月25日（永定）")),
+                 ("lucheng", _("每季度：3、6、9、11月15日（鹿城）"))],
+    )
+    due_dates_text = forms.CharField(
+        label=_("自定义截止日期"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行或用逗号分隔一个日期，格式 YYYY-MM-DD"),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "doc_number", "year", "start_date", "end_date", "units", "forms", "description", "is_active"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "units": forms.CheckboxSelectMultiple,
+            "forms": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.order_by("sort_order", "code")
+        self.fields["forms"].queryset = FormTemplate.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.initial["due_dates_text"] = "\n".join(
+                f"{d.due_on:%Y-%m-%d}" for d in self.instance.due_dates.order_by("due_on")
+            )
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        preset = data.get("due_preset")
+        days: list[dt.date] = []
+        if preset and year:
+            days = [dt.date(year, m, d) for m, d in DUE_PRESETS[preset]]
+        else:
+            for token in re.split(r"[\s,，;；]+", data.get("due_dates_text") or ""):
+                if not token:
+                    continue
+                try:
+                    days.append(dt.date.fromisoformat(token))
+                except ValueError:
+                    self.add_error("due_dates_text", _("日期格式不正确：%(t)s") % {"t": token})
+        data["due_dates"] = sorted(set(days))
+        if not data["due_dates"] and not self.errors:
+            self.add_error("due_dates_text", _("请至少填写一个报送截止日期"))
+        return data
+
+
+class TemplateCopyForm(forms.Form):
+    year = forms.IntegerField(label=_("新年度"), min_value=2000, max_value=2100)

@@ -1,0 +1,148 @@
+"""Writes of the campaigns app: campaigns, due dates and form templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
+from regsys.scoping import require_approver, scope_for
+
+TEMPLATE_FIELDS = (
+    "title_template", "preamble_fields", "header_label", "label_columns", "footer_template",
+    "case_count_date", "interview_count_mode", "notes",
+)
+
+
+def require_district_writer(user) -> None:
+    """Campaigns and templates are set up by district staff (药械科, leaders, admins)."""
+    scope = scope_for(user)
+    if not (scope.district_wide and scope.can_write):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("只有区局药械科或局领导可以设置专项整治和报表模板"))
+
+
+@transaction.atomic
+def form_template_import(*, data: dict) -> tuple[FormTemplate, bool]:
+    """Create a template from its JSON description unless that version exists already."""
+    existing = FormTemplate.objects.filter(
+        code=data["code"], year=data["year"], version=data.get("version", 1)
+    ).first()
+    if existing:
+        return existing, False
+    template = FormTemplate.objects.create(
+        code=data["code"], year=data["year"], version=data.get("version", 1),
+        **{f: data[f] for f in TEMPLATE_FIELDS if f in data},
+    )
+    by_key: dict[str, FormRow] = {}
+    for order, row in enumerate(data["rows"], start=1):
+        by_key[row["key"]] = FormRow.objects.create(
+            template=template, order=order, key=row["key"], path=row["path"], label_cells=row["label_cells"],
+            link=row.get("link", ""), tag_codes=row.get("tag_codes", []),
+            exclude_tag_codes=row.get("exclude_tag_codes", []),
+            parent=by_key.get(row["parent"]) if row.get("parent") else None,
+        )
+    for order, column in enumerate(data["columns"], start=1):
+        FormColumn.objects.create(template=template, order=order, **column)
+    return template, True
+
+
+@transaction.atomic
+def form_template_copy(*, template: FormTemplate, year: int, by) -> FormTemplate:
+    """Copy a template with its rows and columns to ``year`` (next free version of that year)."""
+    require_district_writer(by)
+    if year < 2000 or year > 2100:
+        raise ValidationError({"year": _("年度不正确")})
+    return copy_template(template=template, year=year)
+
+
+def copy_template(*, template: FormTemplate, year: int) -> FormTemplate:
+    """The copy itself (no permission check: for set-up code; pages go through form_template_copy)."""
+    last = FormTemplate.objects.filter(code=template.code, year=year).order_by("-version").first()
+    copy = FormTemplate.objects.create(
+        code=template.code, year=year, version=(last.version + 1) if last else 1, copied_from=template,
+        **{f: getattr(template, f) for f in TEMPLATE_FIELDS},
+    )
+    mapping: dict[int, FormRow] = {}
+    for row in template.rows.order_by("order"):
+        mapping[row.pk] = FormRow.objects.create(
+            template=copy, order=row.order, key=row.key, path=row.path, label_cells=row.label_cells,
+            link=row.link, tag_codes=row.tag_codes, exclude_tag_codes=row.exclude_tag_codes,
+            parent=mapping.get(row.parent_id),
+        )
+    for column in template.columns.order_by("order"):
+        FormColumn.objects.create(
+            template=copy, order=column.order, metric=column.metric, label=column.label, unit=column.unit,
+            decimals=column.decimals, width=column.width, help_text=column.help_text,
+        )
+    return copy
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    if campaign.end_date < campaign.start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期")})
+
+
+@transaction.atomic
+def campaign_save(*, campaign: Campaign, units, forms, due_dates: list[dt.date], by) -> Campaign:
+    """Create or update a campaign with its units, forms and due dates."""
+    require_district_writer(by)
+    _check_campaign(campaign)
+    outside = [d for d in due_dates if d < campaign.start_date]
+    if outside:
+        raise ValidationError({"due_dates": _("报送截止日期不能早于专项开始日期")})
+    if campaign.pk is None:
+        campaign.created_by = by
+    campaign.save()
+    campaign.units.set(units)
+    campaign.forms.set(forms)
+    wanted = set(due_dates)
+    existing = {d.due_on: d for d in campaign.due_dates.all()}
+    for day, due in existing.items():
+        if day not in wanted:
+            if campaign_due_has_returns(due):
+                raise ValidationError({"due_dates": _("%(day)s 已有报表，不能删除") % {"day": day}})
+            due.delete()
+    for day in sorted(wanted - set(existing)):
+        CampaignDueDate.objects.create(campaign=campaign, due_on=day, label=f"{day.month}月{day.day}日")
+    return campaign
+
+
+def campaign_due_has_returns(due: CampaignDueDate) -> bool:
+    # A campaign knows nothing of reporting (dependency direction), so ask through the relation name.
+    related = getattr(due, "returns", None)
+    return bool(related is not None and related.exists())
+
+
+@transaction.atomic
+def campaign_delete(*, campaign: Campaign, by) -> None:
+    require_district_writer(by)
+    if any(campaign_due_has_returns(d) for d in campaign.due_dates.all()):
+        raise ValidationError(_("该专项已有报表，不能删除；可将其设为结束"))
+    campaign.delete()
+
+
+@transaction.atomic
+def campaign_due_date_reopen(*, due: CampaignDueDate, by) -> CampaignDueDate:
+    """The chief reopens a closed period so late returns can still be filed."""
+    require_approver(by)
+    due.reopened = True
+    due.is_closed = False
+    due.reopened_by = by
+    due.reopened_at = timezone.now()
+    due.save(update_fields=["reopened", "is_closed", "reopened_by", "reopened_at"])
+    return due
+
+
+@transaction.atomic
+def campaign_due_date_close(*, due: CampaignDueDate, by) -> CampaignDueDate:
+    require_approver(by)
+    due.reopened = False
+    due.is_closed = True
+    due.save(update_fields=["reopened", "is_closed"])
+    return due

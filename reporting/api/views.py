@@ -1,0 +1,73 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns.models import Campaign, FormTemplate
+from enterprises.models import Unit
+from regsys.api import ScopedWritePermission
+from reporting import services
+from reporting.filters import ReturnFilter
+from reporting.models import ExportJob
+from reporting.selectors import jobs_of, returns_visible
+
+from .serializers import ExportJobSerializer, ReturnRequestSerializer, ReturnSerializer, ReviewSerializer
+
+
+class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Returns the user may see (a 所 only its own); create = compute a new version; workflow actions."""
+
+    serializer_class = ReturnSerializer
+    filterset_class = ReturnFilter
+    permission_classes = [ScopedWritePermission]
+
+    def get_queryset(self):
+        return returns_visible(self.request.user)
+
+    @extend_schema(request=ReturnRequestSerializer, responses=ReturnSerializer)
+    def create(self, request):
+        data = ReturnRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ret = services.return_request(
+            campaign=get_object_or_404(Campaign, pk=v["campaign"]),
+            template=get_object_or_404(FormTemplate, pk=v["template"]),
+            unit=get_object_or_404(Unit, pk=v["unit"]) if v.get("unit") else None,
+            cutoff=v["cutoff"], filled_by=v["filled_by"], contact=v["contact"], by=request.user,
+        )
+        return Response(ReturnSerializer(ret).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        ret = services.return_submit(ret=self.get_object(), by=request.user)
+        return Response(ReturnSerializer(ret).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        review = ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        ret = services.return_approve(ret=self.get_object(), by=request.user, comment=review.validated_data["comment"])
+        return Response(ReturnSerializer(ret).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ReturnSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        review = ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        ret = services.return_send_back(ret=self.get_object(), by=request.user, comment=review.validated_data["comment"])
+        return Response(ReturnSerializer(ret).data)
+
+
+class ExportJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """The user's own export jobs (download centre)."""
+
+    serializer_class = ExportJobSerializer
+    queryset = ExportJob.objects.none()  # for the schema; the real queryset is per user
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExportJob.objects.none()
+        return jobs_of(self.request.user)

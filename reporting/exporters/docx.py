@@ -1,0 +1,102 @@
+"""The form as a Word document (python-docx): landscape A4, the seed's table with its merges."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from .layout import ExportInput, FormLayout, SheetData, format_value, preamble_text
+
+FONT_NAME = "宋体"
+
+
+def _set_run_font(run, size: float, bold: bool = False) -> None:
+    run.font.name = FONT_NAME
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONT_NAME)
+    fonts.set(qn("w:ascii"), FONT_NAME)
+    fonts.set(qn("w:hAnsi"), FONT_NAME)
+
+
+def _paragraph(container, text: str, size: float, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(4)
+    _set_run_font(paragraph.add_run(text), size, bold)
+    return paragraph
+
+
+def _fill_cell(cell, text: str, size: float, bold: bool = False) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    _set_run_font(paragraph.add_run(text), size, bold)
+
+
+def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
+    size = 7 if layout.total_columns > 16 else 8.5
+    _paragraph(document, layout.title, 15, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, preamble_text(layout, sheet.preamble_values), 10.5)
+    table = document.add_table(rows=1 + len(layout.rows), cols=layout.total_columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    width = layout.total_columns
+    flat = table._cells  # fetched once: python-docx recomputes the grid on every table.cell() call
+
+    def cell(r: int, c: int):
+        return flat[r * width + c]
+
+    label_width = Cm(2.2 if layout.label_columns > 2 else 3.0)
+    data_width = Cm((26.5 - label_width.cm * layout.label_columns) / max(len(layout.columns), 1))
+    for index, item in enumerate(flat):
+        item.width = label_width if index % width < layout.label_columns else data_width
+    merges = []
+    _fill_cell(cell(0, 0), layout.header_label, size, bold=True)
+    if layout.label_columns > 1:
+        merges.append((cell(0, 0), cell(0, layout.label_columns - 1)))
+    for index, column in enumerate(layout.columns):
+        _fill_cell(cell(0, layout.label_columns + index), column.label, size, bold=True)
+    for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
+        r = offset + 1
+        for label in row.label_cells:
+            _fill_cell(cell(r, label.col), label.text, size)
+            if label.rowspan > 1 or label.colspan > 1:
+                merges.append((cell(r, label.col), cell(r + label.rowspan - 1, label.col + label.colspan - 1)))
+        for index, (column, value) in enumerate(zip(layout.columns, values, strict=True)):
+            _fill_cell(cell(r, layout.label_columns + index), format_value(value, column.decimals), size)
+    for top_left, bottom_right in merges:
+        top_left.merge(bottom_right)
+    _paragraph(document, layout.footer, 10.5)
+
+
+def export_docx(data: ExportInput) -> bytes:
+    """The return's own copy of the form (the district total for a district return), landscape."""
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = FONT_NAME
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    _write_form(document, data.layout, data.sheets[0])
+    if data.warnings:
+        paragraph = document.add_paragraph()
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        _paragraph(document, "校验提示", 12, bold=True)
+        for n, warning in enumerate(data.warnings, start=1):
+            _paragraph(document, f"{n}. [{warning.sheet}] {warning.row}：{warning.rule}（{warning.detail}）", 9)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""The form as an Excel workbook (openpyxl), laid out like the seed: one sheet per filled copy."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .layout import ExportInput, FormLayout, SheetData, preamble_text
+
+FONT_NAME = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TITLE_ROW, PREAMBLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
+LABEL_WIDTHS = {1: (26,), 2: (16, 14), 3: (10, 16, 10)}
+INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = name.translate(INVALID_SHEET_CHARS)[:28] or "Sheet"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:26]}{n}", n + 1
+    used.add(title)
+    return title
+
+
+def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
+    last_col = layout.total_columns
+    last_letter = get_column_letter(last_col)
+    ws.cell(TITLE_ROW, 1, layout.title).font = Font(name=FONT_NAME, size=16, bold=True)
+    ws.cell(TITLE_ROW, 1).alignment = CENTER
+    ws.merge_cells(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
+    ws.row_dimensions[TITLE_ROW].height = 32
+    ws.cell(PREAMBLE_ROW, 1, preamble_text(layout, sheet.preamble_values)).font = Font(name=FONT_NAME, size=11)
+    ws.cell(PREAMBLE_ROW, 1).alignment = LEFT
+    ws.merge_cells(f"A{PREAMBLE_ROW}:{last_letter}{PREAMBLE_ROW}")
+    ws.row_dimensions[PREAMBLE_ROW].height = 22
+
+    body_font = Font(name=FONT_NAME, size=10)
+    header_font = Font(name=FONT_NAME, size=10, bold=True)
+    ws.cell(HEADER_ROW, 1, layout.header_label)
+    for index, column in enumerate(layout.columns, start=layout.label_columns + 1):
+        ws.cell(HEADER_ROW, index, column.label)
+    ws.row_dimensions[HEADER_ROW].height = 60
+    last_row = FIRST_DATA_ROW + len(layout.rows) - 1
+    for r in range(HEADER_ROW, last_row + 1):
+        for c in range(1, last_col + 1):
+            cell = ws.cell(r, c)
+            cell.border = BORDER
+            cell.alignment = CENTER
+            cell.font = header_font if r == HEADER_ROW else body_font
+    if layout.label_columns > 1:
+        ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=HEADER_ROW, end_column=layout.label_columns)
+
+    for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
+        r = FIRST_DATA_ROW + offset
+        ws.row_dimensions[r].height = 20
+        for label in row.label_cells:
+            c = label.col + 1
+            ws.cell(r, c, label.text or None)
+            if label.rowspan > 1 or label.colspan > 1:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + label.rowspan - 1,
+                               end_column=c + label.colspan - 1)
+        for index, (column, value) in enumerate(zip(layout.columns, values, strict=True)):
+            cell = ws.cell(r, layout.label_columns + 1 + index)
+            if column.decimals:
+                cell.value = float(Decimal(value).quantize(Decimal(1).scaleb(-column.decimals)))
+                cell.number_format = "0." + "0" * column.decimals
+            else:
+                cell.value = int(value)
+                cell.number_format = "0"
+
+    footer_row = last_row + 1
+    ws.cell(footer_row, 1, layout.footer).font = Font(name=FONT_NAME, size=10)
+    ws.cell(footer_row, 1).alignment = LEFT
+    ws.merge_cells(f"A{footer_row}:{last_letter}{footer_row}")
+    ws.row_dimensions[footer_row].height = 22
+
+    for index, width in enumerate(LABEL_WIDTHS.get(layout.label_columns, (12,) * layout.label_columns), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    for index, column in enumerate(layout.columns, start=layout.label_columns + 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+    ws.print_area = f"A1:{last_letter}{footer_row}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, layout.label_columns + 1)
+
+
+def _write_warnings(ws: Worksheet, data: ExportInput) -> None:
+    headers = ("序号", "表页", "项目", "规则", "说明")
+    font = Font(name=FONT_NAME, size=10)
+    for c, text in enumerate(headers, start=1):
+        cell = ws.cell(1, c, text)
+        cell.font = Font(name=FONT_NAME, size=10, bold=True)
+        cell.border = BORDER
+        cell.alignment = CENTER
+    if not data.warnings:
+        ws.cell(2, 1, "未发现问题").font = font
+    for r, warning in enumerate(data.warnings, start=2):
+        for c, value in enumerate((r - 1, warning.sheet, warning.row, warning.rule, warning.detail), start=1):
+            cell = ws.cell(r, c, value)
+            cell.font = font
+            cell.border = BORDER
+            cell.alignment = LEFT
+    for letter, width in zip("ABCDE", (6, 14, 40, 30, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def export_xlsx(data: ExportInput) -> bytes:
+    """The workbook: one sheet per filled copy (district first, then its units) and 校验提示."""
+    workbook = Workbook()
+    used: set[str] = set()
+    for index, sheet in enumerate(data.sheets):
+        ws = workbook.active if index == 0 else workbook.create_sheet()
+        ws.title = _sheet_title(sheet.name, used)
+        _write_form(ws, data.layout, sheet)
+    _write_warnings(workbook.create_sheet(_sheet_title("校验提示", used)), data)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,43 @@
+"""HTML forms of the reporting app: input shape only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, FormTemplate
+from enterprises.models import Unit
+from regsys.scoping import scope_for
+
+DISTRICT = "district"
+
+
+class ReturnRequestForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("专项整治"), queryset=Campaign.objects.all())
+    template = forms.ModelChoiceField(label=_("报表"), queryset=FormTemplate.objects.filter(is_active=True))
+    unit = forms.ChoiceField(label=_("填报单位"))
+    cutoff = forms.DateField(label=_("数据截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    filled_by = forms.CharField(label=_("填报人"), max_length=50, required=False)
+    contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        if scope.district_wide:
+            choices = [(DISTRICT, _("全区汇总"))] + [(str(u.pk), u.name) for u in Unit.objects.exclude(kind="bureau")]
+        else:
+            choices = [(str(user.unit_id), user.unit.name)] if user.unit_id else []
+        self.fields["unit"].choices = choices
+        self.fields["filled_by"].initial = user.display_name
+        self.fields["contact"].initial = user.phone or (user.unit.phone if user.unit_id else "")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)
+                                          else "form-control")
+
+    def clean_unit(self):
+        value = self.cleaned_data["unit"]
+        if value == DISTRICT:
+            return None
+        return Unit.objects.get(pk=int(value))
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,354 @@
+"""The columns of the campaign forms, each defined ONCE as a database aggregate.
+
+A return = campaign + form template + unit(s) + cut-off date. Every metric counts records of the
+campaign (linked to it through their ``campaigns`` field) dated from the campaign's start to the
+cut-off (cumulative, as the forms' 备注 says) whose ``unit`` is the return's unit, and whose
+enterprise belongs to the form row. 企业总数 is a stock: the row's enterprises supervised by the unit
+(``owning_unit``) and active at the cut-off.
+
+Computation: one query per record source (enterprises, inspections, interviews, cases, penalised
+persons, referrals). Each record is given the bit mask of the form rows its enterprise belongs to
+(one ``CASE WHEN <row> THEN 2^r`` per row) and the metrics are aggregated per mask (and unit); row r is
+the sum of the masks with bit r set. Because the mask is a property of the enterprise, even the
+distinct-enterprise counts add up across masks. The number of queries never depends on the size of
+the data (forms of more than 62 rows take one more query per source and 62 rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from itertools import product
+from operator import add
+
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, CaseCountDate, FormRow, FormTemplate, InterviewCountMode
+from campaigns.rows import TagIndex, row_q
+from enterprises.choices import ACTIVE_STATUSES
+from enterprises.models import Enterprise, EnterpriseStatusChange
+from inspections.choices import InspectionStatus, ReferralTarget
+from inspections.models import Case as PenaltyCase
+from inspections.models import CasePenalisedPerson, Inspection, Interview, Referral
+
+TEN_THOUSAND = Decimal(10000)
+MASK_BITS = 62  # rows per query: the row mask is a signed 64-bit integer
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a return counts: the campaign, the cut-off, the units and the template's settings."""
+
+    campaign: Campaign
+    cutoff: dt.date
+    unit_ids: tuple[int, ...]
+    case_date: str = CaseCountDate.FILED
+    interview_mode: str = InterviewCountMode.DISTINCT_ENTERPRISES
+
+    @property
+    def start(self) -> dt.date:
+        return self.campaign.start_date
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of record a metric counts, how it is scoped to a period, and its enterprise path."""
+
+    key: str
+    model: type[Model]
+    enterprise_path: str  # lookup from the model to its Enterprise ("" for Enterprise itself)
+    unit_path: str  # lookup from the model to the unit whose records these are
+
+    def base(self, period: Period) -> QuerySet:
+        return SOURCE_BASES[self.key](period)
+
+
+def _enterprise_base(period: Period) -> QuerySet:
+    """Enterprises supervised by the units and active on the cut-off day.
+
+    The status on the cut-off day is the ``from_status`` of the first status change after it, or the
+    current status when nothing changed since. Enterprises established after the cut-off are left out.
+    """
+    later_change = (
+        EnterpriseStatusChange.objects.filter(enterprise=OuterRef("pk"), effective_on__gt=period.cutoff)
+        .order_by("effective_on", "created_at")
+        .values("from_status")[:1]
+    )
+    return (
+        Enterprise.objects.filter(owning_unit_id__in=period.unit_ids)
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=period.cutoff))
+        .annotate(status_at_cutoff=Coalesce(Subquery(later_change), F("status")))
+        .filter(status_at_cutoff__in=list(ACTIVE_STATUSES))
+    )
+
+
+def _inspection_base(period: Period) -> QuerySet:
+    return Inspection.objects.filter(
+        campaigns=period.campaign,
+        status=InspectionStatus.FINALISED,
+        start_date__gte=period.start,
+        start_date__lte=period.cutoff,
+        unit_id__in=period.unit_ids,
+    )
+
+
+def _interview_base(period: Period) -> QuerySet:
+    return Interview.objects.filter(
+        campaigns=period.campaign,
+        held_on__gte=period.start,
+        held_on__lte=period.cutoff,
+        unit_id__in=period.unit_ids,
+    )
+
+
+def _case_base(period: Period, prefix: str = "") -> QuerySet:
+    date = f"{prefix}{period.case_date}"
+    model = CasePenalisedPerson if prefix else PenaltyCase
+    return model.objects.filter(**{
+        f"{prefix}campaigns": period.campaign,
+        f"{date}__gte": period.start,
+        f"{date}__lte": period.cutoff,
+        f"{prefix}unit_id__in": period.unit_ids,
+    })
+
+
+def _referral_base(period: Period) -> QuerySet:
+    return Referral.objects.filter(
+        campaigns=period.campaign,
+        referred_on__gte=period.start,
+        referred_on__lte=period.cutoff,
+        unit_id__in=period.unit_ids,
+    )
+
+
+SOURCE_BASES = {
+    "enterprise": _enterprise_base,
+    "inspection": _inspection_base,
+    "interview": _interview_base,
+    "case": _case_base,
+    "person": lambda period: _case_base(period, prefix="case__"),
+    "referral": _referral_base,
+}
+
+SOURCES: dict[str, Source] = {
+    "enterprise": Source("enterprise", Enterprise, "", "owning_unit"),
+    "inspection": Source("inspection", Inspection, "enterprise__", "unit"),
+    "interview": Source("interview", Interview, "enterprise__", "unit"),
+    "case": Source("case", PenaltyCase, "enterprise__", "unit"),
+    "person": Source("person", CasePenalisedPerson, "case__enterprise__", "case__unit"),
+    "referral": Source("referral", Referral, "enterprise__", "unit"),
+}
+
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+class Agg:
+    """How a metric aggregates the records of its source."""
+
+    COUNT = "count"  # COUNT(records)
+    SUM = "sum"  # SUM(value)
+    DISTINCT_ENTERPRISES = "distinct"  # COUNT(DISTINCT enterprise)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One form column: where it counts, how it aggregates, and its written definition.
+
+    ``condition`` narrows the source's records; ``until_cutoff`` names a date of a related record that
+    must be on or before the cut-off (责令改正/完成整改). Money is summed in 元 and shown in 万元.
+    """
+
+    key: str
+    label: str
+    source: str
+    definition: str
+    agg: str = Agg.COUNT
+    value: str | tuple[str, ...] = "pk"
+    is_money: bool = False
+    condition: Q = field(default_factory=Q)
+    until_cutoff: str = ""
+
+    def kind_for(self, period: Period) -> str:
+        """约谈企业数 follows the template's setting (distinct enterprises or times)."""
+        if self.key == "enterprises_interviewed" and period.interview_mode == InterviewCountMode.TIMES:
+            return Agg.COUNT
+        return self.agg
+
+    def cutoff_condition(self, period: Period) -> Q:
+        return Q(**{f"{self.until_cutoff}__lte": period.cutoff}) if self.until_cutoff else Q()
+
+    def aggregate(self, period: Period, row_filter: Q):
+        """The SQL aggregate of this metric over the records matching ``row_filter``."""
+        where = row_filter & self.condition & self.cutoff_condition(period)
+        kind = self.kind_for(period)
+        if kind == Agg.DISTINCT_ENTERPRISES:
+            return Count("enterprise_id", filter=where, distinct=True)
+        if kind == Agg.SUM:
+            if isinstance(self.value, tuple):
+                amount = ExpressionWrapper(sum((F(v) for v in self.value[1:]), F(self.value[0])), output_field=MONEY)
+            else:
+                amount = F(self.value)
+            if self.is_money:
+                return Coalesce(Sum(amount, filter=where, output_field=MONEY), Decimal(0), output_field=MONEY)
+            return Coalesce(Sum(amount, filter=where), 0)
+        return Count(self.value, filter=where)
+
+
+def _referrals(target: str) -> Q:
+    return Q(target=target)
+
+
+METRICS: dict[str, Metric] = {m.key: m for m in [
+    Metric("enterprise_total", _("企业总数"), "enterprise", _(
+        "截止日期当天该行所列企业（按产品领域标签和环节确定）中，由本单位监管（监管单位为本单位）且处于"
+        "在营、停产、停业或异常状态的企业家数；截止日期后才成立的企业不计。全区报表每家企业只计一次。")),
+    Metric("staff_dispatched", _("出动人员人次"), "inspection", _(
+        "专项开始至截止日期，本单位已完成（定稿）并关联本专项的监督检查的“出动人员人次”之和"
+        "（默认为现场检查人员数）。"), agg=Agg.SUM, value="staff_count"),
+    Metric("enterprises_inspected", _("检查企业家次"), "inspection", _(
+        "专项开始至截止日期，本单位已完成并关联本专项的监督检查次数；同一企业检查两次计 2 家次。")),
+    Metric("ordered_to_correct", _("责令改正家次"), "inspection", _(
+        "上述检查中，截止日期前已下达责令改正（限期整改）的检查家次。"), until_cutoff="rectification__ordered_on"),
+    Metric("rectification_completed", _("完成整改家次"), "inspection", _(
+        "上述责令改正中，截止日期前已完成整改（有完成整改日期）的家次。"), until_cutoff="rectification__completed_on"),
+    Metric("enterprises_interviewed", _("约谈企业数"), "interview", _(
+        "专项开始至截止日期，本单位关联本专项的约谈所涉企业数；默认同一企业多次约谈计 1 家"
+        "（模板可设为按次数）。"), agg=Agg.DISTINCT_ENTERPRISES),
+    Metric("cases_investigated", _("查处违法违规案件（含简易程序）"), "case", _(
+        "专项开始至截止日期，本单位办理并关联本专项的行政处罚案件数，含简易程序；默认按立案日期计入"
+        "（模板可设为按决定日期或结案日期）。")),
+    Metric("enterprise_fines_confiscations", _("企业罚没款（万元）"), "case", _(
+        "上述案件对企业的罚款与没收违法所得、非法财物金额之和，单位万元，保留两位小数。"),
+        agg=Agg.SUM, value=("fine_amount", "confiscation_amount"), is_money=True),
+    Metric("responsible_persons_punished", _("处罚主要责任人"), "person", _(
+        "上述案件中被处罚的主要负责人、直接负责的主管人员等责任人人数（处罚到人）。")),
+    Metric("personal_fines", _("人员罚款（万元）"), "person", _(
+        "上述案件对责任人个人的罚款之和，单位万元，保留两位小数。"),
+        agg=Agg.SUM, value="fine_amount", is_money=True),
+    Metric("ordered_suspension", _("责令停产停业数"), "case", _(
+        "上述案件中作出责令停产停业的案件数。"), condition=Q(suspension_ordered=True)),
+    Metric("licenses_revoked", _("吊销生产经营许可证数"), "case", _(
+        "上述案件中吊销生产或经营许可证的案件数。"), condition=Q(revoked_licence__isnull=False)),
+    Metric("listed_serious_dishonesty", _("严重违法失信企业列入重失单"), "case", _(
+        "上述案件中当事企业被列入严重违法失信名单的企业数（同一企业计 1 家）。"),
+        agg=Agg.DISTINCT_ENTERPRISES, condition=Q(listed_serious_dishonest=True)),
+    Metric("cases_to_police", _("移送公安机关案件数"), "referral", _(
+        "专项开始至截止日期，本单位关联本专项、移送公安机关的移送记录数（一案一移送）。"),
+        condition=_referrals(ReferralTarget.POLICE)),
+    Metric("clues_to_health_dept", _("移交卫生主管部门线索数"), "referral", _(
+        "同期移交卫生健康主管部门的线索数。"), condition=_referrals(ReferralTarget.HEALTH)),
+    Metric("websites_to_telecom_authority", _("移交通信管理部门违法网站数"), "referral", _(
+        "同期移交通信管理部门的违法网站数。"), condition=_referrals(ReferralTarget.TELECOM)),
+    Metric("clues_to_customs", _("移交海关部门线索数"), "referral", _(
+        "同期移交海关的线索数。"), condition=_referrals(ReferralTarget.CUSTOMS)),
+    Metric("clues_to_discipline_inspection", _("移交纪检部门线索数"), "referral", _(
+        "同期移交纪检监察机关的线索数。"), condition=_referrals(ReferralTarget.DISCIPLINE)),
+]}
+
+METRIC_CHOICES = [(m.key, m.label) for m in METRICS.values()]
+
+
+def metric_records(*, metric: str, row: FormRow, period: Period) -> QuerySet:
+    """The records behind one cell (for the drill-down list). Same filters as the aggregate."""
+    m = METRICS[metric]
+    source = SOURCES[m.source]
+    return source.base(period).filter(row_q(row, TagIndex(), source.enterprise_path)).filter(
+        m.condition & m.cutoff_condition(period)
+    )
+
+
+# --- the grid ---------------------------------------------------------------------------------------
+
+Grid = dict[str, dict[str, int | Decimal]]  # row key -> metric key -> value
+
+
+def _alias(row_index: int, metric: str) -> str:
+    return f"r{row_index}_{metric}"
+
+
+def _normalise(metric: Metric, value) -> int | Decimal:
+    if metric.is_money:
+        return (Decimal(value or 0) / TEN_THOUSAND).quantize(CENT)
+    return int(value or 0)
+
+
+def compute(
+    *, template: FormTemplate, period: Period, by_unit: bool = False,
+    rows: list[FormRow] | None = None, metrics: list[str] | None = None,
+) -> dict[int | None, Grid]:
+    """The form's numbers for ``period``: ``{None: grid}``, or ``{unit_id: grid}`` with ``by_unit``.
+
+    One aggregate query per record source and 62 rows (plus one for the tag table), whatever the data size.
+    """
+    rows = rows if rows is not None else list(template.rows.order_by("order"))
+    metrics = metrics if metrics is not None else list(template.columns.order_by("order").values_list("metric", flat=True))
+    tags = TagIndex()
+    keys: list[int | None] = list(period.unit_ids) if by_unit else [None]
+    result: dict[int | None, Grid] = {k: {r.key: {} for r in rows} for k in keys}
+    by_source: dict[str, list[Metric]] = {}
+    for key in metrics:
+        by_source.setdefault(METRICS[key].source, []).append(METRICS[key])
+    _tune_connection()
+    for (source_key, source_metrics), first in product(by_source.items(), range(0, len(rows), MASK_BITS)):
+        source = SOURCES[source_key]
+        chunk = rows[first:first + MASK_BITS]
+        # Each record gets the bit mask of the rows its enterprise belongs to (one CASE per row), and the
+        # records are aggregated per mask. A mask is a property of the enterprise, so even the
+        # distinct-enterprise counts add up across masks; row r is the sum over masks with bit r set.
+        mask = reduce(add, [
+            Case(When(row_q(row, tags, source.enterprise_path), then=Value(1 << index)), default=Value(0),
+                 output_field=BigIntegerField())
+            for index, row in enumerate(chunk)
+        ])
+        aggregates = {metric.key: metric.aggregate(period, Q()) for metric in source_metrics}
+        queryset = source.base(period).order_by().annotate(row_mask=mask)
+        group = ["row_mask"]
+        unit_field = f"{source.unit_path}_id"
+        if by_unit:
+            group.insert(0, unit_field)
+        sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
+            k: {r.key: dict.fromkeys((m.key for m in source_metrics), 0) for r in chunk} for k in keys
+        }
+        for record in queryset.values(*group).annotate(**aggregates):
+            unit_key = record[unit_field] if by_unit else None
+            if unit_key not in sums or not record["row_mask"]:
+                continue
+            for index, row in enumerate(chunk):
+                if record["row_mask"] >> index & 1:
+                    cell = sums[unit_key][row.key]
+                    for metric in source_metrics:
+                        cell[metric.key] += record[metric.key] or 0
+        for unit_key in keys:
+            for row in chunk:
+                for metric in source_metrics:
+                    result[unit_key][row.key][metric.key] = _normalise(metric, sums[unit_key][row.key][metric.key])
+    return result
+
+
+def _tune_connection() -> None:
+    """Let PostgreSQL hash the row-membership sub-queries instead of re-scanning them."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")

@@ -1,0 +1,116 @@
+"""Reads of the reporting app: scoped returns and jobs, the form layout, grids, the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from campaigns.models import Campaign, FormTemplate
+from enterprises.choices import UnitKind
+from enterprises.models import Unit
+from regsys.scoping import scoped
+from reporting.exporters.layout import ColumnSpec, FormLayout, LabelCell, RowSpec
+from reporting.metrics import METRICS
+from reporting.models import ExportJob, Return
+
+DEFAULT_PREAMBLE = ("填报单位（盖章）：", "填报人：", "联系方式：")
+
+
+def returns_visible(user) -> QuerySet[Return]:
+    return scoped(Return.objects.select_related("campaign", "template", "unit", "due_date"), user)
+
+
+def jobs_of(user) -> QuerySet[ExportJob]:
+    """A user's own export jobs (the download centre), never another user's files."""
+    return scoped(ExportJob.objects.filter(created_by=user).select_related("ret"), user)
+
+
+def jobs_downloadable(user) -> QuerySet[ExportJob]:
+    """Files a user may download: their own, and those of every return they may see (a reviewer)."""
+    visible = returns_visible(user).values("pk")
+    return ExportJob.objects.filter(Q(created_by=user) | Q(ret__in=visible)).select_related("ret")
+
+
+def campaign_units(campaign: Campaign) -> list[Unit]:
+    """The units that file returns for a campaign: its taking-part units, else every 所."""
+    units = list(campaign.units.order_by("sort_order", "code"))
+    return units or list(Unit.objects.filter(kind=UnitKind.STATION).order_by("sort_order", "code"))
+
+
+def column_help(column) -> str:
+    metric = METRICS.get(column.metric)
+    return column.help_text or (str(metric.definition) if metric else "")
+
+
+def form_layout(template: FormTemplate, cutoff: dt.date) -> FormLayout:
+    rows = template.rows.order_by("order")
+    columns = template.columns.order_by("order")
+    labels = tuple(f.get("label", "") for f in template.preamble_fields) or DEFAULT_PREAMBLE
+    return FormLayout(
+        title=template.title_for(),
+        header_label=template.header_label,
+        label_columns=template.label_columns,
+        columns=tuple(ColumnSpec(c.label, c.decimals, c.width) for c in columns),
+        rows=tuple(
+            RowSpec(r.key, tuple(LabelCell(c.get("text", ""), int(c["col"]), int(c.get("colspan", 1)),
+                                           int(c.get("rowspan", 1))) for c in r.label_cells))
+            for r in rows
+        ),
+        footer=template.footer_for(cutoff),
+        preamble_labels=labels,
+    )
+
+
+def grid_values(grid: dict, template: FormTemplate) -> tuple[tuple[int | Decimal, ...], ...]:
+    """A stored grid as rows of typed values in form order."""
+    columns = list(template.columns.order_by("order"))
+    out = []
+    for row in template.rows.order_by("order"):
+        values = grid.get(row.key, {})
+        out.append(tuple(
+            Decimal(str(values.get(c.metric, 0))) if c.decimals else int(values.get(c.metric, 0)) for c in columns
+        ))
+    return tuple(out)
+
+
+def current_return(*, campaign, template, unit_id, cutoff) -> Return | None:
+    return (
+        Return.objects.filter(campaign=campaign, template=template, unit_id=unit_id, cutoff=cutoff, is_current=True)
+        .order_by("-version")
+        .first()
+    )
+
+
+def calendar(campaign: Campaign, user) -> list[dict]:
+    """Per form and due date: each unit's latest return for that period (submitted, on time, late, missing)."""
+    units = campaign_units(campaign)
+    returns = list(
+        returns_visible(user).filter(campaign=campaign, unit__isnull=False).order_by("due_date_id", "unit_id", "-version")
+    )
+    latest: dict[tuple[int, int, int], Return] = {}
+    for ret in returns:
+        key = (ret.template_id, ret.due_date_id, ret.unit_id)
+        best = latest.get(key)
+        rank = (ret.status != "draft", ret.cutoff, ret.version)
+        if best is None or rank > (best.status != "draft", best.cutoff, best.version):
+            latest[key] = ret
+    blocks = []
+    for template in campaign.forms.order_by("code"):
+        for due in campaign.due_dates.order_by("due_on"):
+            cells = []
+            for unit in units:
+                ret = latest.get((template.pk, due.pk, unit.pk))
+                if ret is None or ret.submitted_at is None:
+                    state = "missing" if ret is None else "draft"
+                elif ret.status == "returned":
+                    state = "returned"
+                elif ret.submitted_on_time:
+                    state = "on_time"
+                else:
+                    state = "late"
+                cells.append({"unit": unit, "ret": ret, "state": state})
+            blocks.append({"template": template, "due": due, "cells": cells,
+                           "missing": sum(1 for c in cells if c["state"] in ("missing", "draft", "returned"))})
+    return blocks

@@ -1,0 +1,280 @@
+"""Writes of the reporting app: request, build, submit, approve and send back returns; retry jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from enterprises.choices import Role
+from enterprises.models import Unit
+from regsys.scoping import require_edit, require_unit, scope_for
+from reporting.choices import JobStatus, ReturnAction, ReturnStatus
+from reporting.exporters.docx import export_docx
+from reporting.exporters.layout import ExportInput, SheetData, Warning
+from reporting.exporters.xlsx import export_xlsx
+from reporting.metrics import Period, compute
+from reporting.models import ExportJob, Return, ReturnEvent
+from reporting.selectors import campaign_units, form_layout, grid_values
+from reporting.validation import check_grid
+
+logger = logging.getLogger(__name__)
+REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
+
+
+def due_date_for(campaign: Campaign, cutoff: dt.date) -> CampaignDueDate:
+    """The reporting period a cut-off belongs to: the first due date on or after it."""
+    if not (campaign.start_date <= cutoff <= campaign.end_date):
+        raise ValidationError({"cutoff": _("截止日期必须在专项整治期间（%(start)s 至 %(end)s）内") % {
+            "start": campaign.start_date, "end": campaign.end_date}})
+    due = campaign.due_dates.filter(due_on__gte=cutoff).order_by("due_on").first()
+    if due is None:
+        raise ValidationError({"cutoff": _("该截止日期之后没有报送期限")})
+    return due
+
+
+def require_reviewer(user) -> None:
+    scope = scope_for(user)
+    if not (scope.district_wide and scope.can_write and (user.is_superuser or user.role in REVIEWER_ROLES)):
+        raise PermissionDenied(_("只有区局药械科或局领导可以审核报表"))
+
+
+def _record(ret: Return, action: str, by, comment: str = "") -> None:
+    ReturnEvent.objects.create(ret=ret, action=action, by=by, comment=comment)
+
+
+@transaction.atomic
+def return_request(
+    *, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date, by,
+    filled_by: str = "", contact: str = "",
+) -> Return:
+    """File (compute) a return: a new version plus an export job that the worker builds."""
+    if unit is None:
+        if not scope_for(by).district_wide or not scope_for(by).can_write:
+            raise PermissionDenied(_("只有区局人员可以生成全区汇总报表"))
+    else:
+        require_unit(by, unit.pk)
+        if unit not in campaign_units(campaign):
+            raise ValidationError({"unit": _("该单位未参加此专项整治")})
+    if not campaign.forms.filter(pk=template.pk).exists():
+        raise ValidationError({"template": _("此专项不报送该报表")})
+    due = due_date_for(campaign, cutoff)
+    if not due.is_open_on(timezone.localdate()):
+        raise ValidationError({"cutoff": _("%(due)s 的报送期限已关闭，需局领导重新开放后才能填报") % {"due": due.due_on}})
+    previous = (
+        Return.objects.select_for_update()
+        .filter(campaign=campaign, template=template, unit=unit, cutoff=cutoff).order_by("-version")
+    )
+    latest = previous.first()
+    if latest is not None and latest.status == ReturnStatus.SUBMITTED:
+        raise ValidationError(_("该报表已上报待审核，审核前不能重新计算"))
+    previous.update(is_current=False)
+    ret = Return.objects.create(
+        campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due,
+        version=(latest.version + 1) if latest else 1,
+        filled_by=filled_by or by.display_name, contact=contact or by.phone or (unit.phone if unit else ""),
+        created_by=by,
+    )
+    job = ExportJob.objects.create(
+        kind="return", ret=ret, unit=unit, created_by=by, title=f"{ret.template} {ret}",
+        message=_("等待生成"),
+    )
+    job_enqueue(job)
+    return ret
+
+
+def job_enqueue(job: ExportJob) -> None:
+    from reporting.tasks import return_build_task
+
+    transaction.on_commit(lambda: return_build_task.delay(job.pk))
+
+
+def _serialise(grid: dict) -> dict:
+    return {row: {m: (str(v) if isinstance(v, Decimal) else v) for m, v in values.items()} for row, values in grid.items()}
+
+
+def _progress(job: ExportJob, progress: int, message: str) -> None:
+    job.progress = progress
+    job.message = message
+    ExportJob.objects.filter(pk=job.pk).update(progress=progress, message=message)
+
+
+def return_build(*, job_id: int) -> ExportJob:
+    """Compute the return's numbers, check them and write the .xlsx/.docx. Safe to run twice."""
+    job = ExportJob.objects.select_related("ret__campaign", "ret__template", "ret__unit").get(pk=job_id)
+    if job.status == JobStatus.SUCCESS:
+        return job
+    job.status, job.started_at, job.error = JobStatus.RUNNING, timezone.now(), ""
+    job.attempts += 1
+    job.save(update_fields=["status", "started_at", "error", "attempts"])
+    try:
+        _build(job)
+    except Exception as exc:
+        from django.db import OperationalError
+
+        if isinstance(exc, OperationalError):
+            raise
+        logger.exception("return build failed for job %s", job_id)
+        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        job.refresh_from_db()
+    return job
+
+
+def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date) -> dict:
+    """The numbers of a return (and of each unit for the district) plus its warnings, JSON-ready."""
+    due_date_for(campaign, cutoff)
+    unit_list = [unit] if unit is not None else campaign_units(campaign)
+    period = Period(
+        campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in unit_list),
+        case_date=template.case_count_date, interview_mode=template.interview_count_mode,
+    )
+    rows = list(template.rows.order_by("order"))
+    columns = list(template.columns.order_by("order"))
+    metric_keys = [c.metric for c in columns]
+    with transaction.atomic():
+        total = compute(template=template, period=period, rows=rows, metrics=metric_keys)[None]
+        per_unit = compute(template=template, period=period, by_unit=True, rows=rows, metrics=metric_keys) \
+            if unit is None else {}
+    labels = {r.key: r.display_label for r in rows}
+    metric_labels = {c.metric: c.label for c in columns}
+    parents = {r.pk: r.key for r in rows}
+    row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
+    own_name = unit.display_name if unit is not None else _("全区")
+    warnings = check_grid(sheet=own_name, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=total)
+    unit_names = {u.pk: u.display_name for u in unit_list}
+    for unit_id, grid in per_unit.items():
+        warnings += check_grid(sheet=unit_names[unit_id], rows=row_pairs, labels=labels,
+                               metric_labels=metric_labels, grid=grid)
+    return {
+        "total": _serialise(total),
+        "units": {str(k): _serialise(v) for k, v in per_unit.items()},
+        "warnings": [w.__dict__ for w in warnings],
+    }
+
+
+def build_export_input(
+    *, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date, data: dict,
+    filled_by: str, contact: str, reporting_unit: str,
+) -> ExportInput:
+    """The plain data the exporters need: layout, the filled copies (district + units) and warnings."""
+    own_name = unit.display_name if unit is not None else _("全区")
+    sheets = [SheetData(own_name, (reporting_unit, filled_by, contact), grid_values(data["total"], template))]
+    if unit is None:
+        for member in campaign_units(campaign):
+            sheets.append(SheetData(member.display_name, (member.name, "", member.phone),
+                                    grid_values(data["units"].get(str(member.pk), {}), template)))
+    warnings = tuple(Warning(**w) for w in data["warnings"])
+    return ExportInput(layout=form_layout(template, cutoff), sheets=tuple(sheets), warnings=warnings)
+
+
+def _build(job: ExportJob) -> None:
+    ret = job.ret
+    template = ret.template
+    _progress(job, 10, _("正在统计数据"))
+    data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
+    ret.data = {"total": data["total"], "units": data["units"]}
+    ret.warnings = data["warnings"]
+    ret.computed_at = timezone.now()
+    ret.save(update_fields=["data", "warnings", "computed_at"])
+    _progress(job, 60, _("正在生成 Excel 和 Word 文件"))
+    if ret.unit_id:
+        reporting_unit = ret.unit.name
+    elif ret.created_by and ret.created_by.unit_id:
+        reporting_unit = ret.created_by.unit.name
+    else:
+        reporting_unit = _("全区")
+    export = build_export_input(
+        campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff, data=data,
+        filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit,
+    )
+    own_name = ret.unit.display_name if ret.unit_id else _("全区")
+    stem = f"{template.year}{template.code}_{own_name}_{ret.cutoff:%Y%m%d}_v{ret.version}"
+    xlsx, docx = export_xlsx(export), export_docx(export)
+    _progress(job, 90, _("正在保存文件"))
+    if job.xlsx:
+        job.xlsx.delete(save=False)
+    if job.docx:
+        job.docx.delete(save=False)
+    job.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    job.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    job.status, job.progress, job.message, job.finished_at = JobStatus.SUCCESS, 100, _("已完成"), timezone.now()
+    job.save()
+    if not ret.events.filter(action=ReturnAction.COMPUTE).exists():
+        _record(ret, ReturnAction.COMPUTE, ret.created_by)
+
+
+def job_fail(*, job_id: int, error: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=error[:4000], message=_("生成失败"), finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def job_retry(*, job: ExportJob, by) -> ExportJob:
+    if job.created_by_id != by.pk:
+        raise PermissionDenied(_("只能重试自己的导出任务"))
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("只有失败的任务可以重试"))
+    job.status, job.progress, job.error, job.message = JobStatus.PENDING, 0, "", _("等待重试")
+    job.save(update_fields=["status", "progress", "error", "message"])
+    job_enqueue(job)
+    return job
+
+
+def _current_locked(ret: Return) -> Return:
+    return Return.objects.select_for_update().get(pk=ret.pk)
+
+
+@transaction.atomic
+def return_submit(*, ret: Return, by) -> Return:
+    """A 所 files its computed return with the 药械科."""
+    ret = _current_locked(ret)
+    if ret.is_district:
+        require_reviewer(by)
+    else:
+        require_edit(by, ret)
+    if not ret.is_current:
+        raise ValidationError(_("这不是最新版本，不能上报"))
+    if ret.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
+        raise ValidationError(_("当前状态不能上报"))
+    if ret.computed_at is None:
+        raise ValidationError(_("报表尚未生成完成，不能上报"))
+    if not ret.due_date.is_open_on(timezone.localdate()):
+        raise ValidationError(_("报送期限已关闭，需局领导重新开放后才能上报"))
+    ret.status, ret.submitted_by, ret.submitted_at = ReturnStatus.SUBMITTED, by, timezone.now()
+    ret.save(update_fields=["status", "submitted_by", "submitted_at"])
+    _record(ret, ReturnAction.SUBMIT, by)
+    return ret
+
+
+@transaction.atomic
+def return_approve(*, ret: Return, by, comment: str = "") -> Return:
+    ret = _current_locked(ret)
+    require_reviewer(by)
+    if ret.status != ReturnStatus.SUBMITTED:
+        raise ValidationError(_("只有已上报的报表可以审核"))
+    ret.status, ret.reviewed_by, ret.reviewed_at, ret.review_comment = ReturnStatus.APPROVED, by, timezone.now(), comment
+    ret.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _record(ret, ReturnAction.APPROVE, by, comment)
+    return ret
+
+
+@transaction.atomic
+def return_send_back(*, ret: Return, by, comment: str) -> Return:
+    ret = _current_locked(ret)
+    require_reviewer(by)
+    if ret.status != ReturnStatus.SUBMITTED:
+        raise ValidationError(_("只有已上报的报表可以退回"))
+    if not comment.strip():
+        raise ValidationError({"comment": _("退回时必须填写意见")})
+    ret.status, ret.reviewed_by, ret.reviewed_at, ret.review_comment = ReturnStatus.RETURNED, by, timezone.now(), comment
+    ret.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _record(ret, ReturnAction.SEND_BACK, by, comment)
+    return ret

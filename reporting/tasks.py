@@ -1,0 +1,17 @@
+"""Celery entry points of the reporting app: thin, idempotent, acks_late, retried."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from reporting.services import job_fail, return_build
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def return_build_task(self, job_id: int) -> None:
+    """Compute a return and write its files (job progress recorded on the ExportJob)."""
+    try:
+        return_build(job_id=job_id)
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            job_fail(job_id=job_id, error=str(exc))
+        raise

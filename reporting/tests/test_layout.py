@@ -1,0 +1,116 @@
+"""The .xlsx and .docx match the seed layout in /work/shared/tables (copied to tests/data)."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from .scenario import build
+
+DATA = Path(__file__).parent / "data"
+CUTOFF = dt.date(2023, 9, 30)
+
+
+def reference(code: str) -> dict:
+    return json.loads((DATA / ("table1.json" if code == "统计表一" else "table2.json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def built(forms, file_return):
+    s = build(forms)
+    out = {}
+    for code, template in forms.items():
+        ret = file_return(campaign=s["campaign"], template=template, unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
+        out[code] = ret.jobs.get()
+    return out
+
+
+@pytest.mark.parametrize("code", ["统计表一", "统计表二"])
+def test_xlsx_layout_matches_the_seed(built, code):
+    ref = reference(code)
+    ws = load_workbook(built[code].xlsx.path).worksheets[0]
+    layout = ref["suggested_excel_layout"]
+    last = layout["last_col"]
+
+    assert ws["A1"].value == ref["title"]
+    assert ws["A2"].value == "填报单位（盖章）：五马市场监管所    填报人：张所员    联系方式：13800000001"
+    for cell in ref["header_rows"][0]:
+        assert ws.cell(3, cell["col"] + 1).value == cell["text"]
+    for row in ref["rows"]:
+        for cell in row["label_cells_starting_here"]:
+            assert ws.cell(row["excel_row"], cell["col"] + 1).value == (cell["text"] or None), row["key"]
+    footer_row = layout["footer_row"]
+    assert ws.cell(footer_row, 1).value == "备注：本统计报表内数据应为专项整治工作开展以来截至2023年9月30日的累计数。"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    expected = {m["range"] for m in layout["merges"]} | {f"A2:{last}2"}
+    assert merged == expected
+    assert ws.print_area == f"'{ws.title}'!$A$1:${last}${footer_row}"
+    assert ws.page_setup.orientation == "landscape"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.cell(layout["first_data_row"], 1).border.left.style == "thin"
+    assert ws.cell(footer_row - 1, ref["grid"]["total_columns"]).border.bottom.style == "thin"
+    assert ws.column_dimensions["A"].width > ws.column_dimensions[last].width
+    money = [c for c in ref["columns"] if c["value_type"] == "decimal"]
+    for column in money:
+        assert ws[f"{column['excel_col']}{layout['first_data_row']}"].number_format == "0.00"
+    assert load_workbook(built[code].xlsx.path).sheetnames == ["五马所", "校验提示"]
+
+
+class Grid:
+    """The table's cells fetched once (python-docx rebuilds its grid on every table.cell() call)."""
+
+    def __init__(self, table):
+        self.flat = table._cells
+        self.rows, self.cols = len(table.rows), len(table.columns)
+
+    def cell(self, r, c):
+        return self.flat[r * self.cols + c]
+
+    def span(self, r, c):
+        """(rowspan, colspan) of the merged cell whose top-left is (r, c)."""
+        tc = self.cell(r, c)._tc
+        rows = sum(1 for i in range(r, self.rows) if self.cell(i, c)._tc is tc)
+        cols = sum(1 for j in range(c, self.cols) if self.cell(r, j)._tc is tc)
+        return rows, cols
+
+
+@pytest.mark.parametrize("code", ["统计表一", "统计表二"])
+def test_docx_layout_matches_the_seed(built, code):
+    ref = reference(code)
+    document = Document(built[code].docx.path)
+    section = document.sections[0]
+
+    assert section.orientation == 1  # WD_ORIENT.LANDSCAPE
+    assert section.page_width > section.page_height
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[0] == ref["title"]
+    assert paragraphs[1].startswith("填报单位（盖章）：五马市场监管所")
+    assert paragraphs[2] == "备注：本统计报表内数据应为专项整治工作开展以来截至2023年9月30日的累计数。"
+    table = document.tables[0]
+    assert len(table.rows) == 1 + ref["grid"]["data_rows"]
+    assert len(table.columns) == ref["grid"]["total_columns"]
+    grid = Grid(table)
+    for cell in ref["header_rows"][0]:
+        assert grid.cell(0, cell["col"]).text == cell["text"]
+        assert grid.span(0, cell["col"]) == (1, cell["colspan"])
+    for index, row in enumerate(ref["rows"], start=1):
+        for cell in row["label_cells_starting_here"]:
+            assert grid.cell(index, cell["col"]).text == cell["text"], row["key"]
+            assert grid.span(index, cell["col"]) == (cell["rowspan"], cell["colspan"]), row["key"]
+    run = document.paragraphs[0].runs[0]
+    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+
+
+def test_row_order_and_labels_of_the_shipped_templates_match_the_seed(forms):
+    for code, template in forms.items():
+        ref = reference(code)
+        assert template.title_for() == ref["title"]
+        assert [r.key for r in template.rows.order_by("order")] == [r["key"] for r in ref["rows"]]
+        assert [r.path for r in template.rows.order_by("order")] == [r["path"] for r in ref["rows"]]
+        assert [c.label for c in template.columns.order_by("order")] == [c["label"] for c in ref["columns"]]
+        assert template.label_columns == ref["grid"]["label_columns"]

@@ -1,0 +1,298 @@
+"""Pages of the reporting app: returns (list, request, view, workflow, drill-down), calendar, downloads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.exports import list_xlsx, xlsx_response
+from campaigns.history import history_rows
+from campaigns.models import Campaign
+from regsys.scoping import scope_for, scoped
+from reporting import services
+from reporting.filters import ReturnFilter
+from reporting.forms import ReturnRequestForm, ReviewForm
+from reporting.metrics import METRICS, Period, metric_records
+from reporting.selectors import (
+    calendar,
+    campaign_units,
+    column_help,
+    jobs_downloadable,
+    jobs_of,
+    returns_visible,
+)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def return_list(request):
+    filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user))
+    returns = filterset.qs
+    if request.GET.get("export") == "xlsx":
+        rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff, r.version,
+                 r.get_status_display(), r.filled_by, r.submitted_at and r.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                 len(r.warnings)) for r in returns]
+        headers = ["专项整治", "报表", "填报单位", "截止日期", "版本", "状态", "填报人", "上报时间", "校验提示数"]
+        return xlsx_response(list_xlsx(headers, rows, title="统计报表"), "统计报表.xlsx")
+    page = Paginator(returns, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reporting/return_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def return_create(request):
+    initial = {}
+    if request.GET.get("campaign", "").isdigit():
+        initial["campaign"] = int(request.GET["campaign"])
+    form = ReturnRequestForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ret = services.return_request(
+                campaign=data["campaign"], template=data["template"], unit=data["unit"], cutoff=data["cutoff"],
+                filled_by=data["filled_by"], contact=data["contact"], by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "message_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                for error in exc.messages:
+                    form.add_error(None, error)
+        else:
+            messages.success(request, _("已提交生成，可在本页或下载中心查看进度"))
+            return redirect("reporting:return_detail", pk=ret.pk)
+    return render(request, "reporting/return_form.html", {"form": form})
+
+
+def _grid_rows(ret, grid: dict, unit_param: str):
+    columns = list(ret.template.columns.order_by("order"))
+    rows = []
+    for row in ret.template.rows.order_by("order"):
+        cells = []
+        for column in columns:
+            raw = grid.get(row.key, {}).get(column.metric, 0)
+            value = f"{Decimal(str(raw)):.{column.decimals}f}" if column.decimals else raw
+            cells.append({"value": value, "metric": column.metric, "zero": str(raw) in ("0", "0.00")})
+        rows.append({"row": row, "cells": cells})
+    return columns, rows
+
+
+@login_required
+def return_detail(request, pk: int):
+    ret = get_object_or_404(returns_visible(request.user), pk=pk)
+    unit_param = request.GET.get("unit", "")
+    grid = ret.data.get("units", {}).get(unit_param) if unit_param else ret.data.get("total")
+    columns, rows = _grid_rows(ret, grid or {}, unit_param)
+    unit_tabs = []
+    if ret.is_district:
+        unit_tabs = [(str(u.pk), u.display_name) for u in campaign_units(ret.campaign)]
+    versions = returns_visible(request.user).filter(
+        campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff).order_by("-version")
+    scope = scope_for(request.user)
+    return render(request, "reporting/return_detail.html", {
+        "ret": ret, "columns": [(c, column_help(c)) for c in columns], "rows": rows, "computed": grid is not None,
+        "unit_tabs": unit_tabs, "unit_param": unit_param, "versions": versions,
+        "events": ret.events.select_related("by"),
+        "jobs": jobs_downloadable(request.user).filter(ret=ret).order_by("-pk")[:1],
+        "history": history_rows(ret.history.all()),
+        "can_submit": ret.status in ("draft", "returned") and ret.is_current and ret.computed_at is not None
+        and (scope.district_wide or ret.unit_id == scope.unit_id) and scope.can_write,
+        "can_review": ret.status == "submitted" and _is_reviewer(request.user),
+        "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
+        "footer": ret.template.footer_for(ret.cutoff),
+    })
+
+
+def _is_reviewer(user) -> bool:
+    try:
+        services.require_reviewer(user)
+    except Exception:  # noqa: BLE001 - PermissionDenied
+        return False
+    return True
+
+
+@login_required
+def return_cell(request, pk: int):
+    """The records behind one number of a return (scoped to what the user may see)."""
+    ret = get_object_or_404(returns_visible(request.user), pk=pk)
+    row = get_object_or_404(ret.template.rows, key=request.GET.get("row", ""))
+    metric_key = request.GET.get("metric", "")
+    if metric_key not in METRICS:
+        raise Http404
+    metric = METRICS[metric_key]
+    unit_param = request.GET.get("unit", "")
+    if ret.unit_id:
+        unit_ids = (ret.unit_id,)
+    elif unit_param.isdigit():
+        unit_ids = (int(unit_param),)
+    else:
+        unit_ids = tuple(u.pk for u in campaign_units(ret.campaign))
+    period = Period(campaign=ret.campaign, cutoff=ret.cutoff, unit_ids=unit_ids,
+                    case_date=ret.template.case_count_date, interview_mode=ret.template.interview_count_mode)
+    records = metric_records(metric=metric_key, row=row, period=period)
+    records = scoped(records, request.user)
+    kind = metric.source
+    related = {"enterprise": ["owning_unit"], "inspection": ["enterprise", "unit", "rectification"],
+               "interview": ["enterprise", "unit"], "case": ["enterprise", "unit"],
+               "person": ["case__enterprise", "case__unit"], "referral": ["enterprise", "unit", "case"]}[kind]
+    records = records.select_related(*related).order_by("pk")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(list_xlsx(*_record_table(kind, records), title="明细"), f"{row.key}_{metric_key}.xlsx")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    headers, table = _record_table(kind, page.object_list, links=True)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reporting/return_cell.html", {
+        "ret": ret, "row": row, "metric": metric, "headers": headers, "table": table, "page": page,
+        "query": query.urlencode(),
+    })
+
+
+def _record_table(kind: str, records, *, links: bool = False):
+    """Headers and rows of the records behind a cell; with ``links`` each row carries its detail URL."""
+    def url(name, pk):
+        return reverse(name, args=[pk]) if links else None
+
+    if kind == "enterprise":
+        headers = ["企业名称", "统一社会信用代码", "监管单位", "状态"]
+        rows = [(url("enterprises:detail", e.pk), (e.name, e.credit_code, e.owning_unit.name, e.get_status_display()))
+                for e in records]
+    elif kind == "inspection":
+        headers = ["检查日期", "企业", "检查单位", "检查类型", "出动人员人次", "责令改正日期", "完成整改日期"]
+        rows = [(url("inspections:detail", i.pk), (
+            i.start_date, i.enterprise.name, i.unit.name, i.get_kind_display(), i.staff_count,
+            getattr(getattr(i, "rectification", None), "ordered_on", None),
+            getattr(getattr(i, "rectification", None), "completed_on", None))) for i in records]
+    elif kind == "interview":
+        headers = ["约谈日期", "企业", "约谈单位", "被约谈人员"]
+        rows = [(url("enterprises:detail", v.enterprise_id), (v.held_on, v.enterprise.name, v.unit.name, v.persons))
+                for v in records]
+    elif kind == "case":
+        headers = ["案件编号", "立案日期", "企业", "办案单位", "程序", "罚款（元）", "没收（元）", "状态"]
+        rows = [(url("inspections:case_detail", c.pk), (
+            c.number, c.filed_on, c.enterprise.name, c.unit.name, c.get_procedure_display(), c.fine_amount,
+            c.confiscation_amount, c.get_status_display())) for c in records]
+    elif kind == "person":
+        headers = ["姓名", "职务", "罚款（元）", "案件编号", "企业"]
+        rows = [(url("inspections:case_detail", p.case_id), (p.name, p.position, p.fine_amount, p.case.number,
+                                                            p.case.enterprise.name)) for p in records]
+    else:
+        headers = ["移送日期", "移送对象", "企业", "移送单位", "案件编号"]
+        rows = [(url("inspections:case_detail", r.case_id) if r.case_id else url("enterprises:detail", r.enterprise_id),
+                 (r.referred_on, r.get_target_display(), r.enterprise.name, r.unit.name,
+                  r.case.number if r.case_id else "")) for r in records]
+    if links:
+        return headers, rows
+    return headers, [values for _url, values in rows]
+
+
+@login_required
+@require_POST
+def return_action(request, pk: int, action: str):
+    ret = get_object_or_404(returns_visible(request.user), pk=pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.return_submit(ret=ret, by=request.user)
+            messages.success(request, _("已上报，等待药械科审核"))
+        elif action == "approve":
+            services.return_approve(ret=ret, by=request.user, comment=comment)
+            messages.success(request, _("已审核通过，报表已锁定"))
+        elif action == "send_back":
+            services.return_send_back(ret=ret, by=request.user, comment=comment)
+            messages.success(request, _("已退回"))
+        elif action == "recompute":
+            new = services.return_request(
+                campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff, by=request.user,
+                filled_by=ret.filled_by, contact=ret.contact,
+            )
+            messages.success(request, _("已重新计算，生成第 %(v)s 版") % {"v": new.version})
+            return redirect("reporting:return_detail", pk=new.pk)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("reporting:return_detail", pk=ret.pk)
+
+
+@login_required
+def calendar_view(request):
+    campaigns = Campaign.objects.order_by("-year", "-start_date")
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = get_object_or_404(Campaign, pk=int(request.GET["campaign"]))
+    elif campaigns:
+        campaign = campaigns[0]
+    blocks = calendar(campaign, request.user) if campaign else []
+    return render(request, "reporting/calendar.html", {
+        "campaigns": campaigns, "campaign": campaign, "blocks": blocks,
+    })
+
+
+@login_required
+def downloads(request):
+    jobs = jobs_of(request.user)
+    status = request.GET.get("status", "")
+    if status:
+        jobs = jobs.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        rows = [(j.title, j.get_status_display(), j.progress, j.created_at.strftime("%Y-%m-%d %H:%M"),
+                 j.xlsx.name.rsplit("/", 1)[-1] if j.xlsx else "", j.error) for j in jobs]
+        return xlsx_response(list_xlsx(["名称", "状态", "进度", "申请时间", "文件", "错误"], rows, title="下载中心"),
+                             "下载中心.xlsx")
+    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
+    return render(request, "reporting/downloads.html", {"page": page, "status": status, "query": f"status={status}"})
+
+
+@login_required
+def job_row(request, pk: int):
+    """One download-centre row (htmx polls it while the job runs)."""
+    job = get_object_or_404(jobs_downloadable(request.user), pk=pk)
+    refresh = request.GET.get("refresh") == "1"
+    response = render(request, "reporting/_job_row.html", {"job": job, "refresh": refresh})
+    if refresh and job.is_finished:
+        response["HX-Refresh"] = "true"  # the return page reloads to show the computed numbers
+    return response
+
+
+@login_required
+@require_POST
+def job_retry(request, pk: int):
+    job = get_object_or_404(jobs_of(request.user), pk=pk)
+    try:
+        services.job_retry(job=job, by=request.user)
+        messages.success(request, _("已重新排队生成"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("reporting:downloads")
+
+
+@login_required
+def job_file(request, pk: int, kind: str):
+    job = get_object_or_404(jobs_downloadable(request.user), pk=pk)
+    if kind not in ("xlsx", "docx"):
+        raise Http404
+    field = getattr(job, kind)
+    if not field:
+        raise Http404
+    name = field.name.rsplit("/", 1)[-1]
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
