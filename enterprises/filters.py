@@ -12,6 +12,16 @@ from enterprises.links import link_q
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import tag_with_descendants
 
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering with a Chinese label for the descending choices (it ships no zh-hans text).
+
+    ``field_labels`` are keyed by the model field (``owning_unit__sort_order``), as in django-filter.
+    """
+
+    descending_fmt = _("%s（降序）")
+
+
 # Role filter: the role flags a user picks from (医院 and 非医院类 split the use units).
 ROLE_FILTERS: dict[str, tuple[str, Q]] = {
     "manufacturer": (_("生产企业"), Q(is_manufacturer=True)),
@@ -78,11 +88,11 @@ class EnterpriseFilterSet(_StyledFilterSet):
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("街道/镇"), queryset=Subdistrict.objects.all(), empty_label=_("全部街道/镇"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("排序"), fields=ENTERPRISE_ORDERING,
         field_labels={
-            "name": _("企业名称"), "credit_code": _("信用代码"), "unit": _("监管单位"),
-            "subdistrict": _("街道/镇"), "status": _("经营状态"), "updated": _("更新时间"),
+            "name": _("企业名称"), "credit_code": _("信用代码"), "owning_unit__sort_order": _("监管单位"),
+            "subdistrict__code": _("街道/镇"), "status": _("经营状态"), "updated_at": _("更新时间"),
         },
         empty_label=_("默认排序"),
     )
@@ -137,11 +147,11 @@ class LicenceFilterSet(_StyledFilterSet):
         label=_("有效期止"), field_name="expires_on", lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("排序"),
         fields=(("expires_on", "expires_on"), ("number", "number"), ("enterprise__name", "enterprise"),
                 ("kind", "kind")),
-        field_labels={"expires_on": _("有效期至"), "number": _("证照编号"), "enterprise": _("企业名称"),
+        field_labels={"expires_on": _("有效期至"), "number": _("证照编号"), "enterprise__name": _("企业名称"),
                       "kind": _("证照类型")},
         empty_label=_("默认排序"),
     )
