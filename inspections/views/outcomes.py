@@ -18,7 +18,7 @@ from inspections.filters import InterviewFilterSet, RectificationFilterSet, Refe
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Interview, Rectification, Referral
 from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
-from regsys.scoping import scope_for, scoped
+from regsys.scoping import require_edit, require_unit, scope_for, scoped
 
 from .common import apply_errors, export_list, list_page
 
@@ -57,6 +57,7 @@ def unit_list(request):
 def rectification_form(request, pk: int):
     """Order or change the 责令改正 of an inspection (the follow-up is scheduled once)."""
     inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    require_edit(request.user, inspection)
     rectification = getattr(inspection, "rectification", None)
     initial = {"ordered_on": inspection.start_date, "deadline": None, "requirements": ""}
     if rectification is not None:
@@ -82,6 +83,7 @@ def rectification_complete(request, pk: int):
     rectification = get_object_or_404(
         scoped(Rectification.objects.select_related("inspection__enterprise"), request.user), pk=pk
     )
+    require_edit(request.user, rectification.inspection)
     form = RectificationCompleteForm(request.POST or None, request.FILES or None,
                                      initial={"completed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -123,6 +125,7 @@ def rectification_export(request):
 @login_required
 def interview_create(request, pk: int):
     inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    require_unit(request.user, inspection.unit_id)
     form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate(),
                                                          "persons": inspection.enterprise.person_in_charge})
     if request.method == "POST" and form.is_valid():
