@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from enterprises.models import Enterprise, Unit, User
@@ -23,12 +24,22 @@ from inspections.models import (
 from regsys.scoping import scope_for, scoped
 
 
+def _count_per_inspection(model) -> Coalesce:
+    """Rows of ``model`` per inspection as a correlated subquery.
+
+    Two ``Count(..., distinct=True)`` over officers and findings would join both tables and group the
+    product of their rows: ten times slower on a district's year of inspections.
+    """
+    rows = model.objects.filter(inspection=OuterRef("pk")).order_by().values("inspection").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
 def inspection_qs(user: User) -> QuerySet[Inspection]:
     """Inspections ``user`` may see, with what lists show."""
     return scoped(
         Inspection.objects.select_related("enterprise", "unit", "rectification").prefetch_related("officers").annotate(
-            officer_count=Count("officers", distinct=True),
-            finding_count=Count("findings", distinct=True),
+            officer_count=_count_per_inspection(InspectionOfficer),
+            finding_count=_count_per_inspection(Finding),
         ).order_by("-start_date", "-id"),
         user,
     )
