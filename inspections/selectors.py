@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import CaseStatus, InspectionStatus
@@ -222,6 +223,10 @@ def _display(model, field_name: str, value) -> str:
         return str(obj) if obj else str(value)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if timezone.is_aware(value) else f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
     return str(value)
 
 
