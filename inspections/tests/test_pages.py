@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from enterprises.choices import Role
@@ -325,7 +326,6 @@ def test_todo_lists_follow_up_and_unit_list_shows_it_to_chief(client):
     unit, enterprise, (a, b) = station_with_staff()
     chief = UserFactory(unit=unit, role=Role.LEADER)
     other_unit_user = UserFactory(unit=UnitFactory())
-    from django.utils import timezone
 
     today = timezone.localdate()
     inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=today - dt.timedelta(days=3))
@@ -556,3 +556,16 @@ def test_full_form_from_a_plan_item_links_it(client):
     assert created.status_code == 302
     assert Inspection.objects.get().plan_item == item
     assert client.get(reverse("inspections:create"), {"plan_item": other_item.pk}).status_code == 404
+
+
+def test_list_marks_a_follow_up_scheduled_after_today_as_arranged_not_as_a_draft(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    today = timezone.localdate()
+    InspectionFactory(enterprise=enterprise, officers=[a, b], kind=InspectionKind.FOLLOW_UP,
+                      start_date=today + dt.timedelta(days=10))
+    InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=today)
+    client.force_login(a)
+
+    html = client.get(reverse("inspections:list")).content.decode()
+
+    assert (html.count(">已安排</span>"), html.count(">草稿</span>")) == (1, 1)
