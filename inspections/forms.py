@@ -213,8 +213,12 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if locked:
+            # a locked inspection takes only 整改完成证据 (inspections.services.attachments_add)
+            self.fields["kind"].choices = [(Attachment.Kind.EVIDENCE, Attachment.Kind.EVIDENCE.label)]
+            self.fields["kind"].initial = Attachment.Kind.EVIDENCE
         self._style()
 
 

@@ -569,3 +569,28 @@ def test_list_marks_a_follow_up_scheduled_after_today_as_arranged_not_as_a_draft
     html = client.get(reverse("inspections:list")).content.decode()
 
     assert (html.count(">已安排</span>"), html.count(">草稿</span>")) == (1, 1)
+
+
+def test_locked_inspection_offers_only_evidence_as_attachment_type_and_takes_it(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED)
+    client.force_login(a)
+
+    form = client.get(reverse("inspections:detail", args=[inspection.pk])).context["attachment_form"]
+    response = client.post(reverse("inspections:attachments_upload", args=[inspection.pk]),
+                           {"kind": form["kind"].initial, "files": [SimpleUploadedFile("proof.png", PNG)]})
+
+    assert [value for value, _label in form.fields["kind"].choices] == ["evidence"]
+    assert response.status_code == 302
+    assert list(Attachment.objects.values_list("inspection_id", "kind")) == [(inspection.pk, "evidence")]
+
+
+def test_draft_inspection_offers_every_attachment_type(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b])
+    client.force_login(a)
+
+    form = client.get(reverse("inspections:edit", args=[inspection.pk])).context["attachment_form"]
+
+    assert [value for value, _label in form.fields["kind"].choices] == ["photo", "record", "evidence", "other"]
+    assert form["kind"].initial is None

@@ -245,7 +245,7 @@ def inspection_detail(request, pk: int):
         "history": inspection_history(inspection), "answers": answers, "tally": tally, "today": today,
         "rect_overdue": rectification.is_overdue_on(today) if rectification else False,
         "provincial_form": ProvincialEntryForm(initial={"entered_on": today}),
-        "attachment_form": AttachmentForm(),
+        "attachment_form": AttachmentForm(locked=inspection.is_locked),
     })
 
 
@@ -330,7 +330,7 @@ def finding_delete(request, pk: int, finding_pk: int):
 @require_POST
 def attachments_upload(request, pk: int):
     inspection = _inspection(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, locked=inspection.is_locked)
     if form.is_valid():
         try:
             created = services.attachments_add(inspection=inspection, files=form.cleaned_data["files"],
