@@ -230,6 +230,19 @@ def _display(model, field_name: str, value) -> str:
     return str(value)
 
 
+def amendment_changes(amendment) -> list[tuple[str, str, str]]:
+    """An amendment's changes as (field label, old, new) in Chinese, as the history shows them."""
+    rows = []
+    for name, pair in (amendment.changes or {}).items():
+        try:
+            label = str(Inspection._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - a field removed since the amendment keeps its stored name
+            label = name
+        old, new = (list(pair) + [None, None])[:2]
+        rows.append((label, _display(Inspection, name, old), _display(Inspection, name, new)))
+    return rows
+
+
 def history_of(obj, *, limit: int = 50, label: str = "") -> list[HistoryRow]:
     """Who changed what and when (field old → new), newest first, from django-simple-history."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])

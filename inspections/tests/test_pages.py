@@ -594,3 +594,20 @@ def test_draft_inspection_offers_every_attachment_type(client):
 
     assert [value for value, _label in form.fields["kind"].choices] == ["photo", "record", "evidence", "other"]
     assert form["kind"].initial is None
+
+
+def test_amendment_card_names_the_fields_in_chinese(client):
+    unit, enterprise, (a, b) = station_with_staff()
+    chief = UserFactory(unit=unit, role=Role.LEADER)
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED,
+                                   staff_count=2, conclusion="compliant")
+    services.inspection_amend(inspection=inspection, changes={"staff_count": 3, "conclusion": "basically"},
+                              reason="漏记一名辅助人员", by=chief)
+    client.force_login(chief)
+
+    html = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    card = html[html.index("更正记录"):html.index('id="history"')]
+
+    assert "出动人员人次：2 → 3" in card
+    assert "检查结论：符合要求 → 基本符合" in card
+    assert "staff_count" not in card and "conclusion" not in card
