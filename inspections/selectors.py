@@ -25,7 +25,7 @@ from inspections.models import (
 from regsys.scoping import scope_for, scoped
 
 
-def _count_per_inspection(model) -> Coalesce:
+def count_per_inspection(model) -> Coalesce:
     """Rows of ``model`` per inspection as a correlated subquery.
 
     Two ``Count(..., distinct=True)`` over officers and findings would join both tables and group the
@@ -39,8 +39,8 @@ def inspection_qs(user: User) -> QuerySet[Inspection]:
     """Inspections ``user`` may see, with what lists show."""
     return scoped(
         Inspection.objects.select_related("enterprise", "unit", "rectification").prefetch_related("officers").annotate(
-            officer_count=_count_per_inspection(InspectionOfficer),
-            finding_count=_count_per_inspection(Finding),
+            officer_count=count_per_inspection(InspectionOfficer),
+            finding_count=count_per_inspection(Finding),
         ).order_by("-start_date", "-id"),
         user,
     )

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from enterprises.choices import Role
 from enterprises.tests.factories import UnitFactory, UserFactory
@@ -52,3 +53,21 @@ def test_export_runs_a_fixed_number_of_queries_and_writes_chinese_labels(client)
     header = [cell.value for cell in sheet[1]]
     last = dict(zip(header, [cell.value for cell in sheet[7]], strict=True))
     assert (last["检查类型"], last["检查结论"], last["状态"]) == ("日常监督检查", "基本符合", "已完成")
+
+
+def test_api_inspection_list_runs_a_fixed_number_of_queries_without_count_distinct():
+    _unit, enterprise, (a, b) = station_with_staff()
+    api = APIClient()
+    api.force_authenticate(a)
+    InspectionFactory(enterprise=enterprise, officers=[a, b])
+    with CaptureQueriesContext(connection) as one_row:
+        api.get("/api/inspections/")
+    for _ in range(4):
+        FindingFactory(inspection=InspectionFactory(enterprise=enterprise, officers=[a, b]))
+
+    with CaptureQueriesContext(connection) as five_rows:
+        response = api.get("/api/inspections/")
+
+    assert response.json()["count"] == 5
+    assert len(five_rows) == len(one_row)
+    assert [q["sql"] for q in five_rows.captured_queries if "COUNT(DISTINCT" in q["sql"].upper()] == []
