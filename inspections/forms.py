@@ -344,6 +344,12 @@ class PenalisedPersonForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._style()
 
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name") or "").strip() and ((data.get("position") or "").strip() or data.get("fine_amount")):
+            self.add_error("name", _("填写了职务或罚款，请填写责任人姓名"))
+        return data
+
     def to_input(self) -> PenalisedPersonInput | None:
         data = self.cleaned_data
         if not data or not (data.get("name") or "").strip():

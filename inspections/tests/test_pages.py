@@ -611,3 +611,20 @@ def test_amendment_card_names_the_fields_in_chinese(client):
     assert "出动人员人次：2 → 3" in card
     assert "检查结论：符合要求 → 基本符合" in card
     assert "staff_count" not in card and "conclusion" not in card
+
+
+def test_decision_refuses_a_penalised_persons_fine_without_a_name_and_saves_nothing(client):
+    unit, enterprise, (a, b) = station_with_staff()
+    case = CaseFactory(enterprise=enterprise, status=CaseStatus.NOTIFIED)
+    client.force_login(a)
+
+    response = client.post(reverse("inspections:case_decide", args=[case.pk]), {
+        "decided_on": "2024-07-01", "fine_amount": "5000", "confiscation_amount": "0",
+        "persons-TOTAL_FORMS": "2", "persons-INITIAL_FORMS": "0",
+        "persons-0-name": "", "persons-0-position": "", "persons-0-fine_amount": "1000",
+    })
+
+    assert response.status_code == 200
+    assert response.context["persons"].forms[0].errors["name"] == ["填写了职务或罚款，请填写责任人姓名"]
+    case.refresh_from_db()
+    assert (case.decided_on, case.fine_amount, case.penalised_persons.count()) == (None, 0, 0)
