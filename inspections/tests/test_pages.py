@@ -628,3 +628,22 @@ def test_decision_refuses_a_penalised_persons_fine_without_a_name_and_saves_noth
     assert response.context["persons"].forms[0].errors["name"] == ["填写了职务或罚款，请填写责任人姓名"]
     case.refresh_from_db()
     assert (case.decided_on, case.fine_amount, case.penalised_persons.count()) == (None, 0, 0)
+
+
+def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    for name, deadline, completed in [("done-old", dt.date(2023, 3, 1), dt.date(2023, 2, 20)),
+                                      ("open-late", dt.date(2024, 1, 10), None),
+                                      ("done-new", dt.date(2024, 6, 1), dt.date(2024, 5, 30)),
+                                      ("open-older", dt.date(2023, 12, 1), None)]:
+        inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=dt.date(2023, 1, 5),
+                                       summary=name)
+        RectificationFactory(inspection=inspection, deadline=deadline, completed_on=completed, requirements=name)
+    client.force_login(a)
+
+    page = [r.requirements for r in client.get(reverse("inspections:rectification_list")).context["objects"]]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_export")).content)).active
+    exported = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    assert page == ["open-older", "open-late", "done-new", "done-old"]
+    assert exported == page

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -107,17 +108,23 @@ def rectification_complete(request, pk: int):
     })
 
 
+def _rectification_qs(user):
+    """Open orders first, the most overdue on top; then completed ones, the latest first."""
+    return scoped(
+        Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"), user
+    ).order_by(F("completed_on").desc(nulls_first=True), "deadline", "pk")
+
+
 @login_required
 def rectification_list(request):
-    qs = scoped(Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"),
-                request.user).order_by("deadline")
+    qs = _rectification_qs(request.user)
     return list_page(request, queryset=qs, filterset_class=RectificationFilterSet,
                      template="inspections/rectification_list.html", context={"units": units_for(request.user)})
 
 
 @login_required
 def rectification_export(request):
-    qs = scoped(Rectification.objects.select_related("inspection__enterprise"), request.user).order_by("deadline")
+    qs = _rectification_qs(request.user)
     return export_list(request, queryset=qs, filterset_class=RectificationFilterSet,
                        columns=rectification_columns(timezone.localdate()), title="责令改正")
 
