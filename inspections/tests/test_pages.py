@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from enterprises.choices import Role
+from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import LicenceFactory, UnitFactory, UserFactory
 from inspections import services
 from inspections.choices import CaseStatus, InspectionKind, InspectionStatus, ReferralTarget
@@ -647,3 +647,16 @@ def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top
 
     assert page == ["open-older", "open-late", "done-new", "done-old"]
     assert exported == page
+
+
+def test_bureau_leader_opens_the_unit_list_on_the_whole_district(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED)
+    RectificationFactory(inspection=inspection, deadline=dt.date(2024, 4, 5), requirements="补齐温湿度记录")
+    bureau_leader = UserFactory(unit=UnitFactory(kind=UnitKind.BUREAU), role=Role.LEADER)
+    client.force_login(bureau_leader)
+
+    response = client.get(reverse("inspections:unit_list"))
+
+    assert response.context["unit"] is None
+    assert [r.inspection_id for r in response.context["work"].rectifications] == [inspection.pk]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from inspections import services
 from inspections.exports import INTERVIEW_COLUMNS, REFERRAL_COLUMNS, rectification_columns
@@ -42,8 +43,8 @@ def unit_list(request):
     unit_id = request.GET.get("unit")
     if unit_id and unit_id.isdigit():
         unit = units.filter(pk=unit_id).first()
-    elif request.user.unit_id and "unit" not in request.GET:
-        unit = request.user.unit
+    elif request.user.unit_id and "unit" not in request.GET and request.user.unit.kind != UnitKind.BUREAU:
+        unit = request.user.unit  # the 区局 itself inspects nothing: its leaders and auditors start on 全区
     if not scope.district_wide:
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
