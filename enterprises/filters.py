@@ -11,6 +11,7 @@ from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, 
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import tag_with_descendants
+from regsys.scoping import scope_for
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -53,11 +54,32 @@ ENTERPRISE_ORDERING = (
 )
 
 
+def limit_choices(filterset: django_filters.FilterSet, name: str, queryset: QuerySet) -> None:
+    """Offer only ``queryset`` in the filter ``name`` (its form field is rebuilt from the new queryset)."""
+    flt = filterset.filters.get(name)
+    if flt is None:
+        return
+    flt.queryset = queryset  # ModelChoiceFilter builds its field from .queryset (QuerySetRequestMixin)
+    flt.extra["queryset"] = queryset
+    flt.__dict__.pop("_field", None)  # a field built (and deep-copied) earlier would keep every choice
+
+
 class _StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter form's widgets (the pages render the form directly)."""
+    """Bootstrap classes on the filter form's widgets (the pages render the form directly).
+
+    A user of one unit is offered only that unit and its 街道/镇 in the filters.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            scope = scope_for(user)
+            if not scope.district_wide:
+                limit_choices(self, "unit", Unit.objects.filter(pk=scope.unit_id))
+                limit_choices(self, "subdistrict", Subdistrict.objects.filter(
+                    Q(unit_id=scope.unit_id) | Q(enterprises__owning_unit_id=scope.unit_id)
+                ).distinct().order_by("code"))
         for field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)

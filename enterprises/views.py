@@ -38,7 +38,8 @@ def _query_without(request, *keys: str) -> str:
 
 @login_required
 def enterprise_list(request):
-    filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user))
+    filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user),
+                                    request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -57,7 +58,7 @@ def enterprise_list(request):
 def enterprise_export(request):
     """The filtered list (exactly what the page shows, all pages) as .xlsx."""
     queryset = selectors.enterprise_list(user=request.user).prefetch_related("licences")
-    filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
+    filterset = EnterpriseFilterSet(request.GET, queryset=queryset, request=request)
     content = exporters.enterprises_xlsx(filterset.qs.iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx_response(content, f"企业名录-{stamp}.xlsx")
@@ -178,7 +179,7 @@ def licences_expiring(request):
     """Valid licences expiring within 90 days, filterable and exportable."""
     today = timezone.localdate()
     queryset = selectors.licences_expiring(user=request.user, today=today)
-    filterset = LicenceFilterSet(request.GET, queryset=queryset)
+    filterset = LicenceFilterSet(request.GET, queryset=queryset, request=request)
     if request.GET.get("export") == "xlsx":
         content = exporters.licences_xlsx(filterset.qs, today=today)
         return _xlsx_response(content, f"证照到期提醒-{today:%Y%m%d}.xlsx")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from enterprises.filters import OrderingFilter
+from enterprises.filters import OrderingFilter, limit_choices
 from enterprises.models import Unit
 from inspections.choices import (
     CaseProcedure,
@@ -47,7 +47,7 @@ class ScopedUnitsMixin:
         if request is not None and field is not None and request.user.is_authenticated:
             from inspections.selectors import units_for
 
-            field.extra["queryset"] = units_for(request.user)
+            limit_choices(self, "unit", units_for(request.user))
 
 
 def _search(queryset, prefix: str, value: str):

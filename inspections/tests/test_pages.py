@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -660,3 +661,15 @@ def test_bureau_leader_opens_the_unit_list_on_the_whole_district(client):
 
     assert response.context["unit"] is None
     assert [r.inspection_id for r in response.context["work"].rectifications] == [inspection.pk]
+
+
+@pytest.mark.parametrize("name", ["inspections:list", "inspections:case_list", "inspections:rectification_list",
+                                  "inspections:interview_list", "inspections:referral_list"])
+def test_station_user_is_offered_only_own_unit_in_the_unit_filter(client, two_stations, name):
+    client.force_login(two_stations["mine"]["user"])
+    client.get("/api/inspections/")  # the API builds the same FilterSets first
+
+    html = client.get(reverse(name)).content.decode()
+
+    select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r">([^<]+)</option>", select) == ["全部", str(two_stations["mine"]["unit"])]
