@@ -673,3 +673,18 @@ def test_station_user_is_offered_only_own_unit_in_the_unit_filter(client, two_st
 
     select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert re.findall(r">([^<]+)</option>", select) == ["全部", str(two_stations["mine"]["unit"])]
+
+
+def test_full_form_offers_certificate_holders_own_unit_first_never_the_auditor(client):
+    unit, _enterprise, (a, b) = station_with_staff()
+    squad_member = UserFactory(unit=UnitFactory(short_name="执法队"), full_name="队员甲")
+    UserFactory(unit=UnitFactory(), role=Role.AUDITOR, full_name="审计员")
+    UserFactory(unit=UnitFactory(), full_name="无证人员", enforcement_cert_no="", inspector_cert_no="")
+    client.force_login(a)
+
+    field = client.get(reverse("inspections:create")).context["officers"].forms[0].fields["user"]
+    labels = [label for value, label in field.choices if value]
+
+    own = sorted([f"{a.display_name}（{unit.display_name}）", f"{b.display_name}（{unit.display_name}）"])
+    assert sorted(labels[:2]) == own
+    assert labels[2:] == [f"{squad_member.display_name}（执法队）"]
