@@ -106,3 +106,5 @@ class OwnershipRuleAdmin(admin.ModelAdmin):
     list_editable = ["role", "target", "unit", "note"]
     list_display_links = ["priority"]
     ordering = ["priority"]
+
+from enterprises.grading import admin as _grading_admin  # noqa: E402, F401  (grading models' admin)

@@ -152,3 +152,5 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "kind", "size", "inspection", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
     raw_id_fields = ["inspection", "answer", "uploaded_by"]
+
+from inspections.planning import admin as _planning_admin  # noqa: E402, F401  (planning models' admin)

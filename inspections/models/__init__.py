@@ -8,9 +8,13 @@ from .core import (
     Interview,
     Rectification,
 )
-from .planning import InspectionPlan, PlanItem
+from .planning import AnnualTarget, ConflictOfInterest, DrawPick, InspectionPlan, PlanItem, RandomDraw
 
 __all__ = [
+    "AnnualTarget",
+    "ConflictOfInterest",
+    "DrawPick",
+    "RandomDraw",
     "Attachment",
     "ChecklistAnswer",
     "ChecklistItem",

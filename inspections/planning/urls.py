@@ -1,3 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from inspections.planning import views, views_draws, views_progress
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("export/", views.plan_export, name="plan_export"),
+    path("generate/", views.plan_generate_view, name="plan_generate"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/export/", views.plan_items_export, name="plan_items_export"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/return/", views.plan_return, name="plan_return"),
+    path("plans/<int:pk>/autolink/", views.plan_autolink, name="plan_autolink"),
+    path("plans/<int:pk>/items/add/", views.item_add, name="item_add"),
+    path("items/<int:pk>/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("items/<int:pk>/link/", views.item_link, name="item_link"),
+    path("due/", views.due_list, name="due_list"),
+    path("due/export/", views.due_export, name="due_export"),
+    path("enterprises/<int:pk>/panel/", views.enterprise_panel, name="enterprise_panel"),
+    path("draws/", views_draws.draw_list, name="draw_list"),
+    path("draws/<int:pk>/", views_draws.draw_detail, name="draw_detail"),
+    path("draws/<int:pk>/verify/", views_draws.draw_verify, name="draw_verify"),
+    path("draws/<int:pk>/publish/", views_draws.draw_publish, name="draw_publish"),
+    path("draws/<int:pk>/export/", views_draws.draw_export, name="draw_export"),
+    path("public/draws/<int:pk>/", views_draws.draw_public, name="draw_public"),
+    path("conflicts/", views_draws.conflict_list, name="conflict_list"),
+    path("conflicts/export/", views_draws.conflict_export, name="conflict_export"),
+    path("conflicts/<int:pk>/deactivate/", views_draws.conflict_deactivate, name="conflict_deactivate"),
+    path("targets/", views_draws.target_list, name="target_list"),
+    path("targets/create/", views_draws.targets_create, name="targets_create"),
+    path("progress/", views_progress.progress, name="progress"),
+    path("progress/export/", views_progress.progress_export, name="progress_export"),
+]

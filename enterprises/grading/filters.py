@@ -1,0 +1,63 @@
+"""FilterSets shared by the grade pages, the API and the Excel exports."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.grading.choices import CreditKind, GradeStatus, Sector
+from enterprises.models import CreditRecord, EnterpriseGrade, Unit
+
+
+def _search(queryset, name, value):
+    if not value:
+        return queryset
+    return queryset.filter(
+        Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value)
+    )
+
+
+class GradeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_search)
+    year = django_filters.NumberFilter(label=_("年度"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("监管单位"), field_name="enterprise__owning_unit", queryset=Unit.objects.all()
+    )
+    sector = django_filters.ChoiceFilter(label=_("环节"), choices=Sector.choices)
+    level = django_filters.CharFilter(label=_("等级代码"), field_name="level__code")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=GradeStatus.choices)
+    is_key = django_filters.BooleanFilter(label=_("年度重点监管"))
+    changed = django_filters.BooleanFilter(label=_("人工调整"), method="filter_changed")
+    o = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("enterprise__name", "enterprise"), ("level__rank", "level"), ("status", "status"),
+                ("enterprise__owning_unit__sort_order", "unit"), ("approved_at", "approved_at")),
+        field_labels={"enterprise": _("企业"), "level": _("等级"), "status": _("状态"), "unit": _("单位"),
+                      "approved_at": _("审批时间")},
+    )
+
+    class Meta:
+        model = EnterpriseGrade
+        fields = ["q", "year", "unit", "sector", "level", "status", "is_key"]
+
+    def filter_changed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(change_reason="") if value else queryset.filter(change_reason="")
+
+
+class CreditRecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_search)
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=CreditKind.choices)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("监管单位"), field_name="enterprise__owning_unit", queryset=Unit.objects.all()
+    )
+    recorded_after = django_filters.DateFilter(label=_("记录日期起"), field_name="recorded_on", lookup_expr="gte")
+    recorded_before = django_filters.DateFilter(label=_("记录日期止"), field_name="recorded_on", lookup_expr="lte")
+    o = django_filters.OrderingFilter(
+        label=_("排序"), fields=(("recorded_on", "recorded_on"), ("enterprise__name", "enterprise")),
+        field_labels={"recorded_on": _("记录日期"), "enterprise": _("企业")},
+    )
+
+    class Meta:
+        model = CreditRecord
+        fields = ["q", "kind", "unit"]

@@ -1,0 +1,83 @@
+"""Default grading table (domain.md §8.2) — loaded by ``manage.py load_reference`` (idempotent).
+
+These are the defaults for a year that has no scheme yet. Most level definitions and frequencies are
+unconfirmed recollections of the 2022 NMPA guideline ([R]); the pages show each mark. Admins change a
+year's scheme in the admin; a reload never overwrites an existing year.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+# (sector, code, name, rank, interval_months, sample_ratio, is_key, frequency_text, confidence, basis)
+LEVELS: list[tuple] = [
+    ("production", "p4", "四级", 4, 12, None, True, "全项目检查每年不少于1次", "R",
+     "生产办法第49条：重点监管品种目录产品企业每年至少检查1次[C]；等级划分为回忆[R]"),
+    ("production", "p3", "三级", 3, 12, None, False, "每年不少于1次，其中每2年至少1次全项目检查", "R",
+     "2022年分级监管指导意见（原文未获取）"),
+    ("production", "p2", "二级", 2, 24, None, False, "原则上每2年不少于1次", "R",
+     "2022年分级监管指导意见（原文未获取）"),
+    ("production", "p1", "一级", 1, None, "0.25", False, "每年随机抽查不少于25%（新备案3个月内现场检查）", "R",
+     "抽查比例为回忆[R]；备案后3个月内现场检查[C]"),
+    ("operation", "o3", "三级", 3, 12, None, True, "每年不少于1次（全覆盖）", "R",
+     "2022年分级监管指导意见（原文未获取）；辽宁2015先例[S]"),
+    ("operation", "o2", "二级", 2, 24, None, False, "每2年不少于1次", "R", "辽宁2015先例[S]"),
+    ("operation", "o1", "一级", 1, None, "0.25", False, "每年随机抽查不少于25%，约4年全覆盖", "R",
+     "覆盖年限未核实"),
+    ("use", "u2", "重点", 2, 12, None, True, "每年不少于1次", "R",
+     "国家无使用环节分级方案；本系统默认[R]"),
+    ("use", "u1", "一般", 1, None, "0.15", False, "每年随机抽查不少于15%", "R",
+     "鹿城计划：无菌和植入性器械使用单位检查率≥15%[C]，推广到一般使用单位为默认[R]"),
+]
+
+# (code, name, sector ("" = all), rule, param, effect, level code, confidence, basis)
+CRITERIA: list[tuple] = [
+    ("p-key-catalogue", "生产重点监管品种目录产品", "production", "product_tags", "key-catalogue", "set", "p4",
+     "R", "生产办法第48、49条[C]；定为四级为回忆[R]"),
+    ("p-class3", "生产第三类医疗器械", "production", "device_class", "3", "set", "p3", "R", ""),
+    ("p-sterile-implant", "生产无菌、植入性医疗器械", "production", "product_tags", "sterile,implant", "set",
+     "p3", "R", ""),
+    ("p-class2", "生产第二类医疗器械", "production", "device_class", "2", "set", "p2", "R", ""),
+    ("p-class1", "第一类医疗器械备案人及其受托生产企业", "production", "device_class", "1", "set", "p1",
+     "R", ""),
+    ("p-entrusted", "注册人委托生产", "production", "entrusts_production", "", "raise", None, "S",
+     "2022年指导意见：跨区域委托生产的注册人上调等级（flcube摘要）"),
+    ("p-contract-only", "仅从事受托生产", "production", "contract_only", "", "raise", None, "S",
+     "2022年指导意见：仅受托生产企业上调等级（flcube摘要）"),
+    ("o-key-products", "经营重点监管品种（重点目录、冷链、植入）", "operation", "product_tags",
+     "key-catalogue,cold-chain,implant", "set", "o3", "R", ""),
+    ("o-logistics", "为其他企业提供贮存配送服务", "operation", "logistics", "", "set", "o3", "R",
+     "经营办法第52条列为重点检查对象[C]；定为三级为回忆[R]"),
+    ("o-contact-lens", "角膜接触镜经营企业", "operation", "product_tags", "contact-lens", "set", "o3", "C",
+     "鹿城计划：全年检查不少于1次"),
+    ("o-vbp", "集采中选品种配送单位", "operation", "vbp_distributor", "", "set", "o3", "C",
+     "鹿城计划：全年检查不少于1次"),
+    ("o-wholesale-class3", "第三类医疗器械批发", "operation", "wholesale_class3", "", "set", "o2", "R", ""),
+    ("o-sterile", "经营无菌医疗器械", "operation", "product_tags", "sterile", "set", "o2", "R", ""),
+    ("o-remote-warehouse", "异地设库", "operation", "remote_warehouse", "", "raise", None, "S",
+     "2022年指导意见：异地设库经营企业上调等级（flcube摘要）"),
+    ("u-sterile-implant", "使用无菌和植入性医疗器械", "use", "product_tags", "sterile,implant", "set", "u2",
+     "R", "鹿城计划重点检查无菌和植入类[C]"),
+    ("u-vbp", "使用集采中选品种", "use", "product_tags", "vbp", "set", "u2", "R", "鹿城计划[C]"),
+    ("u-hospital-2plus", "二级以上医院", "use", "hospital_grade", "2,3,3a", "set", "u2", "R", ""),
+    ("c-penalty", "上年度受到行政处罚", "", "penalty_last_year", "", "key", None, "C",
+     "鹿城计划二（四）3；经营办法第52条"),
+    ("c-rectification", "整改不到位（整改期限已过未完成）", "", "unfinished_rectification", "", "key", None,
+     "C", "鹿城计划二（四）3"),
+    ("c-bad-credit", "不良监管信用记录", "", "bad_credit", "", "key", None, "C",
+     "鹿城计划二（四）3；条例第78条"),
+]
+
+QUALIFYING_KINDS = "routine,full,flight,random,special,licensing,joint"
+DUE_SOON_DAYS = 30
+TOLERANCE_DAYS = 30
+
+
+def load_reference() -> str:
+    """Create the current year's grading scheme from the defaults (an existing year is kept)."""
+    from enterprises.grading.services import scheme_ensure
+
+    year = timezone.localdate().year
+    scheme, created = scheme_ensure(year=year)
+    state = "新建" if created else "已存在，未改动"
+    return f"{year}年度分级标准（{state}）：{scheme.levels.count()} 个等级、{scheme.criteria.count()} 条标准"

@@ -1,0 +1,149 @@
+"""API of planning: plans (submit/approve), plan items, draws (verify), conflicts, targets with progress."""
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from inspections.models import AnnualTarget, ConflictOfInterest, InspectionPlan, PlanItem, RandomDraw
+from inspections.planning import services
+from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
+from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
+from inspections.planning.targets import target_progress
+from regsys.api import ScopedWritePermission
+from regsys.scoping import scope_for
+
+
+class EmptySerializer(serializers.Serializer):
+    """No input: the action works on the object in the URL."""
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    item_count = serializers.IntegerField(read_only=True)
+    done_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "unit", "year", "kind", "status", "note", "item_count", "done_count", "generated_at",
+                  "submitted_by", "submitted_at", "approved_by", "approved_at"]
+        read_only_fields = fields
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+    permission_classes = [ScopedWritePermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return plans_for(self.request.user).order_by("id")
+
+    @action(detail=True, methods=["post"], serializer_class=EmptySerializer)
+    def submit(self, request, pk=None):
+        plan = services.plan_submit(plan=self.get_object(), by=request.user)
+        return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
+
+    @action(detail=True, methods=["post"], serializer_class=EmptySerializer)
+    def approve(self, request, pk=None):
+        plan = services.plan_approve(plan=self.get_object(), by=request.user)
+        return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    done_on = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "plan", "enterprise", "enterprise_name", "kind", "target_month", "target_quarter",
+                  "officers", "source", "draw", "due_date", "reason", "note", "done_on"]
+        read_only_fields = fields
+
+
+class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanItemSerializer
+    permission_classes = [ScopedWritePermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PlanItemFilter
+
+    def get_queryset(self):
+        return items_for(self.request.user).order_by("id")
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    picks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RandomDraw
+        fields = ["id", "unit", "year", "name", "sector", "level_codes", "tag_codes", "ratio",
+                  "officers_per_enterprise", "seed", "pool", "officer_pool", "conflicts", "published_at",
+                  "created_at", "picks"]
+        read_only_fields = fields
+
+    def get_picks(self, draw) -> list[dict]:
+        return [{"position": p.position, "enterprise": p.enterprise_id, "officers": sorted(o.id for o in p.officers.all())}
+                for p in draw.picks.all()]
+
+
+class DrawViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DrawSerializer
+    permission_classes = [ScopedWritePermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DrawFilter
+
+    def get_queryset(self):
+        return draws_for(self.request.user).prefetch_related("picks__officers").order_by("id")
+
+    @action(detail=True, methods=["get"])
+    def verify(self, request, pk=None):
+        check = services.draw_verify(self.get_object())
+        return Response({"matches": check["matches"], "pool_changed": check["pool_changed"],
+                         "rerun": [{"enterprise": e, "officers": o} for e, o in check["rerun"]]})
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["id", "officer", "enterprise", "reason", "declared_on", "is_active"]
+        read_only_fields = fields
+
+
+class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ConflictSerializer
+    permission_classes = [ScopedWritePermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ConflictFilter
+
+    def get_queryset(self):
+        return conflicts_for(self.request.user).order_by("id")
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualTarget
+        fields = ["id", "year", "code", "name", "kind", "links", "tag_codes", "inspection_kinds", "min_ratio",
+                  "min_count", "district_only", "confidence", "basis", "progress"]
+        read_only_fields = fields
+
+    def get_progress(self, target) -> dict:
+        """Figures for the requesting user's scope: the district, or their own unit."""
+        user = self.context["request"].user
+        scope = scope_for(user)
+        unit = None if scope.district_wide else user.unit
+        p = target_progress(target, unit=unit, today=timezone.localdate(), missing_limit=0)
+        return {"unit": None if unit is None else unit.pk, "numerator": p.numerator, "denominator": p.denominator,
+                "required": p.required, "percentage": None if p.percentage is None else str(p.percentage),
+                "expected_by_now": p.expected_by_now, "on_track": p.on_track, "missing_count": p.missing_count}
+
+
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Annual targets (district configuration) with progress for the caller's scope."""
+
+    serializer_class = TargetSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TargetFilter
+    queryset = AnnualTarget.objects.filter(is_active=True).order_by("year", "sort_order")

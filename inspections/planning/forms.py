@@ -1,0 +1,105 @@
+"""Planning forms: input shape only."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.grading.choices import Sector
+from enterprises.models import Enterprise, Unit, User
+from inspections.choices import InspectionKind
+
+
+def _enterprise_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("企业统一社会信用代码"), queryset=Enterprise.objects.none(), to_field_name="credit_code",
+        widget=forms.TextInput(attrs={"placeholder": "18位统一社会信用代码"}),
+        error_messages={"invalid_choice": _("没有该信用代码的企业，或不在本单位监管范围内")},
+    )
+
+
+class GenerateForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PlanItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
+    target_month = forms.TypedChoiceField(
+        label=_("计划月份"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—")] + [(m, f"{m}月") for m in range(1, 13)],
+    )
+    target_quarter = forms.TypedChoiceField(
+        label=_("计划季度"), required=False, coerce=int, empty_value=None,
+        choices=[("", "—")] + [(q, f"第{q}季度") for q in range(1, 5)],
+    )
+    officers = forms.ModelMultipleChoiceField(
+        label=_("检查人员"), required=False, queryset=User.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target_month"):
+            data["target_quarter"] = None  # a month decides the quarter
+        return data
+
+
+class PlanItemAddForm(PlanItemForm):
+    enterprise = _enterprise_field()
+    field_order = ["enterprise", "kind", "target_month", "target_quarter", "officers", "note"]
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+
+
+class LinkInspectionForm(forms.Form):
+    inspection = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": _("退回理由")}))
+
+
+class DrawForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    sector = forms.ChoiceField(label=_("环节"), required=False, choices=[("", "不限")] + list(Sector.choices))
+    level_codes = forms.CharField(label=_("监管等级代码"), required=False, max_length=100,
+                                  help_text=_("逗号分隔，如 o1；为空不限"))
+    tag_codes = forms.CharField(label=_("产品领域标签代码"), required=False, max_length=200)
+    ratio = forms.DecimalField(label=_("抽取比例"), min_value=0, max_value=1, decimal_places=3,
+                               initial="0.25")
+    officers_per_enterprise = forms.IntegerField(label=_("每户检查人员数"), min_value=2, max_value=5, initial=2)
+    seed = forms.CharField(label=_("随机种子"), required=False, max_length=40,
+                           help_text=_("为空时系统随机生成并记录"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ConflictForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("检查人员"), queryset=User.objects.none())
+    enterprise = _enterprise_field()
+    reason = forms.CharField(label=_("回避理由"), max_length=200)
+    declared_on = forms.DateField(label=_("申报日期"), initial=timezone.localdate,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, officers, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["enterprise"].queryset = enterprises

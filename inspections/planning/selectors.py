@@ -1,0 +1,122 @@
+"""Reads of inspection planning, always scoped to the user's unit."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from enterprises.models import EnterpriseGrade, GradingScheme, Unit
+from inspections.choices import InspectionStatus
+from inspections.models import ConflictOfInterest, Inspection, InspectionPlan, PlanItem, RandomDraw
+from inspections.planning.due import with_last_inspected
+from regsys.scoping import scoped
+
+DONE = Q(inspections__status=InspectionStatus.FINALISED)
+
+
+def plans_for(user) -> QuerySet:
+    return scoped(
+        InspectionPlan.objects.select_related("unit", "approved_by").annotate(
+            item_count=Count("items", distinct=True),
+            done_count=Count("items", filter=Q(items__inspections__status=InspectionStatus.FINALISED),
+                             distinct=True),
+        ).order_by("-year", "unit__sort_order", "kind"),
+        user,
+    )
+
+
+def items_for(user) -> QuerySet:
+    return scoped(
+        PlanItem.objects.select_related("plan", "plan__unit", "enterprise", "draw")
+        .prefetch_related("officers")
+        .annotate(done_on=Min("inspections__start_date", filter=DONE))
+        .order_by("target_month", "target_quarter", "enterprise__name", "id"),
+        user,
+    )
+
+
+def draws_for(user) -> QuerySet:
+    return scoped(RandomDraw.objects.select_related("unit", "created_by").annotate(pick_count=Count("picks"))
+                  .order_by("-year", "-created_at"), user)
+
+
+def conflicts_for(user) -> QuerySet:
+    return scoped(ConflictOfInterest.objects.select_related("officer", "officer__unit", "enterprise"), user)
+
+
+def due_grades_for(user, scheme: GradingScheme) -> QuerySet:
+    """The year's grades visible to ``user``, annotated with the last qualifying inspection."""
+    qs = scoped(
+        EnterpriseGrade.objects.filter(year=scheme.year).select_related(
+            "enterprise", "enterprise__owning_unit", "level"
+        ),
+        user,
+    )
+    return with_last_inspected(qs, scheme)
+
+
+def linkable_inspections(item: PlanItem) -> QuerySet:
+    """Inspections that could fulfil ``item``: same enterprise and year, not linked elsewhere."""
+    return Inspection.objects.filter(
+        enterprise_id=item.enterprise_id, start_date__year=item.plan.year
+    ).filter(Q(plan_item__isnull=True) | Q(plan_item=item)).order_by("-start_date")
+
+
+def plan_progress(items: QuerySet, inspections: QuerySet, year: int) -> dict:
+    """Planned vs done by kind and by month, for the given (already scoped and filtered) items.
+
+    An item with only a quarter counts in the quarter's last month. Done = a linked finalised inspection,
+    counted in the month of that inspection. ``inspections``: all finalised inspections in scope, by month.
+    """
+    by_kind = []
+    kind_labels = dict(PlanItem._meta.get_field("kind").choices)
+    for row in items.values("kind").annotate(
+        planned=Count("id", distinct=True), done=Count("id", filter=DONE, distinct=True)
+    ).order_by("kind"):
+        by_kind.append({"kind": row["kind"], "label": kind_labels.get(row["kind"], row["kind"]),
+                        "planned": row["planned"], "done": row["done"]})
+    planned_month = defaultdict(int)
+    for row in items.values("target_month", "target_quarter").annotate(n=Count("id", distinct=True)):
+        month = row["target_month"] or (row["target_quarter"] * 3 if row["target_quarter"] else 12)
+        planned_month[month] += row["n"]
+    done_month = defaultdict(int)
+    for done_on in items.annotate(first_done=Min("inspections__start_date", filter=DONE)).filter(
+        first_done__isnull=False
+    ).values_list("first_done", flat=True):
+        if done_on.year == year:
+            done_month[done_on.month] += 1
+    all_month = defaultdict(int)
+    for row in inspections.filter(start_date__year=year, status=InspectionStatus.FINALISED).values(
+        "start_date__month"
+    ).annotate(n=Count("id")):
+        all_month[row["start_date__month"]] = row["n"]
+    months = list(range(1, 13))
+    return {
+        "by_kind": by_kind,
+        "months": months,
+        "planned": [planned_month[m] for m in months],
+        "done": [done_month[m] for m in months],
+        "inspections": [all_month[m] for m in months],
+        "planned_total": sum(planned_month.values()),
+        "done_total": sum(done_month.values()),
+    }
+
+
+def unit_plan_summary(year: int, units: list[Unit]) -> dict[int, dict]:
+    """Per unit: items planned and done in the year's plans, and plan statuses. Two grouped queries."""
+    summary = {u.id: {"planned": 0, "done": 0, "plans": []} for u in units}
+    for row in PlanItem.objects.filter(plan__year=year, plan__unit__in=units).values("plan__unit").annotate(
+        planned=Count("id", distinct=True), done=Count("id", filter=DONE, distinct=True)
+    ):
+        summary[row["plan__unit"]].update(planned=row["planned"], done=row["done"])
+    for plan in InspectionPlan.objects.filter(year=year, unit__in=units).order_by("kind"):
+        summary[plan.unit_id]["plans"].append(plan)
+    return summary
+
+
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

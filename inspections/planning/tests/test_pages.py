@@ -1,0 +1,225 @@
+"""Page flows: forms refuse bad input with Chinese messages and change nothing; good input goes through."""
+
+import datetime
+
+import pytest
+
+from enterprises.choices import OperationMode, Role, UnitKind
+from enterprises.grading.choices import GradeStatus
+from enterprises.grading.services import grades_propose, scheme_ensure
+from enterprises.models import CreditRecord, EnterpriseGrade, GradingScheme
+from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
+from inspections.models import AnnualTarget, ConflictOfInterest, RandomDraw
+from inspections.planning.tests.factories import InspectionFactory
+
+pytestmark = pytest.mark.django_db
+YEAR = datetime.date.today().year
+
+
+@pytest.fixture
+def setup():
+    sd = SubdistrictFactory()
+    enterprises = [EnterpriseFactory(subdistrict=sd, operation_mode=OperationMode.RETAIL) for _ in range(4)]
+    staff = [UserFactory(unit=sd.unit) for _ in range(3)]
+    scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    return sd.unit, enterprises, staff
+
+
+def test_grade_change_without_reason_shows_error_and_changes_nothing(client, setup):
+    unit, enterprises, staff = setup
+    grade = EnterpriseGrade.objects.get(enterprise=enterprises[0])
+    o2 = grade.level.scheme.levels.get(code="o2")
+    client.force_login(staff[0])
+
+    response = client.post(f"/grading/grades/{grade.pk}/change/", {"level": o2.pk, "reason": ""})
+
+    assert response.status_code == 400
+    assert "该字段是必填项" in response.content.decode()
+    grade.refresh_from_db()
+    assert (grade.level.code, grade.status) == ("o1", GradeStatus.PROPOSED)
+
+
+def test_grade_change_through_the_page(client, setup):
+    unit, enterprises, staff = setup
+    grade = EnterpriseGrade.objects.get(enterprise=enterprises[0])
+    o2 = grade.level.scheme.levels.get(code="o2")
+    client.force_login(staff[0])
+
+    response = client.post(f"/grading/grades/{grade.pk}/change/", {"level": o2.pk, "reason": "多次投诉"})
+
+    assert response.status_code == 302
+    grade.refresh_from_db()
+    assert (grade.level.code, grade.status, grade.change_reason) == ("o2", GradeStatus.CHANGED, "多次投诉")
+    page = client.get(f"/grading/grades/{grade.pk}/").content.decode()
+    assert "多次投诉" in page
+    assert "监管等级：经营一级 → 经营二级" in page and "状态：系统建议 → 已调整待审批" in page
+
+
+def test_credit_record_form_rejects_an_unknown_credit_code(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    response = client.post("/grading/credit/", {"enterprise": "91330302000000000X", "kind": "bad_credit",
+                                                "recorded_on": f"{YEAR}-01-05", "reason": "x"})
+
+    assert response.status_code == 400
+    assert "没有该信用代码的企业" in response.content.decode()
+    assert CreditRecord.objects.count() == 0
+
+
+def test_credit_record_form_saves(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    response = client.post("/grading/credit/", {"enterprise": enterprises[0].credit_code, "kind": "bad_credit",
+                                                "recorded_on": f"{YEAR}-01-05", "reason": "虚假宣传"})
+
+    assert response.status_code == 302
+    assert list(CreditRecord.objects.values_list("enterprise", "reason")) == [(enterprises[0].pk, "虚假宣传")]
+
+
+def test_draw_form_draws_and_shows_seed(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    response = client.post("/planning/draws/", {"unit": unit.pk, "year": YEAR, "name": "一级经营企业", "sector":
+                                                "operation", "level_codes": "o1", "ratio": "0.5",
+                                                "officers_per_enterprise": 2, "seed": "abc123"})
+
+    draw = RandomDraw.objects.get()
+    assert response.status_code == 302
+    assert (draw.seed, draw.picks.count()) == ("abc123", 2)
+    detail = client.get(f"/planning/draws/{draw.pk}/").content.decode()
+    assert "abc123" in detail
+    verify = client.get(f"/planning/draws/{draw.pk}/verify/").content.decode()
+    assert "重新运行结果与记录一致" in verify
+
+
+def test_draw_form_with_one_officer_is_refused(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    response = client.post("/planning/draws/", {"unit": unit.pk, "year": YEAR, "name": "x", "ratio": "0.5",
+                                                "officers_per_enterprise": 1})
+
+    assert response.status_code == 400
+    assert RandomDraw.objects.count() == 0
+
+
+def test_conflict_form(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    response = client.post("/planning/conflicts/", {"officer": staff[1].pk, "enterprise": enterprises[2].credit_code,
+                                                    "reason": "曾在该企业任职", "declared_on": f"{YEAR}-02-01"})
+    again = client.post("/planning/conflicts/", {"officer": staff[1].pk, "enterprise": enterprises[2].credit_code,
+                                                 "reason": "重复", "declared_on": f"{YEAR}-02-01"})
+
+    assert (response.status_code, again.status_code) == (302, 400)
+    assert "该回避关系已存在" in again.content.decode()
+    assert ConflictOfInterest.objects.count() == 1
+
+
+def test_only_approvers_create_year_configuration(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    assert client.post("/planning/targets/create/", {"year": YEAR + 1}).status_code == 403
+    assert client.post("/grading/scheme/create/", {"year": YEAR + 1}).status_code == 403
+    assert not AnnualTarget.objects.filter(year=YEAR + 1).exists()
+    assert not GradingScheme.objects.filter(year=YEAR + 1).exists()
+
+    chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
+    client.force_login(chief)
+    client.post("/planning/targets/create/", {"year": YEAR + 1})
+    client.post("/grading/scheme/create/", {"year": YEAR + 1})
+    assert AnnualTarget.objects.filter(year=YEAR + 1).count() == 5
+    assert GradingScheme.objects.filter(year=YEAR + 1).exists()
+
+
+def test_grading_overview_marks_unconfirmed_defaults_and_unit_progress(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    body = client.get("/grading/").content.decode()
+
+    assert "[R] 未确认" in body and "[S] 未确认" in body
+    assert f"{YEAR}年3月31日" in body
+    assert unit.display_name in body
+
+
+def test_due_list_status_filter(client, setup):
+    unit, enterprises, staff = setup
+    client.force_login(staff[0])
+
+    body = client.get(f"/planning/due/?year={YEAR}&status=sampled").content.decode()
+
+    assert all(e.name in body for e in enterprises)
+    assert "随机抽查" in body
+
+
+def test_due_list_sorts_by_last_inspection(client):
+    sd = SubdistrictFactory()
+    early = EnterpriseFactory(subdistrict=sd, name="早检企业", provides_logistics=True)
+    late = EnterpriseFactory(subdistrict=sd, name="晚检企业", provides_logistics=True)
+    never = EnterpriseFactory(subdistrict=sd, name="未检企业", provides_logistics=True)
+    InspectionFactory(enterprise=early, start_date=datetime.date(YEAR - 1, 2, 1))
+    InspectionFactory(enterprise=late, start_date=datetime.date(YEAR - 1, 9, 1))
+    scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    client.force_login(UserFactory(unit=sd.unit))
+
+    def order(o):
+        body = client.get(f"/planning/due/?year={YEAR}&o={o}").content.decode()
+        return sorted((body.index(e.name), e.name) for e in (early, late, never))
+
+    assert [name for _i, name in order("last")] == ["未检企业", "早检企业", "晚检企业"]
+    assert [name for _i, name in order("-last")] == ["晚检企业", "早检企业", "未检企业"]
+
+
+def test_target_page_shows_targets_in_chinese(client, setup):
+    unit, enterprises, staff = setup
+    from enterprises.tests.factories import TagFactory
+    from inspections.planning.services import targets_ensure
+
+    TagFactory(code="sterile", name="无菌")
+    TagFactory(code="implant", name="植入")
+    targets_ensure(year=YEAR)
+    client.force_login(staff[0])
+
+    body = client.get(f"/planning/targets/?year={YEAR}").content.decode()
+
+    assert "经营、使用 · 无菌、植入" in body
+    assert "不少于 10 家（全区考核）" in body
+    assert "飞行检查" in body
+
+
+def test_propose_and_approve_a_whole_unit_from_the_overview(client, setup):
+    unit, enterprises, staff = setup
+    new = EnterpriseFactory(subdistrict=enterprises[0].subdistrict, operation_mode=OperationMode.RETAIL)
+    chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
+    client.force_login(staff[0])
+
+    client.post("/grading/propose/", {"unit": unit.pk, "year": YEAR})
+    assert client.post("/grading/approve/", {"unit": unit.pk, "year": YEAR}).status_code == 403
+
+    client.force_login(chief)
+    client.post("/grading/approve/", {"unit": unit.pk, "year": YEAR})
+
+    assert EnterpriseGrade.objects.filter(enterprise=new).exists()
+    assert set(EnterpriseGrade.objects.values_list("status", flat=True)) == {GradeStatus.APPROVED}
+    body = client.get(f"/grading/?year={YEAR}").content.decode()
+    assert "已完成" in body
+
+
+def test_enterprise_detail_loads_the_grade_and_due_panel(client, setup):
+    unit, enterprises, staff = setup
+    InspectionFactory(enterprise=enterprises[0], start_date=datetime.date(YEAR - 1, 6, 30))
+    client.force_login(staff[0])
+
+    detail = client.get(f"/enterprises/{enterprises[0].pk}/").content.decode()
+    panel = client.get(f"/planning/enterprises/{enterprises[0].pk}/panel/").content.decode()
+
+    assert f"/planning/enterprises/{enterprises[0].pk}/panel/" in detail
+    assert "一级" in panel and f"{YEAR - 1}-06-30" in panel and "随机抽查" in panel

@@ -1,0 +1,156 @@
+"""Target arithmetic on a hand-built district (expected numbers worked out by hand in comments)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from enterprises.choices import EnterpriseStatus, InstitutionType, OperationMode
+from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, TagFactory
+from inspections.choices import InspectionKind, InspectionStatus
+from inspections.models import AnnualTarget
+from inspections.planning.services import targets_ensure
+from inspections.planning.targets import target_progress, targets_by_unit, targets_progress, year_elapsed
+from inspections.planning.tests.factories import InspectionFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+JULY_1 = D(2024, 7, 1)  # day 183 of 366 → exactly half of 2024 has elapsed
+
+
+@pytest.fixture
+def district():
+    sterile, implant, lens = TagFactory(code="sterile"), TagFactory(code="implant"), TagFactory(code="contact-lens")
+    sd_a, sd_b = SubdistrictFactory(), SubdistrictFactory()
+    a = {
+        "ops": [EnterpriseFactory(subdistrict=sd_a, operation_mode=OperationMode.RETAIL, tags=[sterile])
+                for _ in range(10)],
+        "clinics": [EnterpriseFactory(subdistrict=sd_a, is_operator=False, is_user_unit=True,
+                                      institution_type=InstitutionType.CLINIC, tags=[implant]) for _ in range(3)],
+        "plain": [EnterpriseFactory(subdistrict=sd_a) for _ in range(2)],
+        "cancelled": EnterpriseFactory(subdistrict=sd_a, tags=[sterile], status=EnterpriseStatus.CANCELLED),
+        "lens": [EnterpriseFactory(subdistrict=sd_a, tags=[lens]) for _ in range(2)],
+    }
+    b_ops = [EnterpriseFactory(subdistrict=sd_b, tags=[sterile]) for _ in range(7)]
+    # counted: finalised, this year
+    InspectionFactory(enterprise=a["ops"][0], start_date=D(2024, 3, 1))
+    InspectionFactory(enterprise=a["ops"][0], start_date=D(2024, 5, 1))  # same enterprise twice → counts once
+    InspectionFactory(enterprise=a["ops"][1], start_date=D(2024, 6, 30))
+    InspectionFactory(enterprise=a["clinics"][0], start_date=D(2024, 2, 2))
+    InspectionFactory(enterprise=a["lens"][0], start_date=D(2024, 4, 4))
+    # not counted
+    InspectionFactory(enterprise=a["ops"][2], start_date=D(2024, 4, 1), status=InspectionStatus.DRAFT)
+    InspectionFactory(enterprise=a["ops"][3], start_date=D(2023, 12, 31))
+    InspectionFactory(enterprise=a["cancelled"], start_date=D(2024, 4, 1))
+    # flight inspections: one per unit
+    InspectionFactory(enterprise=a["plain"][0], start_date=D(2024, 5, 5), kind=InspectionKind.FLIGHT)
+    InspectionFactory(enterprise=b_ops[0], start_date=D(2024, 6, 6), kind=InspectionKind.FLIGHT)
+    targets_ensure(year=2024)
+    return sd_a.unit, sd_b.unit, a, b_ops
+
+
+def target(code):
+    return AnnualTarget.objects.get(year=2024, code=code)
+
+
+def test_defaults_are_the_lucheng_2024_figures():
+    targets_ensure(year=2024)
+
+    rows = {t.code: (t.kind, t.min_ratio, t.min_count, t.links, t.tag_codes) for t in AnnualTarget.objects.all()}
+
+    assert rows == {
+        "flight": ("count", None, 10, "", ""),
+        "sterile-implant": ("coverage", Decimal("0.150"), None, "operation,use", "sterile,implant"),
+        "contact-lens": ("coverage", Decimal("1.000"), None, "operation", "contact-lens"),
+        "vbp-delivery": ("coverage", Decimal("1.000"), None, "delivery", ""),
+        "entrusted": ("coverage", Decimal("1.000"), None, "registrant,contract_manufacturer", ""),
+    }
+
+
+def test_year_elapsed():
+    assert year_elapsed(2024, JULY_1) == Decimal("0.5")
+    assert year_elapsed(2024, D(2023, 12, 31)) == 0
+    assert year_elapsed(2024, D(2025, 1, 1)) == 1
+
+
+def test_sterile_implant_rate_for_one_unit(district):
+    unit_a, _unit_b, a, _b = district
+
+    p = target_progress(target("sterile-implant"), unit=unit_a, today=JULY_1)
+
+    # denominator: 10 sterile operators + 3 implant clinics (cancelled and untagged ones excluded) = 13
+    # numerator: ops[0], ops[1], clinics[0] = 3; required = ceil(13 × 0.15) = ceil(1.95) = 2
+    assert (p.numerator, p.denominator, p.required) == (3, 13, 2)
+    assert p.percentage == Decimal("23.1")  # 3 / 13 = 23.08 %
+    assert p.expected_by_now == 1  # floor(2 × 0.5)
+    assert (p.on_track, p.met) == (True, True)
+    assert p.missing_count == 10
+    assert a["ops"][2] in p.missing and a["ops"][0] not in p.missing
+
+
+def test_sterile_implant_rate_for_the_district(district):
+    p = target_progress(target("sterile-implant"), unit=None, today=JULY_1)
+
+    # 13 (unit A) + 7 (unit B) = 20; numerator: 3 in A + b_ops[0] (its flight inspection counts too) = 4
+    # required = ceil(20 × 0.15) = 3
+    assert (p.numerator, p.denominator, p.required, p.expected_by_now) == (4, 20, 3, 1)
+    assert p.percentage == Decimal("20.0")
+    assert p.met is True
+
+
+def test_contact_lens_full_coverage_lists_the_missing_one(district):
+    unit_a, _unit_b, a, _b = district
+
+    p = target_progress(target("contact-lens"), unit=unit_a, today=JULY_1)
+
+    assert (p.numerator, p.denominator, p.required, p.expected_by_now) == (1, 2, 2, 1)
+    assert p.percentage == Decimal("50.0")
+    assert (p.on_track, p.met) == (True, False)
+    assert p.missing == [a["lens"][1]]
+
+
+def test_flight_target_is_assessed_for_the_district_only(district):
+    unit_a, _unit_b, _a, _b = district
+
+    district_p = target_progress(target("flight"), unit=None, today=JULY_1)
+    unit_p = target_progress(target("flight"), unit=unit_a, today=JULY_1)
+
+    # 2 enterprises with a finalised flight inspection; 10 required; by 1 July floor(10 × 0.5) = 5 expected
+    assert (district_p.numerator, district_p.required, district_p.expected_by_now) == (2, 10, 5)
+    assert district_p.percentage == Decimal("20.0")
+    assert district_p.on_track is False
+    assert (unit_p.numerator, unit_p.required, unit_p.on_track) == (1, None, None)
+
+
+def test_breakdown_by_unit_matches_the_unit_figures(district):
+    unit_a, unit_b, _a, _b = district
+
+    by_unit = targets_by_unit(2024, [unit_a, unit_b], JULY_1)
+
+    sterile = by_unit[target("sterile-implant").id]
+    assert (sterile[unit_a.id].numerator, sterile[unit_a.id].denominator, sterile[unit_a.id].required) == (3, 13, 2)
+    assert (sterile[unit_b.id].numerator, sterile[unit_b.id].denominator, sterile[unit_b.id].required) == (1, 7, 2)
+    assert sterile[unit_b.id].on_track is True  # 1 ≥ floor(2 × 0.5) = 1
+    flight = by_unit[target("flight").id]
+    assert (flight[unit_a.id].numerator, flight[unit_b.id].numerator) == (1, 1)
+
+
+def test_inactive_target_is_left_out(district):
+    unit_a, _unit_b, _a, _b = district
+    AnnualTarget.objects.filter(code="entrusted").update(is_active=False)
+
+    codes = [p.target.code for p in targets_progress(2024, unit=unit_a, today=JULY_1)]
+
+    assert codes == ["flight", "sterile-implant", "contact-lens", "vbp-delivery"]
+
+
+def test_next_year_copies_the_edited_targets():
+    targets_ensure(year=2024)
+    AnnualTarget.objects.filter(code="flight").update(min_count=12)
+
+    created = targets_ensure(year=2025)
+
+    assert created == 5
+    assert AnnualTarget.objects.get(year=2025, code="flight").min_count == 12
+    assert targets_ensure(year=2025) == 0
