@@ -49,7 +49,7 @@ START = dt.date(2023, 1, 1)
 CHUNK = 2000
 BATCH = 5000
 FLIGHTS_PER_YEAR = 12
-STALE_ORDER_DAYS = 180  # no 责令改正 in the demo stays open longer than this after its deadline
+STALE_ORDER_DAYS = 180  # no 责令改正 or provincial entry in the demo stays open longer than this past its date
 INSPECTOR_ROLES = (Role.STATION_STAFF, Role.SECTION_STAFF)
 
 # Kinds of the ordinary inspections and their weights (follow-ups and flights are added separately).
@@ -176,6 +176,8 @@ class Seeder:
             entered = day + dt.timedelta(days=self.rng.randint(1, max(1, (due - day).days)))
         elif roll < 0.90 or not recent and roll < 0.98:
             entered = due + dt.timedelta(days=self.rng.randint(1, 40))
+        elif (self.today - due).days > STALE_ORDER_DAYS:
+            entered = due + dt.timedelta(days=self.rng.randint(41, STALE_ORDER_DAYS))  # chased, entered very late
         else:
             return None
         return entered if entered <= self.end else None

@@ -46,6 +46,9 @@ def test_demo_covers_every_outcome(seeded):
         follow_up__status=InspectionStatus.FINALISED, follow_up__start_date__lt=F("completed_on")
     )
     assert confirmed_before_done.count() == 0
+    never_entered = Inspection.objects.filter(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True,
+                                              provincial_entry_due__lt=stale)
+    assert never_entered.count() == 0
     assert Rectification.objects.filter(follow_up__kind=InspectionKind.FOLLOW_UP).count() == Rectification.objects.count()
     finalised = Inspection.objects.filter(status=InspectionStatus.FINALISED)
     assert finalised.filter(provincial_entry_date__gt=F("provincial_entry_due")).exists()
