@@ -102,3 +102,14 @@ def test_own_unit_still_opens_the_write_forms(client, records):
     statuses = {url: client.get(url).status_code for url in write_urls(records)}
 
     assert statuses == {url: 200 for url in write_urls(records)}
+
+
+def test_auditor_work_lists_link_drafts_to_the_detail_page_not_the_edit_form(client, records):
+    draft = InspectionFactory(enterprise=records["enterprise"], officers=[], start_date=dt.date(2024, 3, 1))
+    auditor = UserFactory(unit=UnitFactory(), role=Role.AUDITOR)
+    client.force_login(auditor)
+
+    html = client.get(reverse("inspections:unit_list"), {"unit": records["unit"].pk}).content.decode()
+
+    assert f'href="{reverse("inspections:detail", args=[draft.pk])}"' in html
+    assert reverse("inspections:edit", args=[draft.pk]) not in html
