@@ -11,6 +11,17 @@ from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, 
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import tag_with_descendants
+from regsys.scoping import scope_for
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering with a Chinese label for the descending choices (it ships no zh-hans text).
+
+    ``field_labels`` are keyed by the model field (``owning_unit__sort_order``), as in django-filter.
+    """
+
+    descending_fmt = _("%s（降序）")
+
 
 # Role filter: the role flags a user picks from (医院 and 非医院类 split the use units).
 ROLE_FILTERS: dict[str, tuple[str, Q]] = {
@@ -43,11 +54,32 @@ ENTERPRISE_ORDERING = (
 )
 
 
+def limit_choices(filterset: django_filters.FilterSet, name: str, queryset: QuerySet) -> None:
+    """Offer only ``queryset`` in the filter ``name`` (its form field is rebuilt from the new queryset)."""
+    flt = filterset.filters.get(name)
+    if flt is None:
+        return
+    flt.queryset = queryset  # ModelChoiceFilter builds its field from .queryset (QuerySetRequestMixin)
+    flt.extra["queryset"] = queryset
+    flt.__dict__.pop("_field", None)  # a field built (and deep-copied) earlier would keep every choice
+
+
 class _StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter form's widgets (the pages render the form directly)."""
+    """Bootstrap classes on the filter form's widgets (the pages render the form directly).
+
+    A user of one unit is offered only that unit and its 街道/镇 in the filters.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            scope = scope_for(user)
+            if not scope.district_wide:
+                limit_choices(self, "unit", Unit.objects.filter(pk=scope.unit_id))
+                limit_choices(self, "subdistrict", Subdistrict.objects.filter(
+                    Q(unit_id=scope.unit_id) | Q(enterprises__owning_unit_id=scope.unit_id)
+                ).distinct().order_by("code"))
         for field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
@@ -78,11 +110,11 @@ class EnterpriseFilterSet(_StyledFilterSet):
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("街道/镇"), queryset=Subdistrict.objects.all(), empty_label=_("全部街道/镇"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("排序"), fields=ENTERPRISE_ORDERING,
         field_labels={
-            "name": _("企业名称"), "credit_code": _("信用代码"), "unit": _("监管单位"),
-            "subdistrict": _("街道/镇"), "status": _("经营状态"), "updated": _("更新时间"),
+            "name": _("企业名称"), "credit_code": _("信用代码"), "owning_unit__sort_order": _("监管单位"),
+            "subdistrict__code": _("街道/镇"), "status": _("经营状态"), "updated_at": _("更新时间"),
         },
         empty_label=_("默认排序"),
     )
@@ -137,11 +169,11 @@ class LicenceFilterSet(_StyledFilterSet):
         label=_("有效期止"), field_name="expires_on", lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("排序"),
         fields=(("expires_on", "expires_on"), ("number", "number"), ("enterprise__name", "enterprise"),
                 ("kind", "kind")),
-        field_labels={"expires_on": _("有效期至"), "number": _("证照编号"), "enterprise": _("企业名称"),
+        field_labels={"expires_on": _("有效期至"), "number": _("证照编号"), "enterprise__name": _("企业名称"),
                       "kind": _("证照类型")},
         empty_label=_("默认排序"),
     )

@@ -217,6 +217,12 @@ def _service_errors(exc: ValidationError) -> list[tuple[str, str]]:
     return result
 
 
+def example_credit_code() -> str:
+    """The made-up credit code of the template's example row (valid check character, never a real firm)."""
+    body = "91330302MA2K00000"
+    return body + credit_code_check_char(body)
+
+
 def enterprises_import(*, file, by: User) -> ImportResult:
     """Check every row of ``file`` (.xlsx) and import all of them, or none when any row fails."""
     result = ImportResult()
@@ -247,7 +253,9 @@ def enterprises_import(*, file, by: User) -> ImportResult:
                 break
             fields, tags, errors = _parse_row(values, lookups)
             code = fields.get("credit_code", "")
-            if code and code in seen:
+            if code and code == example_credit_code():
+                errors.append(("统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实企业的信息"))
+            elif code and code in seen:
                 errors.append(("统一社会信用代码", f"与第{seen[code]}行重复"))
             elif code:
                 seen[code] = row_number
@@ -293,9 +301,8 @@ def template_xlsx() -> bytes:
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
     subdistrict = Subdistrict.objects.order_by("code").first()
     tag = Tag.objects.filter(is_active=True, parent__isnull=True).order_by("sort_order").first()
-    body = "91330302MA2K000001"[:17]
     example = {
-        "credit_code": body + credit_code_check_char(body),
+        "credit_code": example_credit_code(),
         "name": "温州示例医疗器械有限公司",
         "subdistrict": subdistrict.name if subdistrict else "五马街道",
         "roles": "经营企业、第二类经营备案",

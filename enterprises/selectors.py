@@ -149,6 +149,8 @@ def _display(model, field_name: str, value, lookups: dict) -> str:
         return lookups.get(field_name, {}).get(value, str(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if timezone.is_aware(value) else f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

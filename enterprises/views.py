@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -37,7 +38,8 @@ def _query_without(request, *keys: str) -> str:
 
 @login_required
 def enterprise_list(request):
-    filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user))
+    filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user),
+                                    request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -56,10 +58,10 @@ def enterprise_list(request):
 def enterprise_export(request):
     """The filtered list (exactly what the page shows, all pages) as .xlsx."""
     queryset = selectors.enterprise_list(user=request.user).prefetch_related("licences")
-    filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
+    filterset = EnterpriseFilterSet(request.GET, queryset=queryset, request=request)
     content = exporters.enterprises_xlsx(filterset.qs.iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx_response(content, f"enterprises-{stamp}.xlsx")
+    return _xlsx_response(content, f"企业名录-{stamp}.xlsx")
 
 
 @login_required
@@ -177,10 +179,10 @@ def licences_expiring(request):
     """Valid licences expiring within 90 days, filterable and exportable."""
     today = timezone.localdate()
     queryset = selectors.licences_expiring(user=request.user, today=today)
-    filterset = LicenceFilterSet(request.GET, queryset=queryset)
+    filterset = LicenceFilterSet(request.GET, queryset=queryset, request=request)
     if request.GET.get("export") == "xlsx":
         content = exporters.licences_xlsx(filterset.qs, today=today)
-        return _xlsx_response(content, f"licences-expiring-{today:%Y%m%d}.xlsx")
+        return _xlsx_response(content, f"证照到期提醒-{today:%Y%m%d}.xlsx")
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for licence in page.object_list:
         licence.days_left = (licence.expires_on - today).days
@@ -196,7 +198,7 @@ def licences_expiring(request):
 
 @login_required
 def import_template(request):
-    return _xlsx_response(importers.template_xlsx(), "enterprise-import-template.xlsx")
+    return _xlsx_response(importers.template_xlsx(), "企业导入模板.xlsx")
 
 
 @login_required

@@ -49,6 +49,7 @@ START = dt.date(2023, 1, 1)
 CHUNK = 2000
 BATCH = 5000
 FLIGHTS_PER_YEAR = 12
+STALE_ORDER_DAYS = 180  # no 责令改正 or provincial entry in the demo stays open longer than this past its date
 INSPECTOR_ROLES = (Role.STATION_STAFF, Role.SECTION_STAFF)
 
 # Kinds of the ordinary inspections and their weights (follow-ups and flights are added separately).
@@ -175,6 +176,8 @@ class Seeder:
             entered = day + dt.timedelta(days=self.rng.randint(1, max(1, (due - day).days)))
         elif roll < 0.90 or not recent and roll < 0.98:
             entered = due + dt.timedelta(days=self.rng.randint(1, 40))
+        elif (self.today - due).days > STALE_ORDER_DAYS:
+            entered = due + dt.timedelta(days=self.rng.randint(41, STALE_ORDER_DAYS))  # chased, entered very late
         else:
             return None
         return entered if entered <= self.end else None
@@ -201,12 +204,17 @@ class Seeder:
                     completed = deadline - dt.timedelta(days=rng.randint(0, 10))
                 elif r < 0.90:
                     completed = deadline + dt.timedelta(days=rng.randint(1, 20))
+                elif (self.today - deadline).days > STALE_ORDER_DAYS:
+                    # an order left open for half a year would have been chased: completed very late
+                    completed = deadline + dt.timedelta(days=rng.randint(30, STALE_ORDER_DAYS))
                 if completed is not None:
                     completed = max(completed, plan.day)
                     completed = min(completed, self.end)
                     evidence = rng.choice(EVIDENCE)
             plan.rect = (plan.day, deadline, rng.choice(REQUIREMENTS), completed, evidence)
             follow_day = deadline + dt.timedelta(days=rng.randint(0, 10))
+            if completed is not None:
+                follow_day = max(follow_day, completed)  # the 跟踪检查 confirms a completed correction
             follow = Plan(enterprise_id=plan.enterprise_id, unit_id=plan.unit_id, kind=InspectionKind.FOLLOW_UP,
                           day=follow_day, officers=plan.officers, template=plan.template)
             if follow.day >= self.today or completed is None:

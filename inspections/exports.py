@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from inspections.choices import Conclusion, InspectionKind, InspectionStatus
 from inspections.deadlines import provincial_entry_late, rectification_overdue
 
 Column = tuple[str, Callable[[object], object], int]
@@ -32,19 +33,25 @@ def _rect_state(inspection, today: date) -> str:
     return f"整改中（期限{rect.deadline:%Y-%m-%d}）"
 
 
+def _labels(choices) -> dict[str, str]:
+    """Choice value → label, translated once per export (``get_FOO_display`` per row costs seconds)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def inspection_columns(today: date) -> list[Column]:
+    kinds, conclusions, statuses = _labels(InspectionKind), _labels(Conclusion), _labels(InspectionStatus)
     return [
         ("检查日期", lambda i: _d(i.start_date), 12),
         ("被检查企业", lambda i: i.enterprise.name, 32),
         ("统一社会信用代码", lambda i: i.enterprise.credit_code, 21),
         ("检查单位", lambda i: i.unit.display_name, 14),
-        ("检查类型", lambda i: i.get_kind_display(), 16),
+        ("检查类型", lambda i: kinds.get(i.kind, i.kind), 16),
         ("预先告知", lambda i: "是" if i.announced else "否", 8),
         ("出动人员人次", lambda i: i.staff_count, 10),
         ("缺陷数", lambda i: getattr(i, "finding_count", None), 8),
-        ("检查结论", lambda i: i.get_conclusion_display(), 10),
+        ("检查结论", lambda i: conclusions.get(i.conclusion, i.conclusion or ""), 10),
         ("责令改正", lambda i: _rect_state(i, today), 24),
-        ("状态", lambda i: i.get_status_display(), 8),
+        ("状态", lambda i: statuses.get(i.status, i.status), 8),
         ("录入省局期限", lambda i: _d(i.provincial_entry_due), 12),
         ("录入省局日期", lambda i: _d(i.provincial_entry_date), 12),
         ("录入逾期", lambda i: "是" if provincial_entry_late(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from enterprises.filters import OrderingFilter, limit_choices
 from enterprises.models import Unit
 from inspections.choices import (
     CaseProcedure,
@@ -46,7 +47,7 @@ class ScopedUnitsMixin:
         if request is not None and field is not None and request.user.is_authenticated:
             from inspections.selectors import units_for
 
-            field.extra["queryset"] = units_for(request.user)
+            limit_choices(self, "unit", units_for(request.user))
 
 
 def _search(queryset, prefix: str, value: str):
@@ -72,7 +73,7 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     status = filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices, empty_label=ALL)
     overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, empty_label=ALL, method="filter_overdue")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
-    o = filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"),
         fields=(("start_date", "start_date"), ("enterprise__name", "enterprise"), ("kind", "kind"),
                 ("unit__sort_order", "unit"), ("provincial_entry_due", "provincial_entry_due")),
@@ -119,7 +120,7 @@ class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):
     revoked = filters.BooleanFilter(label=_("吊销许可证"), field_name="revoked_licence", lookup_expr="isnull",
                                     exclude=True)
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
-    o = filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"),
         fields=(("filed_on", "filed_on"), ("number", "number"), ("enterprise__name", "enterprise"),
                 ("fine_amount", "fine_amount"), ("status", "status")),
@@ -196,7 +197,7 @@ class InterviewFilterSet(ScopedUnitsMixin, filters.FilterSet):
         label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
-    o = filters.OrderingFilter(label=_("排序"), empty_label=_("默认"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
+    o = OrderingFilter(label=_("排序"), empty_label=_("默认"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
                                field_labels={"held_on": _("约谈日期"), "enterprise__name": _("企业")})
 
     class Meta:
@@ -219,7 +220,7 @@ class ReferralFilterSet(ScopedUnitsMixin, filters.FilterSet):
     )
     case = filters.NumberFilter(label=_("案件ID"), field_name="case_id")
     enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
-    o = filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"), fields=(("referred_on", "referred_on"), ("target", "target")),
         field_labels={"referred_on": _("移送日期"), "target": _("移送对象")},
     )

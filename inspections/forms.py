@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from enterprises.choices import Role
 from enterprises.models import Enterprise, Licence, User
 from inspections.choices import (
     CaseProcedure,
@@ -44,8 +46,24 @@ class MultipleFileField(forms.FileField):
 
 
 def officer_users(user: User):
-    """Users that may be chosen as officers: people of the user's unit first, then anyone active."""
-    return User.objects.filter(is_active=True).select_related("unit").order_by("unit__sort_order", "full_name")
+    """Users that may be chosen as officers: certificate holders, the user's own unit first.
+
+    Read-only auditors and accounts without an 执法证/检查员证 cannot be officers on site.
+    """
+    own_unit_first = Case(When(unit_id=user.unit_id, then=Value(0)), default=Value(1))
+    return (
+        User.objects.filter(is_active=True).exclude(role=Role.AUDITOR)
+        .exclude(enforcement_cert_no="", inspector_cert_no="")
+        .select_related("unit").order_by(own_unit_first, "unit__sort_order", "full_name")
+    )
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer with the unit, so colleagues of other units (联合检查) are told apart."""
+
+    def label_from_instance(self, obj: User) -> str:
+        unit = obj.unit.display_name if obj.unit_id else _("未分配单位")
+        return f"{obj.display_name}（{unit}）"
 
 
 class BootstrapMixin:
@@ -168,8 +186,8 @@ class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
 
 
 class OfficerForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("检查人员"), queryset=User.objects.none(), required=False,
-                                  empty_label=_("（无系统账号）"))
+    user = OfficerChoiceField(label=_("检查人员"), queryset=User.objects.none(), required=False,
+                              empty_label=_("（无系统账号）"))
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     cert_kind = forms.ChoiceField(label=_("证件类型"), choices=CertKind.choices)
     cert_no = forms.CharField(label=_("证件号"), max_length=40, required=False,
@@ -213,8 +231,12 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if locked:
+            # a locked inspection takes only 整改完成证据 (inspections.services.attachments_add)
+            self.fields["kind"].choices = [(Attachment.Kind.EVIDENCE, Attachment.Kind.EVIDENCE.label)]
+            self.fields["kind"].initial = Attachment.Kind.EVIDENCE
         self._style()
 
 
@@ -339,6 +361,12 @@ class PenalisedPersonForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name") or "").strip() and ((data.get("position") or "").strip() or data.get("fine_amount")):
+            self.add_error("name", _("填写了职务或罚款，请填写责任人姓名"))
+        return data
 
     def to_input(self) -> PenalisedPersonInput | None:
         data = self.cleaned_data

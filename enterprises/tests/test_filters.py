@@ -1,6 +1,7 @@
 """Every filter of EnterpriseFilterSet and LicenceFilterSet (the same classes serve pages, API, export)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -154,3 +155,28 @@ def test_licence_filters(district, licences):
     assert licence_numbers({"expires_after": "2025-02-01"}) == ["L2", "L3"]
     assert licence_numbers({"expires_before": "2025-03-01"}) == ["L1", "L2"]
     assert licence_numbers({"ordering": "-expires_on"}) == ["L3", "L2", "L1"]
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r">([^<]+)</option>", select)
+
+
+def test_station_user_is_offered_only_own_unit_and_its_subdistricts(client, district):
+    client.force_login(district.inspector_a)
+
+    html = client.get("/enterprises/").content.decode()
+    expiring = client.get("/enterprises/licences/expiring/").content.decode()
+
+    assert _options(html, "unit") == ["全部单位", str(district.station_a)]
+    assert _options(html, "subdistrict") == ["全部街道/镇", district.sub_a.name]
+    assert _options(expiring, "unit") == ["全部单位", str(district.station_a)]
+
+
+def test_section_user_is_offered_every_unit(client, district):
+    client.force_login(district.section_user)
+
+    html = client.get("/enterprises/").content.decode()
+
+    assert len(_options(html, "unit")) == 1 + 4
+    assert _options(html, "subdistrict") == ["全部街道/镇", district.sub_a.name, district.sub_b.name]

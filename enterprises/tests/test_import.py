@@ -57,15 +57,33 @@ def test_template_has_headers_example_and_instructions(client, district):
     assert "企业类别可选值" in notes
 
 
-def test_the_downloaded_template_imports_as_is(client, district):
+def test_the_templates_example_row_is_refused_so_no_made_up_enterprise_enters_the_registry(client, district):
     TagFactory(name="无菌")
     client.force_login(district.section_user)
     template = client.get(reverse("enterprises:import_template")).content
 
     result = enterprises_import(file=io.BytesIO(template), by=district.section_user)
 
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实企业的信息")
+    ]
+    assert Enterprise.objects.count() == 0
+
+
+def test_the_template_imports_once_the_example_is_replaced_by_a_real_firm(client, district):
+    TagFactory(name="无菌")
+    client.force_login(district.section_user)
+    wb = load_workbook(io.BytesIO(client.get(reverse("enterprises:import_template")).content))
+    wb["企业"]["A2"] = make_credit_code(4242)
+    wb["企业"]["B2"] = "温州实有医疗器械有限公司"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+
+    result = enterprises_import(file=buffer, by=district.section_user)
+
     assert result.ok, result.errors
-    assert Enterprise.objects.get().name == "温州示例医疗器械有限公司"
+    assert Enterprise.objects.get().name == "温州实有医疗器械有限公司"
 
 
 def test_good_file_imports_every_row(district):

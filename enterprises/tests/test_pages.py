@@ -1,6 +1,7 @@
 """Registry pages: rendering, forms with field errors, and the unit boundary through every page."""
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 from enterprises.choices import EnterpriseStatus, LicenceKind
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence
 
-from .factories import EnterpriseFactory, LicenceFactory, TagFactory, make_credit_code
+from .factories import EnterpriseFactory, LicenceFactory, TagFactory, UserFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,17 @@ def test_htmx_history_restore_gets_the_whole_page(client, district):
                           HTTP_HX_HISTORY_RESTORE_REQUEST="true")
 
     assert [t.name for t in response.templates][0] == "enterprises/list.html"
+
+
+
+@pytest.mark.parametrize(("url", "prefix"), [
+    ("/enterprises/export.xlsx", "企业名录-"),
+    ("/enterprises/licences/expiring/?export=xlsx", "证照到期提醒-"),
+    ("/enterprises/import/template.xlsx", "企业导入模板.xlsx"),
+])
+def test_downloads_have_chinese_file_names(client, url, prefix):
+    client.force_login(UserFactory())
+
+    disposition = client.get(url)["Content-Disposition"]
+
+    assert unquote(disposition.split("UTF-8''", 1)[1]).startswith(prefix)

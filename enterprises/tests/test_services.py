@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, LicenceStatus
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence
+from enterprises.selectors import _display
 from enterprises.services import (
     enterprise_change_status,
     enterprise_create,
@@ -296,3 +297,9 @@ def test_update_without_changes_writes_no_history(district):
     enterprise_update(enterprise=enterprise, by=district.inspector_a, phone="0577-1")
 
     assert enterprise.history.count() == records
+
+
+def test_history_shows_a_timestamp_in_local_time_to_the_minute():
+    utc_evening = datetime.datetime(2024, 1, 31, 16, 30, 12, 345678, tzinfo=datetime.UTC)
+
+    assert _display(Enterprise, "updated_at", utc_evening, {}) == "2024-02-01 00:30"

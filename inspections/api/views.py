@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +18,14 @@ from inspections.filters import (
     RectificationFilterSet,
     ReferralFilterSet,
 )
-from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
+from inspections.models import (
+    Case,
+    Finding,
+    Inspection,
+    Interview,
+    Rectification,
+    Referral,
+)
 from regsys.api import ScopedQuerysetMixin
 
 from . import serializers as s
@@ -37,7 +43,7 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
 
     queryset = Inspection.objects.select_related("enterprise", "rectification").prefetch_related(
         "officers", "findings", "campaigns"
-    ).annotate(officer_count=Count("officers", distinct=True)).order_by("-start_date", "-id")
+    ).order_by("-start_date", "-id")
     serializer_class = s.InspectionSerializer
     filterset_class = InspectionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -8,7 +8,7 @@ from django import forms, template
 from django.utils import timezone
 
 from inspections.deadlines import provincial_entry_late, rectification_overdue
-from inspections.selectors import enterprise_timeline, todo_for
+from inspections.selectors import amendment_changes, enterprise_timeline, todo_for
 
 register = template.Library()
 
@@ -92,3 +92,9 @@ def enterprise_link(enterprise_id, name):
     except NoReverseMatch:  # the registry page is built in parallel; show the name until it exists
         return name
     return format_html('<a href="{}">{}</a>', url, name)
+
+
+@register.simple_tag
+def amendment_rows(amendment) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of an amendment, in Chinese."""
+    return amendment_changes(amendment)

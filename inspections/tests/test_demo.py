@@ -39,6 +39,16 @@ def test_demo_covers_every_outcome(seeded):
     assert set(Referral.objects.values_list("target", flat=True)) == set(ReferralTarget.values)
     assert Rectification.objects.filter(completed_on__isnull=True, deadline__lt=today).exists()
     assert Rectification.objects.filter(completed_on__isnull=False).exists()
+    # nothing left open for years: an old order was completed (late) before the follow-up confirmed it
+    stale = today - dt.timedelta(days=demo.STALE_ORDER_DAYS)
+    assert Rectification.objects.filter(completed_on__isnull=True, deadline__lt=stale).count() == 0
+    confirmed_before_done = Rectification.objects.filter(
+        follow_up__status=InspectionStatus.FINALISED, follow_up__start_date__lt=F("completed_on")
+    )
+    assert confirmed_before_done.count() == 0
+    never_entered = Inspection.objects.filter(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True,
+                                              provincial_entry_due__lt=stale)
+    assert never_entered.count() == 0
     assert Rectification.objects.filter(follow_up__kind=InspectionKind.FOLLOW_UP).count() == Rectification.objects.count()
     finalised = Inspection.objects.filter(status=InspectionStatus.FINALISED)
     assert finalised.filter(provincial_entry_date__gt=F("provincial_entry_due")).exists()

@@ -1,12 +1,14 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from enterprises.choices import Role
+from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import LicenceFactory, UnitFactory, UserFactory
 from inspections import services
 from inspections.choices import CaseStatus, InspectionKind, InspectionStatus, ReferralTarget
@@ -325,7 +327,6 @@ def test_todo_lists_follow_up_and_unit_list_shows_it_to_chief(client):
     unit, enterprise, (a, b) = station_with_staff()
     chief = UserFactory(unit=unit, role=Role.LEADER)
     other_unit_user = UserFactory(unit=UnitFactory())
-    from django.utils import timezone
 
     today = timezone.localdate()
     inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=today - dt.timedelta(days=3))
@@ -556,3 +557,134 @@ def test_full_form_from_a_plan_item_links_it(client):
     assert created.status_code == 302
     assert Inspection.objects.get().plan_item == item
     assert client.get(reverse("inspections:create"), {"plan_item": other_item.pk}).status_code == 404
+
+
+def test_list_marks_a_follow_up_scheduled_after_today_as_arranged_not_as_a_draft(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    today = timezone.localdate()
+    InspectionFactory(enterprise=enterprise, officers=[a, b], kind=InspectionKind.FOLLOW_UP,
+                      start_date=today + dt.timedelta(days=10))
+    InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=today)
+    client.force_login(a)
+
+    html = client.get(reverse("inspections:list")).content.decode()
+
+    assert (html.count(">已安排</span>"), html.count(">草稿</span>")) == (1, 1)
+
+
+def test_locked_inspection_offers_only_evidence_as_attachment_type_and_takes_it(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED)
+    client.force_login(a)
+
+    form = client.get(reverse("inspections:detail", args=[inspection.pk])).context["attachment_form"]
+    response = client.post(reverse("inspections:attachments_upload", args=[inspection.pk]),
+                           {"kind": form["kind"].initial, "files": [SimpleUploadedFile("proof.png", PNG)]})
+
+    assert [value for value, _label in form.fields["kind"].choices] == ["evidence"]
+    assert response.status_code == 302
+    assert list(Attachment.objects.values_list("inspection_id", "kind")) == [(inspection.pk, "evidence")]
+
+
+def test_draft_inspection_offers_every_attachment_type(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b])
+    client.force_login(a)
+
+    form = client.get(reverse("inspections:edit", args=[inspection.pk])).context["attachment_form"]
+
+    assert [value for value, _label in form.fields["kind"].choices] == ["photo", "record", "evidence", "other"]
+    assert form["kind"].initial is None
+
+
+def test_amendment_card_names_the_fields_in_chinese(client):
+    unit, enterprise, (a, b) = station_with_staff()
+    chief = UserFactory(unit=unit, role=Role.LEADER)
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED,
+                                   staff_count=2, conclusion="compliant")
+    services.inspection_amend(inspection=inspection, changes={"staff_count": 3, "conclusion": "basically"},
+                              reason="漏记一名辅助人员", by=chief)
+    client.force_login(chief)
+
+    html = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    card = html[html.index("更正记录"):html.index('id="history"')]
+
+    assert "出动人员人次：2 → 3" in card
+    assert "检查结论：符合要求 → 基本符合" in card
+    assert "staff_count" not in card and "conclusion" not in card
+
+
+def test_decision_refuses_a_penalised_persons_fine_without_a_name_and_saves_nothing(client):
+    unit, enterprise, (a, b) = station_with_staff()
+    case = CaseFactory(enterprise=enterprise, status=CaseStatus.NOTIFIED)
+    client.force_login(a)
+
+    response = client.post(reverse("inspections:case_decide", args=[case.pk]), {
+        "decided_on": "2024-07-01", "fine_amount": "5000", "confiscation_amount": "0",
+        "persons-TOTAL_FORMS": "2", "persons-INITIAL_FORMS": "0",
+        "persons-0-name": "", "persons-0-position": "", "persons-0-fine_amount": "1000",
+    })
+
+    assert response.status_code == 200
+    assert response.context["persons"].forms[0].errors["name"] == ["填写了职务或罚款，请填写责任人姓名"]
+    case.refresh_from_db()
+    assert (case.decided_on, case.fine_amount, case.penalised_persons.count()) == (None, 0, 0)
+
+
+def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    for name, deadline, completed in [("done-old", dt.date(2023, 3, 1), dt.date(2023, 2, 20)),
+                                      ("open-late", dt.date(2024, 1, 10), None),
+                                      ("done-new", dt.date(2024, 6, 1), dt.date(2024, 5, 30)),
+                                      ("open-older", dt.date(2023, 12, 1), None)]:
+        inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], start_date=dt.date(2023, 1, 5),
+                                       summary=name)
+        RectificationFactory(inspection=inspection, deadline=deadline, completed_on=completed, requirements=name)
+    client.force_login(a)
+
+    page = [r.requirements for r in client.get(reverse("inspections:rectification_list")).context["objects"]]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_export")).content)).active
+    exported = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    assert page == ["open-older", "open-late", "done-new", "done-old"]
+    assert exported == page
+
+
+def test_bureau_leader_opens_the_unit_list_on_the_whole_district(client):
+    _unit, enterprise, (a, b) = station_with_staff()
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED)
+    RectificationFactory(inspection=inspection, deadline=dt.date(2024, 4, 5), requirements="补齐温湿度记录")
+    bureau_leader = UserFactory(unit=UnitFactory(kind=UnitKind.BUREAU), role=Role.LEADER)
+    client.force_login(bureau_leader)
+
+    response = client.get(reverse("inspections:unit_list"))
+
+    assert response.context["unit"] is None
+    assert [r.inspection_id for r in response.context["work"].rectifications] == [inspection.pk]
+
+
+@pytest.mark.parametrize("name", ["inspections:list", "inspections:case_list", "inspections:rectification_list",
+                                  "inspections:interview_list", "inspections:referral_list"])
+def test_station_user_is_offered_only_own_unit_in_the_unit_filter(client, two_stations, name):
+    client.force_login(two_stations["mine"]["user"])
+    client.get("/api/inspections/")  # the API builds the same FilterSets first
+
+    html = client.get(reverse(name)).content.decode()
+
+    select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r">([^<]+)</option>", select) == ["全部", str(two_stations["mine"]["unit"])]
+
+
+def test_full_form_offers_certificate_holders_own_unit_first_never_the_auditor(client):
+    unit, _enterprise, (a, b) = station_with_staff()
+    squad_member = UserFactory(unit=UnitFactory(short_name="执法队"), full_name="队员甲")
+    UserFactory(unit=UnitFactory(), role=Role.AUDITOR, full_name="审计员")
+    UserFactory(unit=UnitFactory(), full_name="无证人员", enforcement_cert_no="", inspector_cert_no="")
+    client.force_login(a)
+
+    field = client.get(reverse("inspections:create")).context["officers"].forms[0].fields["user"]
+    labels = [label for value, label in field.choices if value]
+
+    own = sorted([f"{a.display_name}（{unit.display_name}）", f"{b.display_name}（{unit.display_name}）"])
+    assert sorted(labels[:2]) == own
+    assert labels[2:] == [f"{squad_member.display_name}（执法队）"]

@@ -26,7 +26,7 @@ from inspections.forms import (
 )
 from inspections.models import Referral
 from inspections.selectors import case_history, case_qs, inspection_qs, units_for
-from regsys.scoping import can_edit, scoped
+from regsys.scoping import can_edit, require_edit, require_unit, require_write, scoped
 
 from .common import apply_errors, export_list, list_page
 
@@ -46,6 +46,7 @@ def case_export(request):
 @login_required
 def case_create(request):
     """立案, from an inspection (?inspection=) or for an enterprise (?enterprise=)."""
+    require_write(request.user)
     source = None
     enterprise = None
     initial = {"filed_on": timezone.localdate(), "handlers": [request.user.pk]}
@@ -107,6 +108,7 @@ def case_detail(request, pk: int):
 @login_required
 def case_edit(request, pk: int):
     case = _case(request, pk)
+    require_edit(request.user, case)
     initial = {"procedure": case.procedure, "filed_on": case.filed_on, "violation": case.violation,
                "legal_basis": case.legal_basis, "handlers": [u.pk for u in case.handlers.all()],
                "campaigns": [c.pk for c in case.campaigns.all()]}
@@ -147,6 +149,7 @@ def case_advance(request, pk: int):
 @login_required
 def case_decide(request, pk: int):
     case = _case(request, pk)
+    require_edit(request.user, case)
     initial = {"decided_on": case.decided_on or timezone.localdate(), "decision_number": case.decision_number,
                "fine_amount": case.fine_amount, "confiscation_amount": case.confiscation_amount,
                "suspension_ordered": case.suspension_ordered, "revoked_licence": case.revoked_licence_id,
@@ -183,6 +186,7 @@ def referral_create(request):
         enterprise = inspection.enterprise
     else:
         raise Http404
+    require_unit(request.user, (case or inspection).unit_id)
     form = ReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

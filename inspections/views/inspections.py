@@ -36,7 +36,7 @@ from inspections.models import Attachment, ChecklistTemplate, Finding, Inspectio
 from inspections.reference import default_template_code
 from inspections.rules import checklist_tally
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
-from regsys.scoping import can_edit, require_approver, scope_for, scoped
+from regsys.scoping import can_edit, require_approver, require_edit, require_write, scope_for, scoped
 
 from .common import apply_errors, export_list, list_page
 
@@ -76,6 +76,7 @@ def enterprise_search(request):
 @login_required
 def quick_create(request):
     """快速录入 on a phone: the common case in one screen."""
+    require_write(request.user)
     form = QuickInspectionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,6 +142,7 @@ def _officer_inputs(formset) -> list[services.OfficerInput]:
 @login_required
 def inspection_create(request):
     """The full form: main fields and officers; checklist, findings and files follow on the edit page."""
+    require_write(request.user)
     initial = {"start_date": timezone.localdate()}
     enterprise_id = request.GET.get("enterprise")
     enterprise = None
@@ -243,7 +245,7 @@ def inspection_detail(request, pk: int):
         "history": inspection_history(inspection), "answers": answers, "tally": tally, "today": today,
         "rect_overdue": rectification.is_overdue_on(today) if rectification else False,
         "provincial_form": ProvincialEntryForm(initial={"entered_on": today}),
-        "attachment_form": AttachmentForm(),
+        "attachment_form": AttachmentForm(locked=inspection.is_locked),
     })
 
 
@@ -328,7 +330,7 @@ def finding_delete(request, pk: int, finding_pk: int):
 @require_POST
 def attachments_upload(request, pk: int):
     inspection = _inspection(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, locked=inspection.is_locked)
     if form.is_valid():
         try:
             created = services.attachments_add(inspection=inspection, files=form.cleaned_data["files"],
@@ -383,6 +385,7 @@ def finalise(request, pk: int):
 def amend(request, pk: int):
     inspection = _inspection(request, pk)
     require_approver(request.user)
+    require_edit(request.user, inspection)
     if not inspection.is_locked:
         return redirect("inspections:edit", pk=pk)
     initial = {name: getattr(inspection, name) for name in services.AMENDABLE_FIELDS}

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from inspections import services
 from inspections.exports import INTERVIEW_COLUMNS, REFERRAL_COLUMNS, rectification_columns
@@ -18,7 +20,7 @@ from inspections.filters import InterviewFilterSet, RectificationFilterSet, Refe
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Interview, Rectification, Referral
 from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
-from regsys.scoping import scope_for, scoped
+from regsys.scoping import require_edit, require_unit, scope_for, scoped
 
 from .common import apply_errors, export_list, list_page
 
@@ -41,8 +43,8 @@ def unit_list(request):
     unit_id = request.GET.get("unit")
     if unit_id and unit_id.isdigit():
         unit = units.filter(pk=unit_id).first()
-    elif request.user.unit_id and "unit" not in request.GET:
-        unit = request.user.unit
+    elif request.user.unit_id and "unit" not in request.GET and request.user.unit.kind != UnitKind.BUREAU:
+        unit = request.user.unit  # the 区局 itself inspects nothing: its leaders and auditors start on 全区
     if not scope.district_wide:
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
@@ -57,6 +59,7 @@ def unit_list(request):
 def rectification_form(request, pk: int):
     """Order or change the 责令改正 of an inspection (the follow-up is scheduled once)."""
     inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    require_edit(request.user, inspection)
     rectification = getattr(inspection, "rectification", None)
     initial = {"ordered_on": inspection.start_date, "deadline": None, "requirements": ""}
     if rectification is not None:
@@ -82,6 +85,7 @@ def rectification_complete(request, pk: int):
     rectification = get_object_or_404(
         scoped(Rectification.objects.select_related("inspection__enterprise"), request.user), pk=pk
     )
+    require_edit(request.user, rectification.inspection)
     form = RectificationCompleteForm(request.POST or None, request.FILES or None,
                                      initial={"completed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -105,17 +109,23 @@ def rectification_complete(request, pk: int):
     })
 
 
+def _rectification_qs(user):
+    """Open orders first, the most overdue on top; then completed ones, the latest first."""
+    return scoped(
+        Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"), user
+    ).order_by(F("completed_on").desc(nulls_first=True), "deadline", "pk")
+
+
 @login_required
 def rectification_list(request):
-    qs = scoped(Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"),
-                request.user).order_by("deadline")
+    qs = _rectification_qs(request.user)
     return list_page(request, queryset=qs, filterset_class=RectificationFilterSet,
                      template="inspections/rectification_list.html", context={"units": units_for(request.user)})
 
 
 @login_required
 def rectification_export(request):
-    qs = scoped(Rectification.objects.select_related("inspection__enterprise"), request.user).order_by("deadline")
+    qs = _rectification_qs(request.user)
     return export_list(request, queryset=qs, filterset_class=RectificationFilterSet,
                        columns=rectification_columns(timezone.localdate()), title="责令改正")
 
@@ -123,6 +133,7 @@ def rectification_export(request):
 @login_required
 def interview_create(request, pk: int):
     inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
+    require_unit(request.user, inspection.unit_id)
     form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate(),
                                                          "persons": inspection.enterprise.person_in_charge})
     if request.method == "POST" and form.is_valid():
