@@ -14,7 +14,7 @@ class ReturnRequestForm(forms.Form):
     campaign = forms.ModelChoiceField(label=_("专项整治"), queryset=Campaign.objects.all())
     template = forms.ModelChoiceField(label=_("报表"), queryset=FormTemplate.objects.filter(is_active=True))
     unit = forms.ChoiceField(label=_("填报单位"))
-    cutoff = forms.DateField(label=_("数据截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    cutoff = forms.DateField(label=_("数据截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     filled_by = forms.CharField(label=_("填报人"), max_length=50, required=False)
     contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
 

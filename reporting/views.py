@@ -40,7 +40,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 @login_required
 def return_list(request):
-    filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user))
+    filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user), request=request)
     returns = filterset.qs
     if request.GET.get("export") == "xlsx":
         rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff, r.version,
