@@ -34,7 +34,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def campaign_list(request):
     queryset = Campaign.objects.prefetch_related("forms", "due_dates", "units")
-    filterset = CampaignFilter(request.GET, queryset=queryset)
+    filterset = CampaignFilter(request.GET, queryset=queryset, request=request)
     campaigns = filterset.qs
     if request.GET.get("export") == "xlsx":
         rows = [(c.name, c.doc_number, c.year, c.start_date, c.end_date,

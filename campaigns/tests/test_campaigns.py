@@ -113,6 +113,21 @@ def test_campaign_list_filters_and_exports(client, forms, section):
     assert [r[0] for r in load_workbook(io.BytesIO(export.content)).active.values] == ["名称", "口罩专项"]
 
 
+def test_campaign_list_filter_form_reads_all_yes_no_in_chinese(client, forms, section):
+    Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1), end_date=dt.date(2023, 12, 31),
+                            is_active=False)
+    Campaign.objects.create(name="医美专项", year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31))
+    client.force_login(section)
+
+    html = client.get(reverse("campaigns:list")).content.decode()
+    ended = client.get(reverse("campaigns:list"), {"is_active": "false"})
+
+    assert "---------" not in html and "未知" not in html
+    assert '<option value="false">否</option>' in html
+    assert "年度（降序）" in html
+    assert [c.name for c in ended.context["page"]] == ["口罩专项"]
+
+
 def test_copy_template_to_a_new_year_through_the_page(client, forms, section):
     t1 = forms["统计表一"]
     client.force_login(section)
