@@ -19,6 +19,7 @@ def test_seed_demo_fills_every_row_of_both_forms(settings):
     campaigns = list(Campaign.objects.order_by("year"))
     assert [c.doc_number for c in campaigns][0] == "永市场监管药械〔2023〕3号"
     assert len(campaigns) == 2
+    assert [c.is_active for c in campaigns] == [False, True]  # the 2023 campaign ended long ago
     for campaign in campaigns:
         assert [d.due_on.strftime("%m-%d") for d in campaign.due_dates.all()] == ["06-25", "09-25", "12-25"]
         cutoff = min(campaign.end_date, campaign.due_dates.last().due_on)
