@@ -82,6 +82,10 @@ def test_submit_and_approve_through_the_pages(client, s):
 
     s["ret_a"].refresh_from_db()
     assert (s["ret_a"].status, s["ret_a"].review_comment) == (ReturnStatus.APPROVED, "同意")
+    page = client.get(reverse("reporting:return_detail", args=[s["ret_a"].pk])).content.decode()
+    assert "状态：已上报待审核 → 已审核通过" in page
+    assert f"审核人：— → {s['section']}" in page
+    assert "+00:00" not in page and "校验提示：" not in page
 
 
 def test_create_page_files_a_return_and_shows_field_errors(client, s):
