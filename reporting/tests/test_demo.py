@@ -32,3 +32,7 @@ def test_seed_demo_fills_every_row_of_both_forms(settings):
     statuses = set(Return.objects.values_list("status", flat=True))
     assert {ReturnStatus.APPROVED, ReturnStatus.RETURNED} <= statuses
     assert Return.objects.filter(unit__isnull=True).count() == 2
+    filed = Return.objects.filter(unit__isnull=False)
+    years = {e.at.year for r in filed for e in r.events.all()} | {h.history_date.year for r in filed
+                                                                  for h in r.history.all()}
+    assert years == {2023}  # the workflow records and history agree with the 2023 filing dates
