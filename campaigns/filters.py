@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ class CampaignFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
         self.form.fields["q"].widget.attrs.setdefault("placeholder", _("名称或文号"))
         self.form.fields["year"].widget.attrs.setdefault("placeholder", _("年度"))

@@ -1,6 +1,7 @@
 """FilterSets shared by the returns page, its Excel export and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
@@ -46,7 +47,7 @@ class ReturnFilter(django_filters.FilterSet):
             if not scope.district_wide:
                 limit_choices(self, "unit", Unit.objects.filter(pk=scope.unit_id))
         for field in self.form.fields.values():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
 
     def versions(self, queryset, name, value):

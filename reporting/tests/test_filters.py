@@ -31,6 +31,7 @@ def test_return_filters_read_all_yes_no_and_use_date_pickers(client, s):
     assert 'type="date" name="cutoff_from"' in html
     assert "截止日期（降序）" in html
     assert "btn-secondary w-100" not in html
+    assert '<select name="district" class="form-select form-select-sm"' in html
 
 
 def test_a_station_is_offered_only_its_own_unit(client, s):
