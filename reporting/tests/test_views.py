@@ -92,6 +92,9 @@ def test_create_page_files_a_return_and_shows_field_errors(client, s):
     client.force_login(s["user_a"])
     url = reverse("reporting:return_create")
 
+    blank = client.get(url)
+    assert "---------" not in blank.content.decode()
+    assert blank.context["form"]["campaign"].value() == s["campaign"].pk  # the campaign in progress
     bad = client.post(url, {"campaign": s["campaign"].pk, "template": s["t2"].pk, "unit": s["unit_a"].pk,
                             "cutoff": "2024-02-01"})
     assert "截止日期必须在专项整治期间" in bad.content.decode()
