@@ -120,6 +120,8 @@ def test_download_centre_lists_own_files_and_downloads_them(client, s):
     assert job.status == JobStatus.SUCCESS and job.progress == 100 and job.total_size > 0
     assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames == ["五马所", "校验提示"]
     assert "hx-get" not in row.content.decode()  # finished: no more polling
+    assert job.title == "2023年统计表一 五马所 截至2023-09-30 v1"
+    assert "已完成 · 已完成" not in row.content.decode()
     other = s["ret_b"].jobs.get()
     assert client.get(reverse("reporting:job_file", args=[other.pk, "docx"])).status_code == 404
     assert client.get(reverse("reporting:job_row", args=[other.pk])).status_code == 404
