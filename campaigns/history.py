@@ -32,8 +32,13 @@ def history_rows(history_qs, limit: int = 20) -> list[dict]:
 
 
 def _display(field: models.Field, value, related: dict[str, dict]) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if field.many_to_many:  # simple-history gives [{'campaign': 1, 'formtemplate': 2}, ...]
+        key = field.m2m_reverse_field_name()
+        ids = [item[key] for item in value if isinstance(item, dict) and key in item]
+        objects = field.related_model._default_manager.in_bulk(ids)
+        return _short("、".join(str(objects.get(pk, pk)) for pk in ids)) or "—"
     if field.is_relation and field.many_to_one:
         cache = related.setdefault(field.name, {})
         if value not in cache:
