@@ -66,6 +66,7 @@ def campaign_detail(request, pk: int):
         "due_dates": [(d, d.is_open_on(today), today > d.due_on) for d in campaign.due_dates.order_by("due_on")],
         "history": history_rows(campaign.history.all()),
         "can_manage": _can_manage(request.user), "can_approve": scope_for(request.user).can_approve,
+        "can_write": scope_for(request.user).can_write,
     })
 
 

@@ -144,6 +144,20 @@ def test_copy_template_to_a_new_year_through_the_page(client, forms, section):
     assert t1.rows.count() == 15  # the original is untouched
 
 
+def test_an_auditor_is_offered_no_return_filing(client, forms):
+    campaign = Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1),
+                                       end_date=dt.date(2023, 12, 31))
+    auditor = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.AUDITOR)
+    client.force_login(auditor)
+
+    detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    returns = client.get(reverse("reporting:return_list")).content.decode()
+
+    assert reverse("reporting:return_create") not in detail
+    assert reverse("reporting:return_create") not in returns
+    assert client.get(reverse("reporting:return_create")).status_code == 403
+
+
 def test_copy_template_refused_for_a_station_user(client, forms):
     client.force_login(UserFactory())
 
@@ -175,6 +189,10 @@ def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_pe
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
 
     assert "专项名称：旧名称 → 新名称" in page
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称",
+                                                                 "forms": [forms["统计表一"].pk]})
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "报送报表：— → 2023年统计表一" in page  # not the raw [{'campaign': 1, 'formtemplate': 1}]
     assert "已过截止日期" in page
     due = campaign.due_dates.get()
     assert client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"}).status_code == 403
