@@ -17,6 +17,7 @@ from campaigns.filters import CampaignFilter
 from campaigns.forms import CampaignForm, TemplateCopyForm
 from campaigns.history import history_rows
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from enterprises.models import Tag
 from regsys.scoping import scope_for
 
 
@@ -150,8 +151,14 @@ def template_detail(request, pk: int):
             else:
                 messages.success(request, _("已复制为 %(t)s，可在系统管理中调整行和列") % {"t": copy})
                 return redirect("campaigns:template_detail", pk=copy.pk)
+    tag_names = dict(Tag.objects.values_list("code", "name"))
+    rows = [
+        (row, [tag_names.get(c, c) for c in row.tag_codes], [tag_names.get(c, c) for c in row.exclude_tag_codes])
+        for row in template.rows.order_by("order").select_related("parent")
+    ]
     return render(request, "campaigns/template_detail.html", {
-        "template": template, "rows": template.rows.order_by("order").select_related("parent"),
+        "template": template, "rows": rows,
+        "footer_example": template.footer_for(timezone.localdate()),
         "columns": [(c, helps[c.pk]) for c in columns], "form": form,
         "can_manage": _can_manage(request.user),
         "title": template.title_for(),

@@ -203,3 +203,12 @@ def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_pe
     client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"})
     due.refresh_from_db()
     assert (due.reopened, due.reopened_by) == (True, chief)
+
+
+def test_template_page_names_tags_in_chinese_and_shows_a_real_footer(client, forms, section):
+    client.force_login(section)
+
+    page = client.get(reverse("campaigns:template_detail", args=[forms["统计表一"].pk])).content.decode()
+
+    assert "<td>无菌、植入</td>" in page  # not the codes sterile、implant
+    assert "{year}" not in page
