@@ -88,10 +88,11 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
     """Per form and due date: each unit's latest return for that period (submitted, on time, late, missing).
 
     A 所 sees only its own row (it cannot see the other units' returns, so they would all read 未报).
-    Nothing filed after the due date reads 逾期未报 (``overdue``); before it 待报 (``missing``).
+    The 药械科 has no row (it compiles the district total). Nothing filed after the due date reads 逾期未报 (``overdue``); before it 待报 (``missing``).
     """
     today = today or timezone.localdate()
-    units = campaign_units(campaign)
+    # The 药械科 compiles the district return and reviews; it files no unit return of its own.
+    units = [u for u in campaign_units(campaign) if u.kind != UnitKind.SECTION]
     scope = scope_for(user)
     if not scope.district_wide:
         units = [u for u in units if u.pk == scope.unit_id]

@@ -125,6 +125,14 @@ def test_a_station_sees_only_its_own_row_in_the_calendar(s, file_return):
     assert {tuple(c["unit"].display_name for c in b["cells"]) for b in blocks} == {("五马所",)}
 
 
+def test_the_section_that_compiles_the_district_total_has_no_row_in_the_calendar(s):
+    s["campaign"].units.add(s["section"].unit)
+
+    blocks = calendar(s["campaign"], s["section"], today=dt.date(2023, 12, 21))
+
+    assert [c["unit"].display_name for c in blocks[0]["cells"]] == ["五马所", "大南所"]
+
+
 def test_calendar_shows_on_time_late_and_missing(s, file_return):
     ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
     return_submit(ret=ret, by=s["user_a"])
