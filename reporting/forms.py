@@ -24,7 +24,7 @@ class ReturnRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
         if "campaign" not in self.initial:  # the campaign in progress is the usual choice
-            current = Campaign.objects.filter(is_active=True).order_by("-year", "-start_date").first()
+            current = Campaign.objects.filter(is_active=True).order_by("-year", "-start_date", "-pk").first()
             self.initial["campaign"] = current.pk if current else None
         if scope.district_wide:
             choices = [(DISTRICT, _("全区汇总"))] + [(str(u.pk), u.name) for u in Unit.objects.exclude(kind="bureau")]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from campaigns.models import Campaign
 from reporting.choices import JobStatus, ReturnStatus
 from reporting.models import ExportJob, Return
 
@@ -92,6 +93,7 @@ def test_create_page_files_a_return_and_shows_field_errors(client, s):
     client.force_login(s["user_a"])
     url = reverse("reporting:return_create")
 
+    Campaign.objects.exclude(pk=s["campaign"].pk).update(is_active=False)  # the scenario's other campaign ended
     blank = client.get(url)
     assert "---------" not in blank.content.decode()
     assert blank.context["form"]["campaign"].value() == s["campaign"].pk  # the campaign in progress
