@@ -40,6 +40,12 @@ def campaign_units(campaign: Campaign) -> list[Unit]:
     return units or list(Unit.objects.filter(kind=UnitKind.STATION).order_by("sort_order", "code"))
 
 
+def district_reporting_unit() -> str:
+    """The 填报单位 of a district return filed without a unit of its own: the bureau's name."""
+    return Unit.objects.filter(kind=UnitKind.BUREAU).order_by("pk").values_list("name", flat=True).first() \
+        or "全区"
+
+
 def column_help(column) -> str:
     metric = METRICS.get(column.metric)
     return column.help_text or (str(metric.definition) if metric else "")

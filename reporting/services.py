@@ -22,7 +22,7 @@ from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent
-from reporting.selectors import campaign_units, form_layout, grid_values
+from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
 from reporting.validation import check_grid
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ def _build(job: ExportJob) -> None:
     elif ret.created_by and ret.created_by.unit_id:
         reporting_unit = ret.created_by.unit.name
     else:
-        reporting_unit = _("全区")
+        reporting_unit = district_reporting_unit()
     export = build_export_input(
         campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff, data=data,
         filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit,
