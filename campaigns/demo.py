@@ -167,9 +167,10 @@ class TopUp:
         self.created_inspections += 1
 
 
-def _campaign(*, name: str, doc: str, year: int, start: dt.date, end: dt.date, forms, units, description: str):
+def _campaign(*, name: str, doc: str, year: int, start: dt.date, end: dt.date, forms, units, description: str,
+              today: dt.date):
     campaign = Campaign.objects.create(name=name, doc_number=doc, year=year, start_date=start, end_date=end,
-                                       description=description, is_active=end.year >= year)
+                                       description=description, is_active=end >= today)
     campaign.units.set(units)
     campaign.forms.set(forms)
     for month, day in ((6, 25), (9, 25), (12, 25)):
@@ -188,6 +189,7 @@ def seed(ctx) -> str:
         name="2023年医疗器械质量安全专项整治", doc="永市场监管药械〔2023〕3号", year=2023,
         start=dt.date(2023, 4, 1), end=dt.date(2023, 12, 31), forms=base.values(), units=units,
         description="每季度末汇总本辖区推进专项整治行动情况，填报统计表一、表二，于6月25日、9月25日、12月25日前上报。",
+        today=ctx.today,
     )
     campaigns = [c2023]
     if ctx.year != 2023:
@@ -195,7 +197,7 @@ def seed(ctx) -> str:
         campaigns.append(_campaign(
             name=f"{ctx.year}年医疗器械质量安全专项整治", doc=f"鹿市监药械〔{ctx.year}〕5号", year=ctx.year,
             start=dt.date(ctx.year, 3, 1), end=dt.date(ctx.year, 12, 31), forms=current_forms, units=units,
-            description="按季度累计填报统计表一、表二（演示）。",
+            description="按季度累计填报统计表一、表二（演示）。", today=ctx.today,
         ))
     tags = TagIndex()
     topup = TopUp(ctx, tags)

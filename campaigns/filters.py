@@ -1,22 +1,34 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from enterprises.filters import OrderingFilter
+from enterprises.grading.filters import yes_no_widget
 
 
 class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     year = django_filters.NumberFilter(label=_("年度"))
-    is_active = django_filters.BooleanFilter(label=_("进行中"))
-    ordering = django_filters.OrderingFilter(
-        label=_("排序"), fields=(("year", "year"), ("start_date", "start_date"), ("name", "name")),
+    is_active = django_filters.BooleanFilter(label=_("进行中"), widget=yes_no_widget())
+    ordering = OrderingFilter(
+        label=_("排序"), empty_label=_("默认排序"),
+        fields=(("year", "year"), ("start_date", "start_date"), ("name", "name")),
         field_labels={"year": _("年度"), "start_date": _("开始日期"), "name": _("名称")},
     )
 
     class Meta:
         model = Campaign
         fields = ["q", "year", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+        self.form.fields["q"].widget.attrs.setdefault("placeholder", _("名称或文号"))
+        self.form.fields["year"].widget.attrs.setdefault("placeholder", _("年度"))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(doc_number__icontains=value))

@@ -17,6 +17,7 @@ from campaigns.filters import CampaignFilter
 from campaigns.forms import CampaignForm, TemplateCopyForm
 from campaigns.history import history_rows
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from enterprises.models import Tag
 from regsys.scoping import scope_for
 
 
@@ -34,7 +35,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def campaign_list(request):
     queryset = Campaign.objects.prefetch_related("forms", "due_dates", "units")
-    filterset = CampaignFilter(request.GET, queryset=queryset)
+    filterset = CampaignFilter(request.GET, queryset=queryset, request=request)
     campaigns = filterset.qs
     if request.GET.get("export") == "xlsx":
         rows = [(c.name, c.doc_number, c.year, c.start_date, c.end_date,
@@ -66,6 +67,7 @@ def campaign_detail(request, pk: int):
         "due_dates": [(d, d.is_open_on(today), today > d.due_on) for d in campaign.due_dates.order_by("due_on")],
         "history": history_rows(campaign.history.all()),
         "can_manage": _can_manage(request.user), "can_approve": scope_for(request.user).can_approve,
+        "can_write": scope_for(request.user).can_write,
     })
 
 
@@ -149,8 +151,14 @@ def template_detail(request, pk: int):
             else:
                 messages.success(request, _("已复制为 %(t)s，可在系统管理中调整行和列") % {"t": copy})
                 return redirect("campaigns:template_detail", pk=copy.pk)
+    tag_names = dict(Tag.objects.values_list("code", "name"))
+    rows = [
+        (row, [tag_names.get(c, c) for c in row.tag_codes], [tag_names.get(c, c) for c in row.exclude_tag_codes])
+        for row in template.rows.order_by("order").select_related("parent")
+    ]
     return render(request, "campaigns/template_detail.html", {
-        "template": template, "rows": template.rows.order_by("order").select_related("parent"),
+        "template": template, "rows": rows,
+        "footer_example": template.footer_for(timezone.localdate()),
         "columns": [(c, helps[c.pk]) for c in columns], "form": form,
         "can_manage": _can_manage(request.user),
         "title": template.title_for(),

@@ -15,7 +15,8 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_due_date_close, campaign_due_date_reopen
 from enterprises.choices import Role, UnitKind
 from enterprises.models import User
-from reporting.models import Return
+from reporting.choices import ReturnAction
+from reporting.models import Return, ReturnEvent
 from reporting.services import return_approve, return_build, return_request, return_send_back, return_submit
 
 
@@ -28,6 +29,21 @@ def _file(*, campaign, template, unit, cutoff, by):
     return_build(job_id=ret.jobs.get().pk)
     ret.refresh_from_db()
     return ret
+
+
+def _backdate(ret: Return, submitted: dt.datetime) -> None:
+    """Date a demo filing back to 2023: its times, its workflow records and its history agree."""
+    reviewed = submitted + dt.timedelta(days=1)
+    computed = submitted - dt.timedelta(hours=1)
+    Return.objects.filter(pk=ret.pk).update(created_at=computed, computed_at=computed, submitted_at=submitted,
+                                            reviewed_at=reviewed)
+    at = {ReturnAction.COMPUTE: computed, ReturnAction.SUBMIT: submitted}
+    for event in ret.events.all():
+        ReturnEvent.objects.filter(pk=event.pk).update(at=at.get(event.action, reviewed))
+    records = list(ret.history.order_by("history_date", "history_id"))
+    for record, when in zip(records, [computed, computed, submitted, reviewed], strict=False):
+        type(record).objects.filter(pk=record.pk).update(history_date=when)
+    ret.jobs.update(created_at=computed, started_at=computed, finished_at=computed)
 
 
 def seed(ctx) -> str:
@@ -59,8 +75,7 @@ def seed(ctx) -> str:
                     return_send_back(ret=ret, by=reviewer, comment="请核实无菌和植入性医疗器械经营行的检查家次")
                 else:
                     return_approve(ret=ret, by=reviewer, comment="")
-                Return.objects.filter(pk=ret.pk).update(submitted_at=submitted, reviewed_at=submitted
-                                                        + dt.timedelta(days=1))
+                _backdate(ret, submitted)
                 filed += 1
         campaign_due_date_close(due=due, by=chief)
     district = 0

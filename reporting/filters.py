@@ -1,25 +1,36 @@
 """FilterSets shared by the returns page, its Excel export and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
+from enterprises.filters import OrderingFilter, limit_choices
+from enterprises.grading.filters import date_widget, yes_no_widget
 from enterprises.models import Unit
+from regsys.scoping import scope_for
 from reporting.choices import ReturnStatus
 from reporting.models import Return
 
+ALL = _("全部")
+
 
 class ReturnFilter(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(label=_("专项整治"), queryset=Campaign.objects.all())
-    template = django_filters.ModelChoiceFilter(label=_("报表"), queryset=FormTemplate.objects.all())
-    unit = django_filters.ModelChoiceFilter(label=_("填报单位"), queryset=Unit.objects.all())
-    district = django_filters.BooleanFilter(label=_("全区汇总"), field_name="unit", lookup_expr="isnull")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices)
-    cutoff_from = django_filters.DateFilter(label=_("截止日期从"), field_name="cutoff", lookup_expr="gte")
-    cutoff_to = django_filters.DateFilter(label=_("截止日期到"), field_name="cutoff", lookup_expr="lte")
-    all_versions = django_filters.BooleanFilter(label=_("含历史版本"), method="versions")
-    ordering = django_filters.OrderingFilter(
-        label=_("排序"),
+    """Returns list filters. Pass ``request=`` so a 所 user is offered only its own unit."""
+
+    campaign = django_filters.ModelChoiceFilter(label=_("专项整治"), queryset=Campaign.objects.all(), empty_label=ALL)
+    template = django_filters.ModelChoiceFilter(label=_("报表"), queryset=FormTemplate.objects.all(), empty_label=ALL)
+    unit = django_filters.ModelChoiceFilter(label=_("填报单位"), queryset=Unit.objects.all(), empty_label=ALL)
+    district = django_filters.BooleanFilter(label=_("全区汇总"), field_name="unit", lookup_expr="isnull",
+                                            widget=yes_no_widget())
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices, empty_label=ALL)
+    cutoff_from = django_filters.DateFilter(label=_("截止日期从"), field_name="cutoff", lookup_expr="gte",
+                                            widget=date_widget())
+    cutoff_to = django_filters.DateFilter(label=_("截止日期到"), field_name="cutoff", lookup_expr="lte",
+                                          widget=date_widget())
+    all_versions = django_filters.BooleanFilter(label=_("含历史版本"), method="versions", widget=yes_no_widget())
+    ordering = OrderingFilter(
+        label=_("排序"), empty_label=_("默认排序"),
         fields=(("cutoff", "cutoff"), ("created_at", "created_at"), ("status", "status"), ("unit__sort_order", "unit")),
         field_labels={"cutoff": _("截止日期"), "created_at": _("生成时间"), "status": _("状态"), "unit__sort_order": _("单位")},
     )
@@ -27,6 +38,17 @@ class ReturnFilter(django_filters.FilterSet):
     class Meta:
         model = Return
         fields = ["campaign", "template", "unit", "district", "status", "cutoff_from", "cutoff_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            scope = scope_for(user)
+            if not scope.district_wide:
+                limit_choices(self, "unit", Unit.objects.filter(pk=scope.unit_id))
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
 
     def versions(self, queryset, name, value):
         return queryset if value else queryset.filter(is_current=True)

@@ -11,16 +11,21 @@ DISTRICT = "district"
 
 
 class ReturnRequestForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("专项整治"), queryset=Campaign.objects.all())
-    template = forms.ModelChoiceField(label=_("报表"), queryset=FormTemplate.objects.filter(is_active=True))
+    campaign = forms.ModelChoiceField(label=_("专项整治"), queryset=Campaign.objects.order_by("-year", "-start_date"),
+                                      empty_label=_("请选择专项整治"))
+    template = forms.ModelChoiceField(label=_("报表"), queryset=FormTemplate.objects.filter(is_active=True),
+                                      empty_label=_("请选择报表"))
     unit = forms.ChoiceField(label=_("填报单位"))
-    cutoff = forms.DateField(label=_("数据截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    cutoff = forms.DateField(label=_("数据截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     filled_by = forms.CharField(label=_("填报人"), max_length=50, required=False)
     contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
+        if "campaign" not in self.initial:  # the campaign in progress is the usual choice
+            current = Campaign.objects.filter(is_active=True).order_by("-year", "-start_date", "-pk").first()
+            self.initial["campaign"] = current.pk if current else None
         if scope.district_wide:
             choices = [(DISTRICT, _("全区汇总"))] + [(str(u.pk), u.name) for u in Unit.objects.exclude(kind="bureau")]
         else:

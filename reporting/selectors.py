@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
-from regsys.scoping import scoped
+from regsys.scoping import scope_for, scoped
 from reporting.exporters.layout import ColumnSpec, FormLayout, LabelCell, RowSpec
 from reporting.metrics import METRICS
 from reporting.models import ExportJob, Return
@@ -37,6 +38,12 @@ def campaign_units(campaign: Campaign) -> list[Unit]:
     """The units that file returns for a campaign: its taking-part units, else every 所."""
     units = list(campaign.units.order_by("sort_order", "code"))
     return units or list(Unit.objects.filter(kind=UnitKind.STATION).order_by("sort_order", "code"))
+
+
+def district_reporting_unit() -> str:
+    """The 填报单位 of a district return filed without a unit of its own: the bureau's name."""
+    return Unit.objects.filter(kind=UnitKind.BUREAU).order_by("pk").values_list("name", flat=True).first() \
+        or "全区"
 
 
 def column_help(column) -> str:
@@ -83,9 +90,18 @@ def current_return(*, campaign, template, unit_id, cutoff) -> Return | None:
     )
 
 
-def calendar(campaign: Campaign, user) -> list[dict]:
-    """Per form and due date: each unit's latest return for that period (submitted, on time, late, missing)."""
-    units = campaign_units(campaign)
+def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dict]:
+    """Per form and due date: each unit's latest return for that period (submitted, on time, late, missing).
+
+    A 所 sees only its own row (it cannot see the other units' returns, so they would all read 未报).
+    The 药械科 has no row (it compiles the district total). Nothing filed after the due date reads 逾期未报 (``overdue``); before it 待报 (``missing``).
+    """
+    today = today or timezone.localdate()
+    # The 药械科 compiles the district return and reviews; it files no unit return of its own.
+    units = [u for u in campaign_units(campaign) if u.kind != UnitKind.SECTION]
+    scope = scope_for(user)
+    if not scope.district_wide:
+        units = [u for u in units if u.pk == scope.unit_id]
     returns = list(
         returns_visible(user).filter(campaign=campaign, unit__isnull=False).order_by("due_date_id", "unit_id", "-version")
     )
@@ -102,7 +118,9 @@ def calendar(campaign: Campaign, user) -> list[dict]:
             cells = []
             for unit in units:
                 ret = latest.get((template.pk, due.pk, unit.pk))
-                if ret is None or ret.submitted_at is None:
+                if ret is None and due.due_on < today:
+                    state = "overdue"
+                elif ret is None or ret.submitted_at is None:
                     state = "missing" if ret is None else "draft"
                 elif ret.status == "returned":
                     state = "returned"
@@ -112,5 +130,5 @@ def calendar(campaign: Campaign, user) -> list[dict]:
                     state = "late"
                 cells.append({"unit": unit, "ret": ret, "state": state})
             blocks.append({"template": template, "due": due, "cells": cells,
-                           "missing": sum(1 for c in cells if c["state"] in ("missing", "draft", "returned"))})
+                           "missing": sum(1 for c in cells if c["state"] in ("missing", "overdue", "draft", "returned"))})
     return blocks

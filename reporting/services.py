@@ -22,7 +22,7 @@ from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent
-from reporting.selectors import campaign_units, form_layout, grid_values
+from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
 from reporting.validation import check_grid
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def return_request(
         created_by=by,
     )
     job = ExportJob.objects.create(
-        kind="return", ret=ret, unit=unit, created_by=by, title=f"{ret.template} {ret}",
+        kind="return", ret=ret, unit=unit, created_by=by, title=_job_title(ret),
         message=_("等待生成"),
     )
     job_enqueue(job)
@@ -125,6 +125,12 @@ def return_build(*, job_id: int) -> ExportJob:
         job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
         job.refresh_from_db()
     return job
+
+
+def _job_title(ret: Return) -> str:
+    """E.g. 2026年统计表一 五马所 截至2026-11-20 v1 (the template's name once, not 2026年统计表一 统计表一 …)."""
+    unit = ret.unit.display_name if ret.unit_id else _("全区")
+    return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d} v{ret.version}"
 
 
 def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date) -> dict:
@@ -189,7 +195,7 @@ def _build(job: ExportJob) -> None:
     elif ret.created_by and ret.created_by.unit_id:
         reporting_unit = ret.created_by.unit.name
     else:
-        reporting_unit = _("全区")
+        reporting_unit = district_reporting_unit()
     export = build_export_input(
         campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff, data=data,
         filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit,

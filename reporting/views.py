@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,7 +40,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 @login_required
 def return_list(request):
-    filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user))
+    filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user), request=request)
     returns = filterset.qs
     if request.GET.get("export") == "xlsx":
         rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff, r.version,
@@ -51,11 +51,15 @@ def return_list(request):
     page = Paginator(returns, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "reporting/return_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+    return render(request, "reporting/return_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "can_write": scope_for(request.user).can_write,
+    })
 
 
 @login_required
 def return_create(request):
+    if not scope_for(request.user).can_write:
+        raise PermissionDenied(_("只读账号不能生成报表"))
     initial = {}
     if request.GET.get("campaign", "").isdigit():
         initial["campaign"] = int(request.GET["campaign"])

@@ -113,6 +113,21 @@ def test_campaign_list_filters_and_exports(client, forms, section):
     assert [r[0] for r in load_workbook(io.BytesIO(export.content)).active.values] == ["名称", "口罩专项"]
 
 
+def test_campaign_list_filter_form_reads_all_yes_no_in_chinese(client, forms, section):
+    Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1), end_date=dt.date(2023, 12, 31),
+                            is_active=False)
+    Campaign.objects.create(name="医美专项", year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31))
+    client.force_login(section)
+
+    html = client.get(reverse("campaigns:list")).content.decode()
+    ended = client.get(reverse("campaigns:list"), {"is_active": "false"})
+
+    assert "---------" not in html and "未知" not in html
+    assert '<option value="false">否</option>' in html
+    assert "年度（降序）" in html
+    assert [c.name for c in ended.context["page"]] == ["口罩专项"]
+
+
 def test_copy_template_to_a_new_year_through_the_page(client, forms, section):
     t1 = forms["统计表一"]
     client.force_login(section)
@@ -127,6 +142,20 @@ def test_copy_template_to_a_new_year_through_the_page(client, forms, section):
     assert list(copy.rows.values_list("key", "order")) == list(t1.rows.values_list("key", "order"))
     assert list(copy.columns.values_list("metric", flat=True)) == list(t1.columns.values_list("metric", flat=True))
     assert t1.rows.count() == 15  # the original is untouched
+
+
+def test_an_auditor_is_offered_no_return_filing(client, forms):
+    campaign = Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1),
+                                       end_date=dt.date(2023, 12, 31))
+    auditor = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.AUDITOR)
+    client.force_login(auditor)
+
+    detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    returns = client.get(reverse("reporting:return_list")).content.decode()
+
+    assert reverse("reporting:return_create") not in detail
+    assert reverse("reporting:return_create") not in returns
+    assert client.get(reverse("reporting:return_create")).status_code == 403
 
 
 def test_copy_template_refused_for_a_station_user(client, forms):
@@ -160,6 +189,10 @@ def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_pe
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
 
     assert "专项名称：旧名称 → 新名称" in page
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称",
+                                                                 "forms": [forms["统计表一"].pk]})
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "报送报表：— → 2023年统计表一" in page  # not the raw [{'campaign': 1, 'formtemplate': 1}]
     assert "已过截止日期" in page
     due = campaign.due_dates.get()
     assert client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"}).status_code == 403
@@ -170,3 +203,12 @@ def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_pe
     client.post(reverse("campaigns:due_date_toggle", args=[due.pk]), {"action": "reopen"})
     due.refresh_from_db()
     assert (due.reopened, due.reopened_by) == (True, chief)
+
+
+def test_template_page_names_tags_in_chinese_and_shows_a_real_footer(client, forms, section):
+    client.force_login(section)
+
+    page = client.get(reverse("campaigns:template_detail", args=[forms["统计表一"].pk])).content.decode()
+
+    assert "<td>无菌、植入</td>" in page  # not the codes sterile、implant
+    assert "{year}" not in page

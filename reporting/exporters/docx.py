@@ -6,7 +6,7 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -76,7 +76,17 @@ def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
             _fill_cell(cell(r, layout.label_columns + index), format_value(value, column.decimals), size)
     for top_left, bottom_right in merges:
         top_left.merge(bottom_right)
+    row_height = _row_height(len(layout.rows))
+    if row_height is not None:
+        for table_row in table.rows[1:]:
+            table_row.height, table_row.height_rule = row_height, WD_ROW_HEIGHT_RULE.AT_LEAST
     _paragraph(document, layout.footer, 10.5)
+
+
+def _row_height(rows: int) -> Cm | None:
+    """Breathing room for the rows of a short form (统计表一), as in the seed; a long one keeps to one page."""
+    usable = 12.5  # cm of an A4 landscape page left for the data rows under the title, header and footer
+    return Cm(min(0.75, usable / rows)) if usable / rows > 0.45 else None
 
 
 def export_docx(data: ExportInput) -> bytes:

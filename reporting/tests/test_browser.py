@@ -61,3 +61,20 @@ def test_return_page_on_a_phone(live_server, phone_context, forms, file_return):
     page.click("#return-grid a >> nth=0")
     page.wait_for_selector("#records")
     assert page.locator("#records tbody tr").count() >= 1
+
+
+@pytest.mark.browser
+def test_download_centre_on_a_phone_keeps_the_download_buttons_on_screen(live_server, phone_context, forms,
+                                                                        file_return):
+    s = build(forms)
+    file_return(campaign=s["campaign"], template=forms["统计表一"], unit=s["unit_a"],
+                cutoff=__import__("datetime").date(2023, 9, 30), by=s["user_a"])
+    page = phone_context.new_page()
+    browser_login(page, live_server, s["user_a"].username)
+
+    page.goto(f"{live_server.url}/reporting/downloads/")
+
+    word = page.locator("text=Word").first.bounding_box()
+    name = page.locator("tbody tr td a").first.bounding_box()
+    assert word["x"] + word["width"] <= 390
+    assert name["width"] >= 100  # the file name is readable, not one character a line

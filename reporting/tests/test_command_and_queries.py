@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from enterprises.tests.factories import UnitFactory
 from reporting.metrics import Period, compute
 
 from .factories import InspectionFactory
@@ -19,6 +20,7 @@ CUTOFF = dt.date(2023, 9, 30)
 
 def test_build_return_writes_xlsx_and_docx_and_prints_their_paths(forms, tmp_path):
     s = build(forms)
+    UnitFactory(kind="bureau", name="温州市鹿城区市场监督管理局")
     out = StringIO()
 
     call_command("build_return", "--campaign", s["campaign"].pk, "--template", "统计表二", "--unit", "district",
@@ -32,6 +34,7 @@ def test_build_return_writes_xlsx_and_docx_and_prints_their_paths(forms, tmp_pat
     assert workbook["全区"]["A42"].value == "备注：本统计报表内数据应为专项整治工作开展以来截至2023年9月30日的累计数。"
     assert workbook["全区"]["D14"].value == 1  # 抗原 经营: E4
     assert Document(paths[1]).paragraphs[0].text == "2023年医疗器械质量安全专项整治工作情况统计表二"
+    assert Document(paths[1]).paragraphs[1].text.startswith("填报单位（盖章）：温州市鹿城区市场监督管理局")  # not 全区
 
 
 def test_build_return_for_one_unit_and_bad_arguments(forms, tmp_path):

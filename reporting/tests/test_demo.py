@@ -19,6 +19,7 @@ def test_seed_demo_fills_every_row_of_both_forms(settings):
     campaigns = list(Campaign.objects.order_by("year"))
     assert [c.doc_number for c in campaigns][0] == "永市场监管药械〔2023〕3号"
     assert len(campaigns) == 2
+    assert [c.is_active for c in campaigns] == [False, True]  # the 2023 campaign ended long ago
     for campaign in campaigns:
         assert [d.due_on.strftime("%m-%d") for d in campaign.due_dates.all()] == ["06-25", "09-25", "12-25"]
         cutoff = min(campaign.end_date, campaign.due_dates.last().due_on)
@@ -31,3 +32,7 @@ def test_seed_demo_fills_every_row_of_both_forms(settings):
     statuses = set(Return.objects.values_list("status", flat=True))
     assert {ReturnStatus.APPROVED, ReturnStatus.RETURNED} <= statuses
     assert Return.objects.filter(unit__isnull=True).count() == 2
+    filed = Return.objects.filter(unit__isnull=False)
+    years = {e.at.year for r in filed for e in r.events.all()} | {h.history_date.year for r in filed
+                                                                  for h in r.history.all()}
+    assert years == {2023}  # the workflow records and history agree with the 2023 filing dates

@@ -114,3 +114,13 @@ def test_row_order_and_labels_of_the_shipped_templates_match_the_seed(forms):
         assert [r.path for r in template.rows.order_by("order")] == [r["path"] for r in ref["rows"]]
         assert [c.label for c in template.columns.order_by("order")] == [c["label"] for c in ref["columns"]]
         assert template.label_columns == ref["grid"]["label_columns"]
+
+
+def test_docx_rows_of_the_short_form_have_room_and_the_long_form_keeps_to_its_page(built):
+    from docx.shared import Cm
+
+    short = Document(built["统计表一"].docx.path).tables[0]
+    long = Document(built["统计表二"].docx.path).tables[0]
+
+    assert {round(row.height / Cm(0.01)) for row in short.rows[1:]} == {75}  # stored in twips
+    assert {row.height for row in long.rows[1:]} == {None}  # 38 rows at 0.33 cm each: no minimum

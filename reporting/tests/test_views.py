@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from campaigns.models import Campaign
 from reporting.choices import JobStatus, ReturnStatus
 from reporting.models import ExportJob, Return
 
@@ -82,12 +83,20 @@ def test_submit_and_approve_through_the_pages(client, s):
 
     s["ret_a"].refresh_from_db()
     assert (s["ret_a"].status, s["ret_a"].review_comment) == (ReturnStatus.APPROVED, "同意")
+    page = client.get(reverse("reporting:return_detail", args=[s["ret_a"].pk])).content.decode()
+    assert "状态：已上报待审核 → 已审核通过" in page
+    assert f"审核人：— → {s['section']}" in page
+    assert "+00:00" not in page and "校验提示：" not in page
 
 
 def test_create_page_files_a_return_and_shows_field_errors(client, s):
     client.force_login(s["user_a"])
     url = reverse("reporting:return_create")
 
+    Campaign.objects.exclude(pk=s["campaign"].pk).update(is_active=False)  # the scenario's other campaign ended
+    blank = client.get(url)
+    assert "---------" not in blank.content.decode()
+    assert blank.context["form"]["campaign"].value() == s["campaign"].pk  # the campaign in progress
     bad = client.post(url, {"campaign": s["campaign"].pk, "template": s["t2"].pk, "unit": s["unit_a"].pk,
                             "cutoff": "2024-02-01"})
     assert "截止日期必须在专项整治期间" in bad.content.decode()
@@ -113,6 +122,8 @@ def test_download_centre_lists_own_files_and_downloads_them(client, s):
     assert job.status == JobStatus.SUCCESS and job.progress == 100 and job.total_size > 0
     assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames == ["五马所", "校验提示"]
     assert "hx-get" not in row.content.decode()  # finished: no more polling
+    assert job.title == "2023年统计表一 五马所 截至2023-09-30 v1"
+    assert "已完成 · 已完成" not in row.content.decode()
     other = s["ret_b"].jobs.get()
     assert client.get(reverse("reporting:job_file", args=[other.pk, "docx"])).status_code == 404
     assert client.get(reverse("reporting:job_row", args=[other.pk])).status_code == 404
@@ -149,7 +160,7 @@ def test_calendar_page(client, s):
     response = client.get(reverse("reporting:calendar"), {"campaign": s["campaign"].pk})
 
     assert response.status_code == 200
-    assert response.content.decode().count("未报") >= 6
+    assert response.content.decode().count("逾期未报") >= 6  # the 2023 due dates have all passed
 
 
 def test_api_returns_are_scoped_and_workflow_actions_work(client, s):

@@ -116,16 +116,37 @@ def test_closed_due_date_refused_until_the_chief_reopens_it_then_late(s, file_re
     assert ret.submitted_on_time is False
 
 
+def test_a_station_sees_only_its_own_row_in_the_calendar(s, file_return):
+    ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_b"], cutoff=CUTOFF, by=s["user_b"])
+    return_submit(ret=ret, by=s["user_b"])
+
+    blocks = calendar(s["campaign"], s["user_a"], today=dt.date(2023, 12, 21))
+
+    assert {tuple(c["unit"].display_name for c in b["cells"]) for b in blocks} == {("五马所",)}
+
+
+def test_the_section_that_compiles_the_district_total_has_no_row_in_the_calendar(s):
+    s["campaign"].units.add(s["section"].unit)
+
+    blocks = calendar(s["campaign"], s["section"], today=dt.date(2023, 12, 21))
+
+    assert [c["unit"].display_name for c in blocks[0]["cells"]] == ["五马所", "大南所"]
+
+
 def test_calendar_shows_on_time_late_and_missing(s, file_return):
     ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
     return_submit(ret=ret, by=s["user_a"])
     Return.objects.filter(pk=ret.pk).update(submitted_at=timezone.make_aware(dt.datetime(2023, 12, 20, 10)))
 
-    blocks = calendar(s["campaign"], s["section"])
+    blocks = calendar(s["campaign"], s["section"], today=dt.date(2023, 12, 21))
 
     december = next(b for b in blocks if b["template"] == s["t1"] and b["due"].due_on == dt.date(2023, 12, 25))
     assert [(c["unit"].display_name, c["state"]) for c in december["cells"]] == [("五马所", "on_time"),
                                                                                   ("大南所", "missing")]
+    after_due = calendar(s["campaign"], s["section"], today=dt.date(2023, 12, 26))
+    december = next(b for b in after_due if b["template"] == s["t1"] and b["due"].due_on == dt.date(2023, 12, 25))
+    assert [c["state"] for c in december["cells"]] == ["on_time", "overdue"]
+    assert december["missing"] == 1
     Return.objects.filter(pk=ret.pk).update(submitted_at=timezone.make_aware(dt.datetime(2023, 12, 26, 10)))
     blocks = calendar(s["campaign"], s["section"])
     december = next(b for b in blocks if b["template"] == s["t1"] and b["due"].due_on == dt.date(2023, 12, 25))

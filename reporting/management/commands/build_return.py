@@ -10,6 +10,7 @@ from campaigns.models import Campaign
 from enterprises.models import Unit, User
 from reporting.exporters.docx import export_docx
 from reporting.exporters.xlsx import export_xlsx
+from reporting.selectors import district_reporting_unit
 from reporting.services import build_export_input, compute_return_data
 
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         export = build_export_input(
             campaign=campaign_obj, template=form, unit=unit_obj, cutoff=cutoff_date, data=data,
             filled_by=filled_by, contact=contact or (unit_obj.phone if unit_obj else ""),
-            reporting_unit=unit_obj.name if unit_obj else "全区",
+            reporting_unit=unit_obj.name if unit_obj else district_reporting_unit(),
         )
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
