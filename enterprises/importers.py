@@ -11,9 +11,11 @@ import datetime
 import io
 import logging
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -238,6 +240,37 @@ def _max_rows() -> int:
     return settings.REGSYS_IMPORT_MAX_ROWS
 
 
+def _too_many_rows() -> RowError:
+    return RowError(_max_rows() + 2, "整行", f"文件超过 {_max_rows()} 行（空行也计入），请删除多余的空行或分批导入")
+
+
+def _over_row_limit(file) -> bool:
+    """Whether a worksheet of the .xlsx has more rows than the header plus the limit, blank rows included.
+
+    Streams the sheet XML and stops at the limit, so a sheet of a million blank rows costs no more than the
+    limit (openpyxl would scan such a sheet end to end for its size before reading a row).
+    """
+    limit = _max_rows() + 1
+    try:
+        with zipfile.ZipFile(file) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as xml:
+                    count = 0
+                    for _event, element in ElementTree.iterparse(xml, events=("end",)):
+                        if element.tag.rsplit("}", 1)[-1] == "row":
+                            count += 1
+                            if max(count, int(element.get("r") or 0)) > limit:
+                                return True
+                            element.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return False  # not an .xlsx: load_workbook says so
+    finally:
+        file.seek(0)
+    return False
+
+
 def _read_rows(sheet, result: ImportResult) -> list[tuple[int, dict[str, Any], set[str]]] | None:
     """Header check, then every row as (row number, {header: value}, headers of formula cells).
 
@@ -254,8 +287,7 @@ def _read_rows(sheet, result: ImportResult) -> list[tuple[int, dict[str, Any], s
     read: list[tuple[int, dict[str, Any], set[str]]] = []
     for row_number, cells in enumerate(rows, start=2):
         if row_number - 1 > _max_rows():
-            result.errors.append(RowError(row_number, "整行", f"文件超过 {_max_rows()} 行（空行也计入），"
-                                                            "请删除多余的空行或分批导入"))
+            result.errors.append(_too_many_rows())
             return None
         values: dict[str, Any] = {}
         formulas: set[str] = set()
@@ -280,6 +312,9 @@ def enterprises_import(*, file, by: User, progress: Progress | None = None) -> I
     """
     result = ImportResult()
     report = progress or (lambda percent, message: None)
+    if _over_row_limit(file):
+        result.errors.append(_too_many_rows())
+        return result
     try:
         workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - any unreadable upload is the user's file, not our bug
