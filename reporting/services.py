@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -115,6 +116,15 @@ def return_build(*, job_id: int, task_id: str) -> ExportJob | None:
             raise
         logger.exception("return build failed for job %s", job_id)
         job_fail(job=job, error=f"{type(exc).__name__}: {exc}")
+    return job
+
+
+def return_build_inline(*, job: ExportJob) -> ExportJob:
+    """Build a queued job here and now (demo data); its on-commit publish then finds nothing to send."""
+    task_id = f"inline-{uuid.uuid4()}"
+    ExportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(task_id=task_id)
+    return_build(job_id=job.pk, task_id=task_id)
+    job.refresh_from_db()
     return job
 
 
