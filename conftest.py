@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,67 +91,111 @@ def browser_login(page, live_server, username: str, password: str = "pw-test-123
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process against the test database and REDIS_URL.
-
-    Tasks sent with ``.delay()`` inside the test are executed by that process.
-    """
-    from django.conf import settings as dj_settings
+def _database_url() -> str:
     from django.db import connection
 
-    redis_url = os.environ.get("REDIS_URL")
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@"
+        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def point_celery_at(redis_url: str) -> None:
+    """Make this process publish to ``redis_url`` (its producer pool is looked up again)."""
+    from regsys.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.amqp._producer_pool = None  # the producer pool is bound to the broker it was made for
+
+
+def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None = None) -> subprocess.Popen:
+    """A real worker process (``pool`` solo, or prefork with one child) on the test database; waits until it answers."""
+    from django.conf import settings as dj_settings
+
+
+    worker_env = dict(os.environ, DATABASE_URL=_database_url(), REDIS_URL=redis_url,
+                      MEDIA_ROOT=str(dj_settings.MEDIA_ROOT), DJANGO_SETTINGS_MODULE="regsys.settings", **(env or {}))
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    log = tempfile.NamedTemporaryFile("w+", prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(
+        [celery, "-A", "regsys", "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=Path(__file__).parent, env=worker_env, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    proc.log_path = log.name  # read by worker_log()
+    point_celery_at(redis_url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if " ready." in worker_log(proc):  # connected to the broker and consuming
+            return proc
+        time.sleep(0.2)
+    stop_process(proc)
+    pytest.fail(f"Celery worker did not start:\n{worker_log(proc)[-4000:]}")
+
+
+def worker_log(proc: subprocess.Popen) -> str:
+    return Path(proc.log_path).read_text(errors="replace")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _require_worker_services(redis_url: str | None) -> None:
+    from django.db import connection
+
     if not redis_url:
         skip_or_fail("REDIS_URL is not set: no broker for a real worker")
     if connection.vendor != "postgresql":
         skip_or_fail("the worker test needs PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db):
+    """Start real worker processes (see ``start_celery_worker``); all are stopped after the test.
+
+    Needs PostgreSQL (the worker is another process) and REDIS_URL (as CI sets them).
+    """
+    _require_worker_services(os.environ.get("REDIS_URL"))
+    from regsys.celery import app
+
+    started: list[subprocess.Popen] = []
+    broker_url = app.conf.broker_url
+
+    def start(redis_url: str, **kwargs) -> subprocess.Popen:
+        proc = start_celery_worker(redis_url, **kwargs)
+        started.append(proc)
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc in started:
+            stop_process(proc)
+            Path(proc.log_path).unlink(missing_ok=True)
+        point_celery_at(broker_url)
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory):
+    """A real Celery worker process against the test database and REDIS_URL.
+
+    Tasks sent with ``.delay()`` inside the test are executed by that process.
+    """
+    redis_url = os.environ["REDIS_URL"]
     import redis
 
     try:
         redis.Redis.from_url(redis_url).ping()
     except Exception as exc:  # noqa: BLE001
         skip_or_fail(f"Redis not reachable at {redis_url}: {exc}")
-
-    from regsys.celery import app
-
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@"
-        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url,
-               MEDIA_ROOT=str(dj_settings.MEDIA_ROOT), DJANGO_SETTINGS_MODULE="regsys.settings")
-    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    proc = subprocess.Popen(
-        [celery, "-A", "regsys", "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=Path(__file__).parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.result_backend = redis_url
-    try:
-        deadline = time.monotonic() + 60
-        ready = False
-        while time.monotonic() < deadline:
-            try:
-                if app.control.ping(timeout=1.0):
-                    ready = True
-                    break
-            except Exception:  # noqa: BLE001
-                pass
-            if proc.poll() is not None:
-                break
-        if not ready:
-            proc.terminate()
-            output = proc.stdout.read() if proc.stdout else ""
-            pytest.fail(f"Celery worker did not start:\n{output[-4000:]}")
-        yield proc
-    finally:
-        app.conf.task_always_eager = True
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    return celery_worker_factory(redis_url)

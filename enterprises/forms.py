@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,4 +136,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("请上传 .xlsx 格式的Excel文件（可先下载导入模板）"))
+        limit = settings.REGSYS_IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(_("文件过大（%(size)s），上传的文件不能超过 %(limit)s，请分批导入") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
         return upload

@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from enterprises.choices import DeviceClass, HospitalGrade, InstitutionType, OperationMode
-from enterprises.models import Enterprise, Subdistrict, Tag, User
+from enterprises.models import Enterprise, ImportJob, Subdistrict, Tag, User
 from enterprises.services import enterprise_create, enterprise_update
 from enterprises.validators import credit_code_check_char, validate_credit_code
-from regsys.scoping import can_edit
+from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_succeed
+from regsys.scoping import can_edit, require_write
 
+logger = logging.getLogger(__name__)
 SHEET_NAME = "企业"
-MAX_ROWS = 10_000
+MAX_COLUMNS = 60  # cells read per row; the template has 18 columns
+Progress = Callable[[int, str], None]
 
 # Role names accepted in the 企业类别 column → the flag they set.
 ROLE_NAMES: dict[str, str] = {
@@ -143,13 +151,18 @@ class _Lookups:
         }
 
 
-def _parse_row(values: dict[str, Any], lookups: _Lookups) -> tuple[dict, list[Tag], list[tuple[str, str]]]:
+def _parse_row(
+    values: dict[str, Any], lookups: _Lookups, formulas: set[str] = frozenset(),
+) -> tuple[dict, list[Tag], list[tuple[str, str]]]:
     """Cells → service arguments; returns (fields, tags, [(column header, message)])."""
     fields: dict[str, Any] = {}
     tags: list[Tag] = []
     errors: list[tuple[str, str]] = []
 
     for column in COLUMNS:
+        if column.header in formulas:
+            errors.append((column.header, "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"))
+            continue
         raw = values.get(column.header)
         text = _text(raw)
         if column.required and not text:
@@ -223,35 +236,109 @@ def example_credit_code() -> str:
     return body + credit_code_check_char(body)
 
 
-def enterprises_import(*, file, by: User) -> ImportResult:
-    """Check every row of ``file`` (.xlsx) and import all of them, or none when any row fails."""
-    result = ImportResult()
+def _max_rows() -> int:
+    return settings.REGSYS_IMPORT_MAX_ROWS
+
+
+def _too_many_rows() -> RowError:
+    return RowError(_max_rows() + 2, "整行", f"文件超过 {_max_rows()} 行（空行也计入），请删除多余的空行或分批导入")
+
+
+def _over_row_limit(file) -> bool:
+    """Whether a worksheet of the .xlsx has more rows than the header plus the limit, blank rows included.
+
+    Streams the sheet XML and stops at the limit, so a sheet of a million blank rows costs no more than the
+    limit (openpyxl would scan such a sheet end to end for its size before reading a row).
+    """
+    limit = _max_rows() + 1
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload is the user's file, not our bug
-        result.errors.append(RowError(0, "文件", "无法读取该文件，请使用下载的导入模板（.xlsx）填写"))
-        return result
-    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        with zipfile.ZipFile(file) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as xml:
+                    count = 0
+                    for _event, element in ElementTree.iterparse(xml, events=("end",)):
+                        if element.tag.rsplit("}", 1)[-1] == "row":
+                            count += 1
+                            if max(count, int(element.get("r") or 0)) > limit:
+                                return True
+                            element.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return False  # not an .xlsx: load_workbook says so
+    finally:
+        file.seek(0)
+    return False
+
+
+def _read_rows(sheet, result: ImportResult) -> list[tuple[int, dict[str, Any], set[str]]] | None:
+    """Header check, then every row as (row number, {header: value}, headers of formula cells).
+
+    Every row read counts toward the limit, blank or not, so a sheet of a million empty rows is refused
+    after the limit without reading on; None when the file is refused (the reason is in ``result``).
+    """
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS)
     header_row = next(rows, None) or ()
-    headers = [_text(h).rstrip("*＊").strip() for h in header_row]
+    headers = [_text(cell.value).rstrip("*＊").strip() for cell in header_row]
     missing = [c.header for c in COLUMNS if c.required and c.header not in headers]
     if missing:
         result.errors.append(RowError(1, "、".join(missing), "表头缺少必填列，请使用下载的导入模板"))
+        return None
+    read: list[tuple[int, dict[str, Any], set[str]]] = []
+    for row_number, cells in enumerate(rows, start=2):
+        if row_number - 1 > _max_rows():
+            result.errors.append(_too_many_rows())
+            return None
+        values: dict[str, Any] = {}
+        formulas: set[str] = set()
+        for header, cell in zip(headers, cells, strict=False):
+            if header:
+                values[header] = cell.value
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.add(header)
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        read.append((row_number, values, formulas))
+    if not read:
+        result.errors.append(RowError(0, "文件", f"没有数据：“{sheet.title}”工作表表头下没有任何企业行"))
+        return None
+    return read
+
+
+def enterprises_import(*, file, by: User, progress: Progress | None = None) -> ImportResult:
+    """Check every row of ``file`` (.xlsx) and import all of them, or none when any row fails.
+
+    ``progress(percent, message)`` is called as rows are read and saved (the import job's progress bar).
+    """
+    result = ImportResult()
+    report = progress or (lambda percent, message: None)
+    if _over_row_limit(file):
+        result.errors.append(_too_many_rows())
+        return result
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the user's file, not our bug
+        result.errors.append(RowError(0, "文件", "无法读取该文件，请使用下载的导入模板（.xlsx）填写"))
+        return result
+    try:
+        sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared size may understate the rows: read the rows really there
+        report(5, "正在读取文件")
+        read = _read_rows(sheet, result)
+    finally:
+        workbook.close()
+    if read is None:
         return result
 
     lookups = _Lookups()
     seen: dict[str, int] = {}
+    step = max(1, len(read) // 50)
     with transaction.atomic():
-        for row_number, row in enumerate(rows, start=2):
-            values = {h: v for h, v in zip(headers, row, strict=False) if h}
-            if all(_text(v) == "" for v in values.values()):
-                continue
+        for index, (row_number, values, formulas) in enumerate(read):
+            if index % step == 0:
+                report(10 + 90 * index // len(read), f"正在检查并导入第 {index + 1}/{len(read)} 行")
             result.rows += 1
-            if result.rows > MAX_ROWS:
-                result.errors.append(RowError(row_number, "整行", f"一次最多导入 {MAX_ROWS} 行，请分批导入"))
-                break
-            fields, tags, errors = _parse_row(values, lookups)
+            fields, tags, errors = _parse_row(values, lookups, formulas)
             code = fields.get("credit_code", "")
             if code and code == example_credit_code():
                 errors.append(("统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实企业的信息"))
@@ -266,6 +353,49 @@ def enterprises_import(*, file, by: User) -> ImportResult:
             result.created = result.updated = 0
             transaction.set_rollback(True)
     return result
+
+
+@transaction.atomic
+def import_job_create(*, file, by: User) -> ImportJob:
+    """Store an upload and queue its import; the worker checks and imports it (see ``import_job_run``)."""
+    require_write(by)
+    job = ImportJob(
+        created_by=by, unit=by.unit, filename=file.name[:255], title=f"企业导入 {file.name}"[:200],
+        message="排队中，等待检查",
+    )
+    job.file.save(file.name, file, save=False)
+    job.save()
+    job_enqueue(job)
+    return job
+
+
+def import_job_run(*, job_id: int, task_id: str) -> ImportJob | None:
+    """The worker's side of an import job: all rows or none, row-level errors kept on the job."""
+    job = job_claim(model=ImportJob, pk=job_id, task_id=task_id)
+    if job is None:
+        return None
+    try:
+        with job.file.open("rb") as handle:
+            result = enterprises_import(
+                file=handle, by=job.created_by,
+                progress=lambda percent, message: job_progress(job, percent, message),
+            )
+    except OperationalError:
+        raise  # the database is away: the task retries
+    except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
+        logger.exception("import job %s failed", job_id)
+        job_fail(job=job, error=f"导入出错：{type(exc).__name__}: {exc}", message="未导入")
+        return job
+    job.rows, job.created, job.updated = result.rows, result.created, result.updated
+    job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+    if result.ok:
+        job_succeed(job, f"导入成功：新增 {result.created} 家，更新 {result.updated} 家",
+                    fields=("rows", "created", "updated", "errors"))
+    else:
+        job.save(update_fields=["rows", "created", "updated", "errors"])
+        job_fail(job=job, error=f"文件未导入：共检查 {result.rows} 行，发现 {len(result.errors)} 处错误",
+                 message="未导入")
+    return job
 
 
 def _save_row(fields: dict, tags: list[Tag], by: User, result: ImportResult) -> list[tuple[str, str]]:

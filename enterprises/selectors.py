@@ -10,7 +10,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from enterprises.choices import ACTIVE_STATUSES, LicenceStatus
-from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Subdistrict, Tag, Unit, User
+from enterprises.models import (
+    Enterprise,
+    EnterpriseStatusChange,
+    ImportJob,
+    Licence,
+    Subdistrict,
+    Tag,
+    Unit,
+    User,
+)
 from regsys.scoping import scoped
 
 EXPIRY_WINDOW_DAYS = 90
@@ -197,3 +206,8 @@ def enterprise_change_history(*, enterprise: Enterprise) -> list[HistoryEntry]:
         entries.extend(_entries_for(records, Licence, subject, lookups))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def import_jobs_of(user) -> QuerySet[ImportJob]:
+    """A user's own import jobs (their uploads and row errors are nobody else's business)."""
+    return scoped(ImportJob.objects.filter(created_by=user), user)

@@ -16,4 +16,6 @@ urlpatterns = [
     path("licences/expiring/", views.licences_expiring, name="licences_expiring"),
     path("import/", views.enterprise_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
+    path("import/jobs/<int:pk>/row/", views.import_job_row, name="import_job_row"),
 ]

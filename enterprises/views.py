@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -206,10 +207,30 @@ def import_template(request):
 def enterprise_import(request):
     require_write(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = importers.enterprises_import(file=form.cleaned_data["file"], by=request.user)
-        if result.ok:
-            messages.success(request, f"导入成功：新增 {result.created} 家，更新 {result.updated} 家")
-            return redirect("enterprises:import")
-    return render(request, "enterprises/import.html", {"form": form, "result": result})
+        job = importers.import_job_create(file=form.cleaned_data["file"], by=request.user)
+        messages.info(request, "文件已上传，正在后台检查并导入；可在本页或下载中心查看进度和结果")
+        return redirect("enterprises:import_job", pk=job.pk)
+    recent = selectors.import_jobs_of(request.user)[:5]
+    return render(request, "enterprises/import.html", {
+        "form": form, "recent": recent, "max_rows": settings.REGSYS_IMPORT_MAX_ROWS,
+        "max_bytes": settings.REGSYS_IMPORT_MAX_UPLOAD_BYTES,
+    })
+
+
+@login_required
+def import_job(request, pk: int):
+    """An import's progress, then its result: counts, or every row-level error (nothing imported)."""
+    job = get_object_or_404(selectors.import_jobs_of(request.user), pk=pk)
+    return render(request, "enterprises/import_job.html", {"job": job})
+
+
+@login_required
+def import_job_row(request, pk: int):
+    """The import's status row (htmx polls it while the job runs; the page reloads once it is done)."""
+    job = get_object_or_404(selectors.import_jobs_of(request.user), pk=pk)
+    refresh = request.GET.get("refresh") == "1"
+    response = render(request, "enterprises/_import_job_row.html", {"job": job, "refresh": refresh})
+    if refresh and job.is_finished:
+        response["HX-Refresh"] = "true"
+    return response

@@ -136,15 +136,50 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Celery: eager (inline) when no broker is configured.
+# Job rows are their own outbox (regsys/jobs.py): a job is published after commit, once, with a short
+# broker timeout and no publish retry, so a request never waits for a broker that is down; the sweeper
+# (beat, below) publishes what could not be sent and re-queues jobs whose worker died.
+# Run the worker with beat in production: celery -A regsys worker -B (or a separate `celery -A regsys beat`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_BACKEND = None  # job state lives in the job rows; no task results are read
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed pool child puts its message back instead of losing it
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The longest job (an import of REGSYS_IMPORT_MAX_ROWS rows, a few minutes) is stopped at the hard limit;
+# the visibility timeout (an unacked message of a dead worker goes back to the queue) is above it, so a
+# running job is never delivered twice, and a whole dead worker's job is back within that time at most.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 15 * 60))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 2,
+    "max_retries": 0,  # publishing: fail at once when Redis is down (the worker reconnects on its own terms)
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE: dict = {
+    "jobs-sweep": {"task": "reporting.tasks.jobs_sweep_task", "schedule": 60.0},
+}
+# Sweeper thresholds (seconds): a job not yet published after DISPATCH_GRACE is published again; a job
+# published but not started after PENDING_TIMEOUT, or running without progress for RUNNING_TIMEOUT
+# (its worker died), is re-queued, and failed once it has started MAX_ATTEMPTS times. The user may
+# press 重试 on such a stale job too.
+REGSYS_JOB_DISPATCH_GRACE = int(os.environ.get("REGSYS_JOB_DISPATCH_GRACE", 30))
+REGSYS_JOB_PENDING_TIMEOUT = int(os.environ.get("REGSYS_JOB_PENDING_TIMEOUT", 30 * 60))
+REGSYS_JOB_RUNNING_TIMEOUT = int(os.environ.get("REGSYS_JOB_RUNNING_TIMEOUT", 5 * 60))
+REGSYS_JOB_MAX_ATTEMPTS = int(os.environ.get("REGSYS_JOB_MAX_ATTEMPTS", 3))
+# Test hook only: seconds a return build sleeps before writing its files (so a test can kill the worker
+# mid-job). Always 0 in production.
+REGSYS_JOB_TEST_DELAY = float(os.environ.get("REGSYS_JOB_TEST_DELAY", 0))
+# Imports (Excel uploads) run as background jobs; every row read, blank or not, counts toward the limit.
+REGSYS_IMPORT_MAX_ROWS = int(os.environ.get("REGSYS_IMPORT_MAX_ROWS", 10_000))
+REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 
 CACHES = {
     "default": (

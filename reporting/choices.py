@@ -1,19 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regsys.jobs import JobStatus
+
+__all__ = ["JobStatus", "ReturnAction", "ReturnStatus"]
+
 
 class ReturnStatus(models.TextChoices):
     DRAFT = "draft", _("待上报")
     SUBMITTED = "submitted", _("已上报待审核")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("已审核通过")
-
-
-class JobStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    SUCCESS = "success", _("已完成")
-    FAILED = "failed", _("失败")
 
 
 class ReturnAction(models.TextChoices):

@@ -17,7 +17,13 @@ from enterprises.choices import Role, UnitKind
 from enterprises.models import User
 from reporting.choices import ReturnAction
 from reporting.models import Return, ReturnEvent
-from reporting.services import return_approve, return_build, return_request, return_send_back, return_submit
+from reporting.services import (
+    return_approve,
+    return_build_inline,
+    return_request,
+    return_send_back,
+    return_submit,
+)
 
 
 def _at(day: dt.date, hour: int = 10):
@@ -26,7 +32,7 @@ def _at(day: dt.date, hour: int = 10):
 
 def _file(*, campaign, template, unit, cutoff, by):
     ret = return_request(campaign=campaign, template=template, unit=unit, cutoff=cutoff, by=by)
-    return_build(job_id=ret.jobs.get().pk)
+    return_build_inline(job=ret.jobs.get())
     ret.refresh_from_db()
     return ret
 

@@ -7,7 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.models import Unit
-from reporting.choices import JobStatus, ReturnAction, ReturnStatus
+from regsys.jobs import BackgroundJob
+from reporting.choices import ReturnAction, ReturnStatus
 
 
 class Return(models.Model):
@@ -108,11 +109,20 @@ class ReturnEvent(models.Model):
 
 
 def job_upload_to(job: "ExportJob", filename: str) -> str:
-    return f"exports/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+    return f"{job_file_dir(job)}/{filename}"
 
 
-class ExportJob(models.Model):
-    """A background export (à la Saleor): status, progress and the files it produced."""
+def job_file_dir(job: "ExportJob") -> str:
+    """The folder of one job's files (relative to MEDIA_ROOT); nothing else is stored in it."""
+    return f"exports/{job.created_at:%Y/%m}/{job.pk}"
+
+
+class ExportJob(BackgroundJob):
+    """A background export (à la Saleor): status, progress and the files it produced.
+
+    Files are written under a temporary name and renamed to a name fixed by the job (``exports/<year>/<month>/
+    <job id>/<stem>.xlsx``), so a rerun overwrites them and a download never gets a random suffix.
+    """
 
     kind = models.CharField(_("类型"), max_length=30, default="return")
     ret = models.ForeignKey(
@@ -125,17 +135,10 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="export_jobs"
     )
     title = models.CharField(_("名称"), max_length=200)
-    status = models.CharField(_("状态"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    message = models.CharField(_("当前步骤"), max_length=200, blank=True)
-    error = models.TextField(_("错误信息"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     xlsx = models.FileField(_("Excel 文件"), upload_to=job_upload_to, blank=True)
     docx = models.FileField(_("Word 文件"), upload_to=job_upload_to, blank=True)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
+    task_path = "reporting.tasks.return_build_task"
     scope_unit_paths = ("unit",)
 
     class Meta:
@@ -145,10 +148,6 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCESS, JobStatus.FAILED)
 
     @property
     def total_size(self) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,13 +17,16 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import Role
 from enterprises.models import Unit
+from regsys.files import file_write_atomic, folder_clear
+from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_requeue, job_succeed
+from regsys.jobs import jobs_sweep as jobs_sweep_model
 from regsys.scoping import require_edit, require_unit, scope_for
 from reporting.choices import JobStatus, ReturnAction, ReturnStatus
 from reporting.exporters.docx import export_docx
 from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
-from reporting.models import ExportJob, Return, ReturnEvent
+from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
 from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
 from reporting.validation import check_grid
 
@@ -86,34 +91,22 @@ def return_request(
         kind="return", ret=ret, unit=unit, created_by=by, title=_job_title(ret),
         message=_("等待生成"),
     )
-    job_enqueue(job)
+    job_enqueue(job)  # published after commit; stays queued in the database while the broker is down
     return ret
-
-
-def job_enqueue(job: ExportJob) -> None:
-    from reporting.tasks import return_build_task
-
-    transaction.on_commit(lambda: return_build_task.delay(job.pk))
 
 
 def _serialise(grid: dict) -> dict:
     return {row: {m: (str(v) if isinstance(v, Decimal) else v) for m, v in values.items()} for row, values in grid.items()}
 
 
-def _progress(job: ExportJob, progress: int, message: str) -> None:
-    job.progress = progress
-    job.message = message
-    ExportJob.objects.filter(pk=job.pk).update(progress=progress, message=message)
+def return_build(*, job_id: int, task_id: str) -> ExportJob | None:
+    """Compute the return's numbers, check them and write the .xlsx/.docx. Safe to run twice.
 
-
-def return_build(*, job_id: int) -> ExportJob:
-    """Compute the return's numbers, check them and write the .xlsx/.docx. Safe to run twice."""
+    Runs only for the job's current dispatch (``task_id``); None when the job is done or owned by a newer one.
+    """
+    if job_claim(model=ExportJob, pk=job_id, task_id=task_id) is None:
+        return None
     job = ExportJob.objects.select_related("ret__campaign", "ret__template", "ret__unit").get(pk=job_id)
-    if job.status == JobStatus.SUCCESS:
-        return job
-    job.status, job.started_at, job.error = JobStatus.RUNNING, timezone.now(), ""
-    job.attempts += 1
-    job.save(update_fields=["status", "started_at", "error", "attempts"])
     try:
         _build(job)
     except Exception as exc:
@@ -122,8 +115,16 @@ def return_build(*, job_id: int) -> ExportJob:
         if isinstance(exc, OperationalError):
             raise
         logger.exception("return build failed for job %s", job_id)
-        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
-        job.refresh_from_db()
+        job_fail(job=job, error=f"{type(exc).__name__}: {exc}")
+    return job
+
+
+def return_build_inline(*, job: ExportJob) -> ExportJob:
+    """Build a queued job here and now (demo data); its on-commit publish then finds nothing to send."""
+    task_id = f"inline-{uuid.uuid4()}"
+    ExportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(task_id=task_id)
+    return_build(job_id=job.pk, task_id=task_id)
+    job.refresh_from_db()
     return job
 
 
@@ -183,13 +184,13 @@ def build_export_input(
 def _build(job: ExportJob) -> None:
     ret = job.ret
     template = ret.template
-    _progress(job, 10, _("正在统计数据"))
+    job_progress(job, 10, _("正在统计数据"))
     data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
     ret.data = {"total": data["total"], "units": data["units"]}
     ret.warnings = data["warnings"]
     ret.computed_at = timezone.now()
     ret.save(update_fields=["data", "warnings", "computed_at"])
-    _progress(job, 60, _("正在生成 Excel 和 Word 文件"))
+    job_progress(job, 60, _("正在生成 Excel 和 Word 文件"))
     if ret.unit_id:
         reporting_unit = ret.unit.name
     elif ret.created_by and ret.created_by.unit_id:
@@ -203,35 +204,45 @@ def _build(job: ExportJob) -> None:
     own_name = ret.unit.display_name if ret.unit_id else _("全区")
     stem = f"{template.year}{template.code}_{own_name}_{ret.cutoff:%Y%m%d}_v{ret.version}"
     xlsx, docx = export_xlsx(export), export_docx(export)
-    _progress(job, 90, _("正在保存文件"))
-    if job.xlsx:
-        job.xlsx.delete(save=False)
-    if job.docx:
-        job.docx.delete(save=False)
-    job.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
-    job.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
-    job.status, job.progress, job.message, job.finished_at = JobStatus.SUCCESS, 100, _("已完成"), timezone.now()
-    job.save()
+    job_progress(job, 90, _("正在保存文件"))
+    if settings.REGSYS_JOB_TEST_DELAY:  # test hook only (0 in production): lets a test kill the worker here
+        time.sleep(settings.REGSYS_JOB_TEST_DELAY)
+    job_files_write(job=job, files={"xlsx": (f"{stem}.xlsx", xlsx), "docx": (f"{stem}.docx", docx)})
+    job_succeed(job, _("已完成"), fields=("xlsx", "docx"))
     if not ret.events.filter(action=ReturnAction.COMPUTE).exists():
         _record(ret, ReturnAction.COMPUTE, ret.created_by)
 
 
-def job_fail(*, job_id: int, error: str) -> None:
-    ExportJob.objects.filter(pk=job_id).update(
-        status=JobStatus.FAILED, error=error[:4000], message=_("生成失败"), finished_at=timezone.now()
-    )
+def job_files_write(*, job: ExportJob, files: dict[str, tuple[str, bytes]]) -> None:
+    """Write a job's files atomically under fixed names and drop anything an earlier, interrupted run left."""
+    names = {field: job_upload_to(job, filename) for field, (filename, _content) in files.items()}
+    folder_clear(folder=job_file_dir(job), keep=tuple(names.values()))
+    for field, (_filename, content) in files.items():
+        getattr(job, field).name = file_write_atomic(name=names[field], content=content)
+
+
+def job_fail_by_id(*, job_id: int, error: str) -> None:
+    """Fail a job whose task gave up (e.g. the database stayed unavailable through every retry)."""
+    job_fail(job=ExportJob.objects.get(pk=job_id), error=error)
 
 
 @transaction.atomic
 def job_retry(*, job: ExportJob, by) -> ExportJob:
+    """重试: a failed job, or one stuck queued or running (its worker died), is queued again."""
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != by.pk:
         raise PermissionDenied(_("只能重试自己的导出任务"))
-    if job.status != JobStatus.FAILED:
-        raise ValidationError(_("只有失败的任务可以重试"))
-    job.status, job.progress, job.error, job.message = JobStatus.PENDING, 0, "", _("等待重试")
-    job.save(update_fields=["status", "progress", "error", "message"])
-    job_enqueue(job)
+    if job.status != JobStatus.FAILED and not job.is_stale:
+        raise ValidationError(_("任务正在排队或生成中，不能重试"))
+    job_requeue(job=job, message=_("等待重试"))
     return job
+
+
+def jobs_sweep() -> dict[str, dict[str, int]]:
+    """The sweeper (beat): publish queued jobs the broker missed; re-queue or fail jobs whose worker died."""
+    from enterprises.models import ImportJob
+
+    return {model.__name__: jobs_sweep_model(model) for model in (ExportJob, ImportJob)}
 
 
 def _current_locked(ret: Return) -> Return:

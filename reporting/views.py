@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from campaigns.exports import list_xlsx, xlsx_response
 from campaigns.history import history_rows
 from campaigns.models import Campaign
+from enterprises.selectors import import_jobs_of
 from regsys.scoping import scope_for, scoped
 from reporting import services
 from reporting.filters import ReturnFilter
@@ -80,7 +81,7 @@ def return_create(request):
                 for error in exc.messages:
                     form.add_error(None, error)
         else:
-            messages.success(request, _("已提交生成，可在本页或下载中心查看进度"))
+            messages.success(request, _("已提交，报表已排队生成；可在本页或下载中心查看进度"))
             return redirect("reporting:return_detail", pk=ret.pk)
     return render(request, "reporting/return_form.html", {"form": form})
 
@@ -262,7 +263,12 @@ def downloads(request):
         return xlsx_response(list_xlsx(["名称", "状态", "进度", "申请时间", "文件", "错误"], rows, title="下载中心"),
                              "下载中心.xlsx")
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
-    return render(request, "reporting/downloads.html", {"page": page, "status": status, "query": f"status={status}"})
+    imports = import_jobs_of(request.user)
+    if status:
+        imports = imports.filter(status=status)
+    return render(request, "reporting/downloads.html", {
+        "page": page, "status": status, "query": f"status={status}", "imports": imports[:10],
+    })
 
 
 @login_required

@@ -1,4 +1,5 @@
 from .grading import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
+from .imports import ImportJob
 from .org import Subdistrict, Unit, User
 from .registry import Enterprise, EnterpriseStatusChange, Licence, OwnershipRule, Tag
 
@@ -10,6 +11,7 @@ __all__ = [
     "GradingScheme",
     "Enterprise",
     "EnterpriseStatusChange",
+    "ImportJob",
     "Licence",
     "OwnershipRule",
     "Subdistrict",
