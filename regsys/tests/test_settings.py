@@ -18,10 +18,20 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_embedded_default_is_sqlite_with_eager_celery():
-    result = run_settings({})
+    result = run_settings({"SECRET_KEY": "x" * 50})
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "Asia/Shanghai"]
+
+
+def test_debug_is_off_by_default():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_production_settings_come_from_the_environment():
@@ -33,11 +43,19 @@ def test_production_settings_come_from_the_environment():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "Asia/Shanghai"]
 
 
-def test_secret_key_is_required_when_debug_is_off():
-    result = run_settings({"DEBUG": "0"})
+@pytest.mark.parametrize("debug", ["0", "1"])
+def test_secret_key_is_always_required(debug):
+    result = run_settings({"DEBUG": debug})
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_secret_key_in_the_repository():
+    settings_text = (ROOT / "regsys" / "settings.py").read_text()
+
+    assert "SECRET_KEY = \"" not in settings_text
+    assert "insecure" not in settings_text
 
 
 @pytest.mark.django_db
