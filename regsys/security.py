@@ -77,7 +77,10 @@ class SessionTimeoutMiddleware:
                 if is_api_request(request):
                     return self.get_response(request)
                 messages.info(request, _("登录已超时，请重新登录。"))
-                return redirect_to_login(request.get_full_path())
+                response = redirect_to_login(request.get_full_path())
+                if request.headers.get("HX-Request") == "true":  # htmx: reload the whole page at login
+                    response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+                return response
             session = request.session
             session.setdefault(SESSION_LOGIN_AT, now)
             if now - session.get(SESSION_SEEN_AT, 0) >= SEEN_RESOLUTION:

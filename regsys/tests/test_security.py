@@ -165,6 +165,19 @@ def test_idle_session_is_signed_out(client):
 
 
 @pytest.mark.django_db
+def test_idle_htmx_request_sends_the_whole_page_to_login(client):
+    client.force_login(UserFactory())
+    client.get("/")
+    age_session(client, login_ago=10, seen_ago=settings.SESSION_IDLE_TIMEOUT + 1)
+
+    response = client.get("/enterprises/", HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/?next=/enterprises/"
+    assert not signed_in(client)
+
+
+@pytest.mark.django_db
 def test_session_is_signed_out_after_the_absolute_timeout_even_when_active(client):
     client.force_login(UserFactory())
     client.get("/")

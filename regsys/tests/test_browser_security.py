@@ -1,0 +1,53 @@
+"""Chromium under the Content-Security-Policy: the main pages run without a CSP violation or script
+error, the ECharts dashboard draws, and the API docs (Swagger UI from static files) render operations."""
+
+import pytest
+
+from conftest import browser_login
+from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
+
+
+def watch(page) -> list[str]:
+    """Console errors and uncaught script errors of the page (CSP violations are console errors)."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_main_pages_run_under_the_csp_and_the_dashboard_draws(live_server, browser_context):
+    sd = SubdistrictFactory(unit=UnitFactory(name="五马市场监管所", short_name="五马所"))
+    enterprise = EnterpriseFactory(subdistrict=sd, name="温州益民大药房")
+    user = UserFactory(unit=sd.unit)
+    page = browser_context.new_page()
+    problems = watch(page)
+    browser_login(page, live_server, user.username)
+
+    for path in ["/", "/enterprises/", f"/enterprises/{enterprise.pk}/", "/planning/progress/",
+                 "/reporting/", "/reporting/calendar/", "/reporting/downloads/", "/inspections/quick/"]:
+        response = page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, path
+        if path == "/planning/progress/":
+            page.wait_for_selector("#chart-month canvas")
+            assert page.locator("#chart-kind canvas").count() == 1
+
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_user_sees_the_api_operations(live_server, browser_context):
+    user = UserFactory(unit=UnitFactory())
+    page = browser_context.new_page()
+    problems = watch(page)
+    browser_login(page, live_server, user.username)
+
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock", timeout=30_000)
+
+    assert page.locator(".opblock").count() > 20
+    assert page.locator(".opblock-summary-path", has_text="/api/enterprises/").count() >= 1
+    assert problems == []
