@@ -1,9 +1,14 @@
 """Chromium under the Content-Security-Policy: the main pages run without a CSP violation or script
 error, the ECharts dashboard draws, and the API docs (Swagger UI from static files) render operations."""
 
+import datetime as dt
+import re
+
 import pytest
 
+from campaigns.models import Campaign
 from conftest import browser_login
+from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, UnitFactory, UserFactory
 
 
@@ -50,4 +55,33 @@ def test_signed_in_user_sees_the_api_operations(live_server, browser_context):
 
     assert page.locator(".opblock").count() > 20
     assert page.locator(".opblock-summary-path", has_text="/api/enterprises/").count() >= 1
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_page_behaviour_moved_out_of_inline_script_still_works(live_server, browser_context):
+    """data-autosubmit (calendar), data-confirm (campaign delete), data-bootstrap-fields (campaign form)."""
+    first = Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1),
+                                    end_date=dt.date(2023, 12, 31))
+    second = Campaign.objects.create(name="医美专项", year=2024, start_date=dt.date(2024, 1, 1),
+                                     end_date=dt.date(2024, 12, 31))
+    chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION, name="药械科"), role=Role.LEADER)
+    page = browser_context.new_page()
+    problems = watch(page)
+    browser_login(page, live_server, chief.username)
+
+    page.goto(f"{live_server.url}/reporting/calendar/?campaign={first.pk}")
+    page.select_option("select[name=campaign]", str(second.pk))
+    page.wait_for_url(re.compile(rf"campaign={second.pk}$"))
+
+    page.goto(f"{live_server.url}/campaigns/{first.pk}/")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("form[data-confirm] button")
+    assert questions == ["确定删除该专项整治？"]
+    assert Campaign.objects.filter(pk=first.pk).exists()
+
+    page.goto(f"{live_server.url}/campaigns/new/")
+    assert "form-control" in page.get_attribute("form[data-bootstrap-fields] input[name=name]", "class")
     assert problems == []
