@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,32 @@ def test_openapi_schema_generates(admin_client):
 
     assert response.status_code == 200
     assert b"openapi" in response.content
+
+
+def run_manage(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "SILENCED_SYSTEM_CHECKS",
+                         "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", **env})
+
+
+def test_check_deploy_warns_only_about_hsts_and_ssl_redirect():
+    result = run_manage(["check", "--deploy"], {"DEBUG": "0", "SECRET_KEY": "k" * 10 + "Xy7#pQ2" * 8})
+
+    assert result.returncode == 0, result.stderr
+    warnings = sorted(set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", result.stderr + result.stdout)))
+    assert warnings == ["security.W004", "security.W008"]
+
+
+def test_hsts_and_ssl_redirect_come_from_the_environment():
+    code = "import django; django.setup(); from django.conf import settings as s; " \
+           "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)"
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50,
+                                 "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+                                 "SECURE_SSL_REDIRECT": "1"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "True", "True"]
