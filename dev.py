@@ -2,7 +2,9 @@
 """regsys developer entry point; needs nothing but Python 3.11.
 
     python3 dev.py demo     # set up everything and serve the demo on http://127.0.0.1:8000
-    python3 dev.py test     # run the whole test suite (SQLite + eager Celery unless DATABASE_URL/REDIS_URL)
+                            # (as production: DEBUG off, collectstatic + whitenoise, key in .demo-secret-key)
+    python3 dev.py test     # run the whole test suite (SQLite + eager Celery unless DATABASE_URL/REDIS_URL;
+                            # DEBUG off and a throw-away SECRET_KEY)
     python3 dev.py assets   # refresh static/vendor from npm (bootstrap, htmx.org, echarts)
 
 The first run creates .venv and installs requirements-dev.txt; later runs reuse it and reinstall
