@@ -1,7 +1,8 @@
 """regsys settings: one file, embedded defaults, production values from the environment.
 
-With nothing set it runs on a SQLite file and Celery runs tasks inline. Production sets
-DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS (and DEBUG=0).
+SECRET_KEY is always required (dev.py demo/test set one); DEBUG is off unless DEBUG=1. Without
+DATABASE_URL/REDIS_URL it runs on a SQLite file and Celery runs tasks inline. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS; the security block below lists the rest.
 """
 
 import os
