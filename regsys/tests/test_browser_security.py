@@ -85,3 +85,21 @@ def test_page_behaviour_moved_out_of_inline_script_still_works(live_server, brow
     page.goto(f"{live_server.url}/campaigns/new/")
     assert "form-control" in page.get_attribute("form[data-bootstrap-fields] input[name=name]", "class")
     assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_pages_run_under_the_csp(live_server, browser_context):
+    EnterpriseFactory(name="温州益民大药房")
+    admin = UserFactory(unit=UnitFactory(), is_staff=True, is_superuser=True)
+    page = browser_context.new_page()
+    problems = watch(page)
+    browser_login(page, live_server, admin.username)
+
+    for path in ["/admin/", "/admin/enterprises/enterprise/", "/admin/enterprises/enterprise/add/",
+                 "/admin/axes/accessattempt/"]:
+        response = page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, path
+
+    assert problems == []
