@@ -50,6 +50,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _static_without_collectstatic(settings):
+    """Tests run with DEBUG off but without collectstatic: serve static files from the finders
+    (production's manifest storage is exercised by .ci/prod-check)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def _playwright_browser():
     if not Path(CHROMIUM).exists():

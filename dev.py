@@ -2,7 +2,9 @@
 """regsys developer entry point; needs nothing but Python 3.11.
 
     python3 dev.py demo     # set up everything and serve the demo on http://127.0.0.1:8000
-    python3 dev.py test     # run the whole test suite (SQLite + eager Celery unless DATABASE_URL/REDIS_URL)
+                            # (as production: DEBUG off, collectstatic + whitenoise, key in .demo-secret-key)
+    python3 dev.py test     # run the whole test suite (SQLite + eager Celery unless DATABASE_URL/REDIS_URL;
+                            # DEBUG off and a throw-away SECRET_KEY)
     python3 dev.py assets   # refresh static/vendor from npm (bootstrap, htmx.org, echarts)
 
 The first run creates .venv and installs requirements-dev.txt; later runs reuse it and reinstall
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -34,6 +38,19 @@ VENDOR_FILES = {
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
 }
+
+
+# A trailing "sourceMappingURL" comment makes collectstatic's manifest storage look for a .map file
+# that is not vendored; the comment is removed when copying (browsers then simply show minified code).
+SOURCE_MAP_COMMENT = re.compile(rb"\n?(?://[#@] sourceMappingURL=[^\n]*|/\*[#@] sourceMappingURL=[^*]*\*/)\s*$")
+
+
+def vendor_copy(src: Path, target: Path) -> None:
+    """Copy one npm file into static/vendor, without its source-map reference."""
+    data = src.read_bytes()
+    if target.suffix in {".js", ".css"}:
+        data = SOURCE_MAP_COMMENT.sub(b"\n", data)
+    target.write_bytes(data)
 
 
 def run(*args: str | Path, env: dict | None = None) -> None:
@@ -71,7 +88,7 @@ def assets(force: bool = False) -> None:
     for src, dst in VENDOR_FILES.items():
         target = vendor / dst
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "node_modules" / src, target)
+        vendor_copy(ROOT / "node_modules" / src, target)
     print(f"Copied {len(VENDOR_FILES)} asset files into static/vendor", flush=True)
 
 
@@ -79,21 +96,54 @@ def manage(*args: str, env: dict | None = None) -> None:
     run(PY, "manage.py", *args, env=env)
 
 
+def demo_secret_key() -> str:
+    """The demo's SECRET_KEY: generated on the first run, kept in a gitignored file."""
+    path = ROOT / ".demo-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_env() -> dict:
+    """The demo runs as production does (DEBUG off, whitenoise, Chinese error pages), on plain http."""
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="regsys.settings",
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or demo_secret_key(),
+        SESSION_COOKIE_SECURE="0",  # http://127.0.0.1 has no TLS proxy in front
+        CSRF_COOKIE_SECURE="0",
+    )
+
+
 def demo() -> None:
     ensure_venv()
     assets()
-    manage("migrate", "--noinput")
-    manage("load_reference")
-    manage("seed_demo", "--if-empty")
+    env = demo_env()
+    manage("migrate", "--noinput", env=env)
+    manage("load_reference", env=env)
+    manage("seed_demo", "--if-empty", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
     print("\n演示系统已就绪：http://127.0.0.1:8000  （演示账号见 README，密码均为 demo12345）\n", flush=True)
-    manage("runserver", "127.0.0.1:8000")
+    manage("runserver", "127.0.0.1:8000", env=env)
+
+
+def test_env() -> dict:
+    """Tests run with production settings (DEBUG off), a throw-away key, and cookies usable over the
+    live test server's plain http; conftest.py serves static files without collectstatic."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="regsys.settings", DEBUG="0")
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    env.setdefault("SESSION_COOKIE_SECURE", "0")
+    env.setdefault("CSRF_COOKIE_SECURE", "0")
+    env.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return env
 
 
 def test(extra: list[str]) -> int:
     ensure_venv()
     assets()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="regsys.settings")
-    env.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    env = test_env()
     args = [str(PY), "-m", "pytest", *extra]
     print("+", " ".join(args), flush=True)
     return subprocess.run(args, cwd=ROOT, env=env).returncode

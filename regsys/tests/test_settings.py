@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +19,20 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_embedded_default_is_sqlite_with_eager_celery():
-    result = run_settings({})
+    result = run_settings({"SECRET_KEY": "x" * 50})
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "Asia/Shanghai"]
+
+
+def test_debug_is_off_by_default():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_production_settings_come_from_the_environment():
@@ -33,11 +44,19 @@ def test_production_settings_come_from_the_environment():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "Asia/Shanghai"]
 
 
-def test_secret_key_is_required_when_debug_is_off():
-    result = run_settings({"DEBUG": "0"})
+@pytest.mark.parametrize("debug", ["0", "1"])
+def test_secret_key_is_always_required(debug):
+    result = run_settings({"DEBUG": debug})
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_secret_key_in_the_repository():
+    settings_text = (ROOT / "regsys" / "settings.py").read_text()
+
+    assert "SECRET_KEY = \"" not in settings_text
+    assert "insecure" not in settings_text
 
 
 @pytest.mark.django_db
@@ -67,3 +86,32 @@ def test_openapi_schema_generates(admin_client):
 
     assert response.status_code == 200
     assert b"openapi" in response.content
+
+
+def run_manage(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "SILENCED_SYSTEM_CHECKS",
+                         "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", **env})
+
+
+def test_check_deploy_warns_only_about_hsts_and_ssl_redirect():
+    result = run_manage(["check", "--deploy"], {"DEBUG": "0", "SECRET_KEY": "k" * 10 + "Xy7#pQ2" * 8})
+
+    assert result.returncode == 0, result.stderr
+    warnings = sorted(set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", result.stderr + result.stdout)))
+    assert warnings == ["security.W004", "security.W008"]
+
+
+def test_hsts_and_ssl_redirect_come_from_the_environment():
+    code = "import django; django.setup(); from django.conf import settings as s; " \
+           "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)"
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50,
+                                 "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+                                 "SECURE_SSL_REDIRECT": "1"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "True", "True"]
