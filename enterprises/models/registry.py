@@ -17,6 +17,7 @@ from enterprises.choices import (
     OwnerTarget,
 )
 from enterprises.validators import validate_credit_code
+from regsys.versioning import VersionField
 
 from .org import Subdistrict, Unit
 
@@ -120,6 +121,7 @@ class Enterprise(models.Model):
     tags = models.ManyToManyField(Tag, verbose_name=_("产品领域"), blank=True, related_name="enterprises")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[tags])
 
@@ -197,6 +199,7 @@ class Licence(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

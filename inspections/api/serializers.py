@@ -28,6 +28,7 @@ from inspections.models import (
     Rectification,
     Referral,
 )
+from regsys.versioning import VersionedSerializerMixin, version_input
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -50,8 +51,8 @@ class RectificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "inspection", "enterprise", "ordered_on", "deadline", "requirements", "completed_on",
-                  "evidence", "follow_up"]
-        read_only_fields = ["completed_on", "evidence", "follow_up"]
+                  "evidence", "follow_up", "version"]
+        read_only_fields = ["completed_on", "evidence", "follow_up", "version"]
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -69,7 +70,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "id", "enterprise", "enterprise_name", "unit", "kind", "kind_display", "start_date", "end_date",
             "announced", "campaigns", "plan_item", "staff_count", "conclusion", "conclusion_display", "summary",
             "status", "status_display", "provincial_entry_due", "provincial_entry_date", "checklist",
-            "officers", "findings", "rectification", "created_at", "finalised_at",
+            "officers", "findings", "rectification", "created_at", "finalised_at", "version",
         ]
         read_only_fields = fields
 
@@ -100,6 +101,7 @@ class InspectionWriteSerializer(serializers.Serializer):
 
 
 class InspectionUpdateSerializer(InspectionWriteSerializer):
+    version = version_input()
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     start_date = serializers.DateField(required=False)
@@ -144,13 +146,13 @@ class RectificationCompleteSerializer(serializers.Serializer):
     evidence = serializers.CharField()
 
 
-class InterviewSerializer(serializers.ModelSerializer):
+class InterviewSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
         model = Interview
         fields = ["id", "enterprise", "enterprise_name", "unit", "inspection", "held_on", "persons", "record",
-                  "campaigns"]
+                  "campaigns", "version"]
         read_only_fields = ["campaigns"]
         extra_kwargs = {"unit": {"required": False}}
 
@@ -173,7 +175,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "violation", "legal_basis", "status", "status_display", "investigated_on", "notified_on",
             "decided_on", "executed_on", "closed_on", "decision_number", "fine_amount", "confiscation_amount",
             "suspension_ordered", "revoked_licence", "listed_serious_dishonest", "penalised_persons",
-            "handlers", "campaigns",
+            "handlers", "campaigns", "version",
         ]
         read_only_fields = fields
 
@@ -193,6 +195,7 @@ class CaseWriteSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(serializers.Serializer):
+    version = version_input()
     filed_on = serializers.DateField(required=False)
     procedure = serializers.ChoiceField(choices=CaseProcedure.choices, required=False)
     violation = serializers.CharField(required=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -27,6 +28,7 @@ from inspections.models import (
     Referral,
 )
 from regsys.api import ScopedQuerysetMixin
+from regsys.versioning import pop_version
 
 from . import serializers as s
 
@@ -67,12 +69,16 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         inspection = self.get_object()
         data = _run(s.InspectionUpdateSerializer, request, partial=True)
         data.pop("unit", None)
+        version = pop_version(data)
         officers = data.pop("officers", None)
-        if officers is not None:
-            services.inspection_set_officers(inspection=inspection, officers=self._officers(officers),
-                                             by=request.user)
-        if data:
-            services.inspection_update(inspection=inspection, by=request.user, **data)
+        with transaction.atomic():
+            if data:
+                inspection = services.inspection_update(inspection=inspection, by=request.user, version=version,
+                                                        **data)
+                version = inspection.version
+            if officers is not None:
+                services.inspection_set_officers(inspection=inspection, officers=self._officers(officers),
+                                                 by=request.user, version=version)
         return Response(s.InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -186,6 +192,7 @@ class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upda
             interview=serializer.instance, held_on=data.get("held_on", serializer.instance.held_on),
             persons=data.get("persons", serializer.instance.persons),
             record=data.get("record", serializer.instance.record), by=self.request.user,
+            version=data["version"],
         )
 
 
@@ -209,7 +216,7 @@ class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     def partial_update(self, request, *args, **kwargs):
         case = self.get_object()
         data = _run(s.CaseUpdateSerializer, request, partial=True)
-        case = services.case_update(case=case, by=request.user, **data)
+        case = services.case_update(case=case, by=request.user, version=pop_version(data), **data)
         return Response(s.CaseSerializer(case).data)
 
     def update(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Licence, Unit
 from inspections.choices import CaseProcedure, CaseStatus, ReferralTarget
+from regsys.versioning import VersionField
 
 from .core import Inspection
 
@@ -61,6 +62,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[handlers])
 

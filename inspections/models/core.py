@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Unit
 from inspections.choices import CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
+from regsys.versioning import VersionField
 
 
 class Inspection(models.Model):
@@ -64,6 +65,7 @@ class Inspection(models.Model):
     finalised_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -193,6 +195,7 @@ class Rectification(models.Model):
         Inspection, verbose_name=_("跟踪检查"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="follow_up_of",
     )
+    version = VersionField()
 
     history = HistoricalRecords()
 
@@ -231,6 +234,7 @@ class Interview(models.Model):
         Campaign, verbose_name=_("所属专项整治"), blank=True, related_name="interviews"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    version = VersionField()
 
     history = HistoricalRecords()
 

@@ -25,6 +25,7 @@ from inspections.models import (
     PlanItem,
 )
 from regsys.scoping import require_approver, require_edit, require_unit
+from regsys.versioning import version_lock
 
 from ._common import require_not_future, require_visible_enterprise, save_with_history
 
@@ -144,9 +145,13 @@ def inspection_create(
 
 
 @transaction.atomic
-def inspection_update(*, inspection: Inspection, by: User, **fields) -> Inspection:
-    """Change a draft's fields (enterprise, kind, dates, conclusion, campaigns, staff count …)."""
+def inspection_update(*, inspection: Inspection, by: User, version: int | None = None, **fields) -> Inspection:
+    """Change a draft's fields (enterprise, kind, dates, conclusion, campaigns, staff count …).
+
+    ``version`` is the version the edit started from; a stale one raises ``EditConflict``.
+    """
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version, submitted=fields)
     _require_draft(inspection)
     campaigns = fields.pop("campaigns", None)
     allowed = {"enterprise", "kind", "start_date", "end_date", "announced", "staff_count",
@@ -175,10 +180,12 @@ def inspection_update(*, inspection: Inspection, by: User, **fields) -> Inspecti
 
 @transaction.atomic
 def inspection_set_officers(
-    *, inspection: Inspection, officers: list[OfficerInput], by: User, staff_count: int | None = None
+    *, inspection: Inspection, officers: list[OfficerInput], by: User, staff_count: int | None = None,
+    version: int | None = None,
 ) -> Inspection:
     """Replace the people on site; 出动人员人次 follows their number unless given."""
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version)
     _require_draft(inspection)
     rows = _officer_rows(officers)
     old_count = inspection.officers.count()

@@ -433,7 +433,7 @@ def test_edit_officers_and_case_pages(client):
 
     response = client.post(reverse("inspections:edit", args=[inspection.pk]), {
         "enterprise": enterprise.pk, "kind": "routine", "start_date": "2024-05-10", "conclusion": "compliant",
-        "staff_count": "", **_officer_post([{"user": a.pk, "cert_kind": "enforcement"},
+        "staff_count": "", "version": inspection.version, **_officer_post([{"user": a.pk, "cert_kind": "enforcement"},
                                             {"user": b.pk, "cert_kind": "enforcement"}]),
     })
 
