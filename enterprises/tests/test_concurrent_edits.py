@@ -1,6 +1,9 @@
 """Optimistic locking of enterprises and licences: a stale save writes nothing and shows what changed."""
 
+import threading
+
 import pytest
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -144,3 +147,50 @@ def test_two_users_edit_the_same_licence_through_the_pages_and_the_api(district,
     licence.refresh_from_db()
     assert (licence.issuer, licence.scope, licence.version) == ("鹿城区局", "", 2)
     assert Licence.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_of_two_truly_concurrent_saves_from_one_version_is_refused(district):
+    """Needs PostgreSQL (row locks across connections); SQLite serialises whole transactions."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock race needs PostgreSQL (set DATABASE_URL)")
+    enterprise = EnterpriseFactory(subdistrict=district.sub_a, phone="0577-1")
+    first_user = UserFactory(unit=enterprise.owning_unit)
+    second_user = UserFactory(unit=enterprise.owning_unit)
+    first_saved, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                enterprise_update(enterprise=enterprise, by=first_user, version=1, phone="0577-2")
+                first_saved.set()
+                release.wait(10)  # still uncommitted while the second save starts
+            outcome["first"] = "saved"
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_saved.wait(10)
+            enterprise_update(enterprise=Enterprise.objects.get(pk=enterprise.pk), by=second_user, version=1,
+                              phone="0577-3")
+            outcome["second"] = "saved"
+        except EditConflict as exc:
+            outcome["second"] = exc.changes[0].as_dict()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(1)  # the second save is blocked on the first one's row lock
+    assert threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert outcome == {"first": "saved", "second": {
+        "field": "phone", "label": "联系电话", "theirs": "0577-2", "yours": "0577-3"}}
+    enterprise.refresh_from_db()
+    assert (enterprise.phone, enterprise.version) == ("0577-2", 2)
