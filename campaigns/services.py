@@ -119,11 +119,25 @@ def campaign_due_has_returns(due: CampaignDueDate) -> bool:
     return bool(related is not None and related.exists())
 
 
+def campaign_linked_records(campaign: Campaign) -> list[str]:
+    """The kinds of records (检查, 案件 …) tagged with ``campaign``; asked through the relations, since
+    a campaign knows nothing of the apps that tag it (dependency direction)."""
+    return [
+        str(rel.related_model._meta.verbose_name)
+        for rel in campaign._meta.related_objects
+        if rel.many_to_many and getattr(campaign, rel.get_accessor_name()).exists()
+    ]
+
+
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign, by) -> None:
     require_district_writer(by)
     if any(campaign_due_has_returns(d) for d in campaign.due_dates.all()):
         raise ValidationError(_("该专项已有报表，不能删除；可将其设为结束"))
+    linked = campaign_linked_records(campaign)
+    if linked:
+        raise ValidationError(_("该专项已关联%(what)s等记录，删除会使这些记录失去专项归属，不能删除；可将其设为结束")
+                              % {"what": "、".join(linked)})
     campaign.delete()
 
 

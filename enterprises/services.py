@@ -14,14 +14,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.choices import EnterpriseStatus, InstitutionType
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Tag, User
 from enterprises.ownership import resolve_owning_unit
-from regsys.scoping import require_edit, require_unit
+from regsys.deletion import delete_or_refuse
+from regsys.scoping import require_administrator, require_edit, require_unit
 from regsys.versioning import version_lock
 
 # Fields a user may set on an enterprise (status and owning unit have their own rules).
@@ -224,16 +224,16 @@ def enterprise_change_status(
 
 @transaction.atomic
 def enterprise_delete(*, enterprise: Enterprise, by: User) -> None:
-    """Delete an enterprise entered by mistake; one with inspections etc. must be 注销 instead."""
+    """Delete an enterprise entered by mistake (administrators only).
+
+    One with licences, grades, credit records, status history, inspections, cases … cannot be
+    deleted (those are PROTECTed): it is 注销 instead.
+    """
+    require_administrator(by)
     require_edit(by, enterprise)
     enterprise._history_user = by
-    try:
-        with transaction.atomic():
-            enterprise.delete()
-    except ProtectedError as exc:
-        raise ValidationError(
-            _("该企业已有检查、案件等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。")
-        ) from exc
+    delete_or_refuse(enterprise, message=_(
+        "该企业已有%(records)s等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。"))
 
 
 def _clean_licence(licence: Licence) -> None:
@@ -278,7 +278,10 @@ def licence_update(*, licence: Licence, by: User, version: int | None = None, **
 
 @transaction.atomic
 def licence_delete(*, licence: Licence, by: User) -> None:
-    """Remove a licence entered by mistake (an expired or cancelled one keeps its status instead)."""
+    """Remove a licence entered by mistake (an expired or cancelled one keeps its status instead).
+
+    A licence a case revoked is evidence of that case and cannot be deleted.
+    """
     require_edit(by, licence)
     licence._history_user = by
-    licence.delete()
+    delete_or_refuse(licence, message=_("该证照已被%(records)s引用（如案件吊销），不能删除；可修改其状态。"))

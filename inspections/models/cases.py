@@ -24,7 +24,7 @@ class Case(models.Model):
         Unit, verbose_name=_("办案单位"), on_delete=models.PROTECT, related_name="cases"
     )
     source_inspection = models.ForeignKey(
-        Inspection, verbose_name=_("案件来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("案件来源检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="cases",
     )
     filed_on = models.DateField(_("立案日期"), db_index=True)
@@ -45,7 +45,7 @@ class Case(models.Model):
     )
     suspension_ordered = models.BooleanField(_("责令停产停业"), default=False)
     revoked_licence = models.ForeignKey(
-        Licence, verbose_name=_("吊销的许可证"), null=True, blank=True, on_delete=models.SET_NULL,
+        Licence, verbose_name=_("吊销的许可证"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="revoking_cases",
     )
     listed_serious_dishonest = models.BooleanField(_("列入严重违法失信名单"), default=False)
@@ -107,11 +107,11 @@ class Referral(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name=_("移送单位"), on_delete=models.PROTECT)
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE,
+        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="referrals",
     )
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="referrals",
     )
     target = models.CharField(_("移送对象"), max_length=20, choices=ReferralTarget.choices)
