@@ -76,6 +76,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def is_locked(self) -> bool:
+        """A closed case (结案) is no longer changed."""
+        return self.status == CaseStatus.CLOSED
+
 
 class CasePenalisedPerson(models.Model):
     """A person in charge punished in a case (处罚到人), with their fine in 元."""

@@ -27,7 +27,7 @@ from inspections.models import (
 from regsys.scoping import require_approver, require_edit, require_unit
 from regsys.versioning import version_lock
 
-from ._common import require_not_future, require_visible_enterprise, save_with_history
+from ._common import delete_with_history, require_not_future, require_visible_enterprise, save_with_history
 
 MIN_OFFICERS = 2
 
@@ -233,12 +233,15 @@ def checklist_answers_save(
         answer = existing.get(item_id)
         if not result:
             if answer is not None:
-                answer.delete()
+                delete_with_history(answer, by=by)
             continue
         if answer is None:
             answer = ChecklistAnswer(inspection=inspection, item=items[item_id])
+        elif (answer.result, answer.note) == (result, note.strip()):
+            saved.append(answer)  # unchanged: no history row
+            continue
         answer.result, answer.note = result, note.strip()
-        answer.save()
+        save_with_history(answer, by=by)
         saved.append(answer)
     failed = sum(1 for a in saved if a.result == AnswerResult.NO)
     save_with_history(inspection, by=by, reason=_("填写检查表：%(n)d项，其中不符合%(f)d项") % {"n": len(saved), "f": failed},
