@@ -241,7 +241,7 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class AmendForm(BootstrapMixin, forms.Form):
+class AmendForm(BootstrapMixin, VersionedFormMixin):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     start_date = forms.DateField(label=_("检查日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)

@@ -112,6 +112,7 @@ class InspectionUpdateSerializer(InspectionWriteSerializer):
 
 class AmendSerializer(serializers.Serializer):
     reason = serializers.CharField()
+    version = serializers.IntegerField(min_value=1, required=False, help_text="读取时的版本号；提交则检查是否已被他人修改（409）")
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True)

@@ -96,8 +96,10 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         inspection = self.get_object()
         data = _run(s.AmendSerializer, request)
         reason = data.pop("reason")
-        services.inspection_amend(inspection=inspection, changes=data, reason=reason, by=request.user)
-        return Response(s.InspectionSerializer(inspection).data)
+        version = data.pop("version", None)
+        services.inspection_amend(inspection=inspection, changes=data, reason=reason, by=request.user,
+                                  version=version)
+        return Response(s.InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     @extend_schema(request=s.ProvincialEntrySerializer, responses=s.InspectionSerializer)
     @action(detail=True, methods=["post"], url_path="provincial-entry")

@@ -323,10 +323,16 @@ def inspection_finalise(*, inspection: Inspection, by: User) -> Inspection:
 
 
 @transaction.atomic
-def inspection_amend(*, inspection: Inspection, changes: dict, reason: str, by: User) -> InspectionAmendment:
-    """Correct a finalised inspection: chiefs only, with a reason; kept in the history."""
+def inspection_amend(
+    *, inspection: Inspection, changes: dict, reason: str, by: User, version: int | None = None
+) -> InspectionAmendment:
+    """Correct a finalised inspection: chiefs only, with a reason; kept in the history.
+
+    ``version`` is the version the correction started from; a stale one raises ``EditConflict``.
+    """
     require_approver(by)
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version, submitted=changes)
     if not inspection.is_locked:
         raise ValidationError(_("草稿可直接修改，无需更正"))
     if not reason or not reason.strip():

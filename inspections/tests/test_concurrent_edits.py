@@ -7,6 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from enterprises.choices import Role
+from enterprises.tests.factories import UserFactory
+from inspections.choices import InspectionStatus
 from inspections.models import Interview
 
 from .factories import CaseFactory, InspectionFactory, RectificationFactory, station_with_staff
@@ -157,3 +160,22 @@ def test_a_stale_interview_update_through_the_api_is_refused(station):
     assert stale.data["changes"] == [{"field": "persons", "label": "被约谈人员", "theirs": "张三、李四", "yours": "王五"}]
     interview.refresh_from_db()
     assert (interview.persons, interview.version) == ("张三、李四", 2)
+
+
+def test_two_chiefs_amend_the_same_finalised_inspection(station):
+    inspection = InspectionFactory(enterprise=station["enterprise"], officers=[station["a"], station["b"]],
+                                   status=InspectionStatus.FINALISED, conclusion="compliant", staff_count=2)
+    first, second = _clients(UserFactory(unit=station["unit"], role=Role.LEADER),
+                             UserFactory(unit=station["unit"], role=Role.LEADER))
+    url = reverse("inspections:amend", args=[inspection.pk])
+    first_data, second_data = _initial(first, url), _initial(second, url)
+
+    saved = second.post(url, {**second_data, "conclusion": "non_compliant", "reason": "结论录错"})
+    stale = first.post(url, {**first_data, "staff_count": 3, "reason": "人次录错"})
+
+    assert saved.status_code == 302
+    assert stale.status_code == 200
+    assert "检查结论：不符合 → 符合要求" in stale.content.decode()
+    inspection.refresh_from_db()
+    assert (inspection.conclusion, inspection.staff_count) == ("non_compliant", 2)
+    assert list(inspection.amendments.values_list("reason", flat=True)) == ["结论录错"]

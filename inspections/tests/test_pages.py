@@ -292,7 +292,7 @@ def test_amend_page_for_chief_and_refused_for_inspector(client, two_stations):
     chief = UserFactory(unit=d["unit"], role=Role.LEADER)
     url = reverse("inspections:amend", args=[d["inspection"].pk])
     form = {"kind": "routine", "start_date": "2024-03-05", "staff_count": 2, "conclusion": "non_compliant",
-            "summary": "", "reason": "结论录错"}
+            "summary": "", "reason": "结论录错", "version": d["inspection"].version}
 
     client.force_login(d["user"])
     refused = client.post(url, form)

@@ -394,11 +394,14 @@ def amend(request, pk: int):
     if not inspection.is_locked:
         return redirect("inspections:edit", pk=pk)
     initial = {name: getattr(inspection, name) for name in services.AMENDABLE_FIELDS}
-    form = AmendForm(request.POST or None, initial=initial)
+    form = AmendForm(request.POST or None, initial=initial, versioned=inspection)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
             services.inspection_amend(inspection=inspection, changes=form.changes(),
-                                      reason=form.cleaned_data["reason"], by=request.user)
+                                      reason=form.cleaned_data["reason"], by=request.user, version=version)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
