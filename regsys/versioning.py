@@ -206,6 +206,26 @@ def version_input() -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="字段名")
+    label = serializers.CharField(help_text="字段中文名")
+    theirs = serializers.CharField(help_text="对方保存的值（当前值）")
+    yours = serializers.CharField(help_text="本次提交的值")
+
+
+class EditConflictSerializer(serializers.Serializer):
+    """The body of a 409: the record changed since the version the request carried; nothing was saved."""
+
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField(help_text="记录的当前版本号；核对后用它重新提交")
+    changes = FieldChangeSerializer(many=True, help_text="对方修改、而本次提交会覆盖的字段")
+
+
+def with_conflict(responses: dict) -> dict:
+    """OpenAPI responses of a versioned update: the given ones plus 409 ``EditConflictSerializer``."""
+    return {**responses, 409: EditConflictSerializer}
+
+
 def pop_version(data: dict) -> int:
     """The version an API update carries (required even for PATCH, where DRF relaxes ``required``)."""
     version = data.pop("version", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,7 +28,7 @@ from inspections.models import (
     Referral,
 )
 from regsys.api import ScopedQuerysetMixin
-from regsys.versioning import pop_version
+from regsys.versioning import pop_version, with_conflict
 
 from . import serializers as s
 
@@ -64,7 +64,7 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         )
         return Response(s.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.InspectionUpdateSerializer, responses=s.InspectionSerializer)
+    @extend_schema(request=s.InspectionUpdateSerializer, responses=with_conflict({200: s.InspectionSerializer}))
     def partial_update(self, request, *args, **kwargs):
         inspection = self.get_object()
         data = _run(s.InspectionUpdateSerializer, request, partial=True)
@@ -90,7 +90,7 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         inspection = services.inspection_finalise(inspection=self.get_object(), by=request.user)
         return Response(s.InspectionSerializer(inspection).data)
 
-    @extend_schema(request=s.AmendSerializer, responses=s.InspectionSerializer)
+    @extend_schema(request=s.AmendSerializer, responses=with_conflict({200: s.InspectionSerializer}))
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         inspection = self.get_object()
@@ -172,6 +172,7 @@ class RectificationViewSet(FindingViewSet):
         return Response(s.RectificationSerializer(rectification).data)
 
 
+@extend_schema_view(update=extend_schema(responses=with_conflict({200: s.InterviewSerializer})))
 class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                        viewsets.ReadOnlyModelViewSet):
     """约谈."""
@@ -214,7 +215,7 @@ class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         case = services.case_open(by=request.user, **data)
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CaseUpdateSerializer, responses=s.CaseSerializer)
+    @extend_schema(request=s.CaseUpdateSerializer, responses=with_conflict({200: s.CaseSerializer}))
     def partial_update(self, request, *args, **kwargs):
         case = self.get_object()
         data = _run(s.CaseUpdateSerializer, request, partial=True)
