@@ -13,6 +13,7 @@ from enterprises.grading.choices import (
     RuleKind,
     Sector,
 )
+from regsys.versioning import VersionField
 
 from .registry import Enterprise
 
@@ -162,6 +163,7 @@ class EnterpriseGrade(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    version = VersionField()
 
     history = HistoricalRecords()
 

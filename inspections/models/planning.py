@@ -9,6 +9,7 @@ from enterprises.grading.choices import Confidence, Sector
 from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionKind, PlanKind, PlanStatus
 from inspections.planning.choices import ItemSource, TargetKind
+from regsys.versioning import VersionField
 
 
 class InspectionPlan(models.Model):
@@ -79,6 +80,7 @@ class PlanItem(models.Model):
     due_date = models.DateField(_("应检日期"), null=True, blank=True)
     reason = models.CharField(_("列入理由"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    version = VersionField()
 
     history = HistoricalRecords(m2m_fields=[officers])
 
