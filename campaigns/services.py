@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
 from regsys.scoping import require_approver, scope_for
+from regsys.versioning import version_lock
 
 TEMPLATE_FIELDS = (
     "title_template", "preamble_fields", "header_label", "label_columns", "footer_template",
@@ -89,9 +90,19 @@ def _check_campaign(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def campaign_save(*, campaign: Campaign, units, forms, due_dates: list[dt.date], by) -> Campaign:
-    """Create or update a campaign with its units, forms and due dates."""
+def campaign_save(
+    *, campaign: Campaign, units, forms, due_dates: list[dt.date], by, version: int | None = None
+) -> Campaign:
+    """Create or update a campaign with its units, forms and due dates.
+
+    ``campaign`` carries the edited values; ``version`` is the version the edit started from (a stale
+    one raises ``EditConflict`` and nothing is written).
+    """
     require_district_writer(by)
+    if campaign.pk is not None:
+        version_lock(campaign, version=version, submitted={
+            name: getattr(campaign, name)
+            for name in ("name", "doc_number", "year", "start_date", "end_date", "description", "is_active")})
     _check_campaign(campaign)
     outside = [d for d in due_dates if d < campaign.start_date]
     if outside:
