@@ -57,10 +57,13 @@ class LockedRecordAdminMixin:
 
 
 class LockedParentInlineMixin:
-    """An inline that is read-only while its parent record is locked."""
+    """An inline that is read-only while its parent record is locked (``parent_locked``)."""
+
+    def parent_locked(self, parent) -> bool:
+        return bool(getattr(parent, "is_locked", False))
 
     def _parent_locked(self, obj) -> bool:
-        return obj is not None and bool(getattr(obj, "is_locked", False))
+        return obj is not None and self.parent_locked(obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return not self._parent_locked(obj) and super().has_add_permission(request, obj)

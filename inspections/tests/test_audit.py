@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from enterprises.choices import Role
 from enterprises.tests.factories import UserFactory
-from inspections.choices import CaseStatus, InspectionStatus
-from inspections.models import ChecklistTemplate, Finding
+from inspections.choices import CaseStatus, InspectionStatus, PlanKind, PlanStatus
+from inspections.models import ChecklistTemplate, Finding, InspectionPlan, PlanItem
 from inspections.reference import load_reference
 
 from .factories import CaseFactory, FindingFactory, InspectionFactory, station_with_staff
@@ -121,3 +121,22 @@ def test_the_admin_cannot_change_a_closed_case(client):
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.violation == "经营未取得注册证的第二类医疗器械"
+
+
+def test_the_admin_cannot_change_an_approved_plan_or_its_items(admin_client):
+    _unit, enterprise, _users = station_with_staff()
+    plan = InspectionPlan.objects.create(unit=enterprise.owning_unit, year=2024, kind=PlanKind.ROUTINE,
+                                         status=PlanStatus.APPROVED)
+    item = PlanItem.objects.create(plan=plan, enterprise=enterprise, kind="routine", target_month=5)
+
+    plan_post = admin_client.post(reverse("admin:inspections_inspectionplan_change", args=[plan.pk]),
+                                  {"unit": plan.unit_id, "year": 2024, "kind": PlanKind.ROUTINE, "status": "draft"})
+    item_post = admin_client.post(reverse("admin:inspections_planitem_change", args=[item.pk]),
+                                  {"plan": plan.pk, "enterprise": enterprise.pk, "kind": "routine",
+                                   "target_month": 9, "source": "manual"})
+    item_delete = admin_client.post(reverse("admin:inspections_planitem_delete", args=[item.pk]), {"post": "yes"})
+
+    assert (plan_post.status_code, item_post.status_code, item_delete.status_code) == (403, 403, 403)
+    plan.refresh_from_db()
+    item.refresh_from_db()
+    assert (plan.status, item.target_month) == (PlanStatus.APPROVED, 5)

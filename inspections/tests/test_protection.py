@@ -20,6 +20,8 @@ from enterprises.tests.factories import LicenceFactory, UnitFactory, UserFactory
 from inspections.choices import CaseProcedure, ReferralTarget
 from inspections.models import (
     Case,
+    ConflictOfInterest,
+    DrawPick,
     Inspection,
     InspectionAmendment,
     Interview,
@@ -41,6 +43,7 @@ PROTECTED = [
     (Inspection, "checklist"), (InspectionAmendment, "inspection"), (Rectification, "inspection"),
     (Rectification, "follow_up"), (Interview, "inspection"), (Case, "enterprise"), (Case, "source_inspection"),
     (Case, "revoked_licence"), (Referral, "case"), (Referral, "inspection"), (PlanItem, "enterprise"),
+    (PlanItem, "draw"), (DrawPick, "enterprise"), (ConflictOfInterest, "officer"), (ConflictOfInterest, "enterprise"),
 ]
 
 
