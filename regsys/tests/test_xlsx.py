@@ -4,10 +4,12 @@ Each exporter is called with hostile text and the file is reopened with openpyxl
 """
 
 import io
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -114,3 +116,25 @@ def test_return_workbook():
 
     _assert_text(content, HOSTILE[:2])
     _assert_text(content, HOSTILE[2:], sheet_index=1)
+
+
+# The import template (enterprises/importers.py) writes only the template's own fixed headers and examples.
+NO_USER_TEXT = {"enterprises/importers.py"}
+
+
+def test_every_module_that_writes_a_workbook_uses_the_helper():
+    root = settings.BASE_DIR
+    writers = []
+    packages = [top for top in root.iterdir() if (top / "__init__.py").exists()]  # the apps, not .venv
+    for path in sorted(p for package in packages for p in package.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\bWorkbook\(", text) and relative not in NO_USER_TEXT:
+            writers.append((relative, "from regsys import xlsx" in text or "from regsys.xlsx import" in text))
+
+    assert {name for name, _uses in writers} >= {
+        "enterprises/exporters.py", "inspections/exports.py", "campaigns/exports.py",
+        "enterprises/grading/xlsx.py", "reporting/exporters/xlsx.py"}
+    assert [name for name, uses in writers if not uses] == []
