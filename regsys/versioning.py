@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,8 +116,10 @@ def version_lock(obj: models.Model, *, version: int | None, submitted: dict[str,
     return manager.get(pk=obj.pk)
 
 
-def _conflict(model, pk, version: int, submitted: dict[str, Any]) -> EditConflict:
-    current = model._base_manager.get(pk=pk)
+def _conflict(model, pk, version: int, submitted: dict[str, Any]) -> Exception:
+    current = model._base_manager.filter(pk=pk).first()
+    if current is None:
+        return ValidationError(_("该记录已被删除，修改未保存"))
     history = getattr(current, "history", None)
     then = latest = None
     if history is not None:

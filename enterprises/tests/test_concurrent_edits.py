@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
@@ -194,3 +195,23 @@ def test_the_second_of_two_truly_concurrent_saves_from_one_version_is_refused(di
         "field": "phone", "label": "联系电话", "theirs": "0577-2", "yours": "0577-3"}}
     enterprise.refresh_from_db()
     assert (enterprise.phone, enterprise.version) == ("0577-2", 2)
+
+
+def test_every_save_raises_the_version_and_unchecked_internal_writes_still_lock(district, enterprise):
+    enterprise.phone = "0577-8"
+    enterprise.save()
+    enterprise_update(enterprise=enterprise, by=district.inspector_a, phone="0577-9")  # importer-style, no version
+
+    enterprise.refresh_from_db()
+    assert (enterprise.phone, enterprise.version) == ("0577-9", 3)
+    assert list(enterprise.history.order_by("history_id").values_list("version", flat=True)) == [1, 2, 3]
+
+
+def test_saving_a_record_deleted_meanwhile_says_so(district, enterprise):
+    stale = Enterprise.objects.get(pk=enterprise.pk)
+    Enterprise.objects.filter(pk=enterprise.pk).delete()
+
+    with pytest.raises(ValidationError) as info:
+        enterprise_update(enterprise=stale, by=district.inspector_a, version=1, phone="0577-9")
+
+    assert info.value.messages == ["该记录已被删除，修改未保存"]

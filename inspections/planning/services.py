@@ -271,7 +271,7 @@ def plan_item_link(*, item: PlanItem, inspection: Inspection, by: User) -> Inspe
     if inspection.plan_item_id and inspection.plan_item_id != item.id:
         raise ValidationError(_("该检查已关联其他计划项"))
     inspection.plan_item = item
-    inspection.save(update_fields=["plan_item", "updated_at"])
+    inspection.save(update_fields=["plan_item", "updated_at", "version"])
     return inspection
 
 
