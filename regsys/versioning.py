@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,7 +129,7 @@ def _conflict(model, pk, version: int, submitted: dict[str, Any]) -> Exception:
     for name, value in submitted.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 (a form-only input such as a reason)
+        except FieldDoesNotExist:  # a form-only input such as a reason
             continue
         if not field.concrete or field.many_to_many:
             continue
