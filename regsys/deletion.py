@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 
 def protected_summary(objects) -> str:
-    """e.g. "许可/备案 2 条、信用记录 1 条" for the records that block a deletion."""
+    """e.g. "信用记录 1 条、许可/备案 2 条" for the records that block a deletion (kinds in a fixed order)."""
     counts = Counter(str(obj._meta.verbose_name) for obj in objects)
-    return "、".join(_("%(what)s %(n)d 条") % {"what": what, "n": n} for what, n in counts.items())
+    return "、".join(_("%(what)s %(n)d 条") % {"what": what, "n": n} for what, n in sorted(counts.items()))
 
 
 def delete_or_refuse(obj: Model, *, message: str) -> None:

@@ -129,7 +129,7 @@ def test_an_administrator_cannot_delete_an_enterprise_with_licences_and_a_credit
 
     assert response.status_code == 400
     assert response.data["non_field_errors"] == [
-        "该企业已有许可/备案 1 条、信用记录 1 条等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。"]
+        "该企业已有信用记录 1 条、许可/备案 1 条等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。"]
     assert Enterprise.objects.filter(pk=enterprise.pk, status=EnterpriseStatus.ACTIVE).exists()
     assert (enterprise.licences.count(), enterprise.credit_records.count()) == (1, 1)
 
