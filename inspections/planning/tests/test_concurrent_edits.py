@@ -23,7 +23,7 @@ def _logged_in(user) -> Client:
     return client
 
 
-def test_two_users_change_the_same_grade(api_client=None):
+def test_two_users_change_the_same_grade():
     sd = SubdistrictFactory()
     enterprise = EnterpriseFactory(subdistrict=sd, operation_mode=OperationMode.RETAIL)
     first, second = _logged_in(UserFactory(unit=sd.unit)), _logged_in(UserFactory(unit=sd.unit))
