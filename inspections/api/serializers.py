@@ -42,7 +42,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "inspection", "severity", "severity_display", "text", "checklist_item"]
+        fields = ["id", "inspection", "severity", "severity_display", "text", "checklist_item", "version"]
+        read_only_fields = ["version"]
 
 
 class RectificationSerializer(serializers.ModelSerializer):
@@ -133,6 +134,10 @@ class FindingWriteSerializer(serializers.Serializer):
     text = serializers.CharField()
     checklist_item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all(), required=False,
                                                         allow_null=True)
+
+
+class FindingUpdateSerializer(FindingWriteSerializer):
+    version = version_input()
 
 
 class RectificationWriteSerializer(serializers.Serializer):

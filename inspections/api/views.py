@@ -136,12 +136,12 @@ class FindingViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         finding = services.finding_create(inspection=inspection, by=request.user, **data)
         return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.FindingWriteSerializer, responses=s.FindingSerializer)
+    @extend_schema(request=s.FindingUpdateSerializer, responses=with_conflict({200: s.FindingSerializer}))
     def update(self, request, *args, **kwargs):
         finding = self.get_object()
-        data = _run(s.FindingWriteSerializer, request)
+        data = _run(s.FindingUpdateSerializer, request)
         data.pop("inspection")
-        finding = services.finding_update(finding=finding, by=request.user, **data)
+        finding = services.finding_update(finding=finding, by=request.user, version=pop_version(data), **data)
         return Response(s.FindingSerializer(finding).data)
 
     def destroy(self, request, *args, **kwargs):

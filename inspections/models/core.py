@@ -162,6 +162,7 @@ class Finding(models.Model):
         "inspections.ChecklistItem", verbose_name=_("对应检查项目"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="findings",
     )
+    version = VersionField()
 
     history = HistoricalRecords()
 

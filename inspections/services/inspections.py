@@ -268,8 +268,10 @@ def finding_create(
 
 @transaction.atomic
 def finding_update(*, finding: Finding, by: User, severity: str, text: str,
-                   checklist_item: ChecklistItem | None = None) -> Finding:
+                   checklist_item: ChecklistItem | None = None, version: int | None = None) -> Finding:
     require_edit(by, finding.inspection)
+    finding = version_lock(finding, version=version, submitted={
+        "severity": severity, "text": text, "checklist_item": checklist_item})
     _require_draft(finding.inspection)
     if severity not in Severity.values:
         raise ValidationError({"severity": _("请选择缺陷等级")})

@@ -1,4 +1,4 @@
-"""Optimistic locking of cases, inspections, 责令改正 and 约谈: a stale save writes nothing."""
+"""Optimistic locking of cases, inspections, findings, 责令改正 and 约谈: a stale save writes nothing."""
 
 import datetime as dt
 
@@ -12,7 +12,13 @@ from enterprises.tests.factories import UserFactory
 from inspections.choices import InspectionStatus
 from inspections.models import Interview
 
-from .factories import CaseFactory, InspectionFactory, RectificationFactory, station_with_staff
+from .factories import (
+    CaseFactory,
+    FindingFactory,
+    InspectionFactory,
+    RectificationFactory,
+    station_with_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +185,27 @@ def test_two_chiefs_amend_the_same_finalised_inspection(station):
     inspection.refresh_from_db()
     assert (inspection.conclusion, inspection.staff_count) == ("non_compliant", 2)
     assert list(inspection.amendments.values_list("reason", flat=True)) == ["结论录错"]
+
+
+def test_a_stale_finding_update_through_the_api_is_refused(station):
+    inspection = InspectionFactory(enterprise=station["enterprise"], officers=[station["a"], station["b"]])
+    finding = FindingFactory(inspection=inspection, severity="general", text="温湿度记录不全")
+    first, second = APIClient(), APIClient()
+    first.force_authenticate(station["a"])
+    second.force_authenticate(station["b"])
+    body = {"inspection": inspection.pk, "severity": "general"}
+    assert first.get(f"/api/findings/{finding.pk}/").data["version"] == 1
+
+    saved = second.put(f"/api/findings/{finding.pk}/", {**body, "text": "温湿度记录缺3个月", "version": 1},
+                       format="json")
+    stale = first.put(f"/api/findings/{finding.pk}/", {**body, "severity": "serious", "text": "温湿度记录不全",
+                                                        "version": 1}, format="json")
+    missing = first.put(f"/api/findings/{finding.pk}/", {**body, "text": "x"}, format="json")
+
+    assert saved.status_code == 200
+    assert stale.status_code == 409
+    assert stale.data["changes"] == [
+        {"field": "text", "label": "缺陷内容", "theirs": "温湿度记录缺3个月", "yours": "温湿度记录不全"}]
+    assert missing.status_code == 400
+    finding.refresh_from_db()
+    assert (finding.severity, finding.text, finding.version) == ("general", "温湿度记录缺3个月", 2)
