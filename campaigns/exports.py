@@ -10,16 +10,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from regsys import xlsx
+
 
 def list_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "列表") -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = title[:31]
-    ws.append(list(headers))
+    ws.append(xlsx.row(ws, headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
+        ws.append(xlsx.row(ws, ["" if v is None else v for v in row]))
     for index, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
     buffer = io.BytesIO()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.models import Unit
+from regsys.versioning import VersionedFormMixin
 
 DUE_PRESETS = {
     "yongding": ((6, 25), (9, 25), (12, 25)),
@@ -17,7 +18,9 @@ DUE_PRESETS = {
 }
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedFormMixin, forms.ModelForm):
+    """Create or edit a campaign; editing carries the version (optimistic locking)."""
+
     due_preset = forms.ChoiceField(
         label=_("报送截止日期"), required=False,
         choices=[("", _("按下方填写")), ("yongding", _("6月25日、9月25日、12月25日（永定）")),
@@ -40,7 +43,8 @@ class CampaignForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        instance = kwargs.get("instance")
+        super().__init__(*args, versioned=instance if instance is not None and instance.pk else None, **kwargs)
         self.fields["units"].queryset = Unit.objects.order_by("sort_order", "code")
         self.fields["forms"].queryset = FormTemplate.objects.filter(is_active=True)
         if self.instance.pk:

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.choices import Link
 from enterprises.models import Unit
+from regsys.versioning import VersionField
 
 
 class CaseCountDate(models.TextChoices):
@@ -174,6 +175,7 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    version = VersionField()
 
     history = HistoricalRecords(m2m_fields=[units, forms])
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
 from regsys.scoping import require_approver, scope_for
+from regsys.versioning import version_lock
 
 TEMPLATE_FIELDS = (
     "title_template", "preamble_fields", "header_label", "label_columns", "footer_template",
@@ -89,9 +90,19 @@ def _check_campaign(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def campaign_save(*, campaign: Campaign, units, forms, due_dates: list[dt.date], by) -> Campaign:
-    """Create or update a campaign with its units, forms and due dates."""
+def campaign_save(
+    *, campaign: Campaign, units, forms, due_dates: list[dt.date], by, version: int | None = None
+) -> Campaign:
+    """Create or update a campaign with its units, forms and due dates.
+
+    ``campaign`` carries the edited values; ``version`` is the version the edit started from (a stale
+    one raises ``EditConflict`` and nothing is written).
+    """
     require_district_writer(by)
+    if campaign.pk is not None:
+        version_lock(campaign, version=version, submitted={
+            name: getattr(campaign, name)
+            for name in ("name", "doc_number", "year", "start_date", "end_date", "description", "is_active")})
     _check_campaign(campaign)
     outside = [d for d in due_dates if d < campaign.start_date]
     if outside:
@@ -119,11 +130,25 @@ def campaign_due_has_returns(due: CampaignDueDate) -> bool:
     return bool(related is not None and related.exists())
 
 
+def campaign_linked_records(campaign: Campaign) -> list[str]:
+    """The kinds of records (检查, 案件 …) tagged with ``campaign``; asked through the relations, since
+    a campaign knows nothing of the apps that tag it (dependency direction)."""
+    return [
+        str(rel.related_model._meta.verbose_name)
+        for rel in campaign._meta.related_objects
+        if rel.many_to_many and getattr(campaign, rel.get_accessor_name()).exists()
+    ]
+
+
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign, by) -> None:
     require_district_writer(by)
     if any(campaign_due_has_returns(d) for d in campaign.due_dates.all()):
         raise ValidationError(_("该专项已有报表，不能删除；可将其设为结束"))
+    linked = campaign_linked_records(campaign)
+    if linked:
+        raise ValidationError(_("该专项已关联%(what)s等记录，删除会使这些记录失去专项归属，不能删除；可将其设为结束")
+                              % {"what": "、".join(linked)})
     campaign.delete()
 
 

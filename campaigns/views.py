@@ -19,6 +19,7 @@ from campaigns.history import history_rows
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.models import Tag
 from regsys.scoping import scope_for
+from regsys.versioning import EditConflict
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -78,11 +79,15 @@ def campaign_edit(request, pk: int | None = None):
     campaign = get_object_or_404(Campaign, pk=pk) if pk else Campaign()
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
             saved = services.campaign_save(
                 campaign=form.save(commit=False), units=form.cleaned_data["units"],
                 forms=form.cleaned_data["forms"], due_dates=form.cleaned_data["due_dates"], by=request.user,
+                version=version,
             )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -15,6 +15,7 @@ from enterprises.models import (
     Unit,
     User,
 )
+from regsys.scoping import is_administrator
 
 
 @admin.register(Unit)
@@ -79,6 +80,10 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["tags"]
     inlines = [LicenceInline, StatusChangeInline]
     readonly_fields = ["created_at", "updated_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Only administrators delete enterprises (and never one with protected records: PROTECT)."""
+        return is_administrator(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(EnterpriseStatusChange)

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from enterprises.models import Enterprise, Licence
+from regsys import xlsx
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -28,7 +29,7 @@ LICENCE_COLUMNS: list[tuple[str, int]] = [
 def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]]):
     ws = wb.active
     ws.title = title
-    ws.append([name for name, _width in columns])
+    ws.append(xlsx.row(ws, [name for name, _width in columns]))
     for index, (_name, width) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         cell.font = HEADER_FONT
@@ -54,13 +55,13 @@ def enterprises_xlsx(enterprises: Iterable[Enterprise]) -> bytes:
     wb = Workbook()
     ws = _sheet(wb, "企业名录", ENTERPRISE_COLUMNS)
     for index, e in enumerate(enterprises, start=1):
-        ws.append([
+        ws.append(xlsx.row(ws, [
             index, e.name, e.credit_code, "、".join(e.role_labels()),
             "、".join(str(t) for t in e.tags.all()), e.subdistrict.name, e.owning_unit.name,
             e.get_status_display(), e.legal_representative, e.person_in_charge, e.quality_manager,
             e.phone, e.business_address,
             "；".join(f"{lic.get_kind_display()} {lic.number}" for lic in e.licences.all()),
-        ])
+        ]))
     ws.auto_filter.ref = ws.dimensions
     return _save(wb)
 
@@ -70,11 +71,11 @@ def licences_xlsx(licences: Iterable[Licence], *, today) -> bytes:
     ws = _sheet(wb, "证照", LICENCE_COLUMNS)
     for index, lic in enumerate(licences, start=1):
         days_left = (lic.expires_on - today).days if lic.expires_on else None
-        ws.append([
+        ws.append(xlsx.row(ws, [
             index, lic.get_kind_display(), lic.number, lic.enterprise.name, lic.enterprise.credit_code,
             lic.enterprise.owning_unit.name, lic.issuer, lic.issued_on, lic.expires_on, days_left,
             lic.get_status_display(),
-        ])
+        ]))
         for column in (8, 9):
             ws.cell(row=index + 1, column=column).number_format = "yyyy-mm-dd"
     ws.auto_filter.ref = ws.dimensions

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Tag, Unit
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS
+from regsys.versioning import VersionedFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,8 +50,11 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class _ModelFieldsForm(forms.Form):
-    """A plain form whose fields are taken from a model (labels, choices, lengths)."""
+class _ModelFieldsForm(VersionedFormMixin):
+    """A plain form whose fields are taken from a model (labels, choices, lengths).
+
+    Editing an ``instance`` carries its version (optimistic locking, regsys.versioning).
+    """
 
     model: type = Enterprise
     field_names: tuple[str, ...] = ()
@@ -59,11 +63,13 @@ class _ModelFieldsForm(forms.Form):
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(instance, fields=self.field_names)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=instance, **kwargs)
         model_fields = fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
         self.fields.update({name: model_fields[name] for name in self.field_names if name in model_fields})
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.CheckboxSelectMultiple):

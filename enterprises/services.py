@@ -14,14 +14,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.choices import EnterpriseStatus, InstitutionType
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Tag, User
 from enterprises.ownership import resolve_owning_unit
-from regsys.scoping import require_edit, require_unit
+from regsys.deletion import delete_or_refuse
+from regsys.scoping import require_administrator, require_edit, require_unit
+from regsys.versioning import version_lock
 
 # Fields a user may set on an enterprise (status and owning unit have their own rules).
 ENTERPRISE_FIELDS: tuple[str, ...] = (
@@ -107,6 +108,12 @@ def _clean_enterprise(enterprise: Enterprise, *, requested_unit, reason: str) ->
         raise ValidationError(errors)
 
 
+def _tags_differ(enterprise: Enterprise, tags: Iterable[Tag] | None) -> bool:
+    if tags is None or enterprise.pk is None:
+        return False
+    return {tag.pk for tag in tags} != set(enterprise.tags.values_list("pk", flat=True))
+
+
 def _set_tags(enterprise: Enterprise, tags: Iterable[Tag] | None) -> None:
     if tags is None:
         return
@@ -138,16 +145,18 @@ def enterprise_create(*, by: User, tags: Iterable[Tag] | None = None, **fields: 
 
 @transaction.atomic
 def enterprise_update(
-    *, enterprise: Enterprise, by: User, tags: Iterable[Tag] | None = None, **fields: Any
+    *, enterprise: Enterprise, by: User, tags: Iterable[Tag] | None = None, version: int | None = None,
+    **fields: Any,
 ) -> Enterprise:
     """Change an enterprise's data; the owning unit is re-derived unless overridden with a reason.
 
     Omitted fields keep their value. Passing ``owning_unit_override_reason=""`` returns the
-    enterprise to the rules.
+    enterprise to the rules. ``version`` is the version the edit started from: if someone saved
+    since, ``EditConflict`` is raised and nothing is written (regsys.versioning).
     """
     _check_unknown(fields, ENTERPRISE_FIELDS + OWNERSHIP_FIELDS)
     require_edit(by, enterprise)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = version_lock(enterprise, version=version, submitted=fields)
     requested_unit = fields.pop("owning_unit", None)
     reason = fields.pop("owning_unit_override_reason", enterprise.owning_unit_override_reason) or ""
     if reason.strip() and requested_unit is None:
@@ -158,7 +167,7 @@ def enterprise_update(
     _clean_enterprise(enterprise, requested_unit=requested_unit, reason=reason)
     require_unit(by, enterprise.owning_unit_id)
     enterprise._history_user = by
-    if _snapshot(enterprise) != before:
+    if _snapshot(enterprise) != before or _tags_differ(enterprise, tags):
         enterprise.save()
     _set_tags(enterprise, tags)
     return enterprise
@@ -209,22 +218,22 @@ def enterprise_change_status(
     enterprise.status = to_status
     enterprise.status_since = effective_on
     enterprise._history_user = by
-    enterprise.save(update_fields=["status", "status_since", "updated_at"])
+    enterprise.save(update_fields=["status", "status_since", "updated_at", "version"])
     return change
 
 
 @transaction.atomic
 def enterprise_delete(*, enterprise: Enterprise, by: User) -> None:
-    """Delete an enterprise entered by mistake; one with inspections etc. must be 注销 instead."""
+    """Delete an enterprise entered by mistake (administrators only).
+
+    One with licences, grades, credit records, status history, inspections, cases … cannot be
+    deleted (those are PROTECTed): it is 注销 instead.
+    """
+    require_administrator(by)
     require_edit(by, enterprise)
     enterprise._history_user = by
-    try:
-        with transaction.atomic():
-            enterprise.delete()
-    except ProtectedError as exc:
-        raise ValidationError(
-            _("该企业已有检查、案件等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。")
-        ) from exc
+    delete_or_refuse(enterprise, message=_(
+        "该企业已有%(records)s等关联记录，不能删除；如已停止经营请将经营状态改为“注销”。"))
 
 
 def _clean_licence(licence: Licence) -> None:
@@ -254,11 +263,11 @@ def licence_create(*, enterprise: Enterprise, by: User, **fields: Any) -> Licenc
 
 
 @transaction.atomic
-def licence_update(*, licence: Licence, by: User, **fields: Any) -> Licence:
-    """Change a licence's number, dates, scope or status."""
+def licence_update(*, licence: Licence, by: User, version: int | None = None, **fields: Any) -> Licence:
+    """Change a licence's number, dates, scope or status (``version``: see ``enterprise_update``)."""
     _check_unknown(fields, LICENCE_FIELDS)
     require_edit(by, licence)
-    licence = Licence.objects.select_for_update().get(pk=licence.pk)
+    licence = version_lock(licence, version=version, submitted=fields)
     for name, value in fields.items():
         setattr(licence, name, value)
     _clean_licence(licence)
@@ -269,7 +278,10 @@ def licence_update(*, licence: Licence, by: User, **fields: Any) -> Licence:
 
 @transaction.atomic
 def licence_delete(*, licence: Licence, by: User) -> None:
-    """Remove a licence entered by mistake (an expired or cancelled one keeps its status instead)."""
+    """Remove a licence entered by mistake (an expired or cancelled one keeps its status instead).
+
+    A licence a case revoked is evidence of that case and cannot be deleted.
+    """
     require_edit(by, licence)
     licence._history_user = by
-    licence.delete()
+    delete_or_refuse(licence, message=_("该证照已被%(records)s引用（如案件吊销），不能删除；可修改其状态。"))

@@ -19,6 +19,7 @@ from enterprises import exporters, importers, selectors, services
 from enterprises.filters import EnterpriseFilterSet, LicenceFilterSet
 from enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, StatusChangeForm, add_service_errors
 from regsys.scoping import can_edit, require_edit, require_write, scope_for
+from regsys.versioning import EditConflict
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,10 +102,13 @@ def enterprise_edit(request, pk: int):
     require_edit(request.user, enterprise)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
             enterprise = services.enterprise_update(
-                enterprise=enterprise, by=request.user, **form.service_kwargs()
+                enterprise=enterprise, by=request.user, version=version, **form.service_kwargs()
             )
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -157,8 +161,12 @@ def licence_edit(request, pk: int):
     require_edit(request.user, licence)
     form = LicenceForm(request.POST or None, instance=licence)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
-            licence = services.licence_update(licence=licence, by=request.user, **form.cleaned_data)
+            licence = services.licence_update(licence=licence, by=request.user, version=version,
+                                              **form.cleaned_data)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from inspections.choices import Conclusion, InspectionKind, InspectionStatus
 from inspections.deadlines import provincial_entry_late, rectification_overdue
+from regsys import xlsx
 
 Column = tuple[str, Callable[[object], object], int]
 
@@ -126,19 +126,14 @@ def xlsx_bytes(*, title: str, columns: list[Column], objects: Iterable) -> bytes
     fill = PatternFill("solid", fgColor="DDEBF7")
     header = []
     for name, _getter, _width in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = xlsx.cell(sheet, name)
         cell.font, cell.fill = header_font, fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
     sheet.append(header)
     for obj in objects:
-        sheet.append([_cell(getter(obj)) for _name, getter, _width in columns])
+        sheet.append(xlsx.row(sheet, (getter(obj) for _name, getter, _width in columns)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
-
-def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return value

@@ -23,6 +23,7 @@ from inspections.choices import (
 from inspections.models import Attachment, ChecklistItem, ChecklistTemplate
 from inspections.services import AMENDABLE_FIELDS, MAX_ATTACHMENT_BYTES, OfficerInput, PenalisedPersonInput
 from regsys.scoping import scoped
+from regsys.versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -158,7 +159,7 @@ def officer_inputs(users, extra: str) -> list[OfficerInput]:
     return rows
 
 
-class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
     """The full form's main part."""
 
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
@@ -240,7 +241,7 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class AmendForm(BootstrapMixin, forms.Form):
+class AmendForm(BootstrapMixin, VersionedFormMixin):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     start_date = forms.DateField(label=_("检查日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
@@ -268,7 +269,7 @@ class ProvincialEntryForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class RectificationForm(BootstrapMixin, forms.Form):
+class RectificationForm(BootstrapMixin, VersionedFormMixin):
     ordered_on = forms.DateField(label=_("责令改正日期"), widget=DATE)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE)
     requirements = forms.CharField(label=_("整改内容"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -299,7 +300,7 @@ class InterviewForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
     number = forms.CharField(label=_("案件编号"), max_length=60, required=False,
                              help_text=_("留空自动编号"))
     procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)

@@ -15,6 +15,8 @@ from inspections.choices import CaseStatus, InspectionStatus
 from inspections.deadlines import draft_stale_before, due_soon_cutoff
 from inspections.models import (
     Case,
+    ChecklistAnswer,
+    ChecklistItem,
     Finding,
     Inspection,
     InspectionOfficer,
@@ -272,8 +274,37 @@ def history_of(obj, *, limit: int = 50, label: str = "") -> list[HistoryRow]:
     return rows
 
 
+def answer_history(inspection: Inspection) -> list[HistoryRow]:
+    """Every change of the inspection's checklist answers: item, result and note old → new, who, when."""
+    records = ChecklistAnswer.history.filter(inspection_id=inspection.pk).select_related("history_user")
+    items = {item.pk: item for item in ChecklistItem.objects.filter(
+        pk__in={r.item_id for r in records})}
+    last: dict[int, object] = {}
+    rows = []
+    actions = {"+": "填写", "~": "修改", "-": "清除"}
+    for record in records.order_by("history_date", "history_id"):
+        before = last.get(record.id)
+        after = None if record.history_type == "-" else record
+        changes = []
+        for name in ("result", "note"):
+            old = getattr(before, name) if before is not None else None
+            new = getattr(after, name) if after is not None else None
+            old, new = _display(ChecklistAnswer, name, old), _display(ChecklistAnswer, name, new)
+            if old != new:
+                changes.append((str(ChecklistAnswer._meta.get_field(name).verbose_name), old, new))
+        last[record.id] = after
+        item = items.get(record.item_id)
+        user = record.history_user
+        rows.append(HistoryRow(
+            when=record.history_date, who=(user.display_name if user else "系统"),
+            action=f"检查项目 {item.code if item else record.item_id} {actions.get(record.history_type, '')}",
+            reason="", changes=changes,
+        ))
+    return rows
+
+
 def inspection_history(inspection: Inspection) -> list[HistoryRow]:
-    rows = history_of(inspection)
+    rows = history_of(inspection) + answer_history(inspection)
     rectification = getattr(inspection, "rectification", None)
     if rectification is not None:
         rows += history_of(rectification, label="责令改正")

@@ -2,14 +2,21 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from regsys.scoping import can_edit, scope_for, scoped
+from regsys.versioning import EditConflict
 
 
 def exception_handler(exc, context):
-    """Turn Django's ValidationError into a 400 with its messages (and PermissionDenied into 403)."""
+    """Turn Django's ValidationError into a 400 with its messages (and PermissionDenied into 403).
+
+    A stale edit (``EditConflict``) is a 409 with the current version and the other person's changes.
+    """
+    if isinstance(exc, EditConflict):
+        return Response(exc.as_data(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

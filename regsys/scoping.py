@@ -26,6 +26,7 @@ DISTRICT_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF, Role.AUDITOR}
 DISTRICT_UNIT_KINDS = {UnitKind.BUREAU, UnitKind.SECTION, UnitKind.ENFORCEMENT}
 READ_ONLY_ROLES = {Role.AUDITOR}
 APPROVER_ROLES = {Role.ADMIN, Role.LEADER}
+ADMINISTRATOR_ROLES = {Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,17 @@ def require_unit(user, unit_id: int | None) -> None:
         raise PermissionDenied(_("只读账号不能修改数据"))
     if not scope.district_wide and unit_id != scope.unit_id:
         raise PermissionDenied(_("不能为其他单位创建或修改记录"))
+
+
+def is_administrator(user) -> bool:
+    """A system administrator (role 系统管理员, or a superuser): may delete registry records."""
+    return bool(user is not None and user.is_authenticated
+                and (user.is_superuser or user.role in ADMINISTRATOR_ROLES))
+
+
+def require_administrator(user) -> None:
+    if not is_administrator(user):
+        raise PermissionDenied(_("只有系统管理员可以删除企业；企业停止经营请将经营状态改为“注销”"))
 
 
 def require_approver(user) -> None:

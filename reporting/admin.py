@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from regsys.admin import LockedRecordAdminMixin
+from reporting.choices import ReturnStatus
 from reporting.models import ExportJob, Return, ReturnEvent
 
 
@@ -11,11 +13,16 @@ class ReturnEventInline(admin.TabularInline):
 
 
 @admin.register(Return)
-class ReturnAdmin(SimpleHistoryAdmin):
+class ReturnAdmin(LockedRecordAdminMixin, SimpleHistoryAdmin):
+    """A filed or approved return is read-only here; it changes only through 审核/退回 on its page."""
+
     list_display = ["__str__", "campaign", "status", "is_current", "computed_at", "submitted_at"]
     list_filter = ["status", "is_current", "template", "campaign"]
     readonly_fields = ["data", "warnings", "computed_at"]
     inlines = [ReturnEventInline]
+
+    def record_locked(self, record) -> bool:
+        return record.status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
 
 
 @admin.register(ExportJob)

@@ -80,6 +80,8 @@ def return_request(
     latest = previous.first()
     if latest is not None and latest.status == ReturnStatus.SUBMITTED:
         raise ValidationError(_("该报表已上报待审核，审核前不能重新计算"))
+    if latest is not None and latest.status == ReturnStatus.APPROVED:
+        raise ValidationError(_("该报表已审核通过并锁定；如需重新计算，须先由药械科退回"))
     previous.update(is_current=False)
     ret = Return.objects.create(
         campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due,
@@ -287,8 +289,8 @@ def return_approve(*, ret: Return, by, comment: str = "") -> Return:
 def return_send_back(*, ret: Return, by, comment: str) -> Return:
     ret = _current_locked(ret)
     require_reviewer(by)
-    if ret.status != ReturnStatus.SUBMITTED:
-        raise ValidationError(_("只有已上报的报表可以退回"))
+    if ret.status not in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED):
+        raise ValidationError(_("只有已上报或已审核通过的报表可以退回"))
     if not comment.strip():
         raise ValidationError({"comment": _("退回时必须填写意见")})
     ret.status, ret.reviewed_by, ret.reviewed_at, ret.review_comment = ReturnStatus.RETURNED, by, timezone.now(), comment

@@ -119,7 +119,7 @@ def return_detail(request, pk: int):
         "history": history_rows(ret.history.all()),
         "can_submit": ret.status in ("draft", "returned") and ret.is_current and ret.computed_at is not None
         and (scope.district_wide or ret.unit_id == scope.unit_id) and scope.can_write,
-        "can_review": ret.status == "submitted" and _is_reviewer(request.user),
+        "can_review": ret.status in ("submitted", "approved") and ret.is_current and _is_reviewer(request.user),
         "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
         "footer": ret.template.footer_for(ret.cutoff),
     })

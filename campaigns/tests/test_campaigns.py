@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import Campaign, FormTemplate
@@ -62,7 +63,8 @@ def test_lucheng_quarterly_preset_and_custom_dates(client, forms, section):
     campaign = Campaign.objects.get()
     assert [d.due_on for d in campaign.due_dates.all()] == [dt.date(2024, 3, 15), dt.date(2024, 6, 15),
                                                             dt.date(2024, 9, 15), dt.date(2024, 11, 15)]
-    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "due_dates_text": "2024-07-01, 2024-12-20"})
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "due_dates_text": "2024-07-01, 2024-12-20",
+                                                                 "version": campaign.version})
     assert [d.due_on for d in campaign.due_dates.all()] == [dt.date(2024, 7, 1), dt.date(2024, 12, 20)]
 
 
@@ -184,12 +186,12 @@ def test_detail_shows_history_with_old_and_new_values_and_the_chief_reopens_a_pe
             "due_dates_text": "2023-06-25"}
     client.post(reverse("campaigns:create"), base)
     campaign = Campaign.objects.get()
-    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称"})
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称", "version": 1})
 
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
 
     assert "专项名称：旧名称 → 新名称" in page
-    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称",
+    client.post(reverse("campaigns:edit", args=[campaign.pk]), {**base, "name": "新名称", "version": 2,
                                                                  "forms": [forms["统计表一"].pk]})
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "报送报表：— → 2023年统计表一" in page  # not the raw [{'campaign': 1, 'formtemplate': 1}]
@@ -212,3 +214,27 @@ def test_template_page_names_tags_in_chinese_and_shows_a_real_footer(client, for
 
     assert "<td>无菌、植入</td>" in page  # not the codes sterile、implant
     assert "{year}" not in page
+
+
+def test_two_section_staff_edit_the_same_campaign(client, forms, section):
+    colleague = UserFactory(unit=section.unit, role=Role.SECTION_STAFF)
+    client.force_login(section)
+    base = {"name": "无菌植入专项", "year": 2024, "start_date": "2024-01-01", "end_date": "2024-12-31",
+            "due_dates_text": "2024-06-25"}
+    client.post(reverse("campaigns:create"), base)
+    campaign = Campaign.objects.get()
+    url = reverse("campaigns:edit", args=[campaign.pk])
+    assert client.get(url).context["form"].initial["version"] == 1
+    other = Client()
+    other.force_login(colleague)
+
+    saved = other.post(url, {**base, "doc_number": "温市监械〔2024〕5号", "version": 1})
+    stale = client.post(url, {**base, "description": "重点检查植入类", "version": 1})
+
+    assert saved.status_code == 302
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert "文号：温市监械〔2024〕5号 → （空）" in page
+    assert "重点检查植入类" in page
+    campaign.refresh_from_db()
+    assert (campaign.doc_number, campaign.description, campaign.version) == ("温市监械〔2024〕5号", "", 2)

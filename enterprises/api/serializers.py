@@ -10,6 +10,7 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import enterprise_list
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
+from regsys.versioning import VersionedSerializerMixin
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -42,8 +43,11 @@ class LicenceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "number", "expires_on", "status"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
-    """Read and write an enterprise. Status changes go through the ``change-status`` action."""
+class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    """Read and write an enterprise. Status changes go through the ``change-status`` action.
+
+    PUT/PATCH must send back the ``version`` read; a stale one answers 409 with the changes.
+    """
 
     tags = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Tag.objects.filter(is_active=True), required=False, label="产品领域",
@@ -61,7 +65,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         model = Enterprise
         fields = [
             "id", *ENTERPRISE_FIELDS, "tags", *OWNERSHIP_FIELDS, "owning_unit_name", "subdistrict_name",
-            "status", "status_display", "status_since", "roles", "created_at", "updated_at",
+            "status", "status_display", "status_since", "roles", "created_at", "updated_at", "version",
         ]
         read_only_fields = ["status", "status_since", "created_at", "updated_at"]
         # Uniqueness and the credit-code check are the service's job (one place, Chinese messages).
@@ -89,7 +93,9 @@ class StatusChangeResultSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class LicenceSerializer(serializers.ModelSerializer):
+class LicenceSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    """A licence; PUT/PATCH must send back the ``version`` read (409 when stale)."""
+
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label="企业")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -99,7 +105,7 @@ class LicenceSerializer(serializers.ModelSerializer):
         model = Licence
         fields = [
             "id", "enterprise", "enterprise_name", *LICENCE_FIELDS, "kind_display", "number_warning",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "version",
         ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list = []  # (kind, number) uniqueness: the service reports it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from enterprises import selectors, services
 from enterprises.filters import EnterpriseFilterSet, LicenceFilterSet
 from regsys.api import ScopedWritePermission
+from regsys.versioning import with_conflict
 
 from .serializers import (
     EnterpriseDetailSerializer,
@@ -25,6 +26,8 @@ from .serializers import (
 )
 
 
+@extend_schema_view(update=extend_schema(responses=with_conflict({200: EnterpriseSerializer})),
+                    partial_update=extend_schema(responses=with_conflict({200: EnterpriseSerializer})))
 class EnterpriseViewSet(viewsets.ModelViewSet):
     """企业：列表与详情只含本单位可见的企业；写操作按事权划分和单位范围校验。"""
 
@@ -66,6 +69,8 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
         return Response(StatusChangeResultSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(update=extend_schema(responses=with_conflict({200: LicenceSerializer})),
+                    partial_update=extend_schema(responses=with_conflict({200: LicenceSerializer})))
 class LicenceViewSet(viewsets.ModelViewSet):
     """许可/备案：只含本单位可见企业的证照。"""
 

@@ -28,7 +28,7 @@ class GradeSerializer(serializers.ModelSerializer):
         model = EnterpriseGrade
         fields = ["id", "enterprise", "enterprise_name", "unit", "year", "sector", "level_code", "level_name",
                   "is_key", "proposed_level_code", "proposed_is_key", "reasons", "status", "change_reason",
-                  "approved_by", "approved_at"]
+                  "approved_by", "approved_at", "version"]
         read_only_fields = fields
 
 
@@ -36,6 +36,8 @@ class GradeChangeSerializer(serializers.Serializer):
     level = serializers.CharField(help_text="等级代码，如 o3")
     is_key = serializers.BooleanField(default=False)
     reason = serializers.CharField(max_length=300)
+    version = serializers.IntegerField(min_value=1, required=False,
+                                       help_text="读取时的版本号；提交则检查是否已被他人修改（409）")
 
 
 class GradeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -59,7 +61,8 @@ class GradeViewSet(viewsets.ReadOnlyModelViewSet):
         if level is None:
             raise serializers.ValidationError({"level": "所选等级不属于本年度本环节"})
         grade = services.grade_change(grade=grade, level=level, is_key=data.validated_data["is_key"],
-                                      reason=data.validated_data["reason"], by=request.user)
+                                      reason=data.validated_data["reason"], by=request.user,
+                                      version=data.validated_data.get("version"))
         return Response(GradeSerializer(grade).data)
 
     @action(detail=True, methods=["post"], serializer_class=EmptySerializer)

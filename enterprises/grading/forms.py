@@ -5,15 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.grading.choices import CreditKind
 from enterprises.models import Enterprise, GradeLevel
+from regsys.versioning import VersionedFormMixin
 
 
-class GradeChangeForm(forms.Form):
+class GradeChangeForm(VersionedFormMixin):
     level = forms.ModelChoiceField(label=_("调整为"), queryset=GradeLevel.objects.none())
     is_key = forms.BooleanField(label=_("列入年度重点监管"), required=False)
     reason = forms.CharField(label=_("调整理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, grade, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=grade, **kwargs)
         self.fields["level"].queryset = GradeLevel.objects.filter(
             scheme__year=grade.year, sector=grade.sector
         ).order_by("-rank")

@@ -29,6 +29,7 @@ from enterprises.models import (
     User,
 )
 from regsys.scoping import require_approver, require_edit, require_unit, scope_for
+from regsys.versioning import version_lock
 
 BATCH = 2000
 
@@ -193,10 +194,17 @@ def grades_propose(
 
 
 @transaction.atomic
-def grade_change(*, grade: EnterpriseGrade, level: GradeLevel, is_key: bool, reason: str, by: User) -> EnterpriseGrade:
-    """Staff change a grade with a reason; it then waits for the chief's approval again."""
+def grade_change(
+    *, grade: EnterpriseGrade, level: GradeLevel, is_key: bool, reason: str, by: User, version: int | None = None
+) -> EnterpriseGrade:
+    """Staff change a grade with a reason; it then waits for the chief's approval again.
+
+    ``version`` is the version the change started from; a stale one raises ``EditConflict``.
+    """
     require_edit(by, grade)
     reason = (reason or "").strip()
+    grade = version_lock(grade, version=version, submitted={"level": level, "is_key": is_key,
+                                                           "change_reason": reason})
     if not reason:
         raise ValidationError({"change_reason": _("调整等级须填写理由")})
     if level.scheme.year != grade.year or level.sector != grade.sector:
@@ -218,6 +226,7 @@ def grade_approve(*, grade: EnterpriseGrade, by: User) -> EnterpriseGrade:
     """The chief approves a grade; it then drives due dates and plans."""
     require_approver(by)
     require_edit(by, grade)
+    grade = version_lock(grade, version=None)  # approve what is saved now, not a copy read earlier
     if grade.status == GradeStatus.APPROVED:
         raise ValidationError(_("该等级已批准"))
     grade.status = GradeStatus.APPROVED

@@ -27,6 +27,7 @@ from enterprises.grading.selectors import (
 from enterprises.grading.xlsx import workbook_bytes, xlsx_response
 from enterprises.models import Enterprise, EnterpriseGrade
 from regsys.scoping import scope_for, scoped
+from regsys.versioning import EditConflict
 
 PAGE_SIZE = 50
 
@@ -181,9 +182,12 @@ def grade_change(request, pk: int):
     grade = get_object_or_404(grades_for(request.user), pk=pk)
     form = style_form(GradeChangeForm(request.POST, grade=grade))
     if form.is_valid():
+        version = form.pop_version()
         try:
             services.grade_change(grade=grade, level=form.cleaned_data["level"], is_key=form.cleaned_data["is_key"],
-                                  reason=form.cleaned_data["reason"], by=request.user)
+                                  reason=form.cleaned_data["reason"], by=request.user, version=version)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -6,10 +6,11 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
-from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from regsys import xlsx
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 STATUS_FILLS = {
@@ -24,7 +25,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]
     book.remove(book.active)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title[:31])
-        sheet.append(list(headers))
+        sheet.append(xlsx.row(sheet, headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -35,8 +36,8 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]
             row = list(row)
             if row and isinstance(row[-1], tuple) and row[-1][:1] == ("__fill__",):
                 fill = STATUS_FILLS.get(row.pop()[1])
-            row = [str(v) if isinstance(v, Promise) else v for v in row]
-            sheet.append(row)
+            row = [xlsx.clean(v) for v in row]
+            sheet.append(xlsx.row(sheet, row))
             if fill:
                 for cell in sheet[sheet.max_row]:
                     cell.fill = PatternFill("solid", fgColor=fill)

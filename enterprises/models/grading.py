@@ -13,6 +13,7 @@ from enterprises.grading.choices import (
     RuleKind,
     Sector,
 )
+from regsys.versioning import VersionField
 
 from .registry import Enterprise
 
@@ -135,7 +136,7 @@ class EnterpriseGrade(models.Model):
     """
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="grades"
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="grades"
     )
     year = models.PositiveIntegerField(_("年度"), db_index=True)
     sector = models.CharField(_("环节"), max_length=20, choices=Sector.choices)
@@ -162,6 +163,7 @@ class EnterpriseGrade(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    version = VersionField()
 
     history = HistoricalRecords()
 
@@ -190,7 +192,7 @@ class CreditRecord(models.Model):
     """A bad-credit fact about an enterprise (不良信用记录, 风险会商点名 …) that raises its grade."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="credit_records"
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="credit_records"
     )
     kind = models.CharField(_("类型"), max_length=30, choices=CreditKind.choices)
     recorded_on = models.DateField(_("记录日期"))

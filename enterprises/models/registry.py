@@ -17,6 +17,7 @@ from enterprises.choices import (
     OwnerTarget,
 )
 from enterprises.validators import validate_credit_code
+from regsys.versioning import VersionField
 
 from .org import Subdistrict, Unit
 
@@ -120,6 +121,7 @@ class Enterprise(models.Model):
     tags = models.ManyToManyField(Tag, verbose_name=_("产品领域"), blank=True, related_name="enterprises")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[tags])
 
@@ -157,7 +159,7 @@ class EnterpriseStatusChange(models.Model):
     """One dated change of an enterprise's status, with its reason (停产, 注销 …)."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="status_changes"
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="status_changes"
     )
     from_status = models.CharField(_("原状态"), max_length=30, choices=EnterpriseStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=30, choices=EnterpriseStatus.choices)
@@ -184,7 +186,7 @@ class Licence(models.Model):
     """A licence or filing held by an enterprise (生产许可证, 第二类经营备案 …)."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="licences"
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="licences"
     )
     kind = models.CharField(_("证照类型"), max_length=30, choices=LicenceKind.choices)
     number = models.CharField(_("证照编号"), max_length=60, db_index=True)
@@ -197,6 +199,7 @@ class Licence(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -49,3 +49,45 @@ def test_list_is_usable_on_a_phone(live_server, phone_context, district):
     assert page.is_visible("text=五马大药房")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_two_inspectors_edit_one_enterprise_the_second_keeps_their_input_and_resaves(
+        live_server, _playwright_browser, district):
+    from enterprises.models import Enterprise
+    from enterprises.tests.factories import UserFactory
+
+    enterprise = EnterpriseFactory(name="五马大药房", subdistrict=district.sub_a, phone="0577-11111111",
+                                   business_address="五马街1号")
+    UserFactory(username="wuma2", full_name="五马同事", unit=district.station_a)
+    contexts = [_playwright_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+                for _ in range(2)]
+    try:
+        first, second = (context.new_page() for context in contexts)
+        browser_login(first, live_server, "wuma")
+        browser_login(second, live_server, "wuma2")
+        edit_url = f"{live_server.url}/enterprises/{enterprise.pk}/edit/"
+        first.goto(edit_url)
+        second.goto(edit_url)
+
+        second.fill("#id_phone", "0577-22222222")
+        second.click("button:has-text('保存')")
+        second.wait_for_selector("text=已保存“五马大药房”的修改")
+        first.fill("#id_business_address", "五马街9号")
+        first.click("button:has-text('保存')")
+
+        first.wait_for_selector("text=保存未完成")
+        errors = first.inner_text(".alert-danger")
+        assert "五马同事" in errors
+        assert "联系电话：0577-22222222 → 0577-11111111" in errors
+        assert first.input_value("#id_business_address") == "五马街9号"
+        enterprise.refresh_from_db()
+        assert (enterprise.phone, enterprise.business_address) == ("0577-22222222", "五马街1号")
+
+        first.fill("#id_phone", "0577-22222222")
+        first.click("button:has-text('保存')")
+        first.wait_for_selector("text=已保存“五马大药房”的修改")
+        saved = Enterprise.objects.get(pk=enterprise.pk)
+        assert (saved.phone, saved.business_address, saved.version) == ("0577-22222222", "五马街9号", 3)
+    finally:
+        for context in contexts:
+            context.close()

@@ -248,7 +248,7 @@ def test_licence_add_warns_on_unusual_number_and_edit_saves(client, district):
     licence = Licence.objects.get()
     edit = client.post(reverse("enterprises:licence_edit", args=[licence.pk]), {
         "kind": LicenceKind.OPERATION_FILING, "number": "浙温药监械经营备20240001号", "status": "valid",
-        "issued_on": "2024-01-02",
+        "issued_on": "2024-01-02", "version": licence.version,
     })
 
     messages = [str(m) for m in response.context["messages"]]

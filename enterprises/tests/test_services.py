@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, LicenceStatus
+from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, LicenceStatus, Role
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence
 from enterprises.selectors import _display
 from enterprises.services import (
@@ -19,7 +19,7 @@ from enterprises.services import (
     licence_update,
 )
 
-from .factories import EnterpriseFactory, LicenceFactory, TagFactory, make_credit_code
+from .factories import EnterpriseFactory, LicenceFactory, TagFactory, UserFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -202,8 +202,9 @@ def test_change_status_by_another_station_is_refused(district):
 
 def test_delete_removes_an_enterprise_without_records(district):
     enterprise = EnterpriseFactory(subdistrict=district.sub_a)
+    administrator = UserFactory(unit=district.bureau, role=Role.ADMIN)
 
-    enterprise_delete(enterprise=enterprise, by=district.inspector_a)
+    enterprise_delete(enterprise=enterprise, by=administrator)
 
     assert Enterprise.objects.count() == 0
 

@@ -28,6 +28,7 @@ from inspections.models import (
     Rectification,
     Referral,
 )
+from regsys.versioning import VersionedSerializerMixin, version_input
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -41,7 +42,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "inspection", "severity", "severity_display", "text", "checklist_item"]
+        fields = ["id", "inspection", "severity", "severity_display", "text", "checklist_item", "version"]
+        read_only_fields = ["version"]
 
 
 class RectificationSerializer(serializers.ModelSerializer):
@@ -50,8 +52,8 @@ class RectificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "inspection", "enterprise", "ordered_on", "deadline", "requirements", "completed_on",
-                  "evidence", "follow_up"]
-        read_only_fields = ["completed_on", "evidence", "follow_up"]
+                  "evidence", "follow_up", "version"]
+        read_only_fields = ["completed_on", "evidence", "follow_up", "version"]
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -69,7 +71,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "id", "enterprise", "enterprise_name", "unit", "kind", "kind_display", "start_date", "end_date",
             "announced", "campaigns", "plan_item", "staff_count", "conclusion", "conclusion_display", "summary",
             "status", "status_display", "provincial_entry_due", "provincial_entry_date", "checklist",
-            "officers", "findings", "rectification", "created_at", "finalised_at",
+            "officers", "findings", "rectification", "created_at", "finalised_at", "version",
         ]
         read_only_fields = fields
 
@@ -100,6 +102,7 @@ class InspectionWriteSerializer(serializers.Serializer):
 
 
 class InspectionUpdateSerializer(InspectionWriteSerializer):
+    version = version_input()
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     start_date = serializers.DateField(required=False)
@@ -110,6 +113,7 @@ class InspectionUpdateSerializer(InspectionWriteSerializer):
 
 class AmendSerializer(serializers.Serializer):
     reason = serializers.CharField()
+    version = serializers.IntegerField(min_value=1, required=False, help_text="读取时的版本号；提交则检查是否已被他人修改（409）")
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -132,6 +136,10 @@ class FindingWriteSerializer(serializers.Serializer):
                                                         allow_null=True)
 
 
+class FindingUpdateSerializer(FindingWriteSerializer):
+    version = version_input()
+
+
 class RectificationWriteSerializer(serializers.Serializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
     ordered_on = serializers.DateField()
@@ -144,13 +152,13 @@ class RectificationCompleteSerializer(serializers.Serializer):
     evidence = serializers.CharField()
 
 
-class InterviewSerializer(serializers.ModelSerializer):
+class InterviewSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
         model = Interview
         fields = ["id", "enterprise", "enterprise_name", "unit", "inspection", "held_on", "persons", "record",
-                  "campaigns"]
+                  "campaigns", "version"]
         read_only_fields = ["campaigns"]
         extra_kwargs = {"unit": {"required": False}}
 
@@ -173,7 +181,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "violation", "legal_basis", "status", "status_display", "investigated_on", "notified_on",
             "decided_on", "executed_on", "closed_on", "decision_number", "fine_amount", "confiscation_amount",
             "suspension_ordered", "revoked_licence", "listed_serious_dishonest", "penalised_persons",
-            "handlers", "campaigns",
+            "handlers", "campaigns", "version",
         ]
         read_only_fields = fields
 
@@ -193,6 +201,7 @@ class CaseWriteSerializer(serializers.Serializer):
 
 
 class CaseUpdateSerializer(serializers.Serializer):
+    version = version_input()
     filed_on = serializers.DateField(required=False)
     procedure = serializers.ChoiceField(choices=CaseProcedure.choices, required=False)
     violation = serializers.CharField(required=False)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from inspections.models import (
     Referral,
 )
 from regsys.api import ScopedQuerysetMixin
+from regsys.versioning import pop_version, with_conflict
 
 from . import serializers as s
 
@@ -62,17 +64,21 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         )
         return Response(s.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.InspectionUpdateSerializer, responses=s.InspectionSerializer)
+    @extend_schema(request=s.InspectionUpdateSerializer, responses=with_conflict({200: s.InspectionSerializer}))
     def partial_update(self, request, *args, **kwargs):
         inspection = self.get_object()
         data = _run(s.InspectionUpdateSerializer, request, partial=True)
         data.pop("unit", None)
+        version = pop_version(data)
         officers = data.pop("officers", None)
-        if officers is not None:
-            services.inspection_set_officers(inspection=inspection, officers=self._officers(officers),
-                                             by=request.user)
-        if data:
-            services.inspection_update(inspection=inspection, by=request.user, **data)
+        with transaction.atomic():
+            if data:
+                inspection = services.inspection_update(inspection=inspection, by=request.user, version=version,
+                                                        **data)
+                version = inspection.version
+            if officers is not None:
+                services.inspection_set_officers(inspection=inspection, officers=self._officers(officers),
+                                                 by=request.user, version=version)
         return Response(s.InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -84,14 +90,16 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         inspection = services.inspection_finalise(inspection=self.get_object(), by=request.user)
         return Response(s.InspectionSerializer(inspection).data)
 
-    @extend_schema(request=s.AmendSerializer, responses=s.InspectionSerializer)
+    @extend_schema(request=s.AmendSerializer, responses=with_conflict({200: s.InspectionSerializer}))
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         inspection = self.get_object()
         data = _run(s.AmendSerializer, request)
         reason = data.pop("reason")
-        services.inspection_amend(inspection=inspection, changes=data, reason=reason, by=request.user)
-        return Response(s.InspectionSerializer(inspection).data)
+        version = data.pop("version", None)
+        services.inspection_amend(inspection=inspection, changes=data, reason=reason, by=request.user,
+                                  version=version)
+        return Response(s.InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     @extend_schema(request=s.ProvincialEntrySerializer, responses=s.InspectionSerializer)
     @action(detail=True, methods=["post"], url_path="provincial-entry")
@@ -128,12 +136,12 @@ class FindingViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         finding = services.finding_create(inspection=inspection, by=request.user, **data)
         return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.FindingWriteSerializer, responses=s.FindingSerializer)
+    @extend_schema(request=s.FindingUpdateSerializer, responses=with_conflict({200: s.FindingSerializer}))
     def update(self, request, *args, **kwargs):
         finding = self.get_object()
-        data = _run(s.FindingWriteSerializer, request)
+        data = _run(s.FindingUpdateSerializer, request)
         data.pop("inspection")
-        finding = services.finding_update(finding=finding, by=request.user, **data)
+        finding = services.finding_update(finding=finding, by=request.user, version=pop_version(data), **data)
         return Response(s.FindingSerializer(finding).data)
 
     def destroy(self, request, *args, **kwargs):
@@ -164,6 +172,7 @@ class RectificationViewSet(FindingViewSet):
         return Response(s.RectificationSerializer(rectification).data)
 
 
+@extend_schema_view(update=extend_schema(responses=with_conflict({200: s.InterviewSerializer})))
 class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                        viewsets.ReadOnlyModelViewSet):
     """约谈."""
@@ -186,6 +195,7 @@ class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upda
             interview=serializer.instance, held_on=data.get("held_on", serializer.instance.held_on),
             persons=data.get("persons", serializer.instance.persons),
             record=data.get("record", serializer.instance.record), by=self.request.user,
+            version=data["version"],
         )
 
 
@@ -205,11 +215,11 @@ class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         case = services.case_open(by=request.user, **data)
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CaseUpdateSerializer, responses=s.CaseSerializer)
+    @extend_schema(request=s.CaseUpdateSerializer, responses=with_conflict({200: s.CaseSerializer}))
     def partial_update(self, request, *args, **kwargs):
         case = self.get_object()
         data = _run(s.CaseUpdateSerializer, request, partial=True)
-        case = services.case_update(case=case, by=request.user, **data)
+        case = services.case_update(case=case, by=request.user, version=pop_version(data), **data)
         return Response(s.CaseSerializer(case).data)
 
     def update(self, request, *args, **kwargs):

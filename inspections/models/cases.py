@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Licence, Unit
 from inspections.choices import CaseProcedure, CaseStatus, ReferralTarget
+from regsys.versioning import VersionField
 
 from .core import Inspection
 
@@ -23,7 +24,7 @@ class Case(models.Model):
         Unit, verbose_name=_("办案单位"), on_delete=models.PROTECT, related_name="cases"
     )
     source_inspection = models.ForeignKey(
-        Inspection, verbose_name=_("案件来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("案件来源检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="cases",
     )
     filed_on = models.DateField(_("立案日期"), db_index=True)
@@ -44,7 +45,7 @@ class Case(models.Model):
     )
     suspension_ordered = models.BooleanField(_("责令停产停业"), default=False)
     revoked_licence = models.ForeignKey(
-        Licence, verbose_name=_("吊销的许可证"), null=True, blank=True, on_delete=models.SET_NULL,
+        Licence, verbose_name=_("吊销的许可证"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="revoking_cases",
     )
     listed_serious_dishonest = models.BooleanField(_("列入严重违法失信名单"), default=False)
@@ -61,6 +62,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[handlers])
 
@@ -73,6 +75,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_locked(self) -> bool:
+        """A closed case (结案) is no longer changed."""
+        return self.status == CaseStatus.CLOSED
 
 
 class CasePenalisedPerson(models.Model):
@@ -105,11 +112,11 @@ class Referral(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name=_("移送单位"), on_delete=models.PROTECT)
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE,
+        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="referrals",
     )
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="referrals",
     )
     target = models.CharField(_("移送对象"), max_length=20, choices=ReferralTarget.choices)

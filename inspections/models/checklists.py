@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from inspections.choices import AnswerResult
 
@@ -53,7 +54,7 @@ class ChecklistItem(models.Model):
 
 
 class ChecklistAnswer(models.Model):
-    """The answer to one checklist item in one inspection."""
+    """The answer to one checklist item in one inspection; every change is kept (who, when, old → new)."""
 
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="answers"
@@ -61,6 +62,8 @@ class ChecklistAnswer(models.Model):
     item = models.ForeignKey(ChecklistItem, verbose_name=_("检查项目"), on_delete=models.PROTECT)
     result = models.CharField(_("结果"), max_length=20, choices=AnswerResult.choices)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     scope_unit_paths = ("inspection__unit", "inspection__enterprise__owning_unit")
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Unit
 from inspections.choices import CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
+from regsys.versioning import VersionField
 
 
 class Inspection(models.Model):
@@ -31,7 +32,7 @@ class Inspection(models.Model):
     )
     plan_item = models.ForeignKey(
         "inspections.PlanItem", verbose_name=_("对应计划项"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="inspections",
+        on_delete=models.PROTECT, related_name="inspections",
     )
     staff_count = models.PositiveIntegerField(
         _("出动人员人次"), default=0, help_text=_("默认等于现场检查人员数，可包括无系统账号的人员")
@@ -51,7 +52,7 @@ class Inspection(models.Model):
     )
     checklist = models.ForeignKey(
         "inspections.ChecklistTemplate", verbose_name=_("检查表"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="inspections",
+        on_delete=models.PROTECT, related_name="inspections",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
@@ -64,6 +65,7 @@ class Inspection(models.Model):
     finalised_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -95,7 +97,7 @@ class InspectionAmendment(models.Model):
     """A correction of a finalised inspection by a chief, with the reason and the changed fields."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="amendments"
+        Inspection, verbose_name=_("检查"), on_delete=models.PROTECT, related_name="amendments"
     )
     reason = models.TextField(_("更正理由"))
     changes = models.JSONField(_("更正内容"), default=dict, help_text=_("字段: [原值, 新值]"))
@@ -160,6 +162,7 @@ class Finding(models.Model):
         "inspections.ChecklistItem", verbose_name=_("对应检查项目"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="findings",
     )
+    version = VersionField()
 
     history = HistoricalRecords()
 
@@ -178,7 +181,7 @@ class Rectification(models.Model):
     """An order to correct (责令改正) issued after an inspection; completion = 完成整改."""
 
     inspection = models.OneToOneField(
-        Inspection, verbose_name=_("来源检查"), on_delete=models.CASCADE, related_name="rectification"
+        Inspection, verbose_name=_("来源检查"), on_delete=models.PROTECT, related_name="rectification"
     )
     ordered_on = models.DateField(_("责令改正日期"))
     deadline = models.DateField(_("整改期限"), db_index=True)
@@ -190,9 +193,10 @@ class Rectification(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     follow_up = models.OneToOneField(
-        Inspection, verbose_name=_("跟踪检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("跟踪检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="follow_up_of",
     )
+    version = VersionField()
 
     history = HistoricalRecords()
 
@@ -221,7 +225,7 @@ class Interview(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name=_("约谈单位"), on_delete=models.PROTECT)
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.SET_NULL,
+        Inspection, verbose_name=_("来源检查"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="interviews",
     )
     held_on = models.DateField(_("约谈日期"), db_index=True)
@@ -231,6 +235,7 @@ class Interview(models.Model):
         Campaign, verbose_name=_("所属专项整治"), blank=True, related_name="interviews"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    version = VersionField()
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from enterprises.grading.choices import Confidence, Sector
 from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionKind, PlanKind, PlanStatus
 from inspections.planning.choices import ItemSource, TargetKind
+from regsys.versioning import VersionField
 
 
 class InspectionPlan(models.Model):
@@ -74,11 +75,12 @@ class PlanItem(models.Model):
     )
     draw = models.ForeignKey(
         "inspections.RandomDraw", verbose_name=_("双随机抽取"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="plan_items",
+        on_delete=models.PROTECT, related_name="plan_items",
     )
     due_date = models.DateField(_("应检日期"), null=True, blank=True)
     reason = models.CharField(_("列入理由"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    version = VersionField()
 
     history = HistoricalRecords(m2m_fields=[officers])
 
@@ -108,11 +110,11 @@ class ConflictOfInterest(models.Model):
     """An officer who must not inspect an enterprise (relative, former employer …)."""
 
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("检查人员"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL, verbose_name=_("检查人员"), on_delete=models.PROTECT,
         related_name="conflicts",
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="conflicts"
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="conflicts"
     )
     reason = models.CharField(_("回避理由"), max_length=200)
     declared_on = models.DateField(_("申报日期"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.grading.choices import Sector
 from enterprises.models import Enterprise, GradeLevel, Tag, Unit, User
 from inspections.choices import InspectionKind
+from regsys.versioning import VersionedFormMixin
 
 
 def _enterprise_field() -> forms.ModelChoiceField:
@@ -27,7 +28,7 @@ class GenerateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(VersionedFormMixin):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     target_month = forms.TypedChoiceField(
         label=_("计划月份"), required=False, coerce=int, empty_value=None,

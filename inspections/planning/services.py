@@ -31,6 +31,7 @@ from inspections.planning.draws import (
     pool_queryset,
 )
 from regsys.scoping import require_approver, require_edit, require_unit, scoped
+from regsys.versioning import version_lock
 
 
 @transaction.atomic
@@ -227,10 +228,15 @@ def plan_item_create(
 @transaction.atomic
 def plan_item_update(
     *, item: PlanItem, kind: str, target_month: int | None, target_quarter: int | None,
-    officers: list[User], note: str, by: User,
+    officers: list[User], note: str, by: User, version: int | None = None,
 ) -> PlanItem:
-    """Adjust an item of a draft plan (period, kind, officers, note)."""
+    """Adjust an item of a draft plan (period, kind, officers, note).
+
+    ``version`` is the version the edit started from; a stale one raises ``EditConflict``.
+    """
     _require_editable(item.plan, by)
+    item = version_lock(item, version=version, submitted={
+        "kind": kind, "target_month": target_month, "target_quarter": target_quarter, "note": note})
     if kind != item.kind and PlanItem.objects.filter(
         plan=item.plan, enterprise=item.enterprise, kind=kind
     ).exclude(pk=item.pk).exists():
@@ -265,7 +271,7 @@ def plan_item_link(*, item: PlanItem, inspection: Inspection, by: User) -> Inspe
     if inspection.plan_item_id and inspection.plan_item_id != item.id:
         raise ValidationError(_("该检查已关联其他计划项"))
     inspection.plan_item = item
-    inspection.save(update_fields=["plan_item", "updated_at"])
+    inspection.save(update_fields=["plan_item", "updated_at", "version"])
     return inspection
 
 

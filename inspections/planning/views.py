@@ -27,6 +27,7 @@ from inspections.planning.forms import GenerateForm, PlanItemAddForm, PlanItemFo
 from inspections.planning.generate import plan_generate
 from inspections.planning.selectors import due_grades_for, items_for, linkable_inspections, plans_for
 from regsys.scoping import scope_for, scoped
+from regsys.versioning import EditConflict
 
 PAGE_SIZE = 50
 
@@ -292,7 +293,8 @@ def item_edit(request, pk: int):
     item = get_object_or_404(items_for(request.user), pk=pk)
     initial = {"kind": item.kind, "target_month": item.target_month, "target_quarter": item.target_quarter,
                "officers": list(item.officers.all()), "note": item.note}
-    form = style_form(PlanItemForm(request.POST or None, initial=initial, officers=_officers_for(item.plan)))
+    form = style_form(PlanItemForm(request.POST or None, initial=initial, officers=_officers_for(item.plan),
+                                   versioned=item))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -301,8 +303,10 @@ def item_edit(request, pk: int):
                 services.plan_item_update(
                     item=item, kind=data["kind"], target_month=data["target_month"],
                     target_quarter=data["target_quarter"], officers=list(data["officers"]), note=data["note"],
-                    by=request.user,
+                    by=request.user, version=form.pop_version(),
                 )
+            except EditConflict as exc:
+                form.show_conflict(exc)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:

@@ -18,8 +18,10 @@ def save_with_history(obj: Model, *, by, reason: str = "", update_fields: list[s
     obj._history_user = by
     if reason:
         obj._change_reason = reason
-    if update_fields is not None and hasattr(obj, "updated_at") and "updated_at" not in update_fields:
-        update_fields = [*update_fields, "updated_at"]
+    if update_fields is not None:
+        # A partial save still moves ``updated_at`` and the optimistic-locking version (regsys.versioning).
+        update_fields = [*update_fields, *(f for f in ("updated_at", "version")
+                                           if hasattr(obj, f) and f not in update_fields)]
     obj.save(update_fields=update_fields)
 
 

@@ -16,6 +16,7 @@ from enterprises.models import Enterprise, Licence, Unit, User
 from inspections.choices import CaseProcedure, CaseStatus, ReferralTarget
 from inspections.models import Case, CasePenalisedPerson, Inspection, Referral
 from regsys.scoping import require_edit, require_unit
+from regsys.versioning import version_lock
 
 from ._common import require_not_future, require_visible_enterprise, save_with_history
 
@@ -108,9 +109,13 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, case: Case, by: User, **fields) -> Case:
-    """Change the descriptive fields of a case (not its status or decision)."""
+def case_update(*, case: Case, by: User, version: int | None = None, **fields) -> Case:
+    """Change the descriptive fields of a case (not its status or decision).
+
+    ``version`` is the version the edit started from; a stale one raises ``EditConflict``.
+    """
     require_edit(by, case)
+    case = version_lock(case, version=version, submitted=fields)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("案件已结案，不能修改"))
     handlers = fields.pop("handlers", None)

@@ -25,8 +25,9 @@ from inspections.models import (
     PlanItem,
 )
 from regsys.scoping import require_approver, require_edit, require_unit
+from regsys.versioning import version_lock
 
-from ._common import require_not_future, require_visible_enterprise, save_with_history
+from ._common import delete_with_history, require_not_future, require_visible_enterprise, save_with_history
 
 MIN_OFFICERS = 2
 
@@ -144,9 +145,13 @@ def inspection_create(
 
 
 @transaction.atomic
-def inspection_update(*, inspection: Inspection, by: User, **fields) -> Inspection:
-    """Change a draft's fields (enterprise, kind, dates, conclusion, campaigns, staff count …)."""
+def inspection_update(*, inspection: Inspection, by: User, version: int | None = None, **fields) -> Inspection:
+    """Change a draft's fields (enterprise, kind, dates, conclusion, campaigns, staff count …).
+
+    ``version`` is the version the edit started from; a stale one raises ``EditConflict``.
+    """
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version, submitted=fields)
     _require_draft(inspection)
     campaigns = fields.pop("campaigns", None)
     allowed = {"enterprise", "kind", "start_date", "end_date", "announced", "staff_count",
@@ -175,10 +180,12 @@ def inspection_update(*, inspection: Inspection, by: User, **fields) -> Inspecti
 
 @transaction.atomic
 def inspection_set_officers(
-    *, inspection: Inspection, officers: list[OfficerInput], by: User, staff_count: int | None = None
+    *, inspection: Inspection, officers: list[OfficerInput], by: User, staff_count: int | None = None,
+    version: int | None = None,
 ) -> Inspection:
     """Replace the people on site; 出动人员人次 follows their number unless given."""
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version)
     _require_draft(inspection)
     rows = _officer_rows(officers)
     old_count = inspection.officers.count()
@@ -226,12 +233,15 @@ def checklist_answers_save(
         answer = existing.get(item_id)
         if not result:
             if answer is not None:
-                answer.delete()
+                delete_with_history(answer, by=by)
             continue
         if answer is None:
             answer = ChecklistAnswer(inspection=inspection, item=items[item_id])
+        elif (answer.result, answer.note) == (result, note.strip()):
+            saved.append(answer)  # unchanged: no history row
+            continue
         answer.result, answer.note = result, note.strip()
-        answer.save()
+        save_with_history(answer, by=by)
         saved.append(answer)
     failed = sum(1 for a in saved if a.result == AnswerResult.NO)
     save_with_history(inspection, by=by, reason=_("填写检查表：%(n)d项，其中不符合%(f)d项") % {"n": len(saved), "f": failed},
@@ -258,8 +268,10 @@ def finding_create(
 
 @transaction.atomic
 def finding_update(*, finding: Finding, by: User, severity: str, text: str,
-                   checklist_item: ChecklistItem | None = None) -> Finding:
+                   checklist_item: ChecklistItem | None = None, version: int | None = None) -> Finding:
     require_edit(by, finding.inspection)
+    finding = version_lock(finding, version=version, submitted={
+        "severity": severity, "text": text, "checklist_item": checklist_item})
     _require_draft(finding.inspection)
     if severity not in Severity.values:
         raise ValidationError({"severity": _("请选择缺陷等级")})
@@ -313,10 +325,16 @@ def inspection_finalise(*, inspection: Inspection, by: User) -> Inspection:
 
 
 @transaction.atomic
-def inspection_amend(*, inspection: Inspection, changes: dict, reason: str, by: User) -> InspectionAmendment:
-    """Correct a finalised inspection: chiefs only, with a reason; kept in the history."""
+def inspection_amend(
+    *, inspection: Inspection, changes: dict, reason: str, by: User, version: int | None = None
+) -> InspectionAmendment:
+    """Correct a finalised inspection: chiefs only, with a reason; kept in the history.
+
+    ``version`` is the version the correction started from; a stale one raises ``EditConflict``.
+    """
     require_approver(by)
     require_edit(by, inspection)
+    inspection = version_lock(inspection, version=version, submitted=changes)
     if not inspection.is_locked:
         raise ValidationError(_("草稿可直接修改，无需更正"))
     if not reason or not reason.strip():

@@ -13,6 +13,7 @@ from inspections.choices import InspectionKind, InspectionStatus
 from inspections.deadlines import provincial_entry_due
 from inspections.models import Inspection, InspectionOfficer, Interview, Rectification
 from regsys.scoping import require_edit, require_unit
+from regsys.versioning import version_lock
 
 from ._common import require_not_future, require_visible_enterprise, save_with_history
 
@@ -49,16 +50,21 @@ def _check_order(ordered_on: date, deadline: date, requirements: str, inspection
 
 @transaction.atomic
 def rectification_order(
-    *, inspection: Inspection, ordered_on: date, deadline: date, requirements: str, by: User
+    *, inspection: Inspection, ordered_on: date, deadline: date, requirements: str, by: User,
+    version: int | None = None,
 ) -> Rectification:
     """Order the enterprise to correct (责令改正) and schedule the 跟踪检查 once.
 
     Saving again changes the order (and moves a still-draft follow-up to the new deadline); it never
-    creates a second follow-up.
+    creates a second follow-up. ``version`` (of the existing order being changed) guards against
+    overwriting someone else's change (``EditConflict``).
     """
     require_edit(by, inspection)
     _check_order(ordered_on, deadline, requirements, inspection)
     rectification = Rectification.objects.select_for_update().filter(inspection=inspection).first()
+    if rectification is not None:
+        rectification = version_lock(rectification, version=version, submitted={
+            "ordered_on": ordered_on, "deadline": deadline, "requirements": requirements.strip()})
     if rectification is None:
         rectification = Rectification(inspection=inspection, ordered_by=by)
     elif rectification.completed_on is not None:
@@ -124,8 +130,12 @@ def interview_create(
 
 
 @transaction.atomic
-def interview_update(*, interview: Interview, held_on: date, persons: str, record: str, by: User) -> Interview:
+def interview_update(
+    *, interview: Interview, held_on: date, persons: str, record: str, by: User, version: int | None = None
+) -> Interview:
     require_edit(by, interview)
+    interview = version_lock(interview, version=version, submitted={
+        "held_on": held_on, "persons": persons, "record": record})
     if not persons or not persons.strip():
         raise ValidationError({"persons": _("请填写被约谈人员")})
     require_not_future(held_on, "held_on", _("约谈日期"))

@@ -292,7 +292,7 @@ def test_amend_page_for_chief_and_refused_for_inspector(client, two_stations):
     chief = UserFactory(unit=d["unit"], role=Role.LEADER)
     url = reverse("inspections:amend", args=[d["inspection"].pk])
     form = {"kind": "routine", "start_date": "2024-03-05", "staff_count": 2, "conclusion": "non_compliant",
-            "summary": "", "reason": "结论录错"}
+            "summary": "", "reason": "结论录错", "version": d["inspection"].version}
 
     client.force_login(d["user"])
     refused = client.post(url, form)
@@ -433,7 +433,7 @@ def test_edit_officers_and_case_pages(client):
 
     response = client.post(reverse("inspections:edit", args=[inspection.pk]), {
         "enterprise": enterprise.pk, "kind": "routine", "start_date": "2024-05-10", "conclusion": "compliant",
-        "staff_count": "", **_officer_post([{"user": a.pk, "cert_kind": "enforcement"},
+        "staff_count": "", "version": inspection.version, **_officer_post([{"user": a.pk, "cert_kind": "enforcement"},
                                             {"user": b.pk, "cert_kind": "enforcement"}]),
     })
 

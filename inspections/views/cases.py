@@ -27,6 +27,7 @@ from inspections.forms import (
 from inspections.models import Referral
 from inspections.selectors import case_history, case_qs, inspection_qs, units_for
 from regsys.scoping import can_edit, require_edit, require_unit, require_write, scoped
+from regsys.versioning import EditConflict
 
 from .common import apply_errors, export_list, list_page
 
@@ -112,13 +113,16 @@ def case_edit(request, pk: int):
     initial = {"procedure": case.procedure, "filed_on": case.filed_on, "violation": case.violation,
                "legal_basis": case.legal_basis, "handlers": [u.pk for u in case.handlers.all()],
                "campaigns": [c.pk for c in case.campaigns.all()]}
-    form = CaseForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    form = CaseForm(request.POST or None, user=request.user, editing=True, initial=initial, versioned=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_update(case=case, by=request.user, procedure=data["procedure"], filed_on=data["filed_on"],
+            services.case_update(case=case, by=request.user, version=form.pop_version(),
+                                 procedure=data["procedure"], filed_on=data["filed_on"],
                                  violation=data["violation"], legal_basis=data["legal_basis"],
                                  handlers=list(data["handlers"]), campaigns=list(data["campaigns"]))
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

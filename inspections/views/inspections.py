@@ -37,6 +37,7 @@ from inspections.reference import default_template_code
 from inspections.rules import checklist_tally
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
 from regsys.scoping import can_edit, require_approver, require_edit, require_write, scope_for, scoped
+from regsys.versioning import EditConflict
 
 from .common import apply_errors, export_list, list_page
 
@@ -197,20 +198,24 @@ def inspection_edit(request, pk: int):
         "conclusion": inspection.conclusion, "summary": inspection.summary, "checklist": inspection.checklist_id,
         "campaigns": [c.pk for c in inspection.campaigns.all()],
     }
-    form = InspectionForm(request.POST or None, user=request.user, initial=initial)
+    form = InspectionForm(request.POST or None, user=request.user, initial=initial, versioned=inspection)
     officers = _officer_formset(request, inspection)
     if request.method == "POST" and form.is_valid() and officers.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                services.inspection_set_officers(inspection=inspection, officers=_officer_inputs(officers),
-                                                 by=request.user)
-                services.inspection_update(
-                    inspection=inspection, by=request.user, enterprise=data["enterprise"], kind=data["kind"],
+                updated = services.inspection_update(
+                    inspection=inspection, by=request.user, version=form.pop_version(),
+                    enterprise=data["enterprise"], kind=data["kind"],
                     start_date=data["start_date"], end_date=data["end_date"], announced=data["announced"],
-                    staff_count=data["staff_count"], conclusion=data["conclusion"], summary=data["summary"],
+                    conclusion=data["conclusion"], summary=data["summary"],
                     checklist=data["checklist"], campaigns=list(data["campaigns"]),
                 )
+                services.inspection_set_officers(inspection=updated, officers=_officer_inputs(officers),
+                                                 staff_count=data["staff_count"], by=request.user,
+                                                 version=updated.version)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             apply_errors(form, exc)
             inspection.refresh_from_db()
@@ -389,11 +394,14 @@ def amend(request, pk: int):
     if not inspection.is_locked:
         return redirect("inspections:edit", pk=pk)
     initial = {name: getattr(inspection, name) for name in services.AMENDABLE_FIELDS}
-    form = AmendForm(request.POST or None, initial=initial)
+    form = AmendForm(request.POST or None, initial=initial, versioned=inspection)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
             services.inspection_amend(inspection=inspection, changes=form.changes(),
-                                      reason=form.cleaned_data["reason"], by=request.user)
+                                      reason=form.cleaned_data["reason"], by=request.user, version=version)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -21,6 +21,7 @@ from inspections.forms import InterviewForm, RectificationCompleteForm, Rectific
 from inspections.models import Attachment, Interview, Rectification, Referral
 from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
+from regsys.versioning import EditConflict
 
 from .common import apply_errors, export_list, list_page
 
@@ -65,10 +66,14 @@ def rectification_form(request, pk: int):
     if rectification is not None:
         initial = {"ordered_on": rectification.ordered_on, "deadline": rectification.deadline,
                    "requirements": rectification.requirements}
-    form = RectificationForm(request.POST or None, initial=initial)
+    form = RectificationForm(request.POST or None, initial=initial, versioned=rectification)
     if request.method == "POST" and form.is_valid():
+        version = form.pop_version()
         try:
-            services.rectification_order(inspection=inspection, by=request.user, **form.cleaned_data)
+            services.rectification_order(inspection=inspection, by=request.user, version=version,
+                                         **form.cleaned_data)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

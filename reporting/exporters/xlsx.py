@@ -10,6 +10,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from regsys.xlsx import put
+
 from .layout import ExportInput, FormLayout, SheetData, preamble_text
 
 FONT_NAME = "宋体"
@@ -34,20 +36,20 @@ def _sheet_title(name: str, used: set[str]) -> str:
 def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
     last_col = layout.total_columns
     last_letter = get_column_letter(last_col)
-    ws.cell(TITLE_ROW, 1, layout.title).font = Font(name=FONT_NAME, size=16, bold=True)
+    put(ws, TITLE_ROW, 1, layout.title).font = Font(name=FONT_NAME, size=16, bold=True)
     ws.cell(TITLE_ROW, 1).alignment = CENTER
     ws.merge_cells(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 32
-    ws.cell(PREAMBLE_ROW, 1, preamble_text(layout, sheet.preamble_values)).font = Font(name=FONT_NAME, size=11)
+    put(ws, PREAMBLE_ROW, 1, preamble_text(layout, sheet.preamble_values)).font = Font(name=FONT_NAME, size=11)
     ws.cell(PREAMBLE_ROW, 1).alignment = LEFT
     ws.merge_cells(f"A{PREAMBLE_ROW}:{last_letter}{PREAMBLE_ROW}")
     ws.row_dimensions[PREAMBLE_ROW].height = 22
 
     body_font = Font(name=FONT_NAME, size=10)
     header_font = Font(name=FONT_NAME, size=10, bold=True)
-    ws.cell(HEADER_ROW, 1, layout.header_label)
+    put(ws, HEADER_ROW, 1, layout.header_label)
     for index, column in enumerate(layout.columns, start=layout.label_columns + 1):
-        ws.cell(HEADER_ROW, index, column.label)
+        put(ws, HEADER_ROW, index, column.label)
     ws.row_dimensions[HEADER_ROW].height = 60
     last_row = FIRST_DATA_ROW + len(layout.rows) - 1
     for r in range(HEADER_ROW, last_row + 1):
@@ -64,7 +66,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
         ws.row_dimensions[r].height = 20
         for label in row.label_cells:
             c = label.col + 1
-            ws.cell(r, c, label.text or None)
+            put(ws, r, c, label.text or None)
             if label.rowspan > 1 or label.colspan > 1:
                 ws.merge_cells(start_row=r, start_column=c, end_row=r + label.rowspan - 1,
                                end_column=c + label.colspan - 1)
@@ -78,7 +80,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
                 cell.number_format = "0"
 
     footer_row = last_row + 1
-    ws.cell(footer_row, 1, layout.footer).font = Font(name=FONT_NAME, size=10)
+    put(ws, footer_row, 1, layout.footer).font = Font(name=FONT_NAME, size=10)
     ws.cell(footer_row, 1).alignment = LEFT
     ws.merge_cells(f"A{footer_row}:{last_letter}{footer_row}")
     ws.row_dimensions[footer_row].height = 22
@@ -105,15 +107,15 @@ def _write_warnings(ws: Worksheet, data: ExportInput) -> None:
     headers = ("序号", "表页", "项目", "规则", "说明")
     font = Font(name=FONT_NAME, size=10)
     for c, text in enumerate(headers, start=1):
-        cell = ws.cell(1, c, text)
+        cell = put(ws, 1, c, text)
         cell.font = Font(name=FONT_NAME, size=10, bold=True)
         cell.border = BORDER
         cell.alignment = CENTER
     if not data.warnings:
-        ws.cell(2, 1, "未发现问题").font = font
+        put(ws, 2, 1, "未发现问题").font = font
     for r, warning in enumerate(data.warnings, start=2):
         for c, value in enumerate((r - 1, warning.sheet, warning.row, warning.rule, warning.detail), start=1):
-            cell = ws.cell(r, c, value)
+            cell = put(ws, r, c, value)
             cell.font = font
             cell.border = BORDER
             cell.alignment = LEFT

@@ -89,6 +89,22 @@ def test_submit_and_approve_through_the_pages(client, s):
     assert "+00:00" not in page and "校验提示：" not in page
 
 
+def test_an_approved_return_offers_no_recompute_and_refuses_one_posted(client, s):
+    client.force_login(s["user_a"])
+    client.post(reverse("reporting:return_action", args=[s["ret_a"].pk, "submit"]))
+    client.force_login(s["section"])
+    client.post(reverse("reporting:return_action", args=[s["ret_a"].pk, "approve"]), {"comment": "同意"})
+    client.force_login(s["user_a"])
+
+    page = client.get(reverse("reporting:return_detail", args=[s["ret_a"].pk])).content.decode()
+    refused = client.post(reverse("reporting:return_action", args=[s["ret_a"].pk, "recompute"]), follow=True)
+
+    assert "重新计算</button>" not in page
+    assert "该报表已审核通过并锁定；如需重新计算，须先由药械科退回" in refused.content.decode()
+    assert list(Return.objects.filter(unit=s["unit_a"]).values_list("version", "status", "is_current")) == [
+        (1, ReturnStatus.APPROVED, True)]
+
+
 def test_create_page_files_a_return_and_shows_field_errors(client, s):
     client.force_login(s["user_a"])
     url = reverse("reporting:return_create")

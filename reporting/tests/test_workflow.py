@@ -24,17 +24,34 @@ def s(forms):
     return data
 
 
-def test_submit_approve_then_recompute_makes_a_new_version(s, file_return):
+def test_an_approved_return_is_locked_until_it_is_sent_back(s, file_return):
     ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
-
     return_submit(ret=ret, by=s["user_a"])
     return_approve(ret=ret, by=s["section"], comment="数据无误")
+
+    with pytest.raises(ValidationError) as info:
+        return_request(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
+
+    assert info.value.messages == ["该报表已审核通过并锁定；如需重新计算，须先由药械科退回"]
+    ret.refresh_from_db()
+    assert (ret.status, ret.is_current, ret.version, ret.review_comment) == (ReturnStatus.APPROVED, True, 1, "数据无误")
+    assert Return.objects.count() == 1
+    assert [e.action for e in ret.events.all()] == ["compute", "submit", "approve"]
+
+
+def test_an_approved_return_sent_back_can_be_recomputed_as_a_new_version(s, file_return):
+    ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
+    return_submit(ret=ret, by=s["user_a"])
+    return_approve(ret=ret, by=s["section"], comment="数据无误")
+
+    return_send_back(ret=ret, by=s["section"], comment="补报新增企业")
     again = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
 
     ret.refresh_from_db()
-    assert (ret.status, ret.is_current, ret.version, ret.review_comment) == (ReturnStatus.APPROVED, False, 1, "数据无误")
+    assert (ret.status, ret.is_current, ret.version, ret.review_comment) == (
+        ReturnStatus.RETURNED, False, 1, "补报新增企业")
     assert (again.status, again.is_current, again.version) == (ReturnStatus.DRAFT, True, 2)
-    assert [e.action for e in ret.events.all()] == ["compute", "submit", "approve"]
+    assert [e.action for e in ret.events.all()] == ["compute", "submit", "approve", "send_back"]
     assert ret.history.count() >= 3
 
 

@@ -47,7 +47,8 @@ def test_grade_change_through_the_page(client, setup):
     o2 = grade.level.scheme.levels.get(code="o2")
     client.force_login(staff[0])
 
-    response = client.post(f"/grading/grades/{grade.pk}/change/", {"level": o2.pk, "reason": "多次投诉"})
+    response = client.post(f"/grading/grades/{grade.pk}/change/", {"level": o2.pk, "reason": "多次投诉",
+                                                                  "version": grade.version})
 
     assert response.status_code == 302
     grade.refresh_from_db()
