@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0002_grading'),
+        ('enterprises', '0005_records_version_grades_plan_items'),
     ]
 
     operations = [
