@@ -39,6 +39,7 @@ def test_export_runs_a_fixed_number_of_queries_and_writes_chinese_labels(client)
     client.force_login(chief)
     InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.FINALISED,
                       conclusion="basically")
+    client.get(reverse("inspections:export"))  # the session's first request stamps its login time
     with CaptureQueriesContext(connection) as one_row:
         client.get(reverse("inspections:export"))
     for _ in range(5):
