@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.models import Unit
+from regsys.forms import ScopedForm, ScopedModelForm
 
 DUE_PRESETS = {
     "yongding": ((6, 25), (9, 25), (12, 25)),
@@ -17,7 +18,7 @@ DUE_PRESETS = {
 }
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(ScopedModelForm):
     due_preset = forms.ChoiceField(
         label=_("报送截止日期"), required=False,
         choices=[("", _("按下方填写")), ("yongding", _("6月25日、9月25日、12月25日（永定）")),
@@ -69,5 +70,5 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
-class TemplateCopyForm(forms.Form):
+class TemplateCopyForm(ScopedForm):
     year = forms.IntegerField(label=_("新年度"), min_value=2000, max_value=2100)

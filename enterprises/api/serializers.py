@@ -10,9 +10,10 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import enterprise_list
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
+from regsys.api import ScopedModelSerializer, ScopedSerializer
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -20,13 +21,13 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "kind_display", "parent", "code", "phone"]
 
 
-class SubdistrictSerializer(serializers.ModelSerializer):
+class SubdistrictSerializer(ScopedModelSerializer):
     class Meta:
         model = Subdistrict
         fields = ["id", "name", "kind", "code", "unit"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ScopedModelSerializer):
     full_name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:
@@ -34,7 +35,7 @@ class TagSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "full_name", "parent", "description"]
 
 
-class LicenceBriefSerializer(serializers.ModelSerializer):
+class LicenceBriefSerializer(ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -42,7 +43,7 @@ class LicenceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "number", "expires_on", "status"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedModelSerializer):
     """Read and write an enterprise. Status changes go through the ``change-status`` action."""
 
     tags = serializers.PrimaryKeyRelatedField(
@@ -75,13 +76,13 @@ class EnterpriseDetailSerializer(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "licences"]
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(ScopedSerializer):
     to_status = serializers.ChoiceField(choices=EnterpriseStatus.choices, label="新状态")
     effective_on = serializers.DateField(default=timezone.localdate, label="生效日期")
     reason = serializers.CharField(max_length=300, label="原因")
 
 
-class StatusChangeResultSerializer(serializers.Serializer):
+class StatusChangeResultSerializer(ScopedSerializer):
     id = serializers.IntegerField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -89,7 +90,7 @@ class StatusChangeResultSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class LicenceSerializer(serializers.ModelSerializer):
+class LicenceSerializer(ScopedModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label="企业")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)

@@ -32,7 +32,7 @@ from . import serializers as s
 
 
 def _run(serializer_class, request, **extra):
-    serializer = serializer_class(data=request.data, **extra)
+    serializer = serializer_class(data=request.data, context={"request": request}, **extra)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 

@@ -11,15 +11,15 @@ from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
 from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
 from inspections.planning.targets import target_progress
-from regsys.api import ScopedWritePermission
+from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scope_for
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(ScopedSerializer):
     """No input: the action works on the object in the URL."""
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
     done_count = serializers.IntegerField(read_only=True)
 
@@ -50,7 +50,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     done_on = serializers.DateField(read_only=True)
 
@@ -71,7 +71,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         return items_for(self.request.user).order_by("id")
 
 
-class DrawSerializer(serializers.ModelSerializer):
+class DrawSerializer(ScopedModelSerializer):
     picks = serializers.SerializerMethodField()
 
     class Meta:
@@ -102,7 +102,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
                          "rerun": [{"enterprise": e, "officers": o} for e, o in check["rerun"]]})
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ScopedModelSerializer):
     class Meta:
         model = ConflictOfInterest
         fields = ["id", "officer", "enterprise", "reason", "declared_on", "is_active"]
@@ -119,7 +119,7 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
         return conflicts_for(self.request.user).order_by("id")
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ScopedModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
