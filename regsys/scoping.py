@@ -92,7 +92,7 @@ def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) ->
 # Reference data every user may name in a write (choices that belong to no unit).
 REFERENCE_DATA_MODELS = {
     "enterprises.tag", "enterprises.subdistrict", "enterprises.gradelevel",
-    "inspections.checklisttemplate", "inspections.checklistitem", "campaigns.formtemplate",
+    "inspections.checklisttemplate", "inspections.checklistitem", "campaigns.formtemplate", "campaigns.formrow",
 }
 
 
