@@ -175,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "regsys.api_schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
         "LicenceStatusEnum": "enterprises.choices.LicenceStatus",

@@ -59,6 +59,8 @@ class RectificationSerializer(ScopedModelSerializer):
 class InspectionSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    conclusion = serializers.ChoiceField(choices=[("", "—"), *Conclusion.choices], read_only=True,
+                                         help_text="空字符串表示草稿尚未填写结论")
     conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     officers = OfficerSerializer(many=True, read_only=True)

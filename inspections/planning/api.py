@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -52,7 +53,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PlanItemSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    done_on = serializers.DateField(read_only=True)
+    done_on = serializers.DateField(read_only=True, allow_null=True, help_text="未完成时为 null")
 
     class Meta:
         model = PlanItem
@@ -86,6 +87,17 @@ class DrawSerializer(ScopedModelSerializer):
                 for p in draw.picks.all()]
 
 
+class DrawRerunSerializer(ScopedSerializer):
+    enterprise = serializers.IntegerField()
+    officers = serializers.ListField(child=serializers.IntegerField())
+
+
+class DrawVerifySerializer(ScopedSerializer):
+    matches = serializers.BooleanField(help_text="按记录的种子重新抽取，结果与公示一致")
+    pool_changed = serializers.BooleanField(help_text="抽取池自抽取以来是否有变化")
+    rerun = DrawRerunSerializer(many=True)
+
+
 class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DrawSerializer
     permission_classes = [ScopedWritePermission]
@@ -95,6 +107,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return draws_for(self.request.user).prefetch_related("picks__officers").order_by("id")
 
+    @extend_schema(responses=DrawVerifySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
         check = services.draw_verify(self.get_object())
