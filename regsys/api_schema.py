@@ -23,16 +23,14 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
 def document_error_responses(result, generator, request, public):
-    """Add 400/401/403 to every operation, 404 where the path names an object, 409 to writes."""
-    for path, item in result.get("paths", {}).items():
+    """Add 400/401/403/404 to every operation and 409 to writes, unless the view documents its own."""
+    for item in result.get("paths", {}).values():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            codes = ["400", "401", "403"]
-            if "{" in path:
-                codes.append("404")
+            codes = ["400", "401", "403", "404"]  # 404: an object out of reach, or a page past the end
             if method in WRITE_METHODS:
-                codes += ["404", "409"]
+                codes.append("409")
             for code in codes:
                 operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": ERROR_BODY})
     return result

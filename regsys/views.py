@@ -1,8 +1,18 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 @login_required
 def home(request):
     """Start page: what needs the user's attention, with links into each part of the system."""
     return render(request, "home.html")
+
+
+def not_found(request, exception):
+    """404: JSON under /api/ (as the API documents it), the Chinese error page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -65,7 +65,7 @@ class InspectionSerializer(ScopedModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     officers = OfficerSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
-    rectification = RectificationSerializer(read_only=True)
+    rectification = RectificationSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Inspection
