@@ -87,3 +87,16 @@ def test_campaign_year_is_bounded_on_the_model():
     with pytest.raises(ValidationError) as error:
         campaign.full_clean()
     assert error.value.message_dict["year"] == ["年度不能晚于2100年"]
+
+
+def test_api_filter_with_a_huge_or_fractional_id_is_400():
+    _unit, _enterprise, (a, _b) = station_with_staff()
+    client = APIClient()
+    client.force_authenticate(a)
+
+    huge = client.get("/api/inspections/", {"enterprise": "-6.167259525625031e+255"})
+    fraction = client.get("/api/cases/", {"enterprise": "1.5"})
+
+    assert huge.status_code == 400
+    assert list(huge.json()) == ["enterprise"]
+    assert fraction.status_code == 400
