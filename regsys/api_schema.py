@@ -18,12 +18,13 @@ DESCRIPTIONS = {
     "404": "不存在或不在你的权限范围内",
     "405": "不支持的请求方法",
     "409": "记录已被他人修改或状态冲突",
+    "414": "请求地址过长（由 Web 服务器拒绝，无 JSON 内容）",
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
 def document_error_responses(result, generator, request, public):
-    """Add 400/401/403/404 to every operation and 409 to writes, unless the view documents its own."""
+    """Add 400/401/403/404 to every operation, 409 to writes and 414 where a query string is read."""
     for item in result.get("paths", {}).values():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -33,4 +34,7 @@ def document_error_responses(result, generator, request, public):
                 codes.append("409")
             for code in codes:
                 operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": ERROR_BODY})
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                # gunicorn (and the proxy in front) refuse an over-long request line before Django sees it
+                operation["responses"].setdefault("414", {"description": DESCRIPTIONS["414"]})
     return result
