@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from enterprises.filters import OrderingFilter
 from enterprises.grading.filters import yes_no_widget
+from regsys.filters import IntegerFilter
 
 
 class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"))
     is_active = django_filters.BooleanFilter(label=_("进行中"), widget=yes_no_widget())
     ordering = OrderingFilter(
         label=_("排序"), empty_label=_("默认排序"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.models import Unit
+from regsys.forms import ScopedForm, ScopedModelForm
 from regsys.versioning import VersionedFormMixin
 
 DUE_PRESETS = {
@@ -18,7 +19,7 @@ DUE_PRESETS = {
 }
 
 
-class CampaignForm(VersionedFormMixin, forms.ModelForm):
+class CampaignForm(VersionedFormMixin, ScopedModelForm):
     """Create or edit a campaign; editing carries the version (optimistic locking)."""
 
     due_preset = forms.ChoiceField(
@@ -73,5 +74,5 @@ class CampaignForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class TemplateCopyForm(forms.Form):
+class TemplateCopyForm(ScopedForm):
     year = forms.IntegerField(label=_("新年度"), min_value=2000, max_value=2100)

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.choices import Link
 from enterprises.models import Unit
+from regsys.validators import YEAR_VALIDATORS
 from regsys.versioning import VersionField
 
 
@@ -161,7 +162,7 @@ class Campaign(models.Model):
 
     name = models.CharField(_("专项名称"), max_length=200)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
-    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    year = models.PositiveIntegerField(_("年度"), db_index=True, validators=YEAR_VALIDATORS)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     units = models.ManyToManyField(Unit, verbose_name=_("参加单位"), blank=True, related_name="campaigns")

@@ -77,7 +77,7 @@ def campaign_edit(request, pk: int | None = None):
     if not _can_manage(request.user):
         raise PermissionDenied(_("只有区局药械科或局领导可以设置专项整治"))
     campaign = get_object_or_404(Campaign, pk=pk) if pk else Campaign()
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
         version = form.pop_version()
         try:

@@ -11,6 +11,7 @@ from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, 
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import tag_with_descendants
+from regsys.filters import IntegerFilter
 from regsys.scoping import scope_for
 
 
@@ -160,7 +161,7 @@ class LicenceFilterSet(_StyledFilterSet):
         label=_("监管单位"), field_name="enterprise__owning_unit", queryset=Unit.objects.all(),
         empty_label=_("全部单位"),
     )
-    enterprise = django_filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
     expires_after = django_filters.DateFilter(
         label=_("有效期起"), field_name="expires_on", lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),

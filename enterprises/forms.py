@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Tag, Unit
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS
+from regsys.forms import ScopedForm
 from regsys.versioning import VersionedFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,7 +51,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class _ModelFieldsForm(VersionedFormMixin):
+class _ModelFieldsForm(VersionedFormMixin, ScopedForm):
     """A plain form whose fields are taken from a model (labels, choices, lengths).
 
     Editing an ``instance`` carries its version (optimistic locking, regsys.versioning).
@@ -122,7 +123,7 @@ class LicenceForm(_ModelFieldsForm):
     }
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(ScopedForm):
     to_status = forms.ChoiceField(label=_("新状态"), choices=EnterpriseStatus.choices,
                                   widget=forms.Select(attrs={"class": "form-select"}))
     effective_on = forms.DateField(label=_("生效日期"), initial=timezone.localdate,
@@ -132,7 +133,7 @@ class StatusChangeForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
 
 
-class ImportForm(forms.Form):
+class ImportForm(ScopedForm):
     file = forms.FileField(
         label=_("Excel文件（.xlsx）"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),

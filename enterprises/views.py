@@ -83,7 +83,7 @@ def enterprise_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
     require_write(request.user)
-    form = EnterpriseForm(request.POST or None)
+    form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = services.enterprise_create(by=request.user, **form.service_kwargs())
@@ -100,7 +100,7 @@ def enterprise_create(request):
 def enterprise_edit(request, pk: int):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     require_edit(request.user, enterprise)
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         version = form.pop_version()
         try:
@@ -141,7 +141,7 @@ def enterprise_status(request, pk: int):
 def licence_create(request, pk: int):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     require_edit(request.user, enterprise)
-    form = LicenceForm(request.POST or None)
+    form = LicenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             licence = services.licence_create(enterprise=enterprise, by=request.user, **form.cleaned_data)
@@ -159,7 +159,7 @@ def licence_create(request, pk: int):
 def licence_edit(request, pk: int):
     licence = selectors.licence_get(user=request.user, pk=pk)
     require_edit(request.user, licence)
-    form = LicenceForm(request.POST or None, instance=licence)
+    form = LicenceForm(request.POST or None, instance=licence, user=request.user)
     if request.method == "POST" and form.is_valid():
         version = form.pop_version()
         try:

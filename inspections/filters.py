@@ -21,6 +21,7 @@ from inspections.choices import (
     Severity,
 )
 from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
+from regsys.filters import IntegerFilter
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ALL = _("全部")
@@ -72,7 +73,7 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     conclusion = filters.ChoiceFilter(label=_("检查结论"), choices=Conclusion.choices, empty_label=ALL)
     status = filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices, empty_label=ALL)
     overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, empty_label=ALL, method="filter_overdue")
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
     o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"),
         fields=(("start_date", "start_date"), ("enterprise__name", "enterprise"), ("kind", "kind"),
@@ -119,7 +120,7 @@ class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):
     listed_serious_dishonest = filters.BooleanFilter(label=_("列入严重违法失信名单"))
     revoked = filters.BooleanFilter(label=_("吊销许可证"), field_name="revoked_licence", lookup_expr="isnull",
                                     exclude=True)
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
     o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"),
         fields=(("filed_on", "filed_on"), ("number", "number"), ("enterprise__name", "enterprise"),
@@ -144,13 +145,13 @@ class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):
 
 class FindingFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
-    inspection = filters.NumberFilter(label=_("检查ID"), field_name="inspection_id")
+    inspection = IntegerFilter(label=_("检查ID"), field_name="inspection_id")
     unit = filters.ModelChoiceFilter(label=_("检查单位"), field_name="inspection__unit", queryset=Unit.objects.all(),
                                    empty_label=ALL)
     severity = filters.ChoiceFilter(label=_("缺陷等级"), choices=Severity.choices, empty_label=ALL)
     date_from = filters.DateFilter(label=_("检查日期自"), field_name="inspection__start_date", lookup_expr="gte", widget=DATE)
     date_to = filters.DateFilter(label=_("检查日期至"), field_name="inspection__start_date", lookup_expr="lte", widget=DATE)
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
 
     class Meta:
         model = Finding
@@ -172,7 +173,7 @@ class RectificationFilterSet(ScopedUnitsMixin, filters.FilterSet):
     campaign = filters.ModelChoiceFilter(
         label=_("专项整治"), field_name="inspection__campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="inspection__enterprise_id")
 
     class Meta:
         model = Rectification
@@ -196,7 +197,7 @@ class InterviewFilterSet(ScopedUnitsMixin, filters.FilterSet):
     campaign = filters.ModelChoiceFilter(
         label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
     o = OrderingFilter(label=_("排序"), empty_label=_("默认"), fields=(("held_on", "held_on"), ("enterprise__name", "enterprise")),
                                field_labels={"held_on": _("约谈日期"), "enterprise__name": _("企业")})
 
@@ -218,8 +219,8 @@ class ReferralFilterSet(ScopedUnitsMixin, filters.FilterSet):
     campaign = filters.ModelChoiceFilter(
         label=_("专项整治"), field_name="campaigns", queryset=Campaign.objects.all(), distinct=True, empty_label=ALL
     )
-    case = filters.NumberFilter(label=_("案件ID"), field_name="case_id")
-    enterprise = filters.NumberFilter(label=_("企业ID"), field_name="enterprise_id")
+    case = IntegerFilter(label=_("案件ID"), field_name="case_id")
+    enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
     o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"), fields=(("referred_on", "referred_on"), ("target", "target")),
         field_labels={"referred_on": _("移送日期"), "target": _("移送对象")},

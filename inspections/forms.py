@@ -22,7 +22,9 @@ from inspections.choices import (
 )
 from inspections.models import Attachment, ChecklistItem, ChecklistTemplate
 from inspections.services import AMENDABLE_FIELDS, MAX_ATTACHMENT_BYTES, OfficerInput, PenalisedPersonInput
-from regsys.scoping import scoped
+from regsys.forms import ScopedForm
+from regsys.scoping import referable, scoped
+from regsys.validators import MAX_AMOUNT, MAX_STAFF_COUNT
 from regsys.versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,14 +51,16 @@ class MultipleFileField(forms.FileField):
 def officer_users(user: User):
     """Users that may be chosen as officers: certificate holders, the user's own unit first.
 
-    Read-only auditors and accounts without an 执法证/检查员证 cannot be officers on site.
+    Read-only auditors and accounts without an 执法证/检查员证 cannot be officers on site; a 监管所
+    names its own staff and those of the district units that join it (``regsys.scoping.referable``).
     """
     own_unit_first = Case(When(unit_id=user.unit_id, then=Value(0)), default=Value(1))
-    return (
+    users = (
         User.objects.filter(is_active=True).exclude(role=Role.AUDITOR)
         .exclude(enforcement_cert_no="", inspector_cert_no="")
         .select_related("unit").order_by(own_unit_first, "unit__sort_order", "full_name")
     )
+    return referable(users, user)
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -92,7 +96,7 @@ class EnterpriseChoiceMixin:
         )
 
 
-class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
+class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
     """The common case on a phone: one enterprise, kind, date, officers, conclusion, 责令改正 yes/no."""
 
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE)
@@ -119,7 +123,7 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, forms.Form):
     finalise = forms.BooleanField(label=_("保存并完成（锁定）"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"] = self._enterprise_field(user)
         unit_users = officer_users(user).filter(unit=user.unit) if user.unit_id else officer_users(user)
         self.fields["officers"].queryset = unit_users
@@ -159,7 +163,7 @@ def officer_inputs(users, extra: str) -> list[OfficerInput]:
     return rows
 
 
-class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
+class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, ScopedForm):
     """The full form's main part."""
 
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
@@ -167,7 +171,7 @@ class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
     announced = forms.BooleanField(label=_("预先告知"), required=False)
     staff_count = forms.IntegerField(
-        label=_("出动人员人次"), required=False, min_value=0,
+        label=_("出动人员人次"), required=False, min_value=0, max_value=MAX_STAFF_COUNT,
         help_text=_("留空则等于现场检查人员数"),
     )
     conclusion = forms.ChoiceField(label=_("检查结论"), choices=[("", "—")] + Conclusion.choices, required=False)
@@ -181,12 +185,12 @@ class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
     )
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"] = self._enterprise_field(user)
         self._style()
 
 
-class OfficerForm(BootstrapMixin, forms.Form):
+class OfficerForm(BootstrapMixin, ScopedForm):
     user = OfficerChoiceField(label=_("检查人员"), queryset=User.objects.none(), required=False,
                               empty_label=_("（无系统账号）"))
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
@@ -210,7 +214,7 @@ class OfficerForm(BootstrapMixin, forms.Form):
 OfficerFormSet = formset_factory(OfficerForm, extra=2, can_delete=True)
 
 
-class FindingForm(BootstrapMixin, forms.Form):
+class FindingForm(BootstrapMixin, ScopedForm):
     severity = forms.ChoiceField(label=_("缺陷等级"), choices=Severity.choices)
     text = forms.CharField(label=_("缺陷内容"), widget=forms.Textarea(attrs={"rows": 2}))
     checklist_item = forms.ModelChoiceField(label=_("对应检查项目"), queryset=ChecklistItem.objects.none(),
@@ -225,7 +229,7 @@ class FindingForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class AttachmentForm(BootstrapMixin, forms.Form):
+class AttachmentForm(BootstrapMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("类型"), choices=Attachment.Kind.choices)
     files = MultipleFileField(
         label=_("文件"), help_text=_("JPG、PNG 或 PDF，单个不超过 %(mb)d MB，可多选")
@@ -241,12 +245,12 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class AmendForm(BootstrapMixin, VersionedFormMixin):
+class AmendForm(BootstrapMixin, VersionedFormMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     start_date = forms.DateField(label=_("检查日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), required=False, widget=DATE)
     announced = forms.BooleanField(label=_("预先告知"), required=False)
-    staff_count = forms.IntegerField(label=_("出动人员人次"), min_value=0)
+    staff_count = forms.IntegerField(label=_("出动人员人次"), min_value=0, max_value=MAX_STAFF_COUNT)
     conclusion = forms.ChoiceField(label=_("检查结论"), choices=Conclusion.choices)
     summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     provincial_entry_date = forms.DateField(label=_("录入省局系统日期"), required=False, widget=DATE)
@@ -261,7 +265,7 @@ class AmendForm(BootstrapMixin, VersionedFormMixin):
         return {name: self.cleaned_data[name] for name in AMENDABLE_FIELDS}
 
 
-class ProvincialEntryForm(BootstrapMixin, forms.Form):
+class ProvincialEntryForm(BootstrapMixin, ScopedForm):
     entered_on = forms.DateField(label=_("录入省局系统日期"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
@@ -269,7 +273,7 @@ class ProvincialEntryForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class RectificationForm(BootstrapMixin, VersionedFormMixin):
+class RectificationForm(BootstrapMixin, VersionedFormMixin, ScopedForm):
     ordered_on = forms.DateField(label=_("责令改正日期"), widget=DATE)
     deadline = forms.DateField(label=_("整改期限"), widget=DATE)
     requirements = forms.CharField(label=_("整改内容"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -279,7 +283,7 @@ class RectificationForm(BootstrapMixin, VersionedFormMixin):
         self._style()
 
 
-class RectificationCompleteForm(BootstrapMixin, forms.Form):
+class RectificationCompleteForm(BootstrapMixin, ScopedForm):
     completed_on = forms.DateField(label=_("完成整改日期"), widget=DATE)
     evidence = forms.CharField(label=_("整改完成情况/证据"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("证据文件"), required=False,
@@ -290,7 +294,7 @@ class RectificationCompleteForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class InterviewForm(BootstrapMixin, forms.Form):
+class InterviewForm(BootstrapMixin, ScopedForm):
     held_on = forms.DateField(label=_("约谈日期"), widget=DATE)
     persons = forms.CharField(label=_("被约谈人员"), max_length=200)
     record = forms.CharField(label=_("约谈记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -300,7 +304,7 @@ class InterviewForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
+class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, ScopedForm):
     number = forms.CharField(label=_("案件编号"), max_length=60, required=False,
                              help_text=_("留空自动编号"))
     procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)
@@ -316,7 +320,7 @@ class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
     )
 
     def __init__(self, *args, user: User, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if not editing:
             self.fields["enterprise"] = self._enterprise_field(user)
             self.fields["enterprise"].label = _("当事企业")
@@ -327,7 +331,7 @@ class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin):
         self._style()
 
 
-class CaseAdvanceForm(BootstrapMixin, forms.Form):
+class CaseAdvanceForm(BootstrapMixin, ScopedForm):
     to_status = forms.ChoiceField(label=_("下一环节"), choices=CaseStatus.choices)
     on_date = forms.DateField(label=_("日期"), widget=DATE)
 
@@ -337,12 +341,13 @@ class CaseAdvanceForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class CaseDecisionForm(BootstrapMixin, forms.Form):
+class CaseDecisionForm(BootstrapMixin, ScopedForm):
     decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
     decision_number = forms.CharField(label=_("处罚决定书文号"), max_length=100, required=False)
-    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, decimal_places=2, initial=0)
-    confiscation_amount = forms.DecimalField(label=_("没收违法所得及非法财物（元）"), min_value=0,
-                                             decimal_places=2, initial=0)
+    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, max_value=MAX_AMOUNT, max_digits=14,
+                                     decimal_places=2, initial=0)
+    confiscation_amount = forms.DecimalField(label=_("没收违法所得及非法财物（元）"), min_value=0, max_value=MAX_AMOUNT,
+                                             max_digits=14, decimal_places=2, initial=0)
     suspension_ordered = forms.BooleanField(label=_("责令停产停业"), required=False)
     revoked_licence = forms.ModelChoiceField(label=_("吊销许可证"), queryset=Licence.objects.none(),
                                              required=False, empty_label=_("（不吊销）"))
@@ -354,10 +359,11 @@ class CaseDecisionForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class PenalisedPersonForm(BootstrapMixin, forms.Form):
+class PenalisedPersonForm(BootstrapMixin, ScopedForm):
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     position = forms.CharField(label=_("职务"), max_length=50, required=False)
-    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, decimal_places=2, required=False)
+    fine_amount = forms.DecimalField(label=_("罚款（元）"), min_value=0, max_value=MAX_AMOUNT, max_digits=14,
+                                     decimal_places=2, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,7 +386,7 @@ class PenalisedPersonForm(BootstrapMixin, forms.Form):
 PenalisedPersonFormSet = formset_factory(PenalisedPersonForm, extra=2)
 
 
-class ReferralForm(BootstrapMixin, forms.Form):
+class ReferralForm(BootstrapMixin, ScopedForm):
     target = forms.ChoiceField(label=_("移送对象"), choices=ReferralTarget.choices)
     referred_on = forms.DateField(label=_("移送日期"), widget=DATE)
     note = forms.CharField(label=_("移送内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,13 +1,48 @@
-"""Shared API pieces: the exception handler and the scoped viewset base."""
+"""Shared API pieces: the exception handler, scoped serializers and the scoped viewset base."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, permissions, status
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions, relations, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from regsys.scoping import can_edit, scope_for, scoped
+from regsys.scoping import can_edit, referable, scope_for, scoped
 from regsys.versioning import EditConflict
+
+OTHER_UNIT_ID = _("对象 {pk_value} 不存在或不在你的权限范围内")
+
+
+def _request_user(context: dict):
+    request = context.get("request")
+    return getattr(request, "user", None) if request is not None else context.get("user")
+
+
+class ScopedRelationsMixin:
+    """Every writable related id of the serializer is limited to ``regsys.scoping.referable``.
+
+    The user comes from ``context["request"]`` (or ``context["user"]``); without one no id is
+    accepted at all. Nested serializers with this mixin read the root's context, so officer rows
+    inside an inspection payload are scoped too.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _request_user(self.context)
+        for field in fields.values():
+            related = field.child_relation if isinstance(field, relations.ManyRelatedField) else field
+            if isinstance(related, relations.RelatedField) and related.queryset is not None:
+                related.queryset = referable(related.queryset, user)
+                related.error_messages["does_not_exist"] = OTHER_UNIT_ID
+        return fields
+
+
+class ScopedSerializer(ScopedRelationsMixin, serializers.Serializer):
+    """Base of every input serializer of the project."""
+
+
+class ScopedModelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+    """Base of every model serializer of the project."""
 
 
 def exception_handler(exc, context):

@@ -9,7 +9,10 @@ District-wide users (区局, 科室, 执法队 members, 系统管理员, 局领�
 user sees only records of their own unit. Auditors never write.
 
 Views, API viewsets and exports call ``scoped()`` for reads and ``require_edit()`` before writes;
-nothing filters by unit on its own.
+nothing filters by unit on its own. Every related id a write accepts (a form's choice, an API
+payload's ``plan_item``/``enterprise``/``officers`` …) is looked up in ``referable()``: the forms
+(``regsys.forms.ScopedChoicesMixin``) and serializers (``regsys.api.ScopedRelationsMixin``) apply it
+to every model-choice field, so another unit's id is refused as an invalid choice.
 """
 
 from __future__ import annotations
@@ -85,6 +88,43 @@ def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) ->
     # Scope paths follow forward foreign keys only, so the filter never duplicates rows and needs
     # no DISTINCT (which would break grouped aggregates on the result).
     return queryset.filter(q)
+
+
+# Reference data every user may name in a write (choices that belong to no unit).
+REFERENCE_DATA_MODELS = {
+    "enterprises.tag", "enterprises.subdistrict", "enterprises.gradelevel",
+    "inspections.checklisttemplate", "inspections.checklistitem", "campaigns.formtemplate", "campaigns.formrow",
+}
+
+
+def referable(queryset: QuerySet, user) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may *name* in a write (a related id in a form or payload).
+
+    District-wide users may name anything. A 监管所 user may name the records it can see (the model's
+    ``scope_unit_paths``), its own unit, officers of its own unit and of the district units that join
+    its inspections (执法队, 药械科, 区局), campaigns its unit takes part in (or open to all units), and
+    reference data. A model with no rule here is refused (``TypeError``) so a new relation must be
+    given one.
+    """
+    model = queryset.model
+    label = model._meta.label_lower
+    scope = scope_for(user)
+    if scope.district_wide:
+        return queryset
+    if scope.unit_id is None:
+        return queryset.none()
+    if getattr(model, "scope_unit_paths", None):
+        return scoped(queryset, user)
+    if label == "enterprises.unit":
+        return queryset.filter(pk=scope.unit_id)
+    if label == "enterprises.user":
+        return queryset.filter(Q(unit_id=scope.unit_id) | Q(unit__kind__in=DISTRICT_UNIT_KINDS))
+    if label == "campaigns.campaign":
+        open_or_joined = model.objects.filter(Q(units=None) | Q(units=scope.unit_id)).values("pk")
+        return queryset.filter(pk__in=open_or_joined)
+    if label in REFERENCE_DATA_MODELS:
+        return queryset
+    raise TypeError(f"regsys.scoping.referable has no rule for {model.__name__}")
 
 
 def owning_unit_id(obj: Model) -> int | None:

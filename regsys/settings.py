@@ -235,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "regsys.api_schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
         "LicenceStatusEnum": "enterprises.choices.LicenceStatus",

@@ -34,3 +34,5 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("api/", include(api_patterns)),
 ]
+
+handler404 = "regsys.views.not_found"

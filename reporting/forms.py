@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, FormTemplate
 from enterprises.models import Unit
+from regsys.forms import ScopedForm
 from regsys.scoping import scope_for
 
 DISTRICT = "district"
 
 
-class ReturnRequestForm(forms.Form):
+class ReturnRequestForm(ScopedForm):
     campaign = forms.ModelChoiceField(label=_("专项整治"), queryset=Campaign.objects.order_by("-year", "-start_date"),
                                       empty_label=_("请选择专项整治"))
     template = forms.ModelChoiceField(label=_("报表"), queryset=FormTemplate.objects.filter(is_active=True),
@@ -21,7 +22,7 @@ class ReturnRequestForm(forms.Form):
     contact = forms.CharField(label=_("联系方式"), max_length=60, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         scope = scope_for(user)
         if "campaign" not in self.initial:  # the campaign in progress is the usual choice
             current = Campaign.objects.filter(is_active=True).order_by("-year", "-start_date", "-pk").first()
@@ -44,5 +45,5 @@ class ReturnRequestForm(forms.Form):
         return Unit.objects.get(pk=int(value))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ScopedForm):
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

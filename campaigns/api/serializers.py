@@ -2,15 +2,16 @@ from rest_framework import serializers
 
 from campaigns.help import column_help_texts
 from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
+from regsys.api import ScopedModelSerializer
 
 
-class DueDateSerializer(serializers.ModelSerializer):
+class DueDateSerializer(ScopedModelSerializer):
     class Meta:
         model = CampaignDueDate
         fields = ["id", "due_on", "label", "is_closed", "reopened"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ScopedModelSerializer):
     due_dates = DueDateSerializer(many=True, read_only=True)
 
     class Meta:
@@ -19,13 +20,13 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "is_active", "due_dates"]
 
 
-class FormRowSerializer(serializers.ModelSerializer):
+class FormRowSerializer(ScopedModelSerializer):
     class Meta:
         model = FormRow
         fields = ["id", "order", "key", "path", "label_cells", "link", "tag_codes", "exclude_tag_codes", "parent"]
 
 
-class FormColumnSerializer(serializers.ModelSerializer):
+class FormColumnSerializer(ScopedModelSerializer):
     definition = serializers.SerializerMethodField()
 
     class Meta:
@@ -36,7 +37,7 @@ class FormColumnSerializer(serializers.ModelSerializer):
         return column_help_texts([column])[column.pk]
 
 
-class FormTemplateSerializer(serializers.ModelSerializer):
+class FormTemplateSerializer(ScopedModelSerializer):
     rows = FormRowSerializer(many=True, read_only=True)
     columns = FormColumnSerializer(many=True, read_only=True)
     title = serializers.SerializerMethodField()

@@ -10,10 +10,11 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import enterprise_list
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
+from regsys.api import ScopedModelSerializer, ScopedSerializer
 from regsys.versioning import VersionedSerializerMixin
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -21,13 +22,13 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "kind_display", "parent", "code", "phone"]
 
 
-class SubdistrictSerializer(serializers.ModelSerializer):
+class SubdistrictSerializer(ScopedModelSerializer):
     class Meta:
         model = Subdistrict
         fields = ["id", "name", "kind", "code", "unit"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ScopedModelSerializer):
     full_name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:
@@ -35,7 +36,7 @@ class TagSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "full_name", "parent", "description"]
 
 
-class LicenceBriefSerializer(serializers.ModelSerializer):
+class LicenceBriefSerializer(ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class LicenceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "number", "expires_on", "status"]
 
 
-class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class EnterpriseSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """Read and write an enterprise. Status changes go through the ``change-status`` action.
 
     PUT/PATCH must send back the ``version`` read; a stale one answers 409 with the changes.
@@ -79,13 +80,13 @@ class EnterpriseDetailSerializer(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "licences"]
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(ScopedSerializer):
     to_status = serializers.ChoiceField(choices=EnterpriseStatus.choices, label="新状态")
     effective_on = serializers.DateField(default=timezone.localdate, label="生效日期")
     reason = serializers.CharField(max_length=300, label="原因")
 
 
-class StatusChangeResultSerializer(serializers.Serializer):
+class StatusChangeResultSerializer(ScopedSerializer):
     id = serializers.IntegerField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -93,7 +94,7 @@ class StatusChangeResultSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class LicenceSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class LicenceSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """A licence; PUT/PATCH must send back the ``version`` read (409 when stale)."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label="企业")

@@ -57,7 +57,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.enterprise_delete(enterprise=instance, by=self.request.user)
 
-    @extend_schema(request=StatusChangeSerializer, responses=StatusChangeResultSerializer,
+    @extend_schema(request=StatusChangeSerializer, responses={201: StatusChangeResultSerializer},
                    summary="变更经营状态（须填写原因）")
     @action(detail=True, methods=["post"], url_path="change-status")
     def change_status(self, request, pk=None):

@@ -9,15 +9,15 @@ from enterprises.grading import services
 from enterprises.grading.filters import CreditRecordFilter, GradeFilter
 from enterprises.grading.selectors import credit_records_for, grades_for
 from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradeLevel
-from regsys.api import ScopedWritePermission
+from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scoped
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(ScopedSerializer):
     """No input: the action works on the object in the URL."""
 
 
-class GradeSerializer(serializers.ModelSerializer):
+class GradeSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     unit = serializers.IntegerField(source="enterprise.owning_unit_id", read_only=True)
     level_code = serializers.CharField(source="level.code", read_only=True)
@@ -32,7 +32,7 @@ class GradeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GradeChangeSerializer(serializers.Serializer):
+class GradeChangeSerializer(ScopedSerializer):
     level = serializers.CharField(help_text="等级代码，如 o3")
     is_key = serializers.BooleanField(default=False)
     reason = serializers.CharField(max_length=300)
@@ -71,7 +71,7 @@ class GradeViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(GradeSerializer(grade).data)
 
 
-class CreditRecordSerializer(serializers.ModelSerializer):
+class CreditRecordSerializer(ScopedModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.grading.choices import CreditKind, GradeStatus, Sector
 from enterprises.models import CreditRecord, EnterpriseGrade, GradeLevel, Unit
+from regsys.filters import IntegerFilter
 
 
 def yes_no_widget() -> forms.Select:
@@ -36,7 +37,7 @@ def _search(queryset, name, value):
 
 class GradeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_search)
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"))
     unit = django_filters.ModelChoiceFilter(
         label=_("监管单位"), field_name="enterprise__owning_unit", queryset=Unit.objects.all()
     )

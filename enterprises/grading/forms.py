@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.grading.choices import CreditKind
 from enterprises.models import Enterprise, GradeLevel
+from regsys.forms import ScopedForm
 from regsys.versioning import VersionedFormMixin
 
 
-class GradeChangeForm(VersionedFormMixin):
+class GradeChangeForm(VersionedFormMixin, ScopedForm):
     level = forms.ModelChoiceField(label=_("调整为"), queryset=GradeLevel.objects.none())
     is_key = forms.BooleanField(label=_("列入年度重点监管"), required=False)
     reason = forms.CharField(label=_("调整理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
@@ -22,7 +23,7 @@ class GradeChangeForm(VersionedFormMixin):
         self.fields["is_key"].initial = grade.is_key
 
 
-class CreditRecordForm(forms.Form):
+class CreditRecordForm(ScopedForm):
     enterprise = forms.ModelChoiceField(
         label=_("企业统一社会信用代码"), queryset=Enterprise.objects.none(), to_field_name="credit_code",
         widget=forms.TextInput(attrs={"placeholder": "18位统一社会信用代码"}),

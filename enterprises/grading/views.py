@@ -169,7 +169,7 @@ def _grade_history(grade):
 @login_required
 def grade_detail(request, pk: int):
     grade = get_object_or_404(grades_for(request.user), pk=pk)
-    form = style_form(GradeChangeForm(grade=grade))
+    form = style_form(GradeChangeForm(grade=grade, user=request.user))
     return render(request, "enterprises/grading/grade_detail.html", {
         "grade": grade, "form": form, "history": _grade_history(grade),
         "can_edit": scope_for(request.user).can_write,
@@ -180,7 +180,7 @@ def grade_detail(request, pk: int):
 @require_POST
 def grade_change(request, pk: int):
     grade = get_object_or_404(grades_for(request.user), pk=pk)
-    form = style_form(GradeChangeForm(request.POST, grade=grade))
+    form = style_form(GradeChangeForm(request.POST, grade=grade, user=request.user))
     if form.is_valid():
         version = form.pop_version()
         try:
@@ -225,7 +225,7 @@ def credit_list(request):
     """Bad-credit records (list with filters) and the form to add one."""
     filterset = _filtered_credit(request)
     enterprises = scoped(Enterprise.objects.all(), request.user)
-    form = style_form(CreditRecordForm(request.POST or None, enterprises=enterprises))
+    form = style_form(CreditRecordForm(request.POST or None, enterprises=enterprises, user=request.user))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -28,16 +28,18 @@ from inspections.models import (
     Rectification,
     Referral,
 )
+from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.validators import MAX_AMOUNT, MAX_STAFF_COUNT
 from regsys.versioning import VersionedSerializerMixin, version_input
 
 
-class OfficerSerializer(serializers.ModelSerializer):
+class OfficerSerializer(ScopedModelSerializer):
     class Meta:
         model = InspectionOfficer
         fields = ["id", "user", "name", "cert_kind", "cert_no"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ScopedModelSerializer):
     severity_display = serializers.CharField(source="get_severity_display", read_only=True)
 
     class Meta:
@@ -46,7 +48,7 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = ["version"]
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(ScopedModelSerializer):
     enterprise = serializers.IntegerField(source="inspection.enterprise_id", read_only=True)
 
     class Meta:
@@ -56,14 +58,16 @@ class RectificationSerializer(serializers.ModelSerializer):
         read_only_fields = ["completed_on", "evidence", "follow_up", "version"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    conclusion = serializers.ChoiceField(choices=[("", "—"), *Conclusion.choices], read_only=True,
+                                         help_text="空字符串表示草稿尚未填写结论")
     conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     officers = OfficerSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
-    rectification = RectificationSerializer(read_only=True)
+    rectification = RectificationSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Inspection
@@ -76,7 +80,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfficerInputSerializer(serializers.Serializer):
+class OfficerInputSerializer(ScopedSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
                                               allow_null=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=50)
@@ -84,14 +88,14 @@ class OfficerInputSerializer(serializers.Serializer):
     cert_no = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
 
-class InspectionWriteSerializer(serializers.Serializer):
+class InspectionWriteSerializer(ScopedSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True)
     announced = serializers.BooleanField(required=False, default=False)
-    staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_STAFF_COUNT)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
@@ -111,24 +115,24 @@ class InspectionUpdateSerializer(InspectionWriteSerializer):
     summary = serializers.CharField(required=False, allow_blank=True)
 
 
-class AmendSerializer(serializers.Serializer):
+class AmendSerializer(ScopedSerializer):
     reason = serializers.CharField()
     version = serializers.IntegerField(min_value=1, required=False, help_text="读取时的版本号；提交则检查是否已被他人修改（409）")
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
     announced = serializers.BooleanField(required=False)
-    staff_count = serializers.IntegerField(required=False, min_value=0)
+    staff_count = serializers.IntegerField(required=False, min_value=0, max_value=MAX_STAFF_COUNT)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     provincial_entry_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ProvincialEntrySerializer(serializers.Serializer):
+class ProvincialEntrySerializer(ScopedSerializer):
     entered_on = serializers.DateField()
 
 
-class FindingWriteSerializer(serializers.Serializer):
+class FindingWriteSerializer(ScopedSerializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
     severity = serializers.ChoiceField(choices=Severity.choices)
     text = serializers.CharField()
@@ -140,19 +144,19 @@ class FindingUpdateSerializer(FindingWriteSerializer):
     version = version_input()
 
 
-class RectificationWriteSerializer(serializers.Serializer):
+class RectificationWriteSerializer(ScopedSerializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
     ordered_on = serializers.DateField()
     deadline = serializers.DateField()
     requirements = serializers.CharField()
 
 
-class RectificationCompleteSerializer(serializers.Serializer):
+class RectificationCompleteSerializer(ScopedSerializer):
     completed_on = serializers.DateField()
     evidence = serializers.CharField()
 
 
-class InterviewSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class InterviewSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
@@ -163,13 +167,13 @@ class InterviewSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
         extra_kwargs = {"unit": {"required": False}}
 
 
-class PenalisedPersonSerializer(serializers.ModelSerializer):
+class PenalisedPersonSerializer(ScopedModelSerializer):
     class Meta:
         model = CasePenalisedPerson
         fields = ["name", "position", "fine_amount"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     penalised_persons = PenalisedPersonSerializer(many=True, read_only=True)
@@ -186,7 +190,7 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseWriteSerializer(serializers.Serializer):
+class CaseWriteSerializer(ScopedSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     number = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
@@ -200,7 +204,7 @@ class CaseWriteSerializer(serializers.Serializer):
     campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
 
 
-class CaseUpdateSerializer(serializers.Serializer):
+class CaseUpdateSerializer(ScopedSerializer):
     version = version_input()
     filed_on = serializers.DateField(required=False)
     procedure = serializers.ChoiceField(choices=CaseProcedure.choices, required=False)
@@ -210,16 +214,18 @@ class CaseUpdateSerializer(serializers.Serializer):
     campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
 
 
-class CaseAdvanceSerializer(serializers.Serializer):
+class CaseAdvanceSerializer(ScopedSerializer):
     to_status = serializers.ChoiceField(choices=CaseStatus.choices)
     on_date = serializers.DateField()
 
 
-class CaseDecisionSerializer(serializers.Serializer):
+class CaseDecisionSerializer(ScopedSerializer):
     decided_on = serializers.DateField()
     decision_number = serializers.CharField(required=False, allow_blank=True, default="")
-    fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
-    confiscation_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, max_value=MAX_AMOUNT,
+                                           default=0)
+    confiscation_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
+                                                   max_value=MAX_AMOUNT, default=0)
     suspension_ordered = serializers.BooleanField(default=False)
     revoked_licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all(), required=False,
                                                          allow_null=True, default=None)
@@ -227,7 +233,7 @@ class CaseDecisionSerializer(serializers.Serializer):
     persons = PenalisedPersonSerializer(many=True, required=False)
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ScopedModelSerializer):
     target_display = serializers.CharField(source="get_target_display", read_only=True)
 
     class Meta:

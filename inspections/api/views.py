@@ -34,7 +34,7 @@ from . import serializers as s
 
 
 def _run(serializer_class, request, **extra):
-    serializer = serializer_class(data=request.data, **extra)
+    serializer = serializer_class(data=request.data, context={"request": request}, **extra)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -104,9 +104,10 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
     @extend_schema(request=s.ProvincialEntrySerializer, responses=s.InspectionSerializer)
     @action(detail=True, methods=["post"], url_path="provincial-entry")
     def provincial_entry(self, request, pk=None):
+        inspection = self.get_object()  # another unit's record is a 404 before its payload is read
         data = _run(s.ProvincialEntrySerializer, request)
         inspection = services.inspection_record_provincial_entry(
-            inspection=self.get_object(), entered_on=data["entered_on"], by=request.user
+            inspection=inspection, entered_on=data["entered_on"], by=request.user
         )
         return Response(s.InspectionSerializer(inspection).data)
 
@@ -167,8 +168,9 @@ class RectificationViewSet(FindingViewSet):
     @extend_schema(request=s.RectificationCompleteSerializer, responses=s.RectificationSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        rectification = self.get_object()
         data = _run(s.RectificationCompleteSerializer, request)
-        rectification = services.rectification_complete(rectification=self.get_object(), by=request.user, **data)
+        rectification = services.rectification_complete(rectification=rectification, by=request.user, **data)
         return Response(s.RectificationSerializer(rectification).data)
 
 
@@ -228,8 +230,9 @@ class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     @extend_schema(request=s.CaseAdvanceSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
+        case = self.get_object()
         data = _run(s.CaseAdvanceSerializer, request)
-        case = services.case_advance(case=self.get_object(), by=request.user, **data)
+        case = services.case_advance(case=case, by=request.user, **data)
         return Response(s.CaseSerializer(case).data)
 
     @extend_schema(request=s.CaseDecisionSerializer, responses=s.CaseSerializer)

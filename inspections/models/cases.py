@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Licence, Unit
 from inspections.choices import CaseProcedure, CaseStatus, ReferralTarget
+from regsys.validators import AMOUNT_VALIDATORS
 from regsys.versioning import VersionField
 
 from .core import Inspection
@@ -39,9 +40,10 @@ class Case(models.Model):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     executed_on = models.DateField(_("执行日期"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
-    fine_amount = models.DecimalField(_("罚款（元）"), max_digits=14, decimal_places=2, default=0)
+    fine_amount = models.DecimalField(_("罚款（元）"), max_digits=14, decimal_places=2, default=0,
+                                      validators=AMOUNT_VALIDATORS)
     confiscation_amount = models.DecimalField(
-        _("没收违法所得及非法财物（元）"), max_digits=14, decimal_places=2, default=0
+        _("没收违法所得及非法财物（元）"), max_digits=14, decimal_places=2, default=0, validators=AMOUNT_VALIDATORS
     )
     suspension_ordered = models.BooleanField(_("责令停产停业"), default=False)
     revoked_licence = models.ForeignKey(
@@ -90,7 +92,8 @@ class CasePenalisedPerson(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    fine_amount = models.DecimalField(_("罚款（元）"), max_digits=14, decimal_places=2, default=0)
+    fine_amount = models.DecimalField(_("罚款（元）"), max_digits=14, decimal_places=2, default=0,
+                                      validators=AMOUNT_VALIDATORS)
 
     history = HistoricalRecords()
 

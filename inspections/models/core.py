@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Unit
 from inspections.choices import CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
+from regsys.validators import STAFF_COUNT_VALIDATORS
 from regsys.versioning import VersionField
 
 
@@ -35,7 +36,8 @@ class Inspection(models.Model):
         on_delete=models.PROTECT, related_name="inspections",
     )
     staff_count = models.PositiveIntegerField(
-        _("出动人员人次"), default=0, help_text=_("默认等于现场检查人员数，可包括无系统账号的人员")
+        _("出动人员人次"), default=0, help_text=_("默认等于现场检查人员数，可包括无系统账号的人员"),
+        validators=STAFF_COUNT_VALIDATORS,
     )
     conclusion = models.CharField(
         _("检查结论"), max_length=20, choices=Conclusion.choices, blank=True

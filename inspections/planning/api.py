@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,15 +12,15 @@ from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
 from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
 from inspections.planning.targets import target_progress
-from regsys.api import ScopedWritePermission
+from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scope_for
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(ScopedSerializer):
     """No input: the action works on the object in the URL."""
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
     done_count = serializers.IntegerField(read_only=True)
 
@@ -50,9 +51,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PlanSerializer(plans_for(request.user).get(pk=plan.pk)).data)
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    done_on = serializers.DateField(read_only=True)
+    done_on = serializers.DateField(read_only=True, allow_null=True, help_text="未完成时为 null")
 
     class Meta:
         model = PlanItem
@@ -71,7 +72,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         return items_for(self.request.user).order_by("id")
 
 
-class DrawSerializer(serializers.ModelSerializer):
+class DrawSerializer(ScopedModelSerializer):
     picks = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,6 +87,17 @@ class DrawSerializer(serializers.ModelSerializer):
                 for p in draw.picks.all()]
 
 
+class DrawRerunSerializer(ScopedSerializer):
+    enterprise = serializers.IntegerField()
+    officers = serializers.ListField(child=serializers.IntegerField())
+
+
+class DrawVerifySerializer(ScopedSerializer):
+    matches = serializers.BooleanField(help_text="按记录的种子重新抽取，结果与公示一致")
+    pool_changed = serializers.BooleanField(help_text="抽取池自抽取以来是否有变化")
+    rerun = DrawRerunSerializer(many=True)
+
+
 class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DrawSerializer
     permission_classes = [ScopedWritePermission]
@@ -95,6 +107,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return draws_for(self.request.user).prefetch_related("picks__officers").order_by("id")
 
+    @extend_schema(responses=DrawVerifySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
         check = services.draw_verify(self.get_object())
@@ -102,7 +115,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
                          "rerun": [{"enterprise": e, "officers": o} for e, o in check["rerun"]]})
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ScopedModelSerializer):
     class Meta:
         model = ConflictOfInterest
         fields = ["id", "officer", "enterprise", "reason", "declared_on", "is_active"]
@@ -119,7 +132,7 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
         return conflicts_for(self.request.user).order_by("id")
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ScopedModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:

@@ -10,6 +10,7 @@ from enterprises.models import Unit
 from inspections.choices import InspectionKind, PlanKind, PlanStatus
 from inspections.models import AnnualTarget, ConflictOfInterest, InspectionPlan, PlanItem, RandomDraw
 from inspections.planning.choices import ItemSource
+from regsys.filters import IntegerFilter
 
 
 def _enterprise_search(queryset, name, value):
@@ -19,7 +20,7 @@ def _enterprise_search(queryset, name, value):
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"))
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.all())
     kind = django_filters.ChoiceFilter(label=_("计划类型"), choices=PlanKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
@@ -35,13 +36,13 @@ class PlanFilter(django_filters.FilterSet):
 
 class PlanItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_enterprise_search)
-    plan = django_filters.NumberFilter(label=_("计划"), field_name="plan_id")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="plan__year")
+    plan = IntegerFilter(label=_("计划"), field_name="plan_id")
+    year = IntegerFilter(label=_("年度"), field_name="plan__year")
     unit = django_filters.ModelChoiceFilter(label=_("单位"), field_name="plan__unit", queryset=Unit.objects.all())
     kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=InspectionKind.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ItemSource.choices)
-    month = django_filters.NumberFilter(label=_("计划月份"), field_name="target_month")
-    quarter = django_filters.NumberFilter(label=_("计划季度"), field_name="target_quarter")
+    month = IntegerFilter(label=_("计划月份"), field_name="target_month")
+    quarter = IntegerFilter(label=_("计划季度"), field_name="target_quarter")
     done = django_filters.BooleanFilter(label=_("已完成"), method="filter_done", widget=yes_no_widget())
     o = django_filters.OrderingFilter(
         label=_("排序"),
@@ -61,7 +62,7 @@ class PlanItemFilter(django_filters.FilterSet):
 
 
 class DrawFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"))
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.all())
     sector = django_filters.ChoiceFilter(label=_("环节"), choices=Sector.choices)
     published = django_filters.BooleanFilter(label=_("已公示"), field_name="published_at", lookup_expr="isnull",
@@ -97,7 +98,7 @@ class ConflictFilter(django_filters.FilterSet):
 
 
 class TargetFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"))
 
     class Meta:
         model = AnnualTarget

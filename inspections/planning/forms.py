@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.grading.choices import Sector
 from enterprises.models import Enterprise, GradeLevel, Tag, Unit, User
 from inspections.choices import InspectionKind
+from regsys.forms import ScopedForm
 from regsys.versioning import VersionedFormMixin
 
 
@@ -18,7 +19,7 @@ def _enterprise_field() -> forms.ModelChoiceField:
     )
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(ScopedForm):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
@@ -28,7 +29,7 @@ class GenerateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class PlanItemForm(VersionedFormMixin):
+class PlanItemForm(VersionedFormMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     target_month = forms.TypedChoiceField(
         label=_("计划月份"), required=False, coerce=int, empty_value=None,
@@ -64,16 +65,16 @@ class PlanItemAddForm(PlanItemForm):
         self.fields["enterprise"].queryset = enterprises
 
 
-class LinkInspectionForm(forms.Form):
-    inspection = forms.IntegerField(widget=forms.HiddenInput)
+class LinkInspectionForm(ScopedForm):
+    inspection = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(ScopedForm):
     reason = forms.CharField(label=_("退回理由"), max_length=200,
                              widget=forms.TextInput(attrs={"placeholder": _("退回理由")}))
 
 
-class DrawForm(forms.Form):
+class DrawForm(ScopedForm):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("名称"), max_length=100)
@@ -105,7 +106,7 @@ class DrawForm(forms.Form):
         return ",".join(self.cleaned_data["tag_codes"])
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(ScopedForm):
     officer = forms.ModelChoiceField(label=_("检查人员"), queryset=User.objects.none())
     enterprise = _enterprise_field()
     reason = forms.CharField(label=_("回避理由"), max_length=200)

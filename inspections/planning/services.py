@@ -30,6 +30,7 @@ from inspections.planning.draws import (
     officer_pool_queryset,
     pool_queryset,
 )
+from inspections.services import plan_item_mismatch
 from regsys.scoping import require_approver, require_edit, require_unit, scoped
 from regsys.versioning import version_lock
 
@@ -264,8 +265,9 @@ def plan_item_delete(*, item: PlanItem, by: User) -> None:
 def plan_item_link(*, item: PlanItem, inspection: Inspection, by: User) -> Inspection:
     """Link an inspection to the item it fulfils (same enterprise, same year)."""
     require_edit(by, item)
-    if inspection.enterprise_id != item.enterprise_id:
-        raise ValidationError(_("检查的企业与计划项不一致"))
+    problem = plan_item_mismatch(item, enterprise_id=inspection.enterprise_id, unit_id=inspection.unit_id)
+    if problem:
+        raise ValidationError(problem)
     if inspection.start_date.year != item.plan.year:
         raise ValidationError(_("检查日期不在计划年度内"))
     if inspection.plan_item_id and inspection.plan_item_id != item.id:
@@ -307,6 +309,8 @@ def plan_items_autolink(*, plans, by: User | None) -> int:
         kinds = _matching_kinds(item.kind)
         for inspection in candidates.get(item.enterprise_id, []):
             if inspection.plan_item_id or inspection.start_date.year != item.plan.year:
+                continue
+            if plan_item_mismatch(item, enterprise_id=inspection.enterprise_id, unit_id=inspection.unit_id):
                 continue
             if kinds is not None and inspection.kind not in kinds:
                 continue

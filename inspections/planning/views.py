@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,13 @@ from inspections.models import Inspection, PlanItem
 from inspections.planning import services
 from inspections.planning.due import decorate, due_status_q
 from inspections.planning.filters import PlanFilter, PlanItemFilter
-from inspections.planning.forms import GenerateForm, PlanItemAddForm, PlanItemForm, ReturnForm
+from inspections.planning.forms import (
+    GenerateForm,
+    LinkInspectionForm,
+    PlanItemAddForm,
+    PlanItemForm,
+    ReturnForm,
+)
 from inspections.planning.generate import plan_generate
 from inspections.planning.selectors import due_grades_for, items_for, linkable_inspections, plans_for
 from regsys.scoping import scope_for, scoped
@@ -142,7 +149,7 @@ def _plans_filter(request):
 @login_required
 def plan_list(request):
     filterset = _plans_filter(request)
-    form = style_form(GenerateForm(units=visible_units(request.user)))
+    form = style_form(GenerateForm(units=visible_units(request.user), user=request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/planning/plan_list.html", {
         "filter": filterset, "page": page, "form": form, "query": _query(request),
@@ -161,7 +168,7 @@ def plan_export(request):
 @login_required
 @require_POST
 def plan_generate_view(request):
-    form = GenerateForm(request.POST, units=visible_units(request.user))
+    form = GenerateForm(request.POST, units=visible_units(request.user), user=request.user)
     if not form.is_valid():
         messages.error(request, _("请选择单位和年度"))
         return redirect("planning:plan_list")
@@ -263,7 +270,7 @@ def plan_autolink(request, pk: int):
 @require_POST
 def item_add(request, pk: int):
     plan = get_object_or_404(plans_for(request.user), pk=pk)
-    form = style_form(PlanItemAddForm(request.POST, officers=_officers_for(plan),
+    form = style_form(PlanItemAddForm(request.POST, user=request.user, officers=_officers_for(plan),
                                       enterprises=scoped(Enterprise.objects.all(), request.user)))
     if form.is_valid():
         data = form.cleaned_data
@@ -294,7 +301,7 @@ def item_edit(request, pk: int):
     initial = {"kind": item.kind, "target_month": item.target_month, "target_quarter": item.target_quarter,
                "officers": list(item.officers.all()), "note": item.note}
     form = style_form(PlanItemForm(request.POST or None, initial=initial, officers=_officers_for(item.plan),
-                                   versioned=item))
+                                   versioned=item, user=request.user))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -338,7 +345,10 @@ def item_delete(request, pk: int):
 @require_POST
 def item_link(request, pk: int):
     item = get_object_or_404(items_for(request.user), pk=pk)
-    inspection = get_object_or_404(scoped(Inspection.objects.all(), request.user), pk=request.POST.get("inspection"))
+    form = LinkInspectionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    inspection = get_object_or_404(scoped(Inspection.objects.all(), request.user), pk=form.cleaned_data["inspection"])
     try:
         services.plan_item_link(item=item, inspection=inspection, by=request.user)
     except ValidationError as exc:

@@ -45,7 +45,7 @@ def _draw_filter(request):
 @login_required
 def draw_list(request):
     filterset = _draw_filter(request)
-    form = style_form(DrawForm(request.POST or None, units=visible_units(request.user)))
+    form = style_form(DrawForm(request.POST or None, units=visible_units(request.user), user=request.user))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -161,7 +161,7 @@ def _officers(user):
 def conflict_list(request):
     filterset = ConflictFilter(request.GET, queryset=conflicts_for(request.user))
     style_form(filterset.form)
-    form = style_form(ConflictForm(request.POST or None, officers=_officers(request.user),
+    form = style_form(ConflictForm(request.POST or None, user=request.user, officers=_officers(request.user),
                                    enterprises=scoped(Enterprise.objects.all(), request.user)))
     status = 200
     if request.method == "POST":

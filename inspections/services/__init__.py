@@ -34,10 +34,12 @@ from .inspections import (
     inspection_record_provincial_entry,
     inspection_set_officers,
     inspection_update,
+    plan_item_mismatch,
 )
 from .outcomes import interview_create, interview_update, rectification_complete, rectification_order
 
 __all__ = [
+    "plan_item_mismatch",
     "ALLOWED_TYPES",
     "AMENDABLE_FIELDS",
     "CASE_STEPS",

@@ -92,6 +92,24 @@ def _check_staff_count(staff_count: int | None, officer_count: int) -> int:
     return staff_count
 
 
+def plan_item_mismatch(plan_item: PlanItem, *, enterprise_id: int, unit_id: int) -> str:
+    """Why ``plan_item`` cannot be fulfilled by an inspection of this enterprise by this unit ("" if it can).
+
+    The one rule for every way an inspection gets its plan item (form, API, 关联检查, automatic linking).
+    """
+    if plan_item.enterprise_id != enterprise_id:
+        return _("计划项的企业与被检查企业不一致")
+    if plan_item.plan.unit_id != unit_id:
+        return _("计划项属于其他单位的检查计划，不能由本次检查完成")
+    return ""
+
+
+def _check_plan_item(plan_item: PlanItem | None, *, enterprise_id: int, unit_id: int) -> None:
+    problem = plan_item and plan_item_mismatch(plan_item, enterprise_id=enterprise_id, unit_id=unit_id)
+    if problem:
+        raise ValidationError({"plan_item": problem})
+
+
 def _require_draft(inspection: Inspection) -> None:
     if inspection.is_locked:
         raise ValidationError(_("检查记录已完成并锁定，如需更正请由科长/局领导办理更正"))
@@ -126,8 +144,7 @@ def inspection_create(
     if conclusion and conclusion not in Conclusion.values:
         raise ValidationError({"conclusion": _("检查结论无效")})
     _check_dates(start_date, end_date)
-    if plan_item is not None and plan_item.enterprise_id != enterprise.pk:
-        raise ValidationError({"plan_item": _("计划项的企业与被检查企业不一致")})
+    _check_plan_item(plan_item, enterprise_id=enterprise.pk, unit_id=unit.pk)
     rows = _officer_rows(officers or [])
     inspection = Inspection(
         enterprise=enterprise, unit=unit, kind=kind, start_date=start_date, end_date=end_date,
@@ -169,6 +186,7 @@ def inspection_update(*, inspection: Inspection, by: User, version: int | None =
         if name != "staff_count":
             setattr(inspection, name, value)
     _check_dates(inspection.start_date, inspection.end_date)
+    _check_plan_item(inspection.plan_item, enterprise_id=inspection.enterprise_id, unit_id=inspection.unit_id)
     if "staff_count" in fields:
         inspection.staff_count = _check_staff_count(fields["staff_count"], inspection.officers.count())
     inspection.provincial_entry_due = provincial_entry_due(inspection.ended_on)

@@ -677,7 +677,7 @@ def test_station_user_is_offered_only_own_unit_in_the_unit_filter(client, two_st
 
 def test_full_form_offers_certificate_holders_own_unit_first_never_the_auditor(client):
     unit, _enterprise, (a, b) = station_with_staff()
-    squad_member = UserFactory(unit=UnitFactory(short_name="执法队"), full_name="队员甲")
+    squad_member = UserFactory(unit=UnitFactory(short_name="执法队", kind=UnitKind.ENFORCEMENT), full_name="队员甲")
     UserFactory(unit=UnitFactory(), role=Role.AUDITOR, full_name="审计员")
     UserFactory(unit=UnitFactory(), full_name="无证人员", enforcement_cert_no="", inspector_cert_no="")
     client.force_login(a)

@@ -214,3 +214,43 @@ def test_future_date_refused():
         services.inspection_create(enterprise=enterprise, kind="routine",
                                    start_date=timezone.localdate() + dt.timedelta(days=1), by=a)
     assert exc.value.message_dict == {"start_date": ["检查日期不能晚于今天"]}
+
+
+def test_create_refuses_a_plan_item_of_another_units_plan_for_the_same_enterprise():
+    from inspections.models import InspectionPlan, PlanItem
+
+    unit, enterprise, (a, b) = station_with_staff()
+    other_plan = InspectionPlan.objects.create(unit=UnitFactory(), year=2024, kind="routine")
+    foreign_item = PlanItem.objects.create(plan=other_plan, enterprise=enterprise, kind="routine")
+    own_item = PlanItem.objects.create(plan=InspectionPlan.objects.create(unit=unit, year=2024, kind="routine"),
+                                       enterprise=enterprise, kind="routine")
+
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_create(enterprise=enterprise, kind=InspectionKind.ROUTINE, start_date=dt.date(2024, 5, 1),
+                                   by=a, officers=[OfficerInput(user=a), OfficerInput(user=b)],
+                                   plan_item=foreign_item)
+    created = services.inspection_create(enterprise=enterprise, kind=InspectionKind.ROUTINE,
+                                         start_date=dt.date(2024, 5, 1), by=a, plan_item=own_item,
+                                         officers=[OfficerInput(user=a), OfficerInput(user=b)])
+
+    assert refused.value.message_dict == {"plan_item": ["计划项属于其他单位的检查计划，不能由本次检查完成"]}
+    assert list(Inspection.objects.filter(plan_item=foreign_item)) == []
+    assert created.plan_item == own_item
+
+
+def test_update_to_another_enterprise_keeps_the_plan_item_rule():
+    from inspections.models import InspectionPlan, PlanItem
+
+    unit, enterprise, (a, b) = station_with_staff()
+    item = PlanItem.objects.create(plan=InspectionPlan.objects.create(unit=unit, year=2024, kind="routine"),
+                                   enterprise=enterprise, kind="routine")
+    inspection = InspectionFactory(enterprise=enterprise, officers=[a, b], status=InspectionStatus.DRAFT,
+                                   plan_item=item)
+    second = InspectionFactory(enterprise__subdistrict__unit=unit).enterprise
+
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_update(inspection=inspection, by=a, enterprise=second)
+
+    assert refused.value.message_dict == {"plan_item": ["计划项的企业与被检查企业不一致"]}
+    inspection.refresh_from_db()
+    assert inspection.enterprise == enterprise

@@ -158,7 +158,7 @@ def case_decide(request, pk: int):
                "fine_amount": case.fine_amount, "confiscation_amount": case.confiscation_amount,
                "suspension_ordered": case.suspension_ordered, "revoked_licence": case.revoked_licence_id,
                "listed_serious_dishonest": case.listed_serious_dishonest}
-    form = CaseDecisionForm(request.POST or None, enterprise=case.enterprise, initial=initial)
+    form = CaseDecisionForm(request.POST or None, enterprise=case.enterprise, user=request.user, initial=initial)
     persons_initial = [{"name": p.name, "position": p.position, "fine_amount": p.fine_amount}
                        for p in case.penalised_persons.all()]
     persons = PenalisedPersonFormSet(request.POST or None, prefix="persons", initial=persons_initial)

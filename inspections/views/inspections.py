@@ -119,14 +119,14 @@ def _quick_save(request, data) -> Inspection:
 def _officer_formset(request, inspection: Inspection | None):
     users = officer_users(request.user)
     if request.method == "POST":
-        return OfficerFormSet(request.POST, prefix="officers", form_kwargs={"users": users})
+        return OfficerFormSet(request.POST, prefix="officers", form_kwargs={"users": users, "user": request.user})
     initial = []
     if inspection is not None:
         initial = [{"user": o.user_id, "name": o.name, "cert_kind": o.cert_kind, "cert_no": o.cert_no}
                    for o in inspection.officers.all()]
     else:
         initial = [{"user": request.user.pk}]
-    return OfficerFormSet(prefix="officers", initial=initial, form_kwargs={"users": users})
+    return OfficerFormSet(prefix="officers", initial=initial, form_kwargs={"users": users, "user": request.user})
 
 
 def _officer_inputs(formset) -> list[services.OfficerInput]:
@@ -224,7 +224,7 @@ def inspection_edit(request, pk: int):
             return redirect("inspections:edit", pk=pk)
     return render(request, "inspections/inspection_form.html", {
         "form": form, "officers": officers, "inspection": inspection, "enterprise": inspection.enterprise,
-        "finding_form": FindingForm(template=inspection.checklist), "attachment_form": AttachmentForm(),
+        "finding_form": FindingForm(template=inspection.checklist, user=request.user), "attachment_form": AttachmentForm(),
         "problems": services.finalise_problems(inspection),
     })
 
@@ -304,7 +304,7 @@ def checklist(request, pk: int):
 @require_POST
 def finding_add(request, pk: int):
     inspection = _inspection(request, pk)
-    form = FindingForm(request.POST, template=inspection.checklist)
+    form = FindingForm(request.POST, template=inspection.checklist, user=request.user)
     if form.is_valid():
         try:
             services.finding_create(inspection=inspection, by=request.user, severity=form.cleaned_data["severity"],

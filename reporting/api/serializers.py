@@ -1,9 +1,12 @@
 from rest_framework import serializers
 
+from campaigns.models import Campaign, FormTemplate
+from enterprises.models import Unit
+from regsys.api import ScopedModelSerializer, ScopedSerializer
 from reporting.models import ExportJob, Return
 
 
-class ReturnSerializer(serializers.ModelSerializer):
+class ReturnSerializer(ScopedModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     due_on = serializers.DateField(source="due_date.due_on", read_only=True)
 
@@ -15,20 +18,21 @@ class ReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReturnRequestSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField()
-    template = serializers.IntegerField()
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="为空表示全区汇总")
+class ReturnRequestSerializer(ScopedSerializer):
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
+    template = serializers.PrimaryKeyRelatedField(queryset=FormTemplate.objects.all())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
+                                              default=None, help_text="为空表示全区汇总")
     cutoff = serializers.DateField()
     filled_by = serializers.CharField(required=False, allow_blank=True, default="")
     contact = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(ScopedSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(ScopedModelSerializer):
     class Meta:
         model = ExportJob
         fields = ["id", "title", "ret", "status", "progress", "message", "error", "created_at", "finished_at"]

@@ -1,11 +1,8 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns.models import Campaign, FormTemplate
-from enterprises.models import Unit
 from regsys.api import ScopedWritePermission
 from reporting import services
 from reporting.filters import ReturnFilter
@@ -27,13 +24,11 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=ReturnRequestSerializer, responses=ReturnSerializer)
     def create(self, request):
-        data = ReturnRequestSerializer(data=request.data)
+        data = ReturnRequestSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = data.validated_data
         ret = services.return_request(
-            campaign=get_object_or_404(Campaign, pk=v["campaign"]),
-            template=get_object_or_404(FormTemplate, pk=v["template"]),
-            unit=get_object_or_404(Unit, pk=v["unit"]) if v.get("unit") else None,
+            campaign=v["campaign"], template=v["template"], unit=v["unit"],
             cutoff=v["cutoff"], filled_by=v["filled_by"], contact=v["contact"], by=request.user,
         )
         return Response(ReturnSerializer(ret).data, status=status.HTTP_201_CREATED)

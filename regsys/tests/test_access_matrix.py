@@ -1,0 +1,308 @@
+"""The access matrix: every URL pattern (from the resolver) and every API operation (from the OpenAPI
+schema) × anonymous, the read-only 审计 auditor, a 监管所 user and a district user (positive control).
+
+Each URL kwarg is filled with an object of the *other* 所 (``regsys.tests.world``). A new URL pattern or
+API path without a rule below fails ``test_every_url_and_operation_has_a_rule``: a new endpoint is
+covered the day it lands.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from regsys.tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> how to fill its kwargs: ``pk`` takes the named world object; other kwargs literal values.
+# "shared" marks district reference data every signed-in user may read (a 所 user reads the other
+# unit's entry too); "public" pages need no login.
+PAGES: dict[str, dict] = {
+    "home": {}, "login": {"public": True}, "logout": {"skip": "logging out ends the session under test"},
+    "enterprises:list": {}, "enterprises:export": {}, "enterprises:create": {},
+    "enterprises:detail": {"pk": "enterprise"}, "enterprises:edit": {"pk": "enterprise"},
+    "enterprises:status": {"pk": "enterprise"}, "enterprises:licence_create": {"pk": "enterprise"},
+    "enterprises:licence_edit": {"pk": "licence"}, "enterprises:licences_expiring": {},
+    "enterprises:import": {}, "enterprises:import_template": {},
+    "grading:overview": {}, "grading:scheme_create": {}, "grading:propose": {}, "grading:approve_unit": {},
+    "grading:grade_list": {}, "grading:grade_export": {}, "grading:grade_detail": {"pk": "grade"},
+    "grading:grade_change": {"pk": "grade"}, "grading:grade_approve": {"pk": "grade"},
+    "grading:credit_list": {}, "grading:credit_export": {},
+    "campaigns:list": {}, "campaigns:create": {}, "campaigns:detail": {"pk": "campaign", "shared": True},
+    "campaigns:edit": {"pk": "campaign", "shared": True}, "campaigns:delete": {"pk": "campaign", "shared": True},
+    "campaigns:due_date_toggle": {"pk": "due_date", "shared": True}, "campaigns:template_list": {},
+    "campaigns:template_detail": {"pk": "template", "shared": True},
+    "inspections:list": {}, "inspections:export": {}, "inspections:todo": {}, "inspections:unit_list": {},
+    "inspections:quick": {}, "inspections:create": {}, "inspections:enterprise_search": {},
+    "inspections:detail": {"pk": "inspection"}, "inspections:edit": {"pk": "inspection"},
+    "inspections:checklist": {"pk": "inspection"}, "inspections:finding_add": {"pk": "inspection"},
+    "inspections:finding_delete": {"pk": "inspection", "finding_pk": "finding"},
+    "inspections:attachments_upload": {"pk": "inspection"}, "inspections:finalise": {"pk": "inspection"},
+    "inspections:amend": {"pk": "inspection"}, "inspections:provincial_entry": {"pk": "inspection"},
+    "inspections:rectification": {"pk": "inspection"}, "inspections:interview_create": {"pk": "inspection"},
+    "inspections:attachment": {"pk": "attachment"}, "inspections:attachment_delete": {"pk": "attachment"},
+    "inspections:rectification_list": {}, "inspections:rectification_export": {},
+    "inspections:rectification_complete": {"pk": "rectification"}, "inspections:interview_list": {},
+    "inspections:interview_export": {}, "inspections:referral_list": {}, "inspections:referral_export": {},
+    "inspections:referral_create": {}, "inspections:referral_delete": {"pk": "referral"},
+    "inspections:case_list": {}, "inspections:case_export": {}, "inspections:case_create": {},
+    "inspections:case_detail": {"pk": "case"}, "inspections:case_edit": {"pk": "case"},
+    "inspections:case_advance": {"pk": "case"}, "inspections:case_decide": {"pk": "case"},
+    "planning:plan_list": {}, "planning:plan_export": {}, "planning:plan_generate": {},
+    "planning:plan_detail": {"pk": "plan"}, "planning:plan_items_export": {"pk": "plan"},
+    "planning:plan_submit": {"pk": "plan"}, "planning:plan_approve": {"pk": "plan"},
+    "planning:plan_return": {"pk": "plan"}, "planning:plan_autolink": {"pk": "plan"},
+    "planning:item_add": {"pk": "plan"}, "planning:item_edit": {"pk": "plan_item"},
+    "planning:item_delete": {"pk": "plan_item"}, "planning:item_link": {"pk": "plan_item"},
+    "planning:due_list": {}, "planning:due_export": {}, "planning:enterprise_panel": {"pk": "enterprise"},
+    "planning:draw_list": {}, "planning:draw_detail": {"pk": "draw"}, "planning:draw_verify": {"pk": "draw"},
+    "planning:draw_publish": {"pk": "draw"}, "planning:draw_export": {"pk": "draw"},
+    "planning:draw_public": {"pk": "draw", "public": True},
+    "planning:conflict_list": {}, "planning:conflict_export": {},
+    "planning:conflict_deactivate": {"pk": "conflict"}, "planning:target_list": {},
+    "planning:targets_create": {}, "planning:progress": {}, "planning:progress_export": {},
+    "reporting:return_list": {}, "reporting:return_create": {}, "reporting:return_detail": {"pk": "return"},
+    "reporting:return_cell": {"pk": "return", "query": "needs ?row=&col= (404 without)"}, "reporting:return_action": {"pk": "return", "action": "submit"},
+    "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
+    "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
+}
+
+# API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
+API_OBJECTS: dict[str, str | None] = {
+    "enterprises": "enterprise", "licences": "licence", "units": None, "subdistricts": None, "tags": None,
+    "grades": "grade", "credit-records": "credit_record", "campaigns": None, "form-templates": None,
+    "inspections": "inspection", "findings": "finding", "rectifications": "rectification",
+    "interviews": "interview", "cases": "case", "referrals": "referral", "plans": "plan",
+    "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
+    "returns": "return", "export-jobs": "export_job",
+}
+# Collections that hold only the caller's own rows (the download centre): nobody else reads them.
+API_OWN_ONLY = {"export-jobs"}
+API_SPECIAL = {"/api/auth/token/", "/api/schema/", "/api/docs/"}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+REFUSED = {403, 404, 405}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{namespace}{p.name}" if p.name else None
+
+
+def page_patterns() -> list[tuple[str, str | None]]:
+    """Every non-admin, non-API URL pattern of the project."""
+    return [(route, name) for route, name in _walk(get_resolver().url_patterns)
+            if not route.startswith(("admin/", "api/"))]
+
+
+def api_operations() -> list[tuple[str, str]]:
+    """Every (path, method) of the OpenAPI schema."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [(path, method) for path, item in schema["paths"].items() for method in item
+            if method in ("get", *WRITE_METHODS)]
+
+
+def test_every_url_and_operation_has_a_rule():
+    assert WRITE_PAGES <= set(PAGES)
+    missing_pages = sorted(name or route for route, name in page_patterns() if name not in PAGES)
+    api_routes = {route for route, _ in _walk(get_resolver().url_patterns) if route.startswith("api/")}
+    missing_api = sorted(
+        path for path, _ in api_operations() if path not in API_SPECIAL and path.split("/")[2] not in API_OBJECTS
+    )
+    assert missing_pages == []
+    assert missing_api == []
+    assert api_routes  # the resolver sees the API too; its routes are checked through the schema
+
+
+def _page_url(name: str, side) -> str:
+    rule = PAGES[name]
+    kwargs = {}
+    for key, value in rule.items():
+        if key in ("public", "shared", "skip", "query"):
+            continue
+        if key in ("pk", "finding_pk"):
+            kwargs[key] = (side.template.pk if value == "template" else side[value].pk)
+        else:
+            kwargs[key] = value
+    return reverse(name, kwargs=kwargs)
+
+
+def _api_url(path: str, side) -> str:
+    key = API_OBJECTS.get(path.split("/")[2])
+    if "{id}" not in path:
+        return path
+    if key is None:
+        obj_pk = {"units": side.unit.pk}.get(path.split("/")[2], 1)
+        return path.replace("{id}", str(obj_pk))
+    return path.replace("{id}", str(side[key].pk))
+
+
+def _fingerprint() -> list:
+    """Every row of every project table (the world is small), to prove a refused write changed nothing."""
+    rows = []
+    for model in apps.get_models():
+        if model._meta.app_label in {"enterprises", "campaigns", "inspections", "reporting"}:
+            rows.append((model._meta.label, sorted(map(repr, model.objects.values_list()))))
+    return rows
+
+
+class _OtherSide:
+    """The other 所's objects, with the shared FormTemplate for ``template`` kwargs."""
+
+    def __init__(self, side, template):
+        self._side, self.template, self.unit = side, template, side.unit
+
+    def __getitem__(self, key):
+        return self._side[key]
+
+
+@pytest.fixture
+def world(db):
+    w = build_world()
+    w.other_view = _OtherSide(w.other, w.template)
+    w.mine_view = _OtherSide(w.mine, w.template)
+    return w
+
+
+def _pages():
+    return [name for _, name in page_patterns() if name in PAGES and "skip" not in PAGES[name]]
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, world):
+    leaks = []
+    before = _fingerprint()
+    for name in _pages():
+        url = _page_url(name, world.other_view)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if PAGES[name].get("public"):
+                ok = response.status_code < 500
+            else:
+                ok = response.status_code in (401, 403) or (
+                    response.status_code == 302 and response["Location"].startswith("/accounts/login/"))
+            if not ok:
+                leaks.append((method, url, response.status_code))
+    api = APIClient()
+    for path, method in api_operations():
+        if path == "/api/auth/token/":
+            continue
+        response = getattr(api, method)(_api_url(path, world.other_view))
+        if response.status_code not in (401, 403):
+            leaks.append((method, path, response.status_code))
+    assert leaks == [], "\n".join(map(str, leaks))
+    assert _fingerprint() == before
+
+
+def test_auditor_reads_everything_and_writes_nothing(client, world):
+    client.force_login(world.auditor)
+    api = APIClient()
+    api.force_authenticate(world.auditor)
+    leaks = []
+    before = _fingerprint()
+    for name in _pages():
+        url = _page_url(name, world.other_view)
+        response = client.get(url)
+        if response.status_code >= 500 or (response.status_code in (401, 403, 404) and not (
+                _is_write_only(name) or PAGES[name].get("public") or PAGES[name].get("query"))):
+            leaks.append(("get", url, response.status_code))
+        if name == "login":
+            continue
+        response = client.post(url, {})
+        if response.status_code >= 500:
+            leaks.append(("post", url, response.status_code))
+    for path, method in api_operations():
+        if path in API_SPECIAL:
+            continue
+        response = getattr(api, method)(_api_url(path, world.other_view), {}, format="json")
+        refused = response.status_code in (403, 405)
+        collection = path.split("/")[2]
+        if method == "get" and response.status_code >= 400 and collection not in API_OWN_ONLY:
+            leaks.append((method, path, response.status_code))
+        if method in WRITE_METHODS and not refused:
+            leaks.append((method, path, response.status_code))
+    assert leaks == [], "\n".join(map(str, leaks))
+    assert _fingerprint() == before
+
+
+# Pages that exist only to write (a form or an action): the auditor may be refused them outright.
+WRITE_PAGES = {
+    "enterprises:create", "enterprises:edit", "enterprises:status", "enterprises:licence_create",
+    "enterprises:licence_edit", "enterprises:import", "grading:scheme_create", "grading:propose",
+    "grading:approve_unit", "grading:grade_change", "grading:grade_approve", "campaigns:create", "campaigns:edit",
+    "campaigns:delete", "campaigns:due_date_toggle", "inspections:quick", "inspections:create",
+    "inspections:edit", "inspections:checklist", "inspections:finding_add", "inspections:finding_delete",
+    "inspections:attachments_upload", "inspections:finalise", "inspections:amend", "inspections:provincial_entry",
+    "inspections:rectification", "inspections:interview_create", "inspections:attachment_delete",
+    "inspections:rectification_complete", "inspections:referral_create", "inspections:referral_delete",
+    "inspections:case_create", "inspections:case_edit", "inspections:case_advance", "inspections:case_decide",
+    "planning:plan_generate", "planning:plan_submit", "planning:plan_approve", "planning:plan_return",
+    "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
+    "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
+    "reporting:return_create", "reporting:return_action", "reporting:job_retry",
+}
+
+
+def _is_write_only(name: str) -> bool:
+    return name in WRITE_PAGES
+
+
+def test_station_user_reaches_nothing_of_another_unit(client, world):
+    user = world.mine.user
+    client.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    leaks = []
+    before = _fingerprint()
+    for name in _pages():
+        rule = PAGES[name]
+        if "pk" not in rule or rule.get("shared") or rule.get("public"):
+            continue
+        url = _page_url(name, world.other_view)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"inspection": world.mine["inspection"].pk})
+            if response.status_code not in REFUSED:
+                leaks.append((method, url, response.status_code))
+    for path, method in api_operations():
+        key = API_OBJECTS.get(path.split("/")[2]) if path not in API_SPECIAL else None
+        if key is None or "{id}" not in path:
+            continue
+        response = getattr(api, method)(_api_url(path, world.other_view), {}, format="json")
+        if response.status_code not in REFUSED:
+            leaks.append((method, path, response.status_code))
+    assert leaks == [], "\n".join(map(str, leaks))
+    assert _fingerprint() == before
+
+
+def test_station_user_and_district_user_reach_their_objects(client, world):
+    """Positive control: the same URLs work for the owner, and for the district for the other unit."""
+    failures = []
+    for user, side in ((world.mine.user, world.mine_view), (world.district_user, world.other_view)):
+        client.force_login(user)
+        api = APIClient()
+        api.force_authenticate(user)
+        for name in _pages():
+            rule = PAGES[name]
+            if "pk" not in rule or rule.get("public") or rule.get("query") or _is_write_only(name):
+                continue
+            url = _page_url(name, side)
+            response = client.get(url)
+            if response.status_code >= 400:
+                failures.append((user.username, url, response.status_code))
+        for path, method in api_operations():
+            if method != "get" or path in API_SPECIAL or re.search(r"\{(?!id\})", path):
+                continue
+            if path.split("/")[2] in API_OWN_ONLY and user != world.mine.user:
+                continue
+            response = api.get(_api_url(path, side))
+            if response.status_code >= 400:
+                failures.append((user.username, path, response.status_code))
+    assert failures == [], "\n".join(map(str, failures))

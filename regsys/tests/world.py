@@ -1,0 +1,135 @@
+"""A district with two 监管所, each owning one of every kind of record, for the access matrix and the
+payload-tampering suite: every URL kwarg and every related id can be filled with the other unit's object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+
+from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from enterprises.choices import OperationMode, Role, UnitKind
+from enterprises.grading.services import grades_propose, scheme_ensure
+from enterprises.models import CreditRecord, EnterpriseGrade, Unit, User
+from enterprises.tests.factories import (
+    EnterpriseFactory,
+    LicenceFactory,
+    SubdistrictFactory,
+    UnitFactory,
+    UserFactory,
+)
+from inspections.choices import ReferralTarget
+from inspections.models import (
+    Attachment,
+    ChecklistTemplate,
+    InspectionPlan,
+    Interview,
+    PlanItem,
+    Referral,
+)
+from inspections.planning.generate import plan_generate
+from inspections.planning.services import draw_create, targets_ensure
+from inspections.planning.tests.factories import ConflictFactory
+from inspections.tests.factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory
+from reporting.models import ExportJob, Return
+
+YEAR = dt.date.today().year
+
+
+@dataclass
+class Side:
+    """One 所 and one record of every kind it owns (keys are the names used by the matrix)."""
+
+    unit: Unit
+    user: User
+    colleague: User
+    objects: dict = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        return self.objects[key]
+
+
+@dataclass
+class World:
+    mine: Side
+    other: Side
+    district_user: User
+    auditor: User
+    section: Unit
+    template: FormTemplate
+
+
+def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Side:
+    sd = SubdistrictFactory(unit=UnitFactory(name=f"{name}市场监管所", short_name=f"{name}所"))
+    unit = sd.unit
+    enterprise = EnterpriseFactory(subdistrict=sd, name=f"{name}医疗器械商行", operation_mode=OperationMode.RETAIL)
+    second = EnterpriseFactory(subdistrict=sd, name=f"{name}医疗器械商行二", operation_mode=OperationMode.RETAIL)
+    user, colleague = UserFactory(unit=unit), UserFactory(unit=unit)
+    licence = LicenceFactory(enterprise=enterprise)
+    inspection = InspectionFactory(enterprise=enterprise, officers=[user, colleague], conclusion="",
+                                   start_date=dt.date(YEAR, 1, 2), checklist=checklist)
+    inspection.status = "draft"
+    inspection.save()
+    finding = FindingFactory(inspection=inspection)
+    done = InspectionFactory(enterprise=second, officers=[user, colleague], start_date=dt.date(YEAR, 1, 3))
+    rectification = RectificationFactory(inspection=done)
+    attachment = Attachment.objects.create(inspection=inspection, kind=Attachment.Kind.PHOTO, original_name="现场.png",
+                                           file=ContentFile(b"\x89PNG\r\n\x1a\n", name="a.png"), size=8,
+                                           uploaded_by=user)
+    case = CaseFactory(enterprise=enterprise, source_inspection=done, unit=unit)
+    case.handlers.set([user])
+    interview = Interview.objects.create(enterprise=enterprise, unit=unit, held_on=dt.date(YEAR, 1, 4),
+                                         persons="张三")
+    referral = Referral.objects.create(enterprise=enterprise, unit=unit, case=case, target=ReferralTarget.POLICE,
+                                       referred_on=dt.date(YEAR, 1, 5))
+    grades_propose(year=YEAR, unit=unit, by=None)
+    plan_generate(unit=unit, year=YEAR, by=None, seed="x")
+    plan = InspectionPlan.objects.filter(unit=unit).order_by("pk").first()
+    item = PlanItem.objects.filter(plan=plan, enterprise=enterprise).first() or PlanItem.objects.create(
+        plan=plan, enterprise=enterprise, kind="routine", target_month=6)
+    draw = draw_create(unit=unit, year=YEAR, name=f"{name}抽取", ratio="0.5", seed="x", by=None)
+    conflict = ConflictFactory(officer=colleague, enterprise=second)
+    credit = CreditRecord.objects.create(enterprise=enterprise, kind="bad_credit", recorded_on=dt.date(YEAR, 1, 3),
+                                         reason=f"{name}不良记录")
+    campaign = Campaign.objects.create(name=f"{name}专项", year=YEAR, start_date=dt.date(YEAR, 1, 1),
+                                       end_date=dt.date(YEAR, 12, 31))
+    campaign.units.set([unit])
+    campaign.forms.set([template])
+    due = CampaignDueDate.objects.create(campaign=campaign, due_on=dt.date(YEAR, 6, 25))
+    ret = Return.objects.create(campaign=campaign, template=template, unit=unit, cutoff=dt.date(YEAR, 6, 20),
+                                due_date=due, data={"total": {}, "units": {}})
+    job = ExportJob.objects.create(ret=ret, unit=unit, created_by=user, title=f"{name}报表", status="success",
+                                   progress=100)
+    job.xlsx.save("r.xlsx", ContentFile(b"PK"), save=False)
+    job.docx.save("r.docx", ContentFile(b"PK"), save=True)
+    grade = EnterpriseGrade.objects.filter(enterprise=enterprise).first()
+    objects = {
+        "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
+        "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
+        "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
+        "conflict": conflict, "credit_record": credit, "grade": grade, "campaign": campaign, "due_date": due,
+        "return": ret, "export_job": job, "user": user, "officer": user,
+    }
+    return Side(unit=unit, user=user, colleague=colleague, objects=objects)
+
+
+def build_world() -> World:
+    from campaigns.reference import load_reference as load_forms
+    from enterprises.reference import load_reference as load_tags
+
+    load_tags()
+    load_forms()
+    scheme_ensure(year=YEAR)
+    targets_ensure(year=YEAR)
+    bureau = UnitFactory(name="测试区市场监督管理局", short_name="区局", kind=UnitKind.BUREAU)
+    section = UnitFactory(name="药械科", short_name="药械科", kind=UnitKind.SECTION, parent=bureau)
+    template = FormTemplate.objects.filter(is_active=True).order_by("pk").first()
+    checklist = ChecklistTemplate.objects.filter(is_active=True).first() or ChecklistTemplate.objects.create(
+        code="test", name="测试检查表")
+    return World(
+        mine=_side("甲", template, checklist), other=_side("乙", template, checklist),
+        district_user=UserFactory(unit=section, role=Role.SECTION_STAFF),
+        auditor=UserFactory(unit=bureau, role=Role.AUDITOR), section=section, template=template,
+    )
