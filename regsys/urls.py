@@ -24,7 +24,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", regsys_auth_views.LogoutView.as_view(), name="logout"),
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("enterprises/", include("enterprises.urls")),
     path("grading/", include(("enterprises.grading.urls", "grading"))),

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 # URL name -> how to fill its kwargs: ``pk`` takes the named world object; other kwargs literal values.
 # "shared" marks district reference data every signed-in user may read (a 所 user reads the other
-# unit's entry too); "public" pages need no login.
+# unit's entry too); "public" pages need no login; "own" pages show only the caller's own rows (an
+# import's uploads and row errors), so nobody else, the district included, reads them.
 PAGES: dict[str, dict] = {
     "home": {}, "login": {"public": True}, "logout": {"skip": "logging out ends the session under test"},
     "enterprises:list": {}, "enterprises:export": {}, "enterprises:create": {},
@@ -30,6 +31,8 @@ PAGES: dict[str, dict] = {
     "enterprises:status": {"pk": "enterprise"}, "enterprises:licence_create": {"pk": "enterprise"},
     "enterprises:licence_edit": {"pk": "licence"}, "enterprises:licences_expiring": {},
     "enterprises:import": {}, "enterprises:import_template": {},
+    "enterprises:import_job": {"pk": "import_job", "own": True},
+    "enterprises:import_job_row": {"pk": "import_job", "own": True}, "favicon": {"public": True},
     "grading:overview": {}, "grading:scheme_create": {}, "grading:propose": {}, "grading:approve_unit": {},
     "grading:grade_list": {}, "grading:grade_export": {}, "grading:grade_detail": {"pk": "grade"},
     "grading:grade_change": {"pk": "grade"}, "grading:grade_approve": {"pk": "grade"},
@@ -127,7 +130,7 @@ def _page_url(name: str, side) -> str:
     rule = PAGES[name]
     kwargs = {}
     for key, value in rule.items():
-        if key in ("public", "shared", "skip", "query"):
+        if key in ("public", "shared", "skip", "query", "own"):
             continue
         if key in ("pk", "finding_pk"):
             kwargs[key] = (side.template.pk if value == "template" else side[value].pk)
@@ -212,7 +215,8 @@ def test_auditor_reads_everything_and_writes_nothing(client, world):
         url = _page_url(name, world.other_view)
         response = client.get(url)
         if response.status_code >= 500 or (response.status_code in (401, 403, 404) and not (
-                _is_write_only(name) or PAGES[name].get("public") or PAGES[name].get("query"))):
+                _is_write_only(name) or PAGES[name].get("public") or PAGES[name].get("query")
+                or PAGES[name].get("own"))):
             leaks.append(("get", url, response.status_code))
         if name == "login":
             continue
@@ -292,6 +296,8 @@ def test_station_user_and_district_user_reach_their_objects(client, world):
         for name in _pages():
             rule = PAGES[name]
             if "pk" not in rule or rule.get("public") or rule.get("query") or _is_write_only(name):
+                continue
+            if rule.get("own") and user != world.mine.user:
                 continue
             url = _page_url(name, side)
             response = client.get(url)

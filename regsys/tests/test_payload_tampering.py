@@ -115,7 +115,8 @@ def test_plan_item_of_the_same_enterprise_in_another_units_plan_is_refused(world
     inspection = world.mine["inspection"]
 
     response = _api(world.district_user).patch(f"/api/inspections/{inspection.pk}/",
-                                               {"plan_item": foreign_item.pk}, format="json")
+                                               {"plan_item": foreign_item.pk, "version": inspection.version},
+                                               format="json")
 
     assert response.status_code == 400
     assert response.json() == {"plan_item": ["计划项属于其他单位的检查计划，不能由本次检查完成"]}
@@ -127,7 +128,7 @@ def test_own_plan_item_of_the_same_enterprise_is_accepted(world):
     inspection = world.mine["inspection"]
     item = world.mine["plan_item"]
 
-    response = _api(world.mine.user).patch(f"/api/inspections/{inspection.pk}/", {"plan_item": item.pk},
+    response = _api(world.mine.user).patch(f"/api/inspections/{inspection.pk}/", {"plan_item": item.pk, "version": inspection.version},
                                            format="json")
 
     assert response.status_code == 200
@@ -141,12 +142,14 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
     before = list(inspection.officers.values_list("user_id", flat=True))
 
     refused = client.patch(f"/api/inspections/{inspection.pk}/",
-                           {"officers": [{"user": world.mine.user.pk}, {"user": world.other.user.pk}]}, format="json")
+                           {"officers": [{"user": world.mine.user.pk}, {"user": world.other.user.pk}],
+                            "version": inspection.version}, format="json")
     accepted = client.patch(f"/api/inspections/{inspection.pk}/",
-                            {"officers": [{"user": world.mine.user.pk}, {"user": world.district_user.pk}]},
-                            format="json")
+                            {"officers": [{"user": world.mine.user.pk}, {"user": world.district_user.pk}],
+                             "version": inspection.version}, format="json")
 
     assert refused.status_code == 400
+    assert list(refused.json()) == ["officers"]
     assert accepted.status_code == 200
     assert sorted(before) == sorted([world.mine.user.pk, world.mine.colleague.pk])
     assert sorted(inspection.officers.values_list("user_id", flat=True)) == sorted(

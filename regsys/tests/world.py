@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import OperationMode, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import CreditRecord, EnterpriseGrade, Unit, User
+from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, Unit, User
 from enterprises.tests.factories import (
     EnterpriseFactory,
     LicenceFactory,
@@ -104,13 +104,15 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
                                    progress=100)
     job.xlsx.save("r.xlsx", ContentFile(b"PK"), save=False)
     job.docx.save("r.docx", ContentFile(b"PK"), save=True)
+    import_job = ImportJob.objects.create(unit=unit, created_by=user, title=f"{name}企业导入", filename="企业.xlsx",
+                                          file="imports/企业.xlsx", status="success", progress=100)
     grade = EnterpriseGrade.objects.filter(enterprise=enterprise).first()
     objects = {
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
         "conflict": conflict, "credit_record": credit, "grade": grade, "campaign": campaign, "due_date": due,
-        "return": ret, "export_job": job, "user": user, "officer": user,
+        "return": ret, "export_job": job, "import_job": import_job, "user": user, "officer": user,
     }
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 
