@@ -138,7 +138,9 @@ def job_progress(job: BackgroundJob, progress: int, message: str) -> None:
     """Record progress (and a heartbeat); visible to other connections even inside a transaction."""
     job.progress, job.message, job.heartbeat_at = progress, message, timezone.now()
     table = connection.ops.quote_name(type(job)._meta.db_table)
-    if not connection.in_atomic_block:
+    # SQLite locks the whole database for the open transaction: a second connection would wait out
+    # its lock timeout on every call, so there the progress is written in the same transaction.
+    if not connection.in_atomic_block or connection.vendor == "sqlite":
         type(job).objects.filter(pk=job.pk).update(
             progress=progress, message=message, heartbeat_at=job.heartbeat_at)
         return
