@@ -144,9 +144,22 @@ def _api_url(path: str, side) -> str:
     if "{id}" not in path:
         return path
     if key is None:
-        obj_pk = {"units": side.unit.pk}.get(path.split("/")[2], 1)
-        return path.replace("{id}", str(obj_pk))
+        return path.replace("{id}", str(_reference_pk(path.split("/")[2], side)))
     return path.replace("{id}", str(side[key].pk))
+
+
+def _reference_pk(collection: str, side) -> int:
+    """An existing row of a district reference collection (primary keys are not 1 on PostgreSQL)."""
+    from enterprises.models import Tag
+    from inspections.models import AnnualTarget
+
+    picks = {
+        "units": lambda: side.unit.pk, "subdistricts": lambda: side["subdistrict"].pk,
+        "campaigns": lambda: side["campaign"].pk, "form-templates": lambda: side.template.pk,
+        "tags": lambda: Tag.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
+        "targets": lambda: AnnualTarget.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
+    }
+    return picks[collection]()
 
 
 def _fingerprint() -> list:
