@@ -1,11 +1,14 @@
 """regsys settings: one file, embedded defaults, production values from the environment.
 
-SECRET_KEY is always required (dev.py demo/test set one); DEBUG is off unless DEBUG=1. Without
+SECRET_KEY is required to serve or run jobs (dev.py demo/test set one; makemigrations, check and
+collectstatic run without it); DEBUG is off unless DEBUG=1. Without
 DATABASE_URL/REDIS_URL it runs on a SQLite file and Celery runs tasks inline. Production sets
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS; the security block below lists the rest.
 """
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +38,11 @@ def env_int(name: str, default: int) -> int:
 # `python3 dev.py demo` and `python3 dev.py test` set DEBUG and SECRET_KEY explicitly.
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Commands that only read code, migrations and static files (they never sign a cookie or a token) run
+# without a key, on a random one for this process; serving, workers, shells and data commands refuse.
+KEYLESS_COMMANDS = {"makemigrations", "check", "showmigrations", "sqlmigrate", "collectstatic"}
+if not SECRET_KEY and Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set (environment variable); `python3 dev.py demo` and `dev.py test` set one"

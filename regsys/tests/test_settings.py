@@ -52,6 +52,31 @@ def test_secret_key_is_always_required(debug):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_makemigrations_check_runs_without_a_key():
+    result = run_manage(["makemigrations", "--check", "--dry-run"], {})
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+                                     ["migrate", "--plan"], ["seed_demo"]])
+def test_shells_and_data_commands_still_refuse_without_a_key(command):
+    result = run_manage(command, {})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_wsgi_application_refuses_to_serve_without_a_key():
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run([sys.executable, "-c", "import regsys.wsgi"], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
 def test_no_secret_key_in_the_repository():
     settings_text = (ROOT / "regsys" / "settings.py").read_text()
 
