@@ -160,6 +160,7 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
             self.initial.setdefault("start_date", timezone.localdate())
             self.initial.setdefault("officers", [user.pk])
         self._style()
+        self.fields["photos"].widget.attrs["class"] = "visually-hidden"  # inside a 拍照 button
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []

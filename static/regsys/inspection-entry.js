@@ -48,16 +48,15 @@
     });
   });
 
-  // A photo taken for an item: say how many on its button.
+  // A 拍照 button (a label around a hidden camera input): say how many photos were taken.
   document.addEventListener("change", function (ev) {
     const input = ev.target;
-    if (!input.matches || !input.matches(".item-photo input[type=file]")) {
+    if (!input.matches || !input.matches(".photo-button input[type=file]")) {
       return;
     }
-    const label = input.closest(".item-photo");
+    const label = input.closest(".photo-button");
     const count = input.files ? input.files.length : 0;
-    label.classList.toggle("btn-outline-secondary", count === 0);
-    label.classList.toggle("btn-secondary", count > 0);
-    label.firstChild.nextSibling.textContent = count ? " 已拍" + count + "张" : " 拍照";
+    label.classList.toggle("active", count > 0);
+    label.querySelector("span").textContent = count ? "已选照片 " + count + " 张" : label.dataset.emptyText;
   });
 })();
