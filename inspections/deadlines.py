@@ -10,6 +10,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 # How far ahead the 待办 list looks for follow-ups and provincial entries coming due.
 DUE_SOON_DAYS = 7
 # A draft not finalised this many days after the inspection counts as overdue on the unit's list.
@@ -26,6 +28,29 @@ def add_one_month(day: date) -> date:
 def provincial_entry_due(ended_on: date) -> date:
     """The last day to enter an inspection ending on ``ended_on`` in the provincial system."""
     return add_one_month(ended_on)
+
+
+def provincial_entry_ended_by(due_by: date) -> date:
+    """The last end date whose provincial entry is due on or before ``due_by``.
+
+    ``provincial_entry_due`` never decreases as the end date grows, so "due ≤ X" is "ended ≤ this day":
+    the rule as a date bound, for inspections whose due date was never stored (records older than the
+    column, or written outside the services).
+    """
+    day = due_by - timedelta(days=27)  # one month is at least 28 days: this day's due is after due_by
+    while provincial_entry_due(day) > due_by:
+        day -= timedelta(days=1)
+    while provincial_entry_due(day + timedelta(days=1)) <= due_by:
+        day += timedelta(days=1)
+    return day
+
+
+def provincial_entry_due_q(*, on_or_before: date) -> Q:
+    """Inspections whose provincial entry is due on or before a day, stored due date or not."""
+    ended_by = provincial_entry_ended_by(on_or_before)
+    return Q(provincial_entry_due__lte=on_or_before) | Q(provincial_entry_due__isnull=True) & (
+        Q(end_date__lte=ended_by) | Q(end_date__isnull=True, start_date__lte=ended_by)
+    )
 
 
 def provincial_entry_late(*, due: date | None, entered_on: date | None, today: date) -> bool:

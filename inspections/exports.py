@@ -52,10 +52,10 @@ def inspection_columns(today: date) -> list[Column]:
         ("检查结论", lambda i: conclusions.get(i.conclusion, i.conclusion or ""), 10),
         ("责令改正", lambda i: _rect_state(i, today), 24),
         ("状态", lambda i: statuses.get(i.status, i.status), 8),
-        ("录入省局期限", lambda i: _d(i.provincial_entry_due), 12),
+        ("录入省局期限", lambda i: _d(i.provincial_due), 12),
         ("录入省局日期", lambda i: _d(i.provincial_entry_date), 12),
         ("录入逾期", lambda i: "是" if provincial_entry_late(
-            due=i.provincial_entry_due, entered_on=i.provincial_entry_date, today=today)
+            due=i.provincial_due, entered_on=i.provincial_entry_date, today=today)
             and i.status == "finalised" else "", 8),
         ("检查人员", lambda i: "、".join(f"{o.name}（{o.cert_no}）" for o in i.officers.all()), 36),
     ]

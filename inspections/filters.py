@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -20,6 +22,7 @@ from inspections.choices import (
     ReferralTarget,
     Severity,
 )
+from inspections.deadlines import provincial_entry_due_q
 from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
 from regsys.filters import IntegerFilter
 
@@ -94,8 +97,8 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
         rect = Exists(Rectification.objects.filter(
             inspection=OuterRef("pk"), completed_on__isnull=True, deadline__lt=today
         ))
-        provincial = Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True,
-                       provincial_entry_due__lt=today)
+        provincial = Q(provincial_entry_due_q(on_or_before=today - timedelta(days=1)),
+                       status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
         if value == OverdueChoice.RECTIFICATION:
             return queryset.filter(rect)
         if value == OverdueChoice.PROVINCIAL:

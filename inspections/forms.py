@@ -21,7 +21,15 @@ from inspections.choices import (
     Severity,
 )
 from inspections.models import Attachment, ChecklistItem, ChecklistTemplate
-from inspections.services import AMENDABLE_FIELDS, MAX_ATTACHMENT_BYTES, OfficerInput, PenalisedPersonInput
+from inspections.reference import default_template_code
+from inspections.services import (
+    AMENDABLE_FIELDS,
+    MAX_ATTACHMENT_BYTES,
+    OfficerInput,
+    PenalisedPersonInput,
+    checklist_item_severity,
+    validate_upload,
+)
 from regsys.forms import ScopedForm
 from regsys.scoping import referable, scoped
 from regsys.validators import MAX_AMOUNT, MAX_STAFF_COUNT
@@ -63,12 +71,26 @@ def officer_users(user: User):
     return referable(users, user)
 
 
+class UnitGroupedChoices(forms.models.ModelChoiceIterator):
+    """Officers grouped by unit, in the queryset's order (``officer_users``: the user's own unit first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            unit = obj.unit.display_name if obj.unit_id else str(_("未分配单位"))
+            groups.setdefault(unit, []).append(self.choice(obj))
+        yield from groups.items()
+
+
 class OfficerChoiceField(forms.ModelChoiceField):
-    """An officer with the unit, so colleagues of other units (联合检查) are told apart."""
+    """An officer picked within the group of their unit, so colleagues of other units (联合检查) are told apart."""
+
+    iterator = UnitGroupedChoices
 
     def label_from_instance(self, obj: User) -> str:
-        unit = obj.unit.display_name if obj.unit_id else _("未分配单位")
-        return f"{obj.display_name}（{unit}）"
+        return f"{obj.display_name}（{obj.cert_no or _('无证号')}）"
 
 
 class BootstrapMixin:
@@ -97,22 +119,28 @@ class EnterpriseChoiceMixin:
 
 
 class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
-    """The common case on a phone: one enterprise, kind, date, officers, conclusion, 责令改正 yes/no."""
+    """The common case on a phone: enterprise, kind, date, officers, the checklist with photos, conclusion,
+    责令改正 yes/no. Colleagues of other units and staff without an account come through ``OfficerFormSet``."""
 
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices, initial=InspectionKind.ROUTINE)
     start_date = forms.DateField(label=_("检查日期"), widget=DATE)
     officers = forms.ModelMultipleChoiceField(
-        label=_("检查人员"), queryset=User.objects.none(), required=False,
+        label=_("本单位检查人员"), queryset=User.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    extra_officers = forms.CharField(
-        label=_("无账号的检查人员"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("每行一人：姓名 证件号（如：王五 浙执33030001）"),
+    checklist = forms.ModelChoiceField(
+        label=_("检查表"), queryset=ChecklistTemplate.objects.filter(is_active=True), required=False,
+    )
+    photos = MultipleFileField(
+        label=_("现场照片"), required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True}),
+        help_text=_("用手机相机直接拍摄，可多张；JPG 或 PNG，单张不超过 %(mb)d MB")
+        % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
     )
     conclusion = forms.ChoiceField(label=_("检查结论"), choices=[("", "—")] + Conclusion.choices, required=False)
     summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     finding_severity = forms.ChoiceField(
-        label=_("发现缺陷"), choices=[("", _("无"))] + Severity.choices, required=False
+        label=_("检查表以外的缺陷"), choices=[("", _("无"))] + Severity.choices, required=False
     )
     finding_text = forms.CharField(label=_("缺陷内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     order_rectification = forms.BooleanField(label=_("责令改正"), required=False)
@@ -120,7 +148,7 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
     rectification_requirements = forms.CharField(
         label=_("整改内容"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    finalise = forms.BooleanField(label=_("保存并完成（锁定）"), required=False)
+    finalise = forms.BooleanField(label=_("完成并锁定"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -132,6 +160,13 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
             self.initial.setdefault("start_date", timezone.localdate())
             self.initial.setdefault("officers", [user.pk])
         self._style()
+        self.fields["photos"].widget.attrs["class"] = "visually-hidden"  # inside a 拍照 button
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        for photo in photos:
+            validate_upload(photo)
+        return photos
 
     def clean(self):
         data = super().clean()
@@ -142,25 +177,51 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
                 self.add_error("rectification_deadline", _("责令改正须填写整改期限"))
             if not (data.get("rectification_requirements") or "").strip():
                 self.add_error("rectification_requirements", _("责令改正须填写整改内容"))
-        try:
-            data["officer_inputs"] = officer_inputs(data.get("officers") or [], data.get("extra_officers") or "")
-        except forms.ValidationError as exc:
-            self.add_error("extra_officers", exc)
+        data["officer_inputs"] = [OfficerInput(user=u) for u in data.get("officers") or []]
+        if not data.get("checklist") and data.get("enterprise"):
+            data["checklist"] = ChecklistTemplate.objects.filter(
+                code=default_template_code(data["enterprise"]), is_active=True).first()
+        data["answers"], data["item_photos"] = self._checklist_answers(data.get("checklist"))
         return data
 
+    def _checklist_answers(self, template: ChecklistTemplate | None) -> tuple[dict, dict]:
+        """The answered items {item_id: (result, note)} and their photos {item_id: [files]}."""
+        answers, photos = {}, {}
+        if template is None:
+            return answers, photos
+        for item in template.items.all():
+            result = self.data.get(f"result_{item.pk}", "")
+            note = self.data.get(f"note_{item.pk}", "")
+            files = self.files.getlist(f"photos_{item.pk}") if self.files else []
+            if result:
+                answers[item.pk] = (result, note)
+            if files:
+                if not result:
+                    self.add_error(None, _("%(code)s 有照片，请先选择检查结果") % {"code": item.code})
+                try:
+                    for upload in files:
+                        validate_upload(upload)
+                except forms.ValidationError as exc:
+                    self.add_error(None, exc)
+                photos[item.pk] = files
+        return answers, photos
 
-def officer_inputs(users, extra: str) -> list[OfficerInput]:
-    rows = [OfficerInput(user=u) for u in users]
-    for number, line in enumerate(extra.splitlines(), start=1):
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) < 2:
-            raise forms.ValidationError(_("第%(n)d行缺少证件号") % {"n": number})
-        cert_no = parts[-1]
-        kind = CertKind.INSPECTOR if "检" in cert_no[:2] else CertKind.ENFORCEMENT
-        rows.append(OfficerInput(name=" ".join(parts[:-1]), cert_kind=kind, cert_no=cert_no))
-    return rows
+    def checklist_rows(self) -> list[dict]:
+        """The chosen checklist with what was entered (to show the form again after an error)."""
+        if not self.is_bound:
+            return []
+        template = self.cleaned_data.get("checklist") if hasattr(self, "cleaned_data") else None
+        return checklist_rows(template, self.data) if template else []
+
+
+def checklist_rows(template: ChecklistTemplate, data=None) -> list[dict]:
+    """Rows of the quick-entry checklist: the item, what a 不符合 becomes, and any entered result/note."""
+    data = data or {}
+    return [
+        {"item": item, "result": data.get(f"result_{item.pk}", ""), "note": data.get(f"note_{item.pk}", ""),
+         "severity": Severity(checklist_item_severity(item)).label}
+        for item in template.items.all()
+    ]
 
 
 class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, ScopedForm):
@@ -211,7 +272,8 @@ class OfficerForm(BootstrapMixin, ScopedForm):
                             cert_kind=data.get("cert_kind") or "", cert_no=data.get("cert_no") or "")
 
 
-OfficerFormSet = formset_factory(OfficerForm, extra=2, can_delete=True)
+# No blank rows: the page offers the user first and an "add officer" action (static/regsys/inspection-entry.js).
+OfficerFormSet = formset_factory(OfficerForm, extra=0, can_delete=True)
 
 
 class FindingForm(BootstrapMixin, ScopedForm):

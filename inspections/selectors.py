@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import CaseStatus, InspectionStatus
-from inspections.deadlines import draft_stale_before, due_soon_cutoff
+from inspections.deadlines import draft_stale_before, due_soon_cutoff, provincial_entry_due_q
 from inspections.models import (
     Case,
     ChecklistAnswer,
@@ -74,6 +74,10 @@ def case_qs(user: User) -> QuerySet[Case]:
     )
 
 
+# Oldest first; a record without a stored due date is older than the column (its due is long past).
+PROVINCIAL_ORDER = (F("provincial_entry_due").asc(nulls_first=True), "start_date", "pk")
+
+
 def _mine(user: User, *, officers: str, creator: str) -> Q:
     return Q(**{officers: user}) | Q(**{creator: user})
 
@@ -100,9 +104,9 @@ def todo_for(user: User, *, today: date) -> WorkList:
         mine, is_follow_up, status=InspectionStatus.DRAFT, start_date__lte=cutoff
     ).order_by("start_date")
     provincial = inspections.filter(
-        mine, status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True,
-        provincial_entry_due__lte=cutoff,
-    ).order_by("provincial_entry_due")
+        provincial_entry_due_q(on_or_before=cutoff), mine, status=InspectionStatus.FINALISED,
+        provincial_entry_date__isnull=True,
+    ).order_by(*PROVINCIAL_ORDER)
     rectifications = scoped(
         Rectification.objects.select_related("inspection__enterprise", "follow_up"), user
     ).filter(
@@ -134,12 +138,12 @@ def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: 
     if overdue_only:
         drafts = drafts.filter(start_date__lt=draft_stale_before(today))
         follow_ups = follow_ups.filter(start_date__lt=today)
-        provincial = provincial.filter(provincial_entry_due__lt=today)
+        provincial = provincial.filter(provincial_entry_due_q(on_or_before=today - timedelta(days=1)))
         rectifications = rectifications.filter(deadline__lt=today)
         cases = cases.none()
     return WorkList(
         drafts=drafts.order_by("start_date"), rectifications=rectifications.order_by("deadline"),
-        follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by("provincial_entry_due"),
+        follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by(*PROVINCIAL_ORDER),
         cases=cases.order_by("filed_on"),
     )
 

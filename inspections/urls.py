@@ -10,6 +10,7 @@ urlpatterns = [
     path("todo/", outcomes.todo, name="todo"),
     path("unit/", outcomes.unit_list, name="unit_list"),
     path("quick/", inspections.quick_create, name="quick"),
+    path("quick/checklist/", inspections.quick_checklist, name="quick_checklist"),
     path("new/", inspections.inspection_create, name="create"),
     path("enterprise-search/", inspections.enterprise_search, name="enterprise_search"),
     path("<int:pk>/", inspections.inspection_detail, name="detail"),

@@ -94,6 +94,13 @@ class Inspection(models.Model):
         """The last day on site (the start date for a one-day inspection)."""
         return self.end_date or self.start_date
 
+    @property
+    def provincial_due(self):
+        """录入省局系统期限: the stored date, or the rule's for a record stored without one."""
+        from inspections.deadlines import provincial_entry_due
+
+        return self.provincial_entry_due or provincial_entry_due(self.ended_on)
+
 
 class InspectionAmendment(models.Model):
     """A correction of a finalised inspection by a chief, with the reason and the changed fields."""

@@ -61,7 +61,16 @@ def next_case_statuses(case: Case) -> list[str]:
     return options
 
 
+def case_handling_unit(*, by: User, source_inspection: Inspection | None = None) -> Unit | None:
+    """The 办案单位 of a case ``by`` files: the filer's own unit; the source inspection's only for an
+    account without a unit (never the enterprise's 所)."""
+    if by.unit_id:
+        return by.unit
+    return source_inspection.unit if source_inspection is not None else None
+
+
 def next_case_number(unit: Unit, year: int) -> str:
+    """The next free number of ``unit``'s cases in ``year``: 〈unit short name〉械案〔year〕n号."""
     prefix = f"{unit.short_name or unit.name}械案〔{year}〕"
     taken = set(Case.objects.filter(number__startswith=prefix).values_list("number", flat=True))
     n = len(taken) + 1
@@ -76,8 +85,12 @@ def case_open(
     unit: Unit | None = None, legal_basis: str = "", source_inspection: Inspection | None = None,
     number: str = "", handlers: list[User] | None = None, campaigns: list[Campaign] | None = None,
 ) -> Case:
-    """立案: open a case against an enterprise, optionally from an inspection."""
-    unit = unit or (source_inspection.unit if source_inspection else by.unit)
+    """立案: open a case against an enterprise, optionally from an inspection.
+
+    The case belongs to the unit that handles it (办案单位), by default the filer's: a case the 执法队
+    files from a 所's inspection, or for a 所's enterprise, is the 执法队's and takes its number.
+    """
+    unit = unit or case_handling_unit(by=by, source_inspection=source_inspection)
     if unit is None:
         raise ValidationError({"unit": _("请选择办案单位")})
     require_unit(by, unit.pk)

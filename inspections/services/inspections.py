@@ -284,6 +284,46 @@ def finding_create(
     return finding
 
 
+def checklist_item_severity(item: ChecklistItem) -> str:
+    """The 缺陷等级 of a 不符合 answer: a key item (※) is a 严重缺陷, any other item a 一般缺陷.
+
+    The one rule for every way a checklist answer becomes a finding (quick entry, the checklist page).
+    """
+    return Severity.SERIOUS if item.is_key else Severity.GENERAL
+
+
+def checklist_finding_text(answer: ChecklistAnswer) -> str:
+    """The finding's text: the item, then what the officer noted about it."""
+    text = answer.item.text.strip()
+    return f"{text}：{answer.note}" if answer.note else text
+
+
+@transaction.atomic
+def checklist_findings_create(*, inspection: Inspection, by: User) -> list[Finding]:
+    """Give every 不符合 answer its 缺陷 (severity from the item), once; nothing is retyped.
+
+    An item that already has a finding of this inspection keeps it (the officer may have reworded it).
+    """
+    require_edit(by, inspection)
+    _require_draft(inspection)
+    answered = inspection.answers.filter(result=AnswerResult.NO).select_related("item").order_by("item__sort_order")
+    covered = set(inspection.findings.exclude(checklist_item=None).values_list("checklist_item_id", flat=True))
+    created = []
+    for answer in answered:
+        if answer.item_id in covered:
+            continue
+        created.append(finding_create(inspection=inspection, severity=checklist_item_severity(answer.item),
+                                      text=checklist_finding_text(answer), checklist_item=answer.item, by=by))
+    return created
+
+
+def checklist_findings_unmatched(inspection: Inspection) -> list[Finding]:
+    """Findings tied to a checklist item that is no longer answered 不符合 (to be checked by the officer)."""
+    failed = inspection.answers.filter(result=AnswerResult.NO).values("item_id")
+    return list(inspection.findings.exclude(checklist_item=None).exclude(checklist_item__in=failed)
+                .select_related("checklist_item"))
+
+
 @transaction.atomic
 def finding_update(*, finding: Finding, by: User, severity: str, text: str,
                    checklist_item: ChecklistItem | None = None, version: int | None = None) -> Finding:

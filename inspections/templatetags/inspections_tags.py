@@ -55,7 +55,7 @@ def rect_overdue(rectification, today=None) -> bool:
 def provincial_late(inspection, today=None) -> bool:
     if inspection.status != "finalised":
         return False
-    return provincial_entry_late(due=inspection.provincial_entry_due, entered_on=inspection.provincial_entry_date,
+    return provincial_entry_late(due=inspection.provincial_due, entered_on=inspection.provincial_entry_date,
                                  today=today or timezone.localdate())
 
 

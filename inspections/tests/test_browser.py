@@ -37,8 +37,8 @@ def test_phone_inspector_records_inspection_with_rectification_chief_sees_follow
     page.check("#id_order_rectification")
     page.fill("#id_rectification_deadline", deadline.isoformat())
     page.fill("#id_rectification_requirements", "补齐温湿度记录并验证冷藏设备")
-    page.check("#id_finalise")
-    page.click("#quick-save")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#quick-finalise")
     page.wait_for_selector("#inspection-status")
 
     assert page.inner_text("#inspection-status") == "已完成"

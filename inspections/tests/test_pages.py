@@ -243,6 +243,7 @@ def test_quick_entry_creates_inspection_finding_rectification_and_follow_up(clie
     client.force_login(a)
 
     response = client.post(reverse("inspections:quick"), {
+        "others-TOTAL_FORMS": "0", "others-INITIAL_FORMS": "0",
         "enterprise": enterprise.pk, "kind": "routine", "start_date": "2024-05-10", "officers": [a.pk, b.pk],
         "conclusion": "basically", "finding_severity": "general", "finding_text": "温湿度记录缺失",
         "order_rectification": "on", "rectification_deadline": "2024-06-10",
@@ -264,6 +265,7 @@ def test_quick_entry_with_one_officer_and_finalise_shows_error_and_saves_nothing
     client.force_login(a)
 
     response = client.post(reverse("inspections:quick"), {
+        "others-TOTAL_FORMS": "0", "others-INITIAL_FORMS": "0",
         "enterprise": enterprise.pk, "kind": "routine", "start_date": "2024-05-10", "officers": [a.pk],
         "conclusion": "compliant", "finalise": "on",
     })
@@ -278,6 +280,7 @@ def test_quick_entry_for_other_station_enterprise_refused(client, two_stations):
     before = Inspection.objects.count()
 
     response = client.post(reverse("inspections:quick"), {
+        "others-TOTAL_FORMS": "0", "others-INITIAL_FORMS": "0",
         "enterprise": two_stations["other"]["enterprise"].pk, "kind": "routine", "start_date": "2024-05-10",
         "officers": [two_stations["mine"]["user"].pk], "conclusion": "compliant",
     })
@@ -397,9 +400,12 @@ def test_full_form_create_checklist_finding_and_finalise(client):
     assert checklist.status_code == 302
     assert dict(inspection.answers.values_list("item_id", "result")) == {items[0].pk: "yes", items[1].pk: "no"}
 
+    finding = inspection.findings.get()  # the 不符合 item became a 缺陷, nothing retyped
+    assert (finding.checklist_item, finding.severity, finding.text) == (
+        items[1], "general", f"{items[1].text}：负责人变更未备案")
     client.post(reverse("inspections:finding_add", args=[inspection.pk]),
-                {"severity": "general", "text": "负责人变更未备案", "checklist_item": items[1].pk})
-    assert inspection.findings.get().checklist_item == items[1]
+                {"severity": "serious", "text": "冷藏设备未验证", "checklist_item": ""})
+    assert sorted(inspection.findings.values_list("severity", flat=True)) == ["general", "serious"]
 
     edit_page = client.get(reverse("inspections:edit", args=[inspection.pk]))
     assert edit_page.status_code == 200
@@ -683,8 +689,9 @@ def test_full_form_offers_certificate_holders_own_unit_first_never_the_auditor(c
     client.force_login(a)
 
     field = client.get(reverse("inspections:create")).context["officers"].forms[0].fields["user"]
-    labels = [label for value, label in field.choices if value]
+    groups = [(group, sorted(label for _value, label in options)) for group, options in field.choices if group]
 
-    own = sorted([f"{a.display_name}（{unit.display_name}）", f"{b.display_name}（{unit.display_name}）"])
-    assert sorted(labels[:2]) == own
-    assert labels[2:] == [f"{squad_member.display_name}（执法队）"]
+    assert groups == [
+        (unit.display_name, sorted([f"{a.display_name}（{a.cert_no}）", f"{b.display_name}（{b.cert_no}）"])),
+        ("执法队", [f"{squad_member.display_name}（{squad_member.cert_no}）"]),
+    ]

@@ -30,6 +30,7 @@ from inspections.forms import (
     OfficerFormSet,
     ProvincialEntryForm,
     QuickInspectionForm,
+    checklist_rows,
     officer_users,
 )
 from inspections.models import Attachment, ChecklistTemplate, Finding, Inspection, PlanItem
@@ -76,13 +77,14 @@ def enterprise_search(request):
 
 @login_required
 def quick_create(request):
-    """快速录入 on a phone: the common case in one screen."""
+    """快速录入 on a phone: the common case in one screen, the checklist and camera photos included."""
     require_write(request.user)
-    form = QuickInspectionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = QuickInspectionForm(request.POST or None, request.FILES or None, user=request.user)
+    others = _other_officers(request)
+    if request.method == "POST" and form.is_valid() and others.is_valid():
         data = form.cleaned_data
         try:
-            inspection = _quick_save(request, data)
+            inspection = _quick_save(request, data, others=_officer_inputs(others))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -92,17 +94,40 @@ def quick_create(request):
                 messages.success(request, _("检查记录已保存为草稿"))
             return redirect("inspections:detail", pk=inspection.pk)
     enterprise = form.cleaned_data.get("enterprise") if form.is_bound else None
-    return render(request, "inspections/quick_form.html", {"form": form, "enterprise": enterprise})
+    template = form.cleaned_data.get("checklist") if form.is_bound else None
+    return render(request, "inspections/quick_form.html", {
+        "form": form, "others": others, "enterprise": enterprise,
+        **_quick_checklist_context(template, form.data if form.is_bound else None),
+    })
 
 
-def _quick_save(request, data) -> Inspection:
+def _other_officers(request):
+    """Colleagues of other units (联合检查) and staff without an account: no rows until one is added."""
+    users = officer_users(request.user)
+    if request.user.unit_id:
+        users = users.exclude(unit=request.user.unit)
+    kwargs = {"prefix": "others", "form_kwargs": {"users": users, "user": request.user}}
+    return OfficerFormSet(request.POST, **kwargs) if request.method == "POST" else OfficerFormSet(**kwargs)
+
+
+def _quick_save(request, data, *, others: list[services.OfficerInput]) -> Inspection:
     with transaction.atomic():
-        template = ChecklistTemplate.objects.filter(code=default_template_code(data["enterprise"])).first()
         inspection = services.inspection_create(
             enterprise=data["enterprise"], kind=data["kind"], start_date=data["start_date"],
-            officers=data.get("officer_inputs") or [], conclusion=data["conclusion"], summary=data["summary"],
-            checklist=template, by=request.user,
+            officers=data["officer_inputs"] + others, conclusion=data["conclusion"], summary=data["summary"],
+            checklist=data["checklist"], by=request.user,
         )
+        if data["answers"]:
+            saved = services.checklist_answers_save(inspection=inspection, answers=data["answers"],
+                                                    template=data["checklist"], by=request.user)
+            for answer in saved:
+                if data["item_photos"].get(answer.item_id):
+                    services.attachments_add(inspection=inspection, files=data["item_photos"][answer.item_id],
+                                             kind=Attachment.Kind.PHOTO, answer=answer, by=request.user)
+            services.checklist_findings_create(inspection=inspection, by=request.user)
+        if data["photos"]:
+            services.attachments_add(inspection=inspection, files=data["photos"], kind=Attachment.Kind.PHOTO,
+                                     by=request.user)
         if data["finding_severity"]:
             services.finding_create(inspection=inspection, severity=data["finding_severity"],
                                     text=data["finding_text"], by=request.user)
@@ -114,6 +139,29 @@ def _quick_save(request, data) -> Inspection:
         if data["finalise"]:
             services.inspection_finalise(inspection=inspection, by=request.user)
     return inspection
+
+
+def _quick_checklist_context(template: ChecklistTemplate | None, data=None) -> dict:
+    return {
+        "checklist_template": template, "checklist_rows": checklist_rows(template, data) if template else [],
+        "checklist_templates": ChecklistTemplate.objects.filter(is_active=True), "results": AnswerResult.choices,
+    }
+
+
+@login_required
+def quick_checklist(request):
+    """htmx: the quick-entry checklist of the chosen enterprise (its default template, or ``?checklist=``)."""
+    template = None
+    enterprise_id = request.GET.get("enterprise") or ""
+    enterprise = None
+    if enterprise_id.isdigit():
+        enterprise = scoped(Enterprise.objects.all(), request.user).filter(pk=enterprise_id).first()
+    if enterprise is not None:
+        templates = ChecklistTemplate.objects.filter(is_active=True)
+        chosen = request.GET.get("checklist") or ""
+        template = templates.filter(pk=chosen).first() if chosen.isdigit() else None
+        template = template or templates.filter(code=default_template_code(enterprise)).first()
+    return render(request, "inspections/_quick_checklist.html", _quick_checklist_context(template))
 
 
 def _officer_formset(request, inspection: Inspection | None):
@@ -283,12 +331,20 @@ def checklist(request, pk: int):
                     if photos:
                         services.attachments_add(inspection=inspection, files=photos,
                                                  kind=Attachment.Kind.PHOTO, answer=answer, by=request.user)
+                created = services.checklist_findings_create(inspection=inspection, by=request.user)
         except ValidationError as exc:
             errors = exc.messages
             existing = {}
             posted = answers
         else:
-            messages.success(request, _("检查表已保存"))
+            if created:
+                messages.success(request, _("检查表已保存，不符合项已记为缺陷 %(n)d 条") % {"n": len(created)})
+            else:
+                messages.success(request, _("检查表已保存"))
+            unmatched = services.checklist_findings_unmatched(inspection)
+            if unmatched:
+                messages.warning(request, _("以下缺陷对应的检查项目已不再判为不符合，请核对或删除：%(codes)s")
+                                 % {"codes": "、".join(f.checklist_item.code for f in unmatched)})
             return redirect("inspections:edit", pk=pk)
     else:
         posted = {item.pk: (existing[item.pk].result, existing[item.pk].note) if item.pk in existing else ("", "")
