@@ -44,9 +44,12 @@ CAMPAIGNS_ON_UPDATE = (
 WARNINGS_HELP = "保存时的提示（如：企业不在所关联专项整治的报表整治项目内，该记录不会计入其报表）；读取时为空列表。"
 
 
-def campaigns_input(help_text: str):
-    return serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False,
-                                              allow_null=True, help_text=help_text)
+def campaigns_input(help_text: str) -> serializers.ManyRelatedField:
+    """Campaign ids, optional and nullable (``many=True`` would not pass ``allow_null`` to the list)."""
+    return serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all()),
+        required=False, allow_null=True, help_text=help_text,
+    )
 
 
 class SaveWarningsMixin(ScopedSerializer):
@@ -193,7 +196,7 @@ class RectificationCompleteSerializer(ScopedSerializer):
 
 class InterviewSerializer(SaveWarningsMixin, VersionedSerializerMixin, ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    campaigns = campaigns_input(f"{CAMPAIGNS_ON_CREATE} 修改（PUT）时：{CAMPAIGNS_ON_UPDATE}")
+    campaigns = campaigns_input(f"{CAMPAIGNS_ON_CREATE}修改（PUT）时省略则不变，传 [] 或 null 则清空。")
 
     class Meta:
         model = Interview
