@@ -1,15 +1,19 @@
 """Which enterprises belong to a form row: the row's link (``enterprises.links.link_q``) and its tags.
 
-Defined once here; the metrics (reporting) and the demo linking (campaigns.demo) both use it.
+Defined once here; the metrics (reporting) and the demo linking (campaigns.demo) both use it, and so
+does the default campaign of a new record (``campaigns_covering``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 
-from campaigns.models import FormRow
+from campaigns.models import Campaign, FormRow
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Tag
 
@@ -48,3 +52,29 @@ def row_q(row: FormRow, tags: TagIndex, enterprise_path: str = "") -> Q:
         ids = tags.ids(row.exclude_tag_codes)
         q &= ~Q(**{id_lookup: through.objects.filter(tag_id__in=ids).values("enterprise_id")})
     return q
+
+
+def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaign]:
+    """Running campaigns whose window contains ``on_date`` and whose form rows contain ``enterprise``.
+
+    The one rule for linking a record to a campaign by default (quick entry, the full form, the API,
+    interviews and referrals): a record of such an enterprise on such a day counts in the campaign's
+    returns only when linked. Three queries whatever the number of campaigns and rows.
+    """
+    running = list(
+        Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+        .prefetch_related("forms__rows").order_by("start_date", "pk")
+    )
+    rows_of = {c.pk: [row for form in c.forms.all() for row in form.rows.all()] for c in running}
+    running = [c for c in running if rows_of[c.pk]]
+    if not running:
+        return []
+    tags = TagIndex()
+    flags = {}
+    for c in running:
+        conditions = [row_q(row, tags) for row in rows_of[c.pk]]
+        # a row without link or tags selects every enterprise
+        flags[f"c{c.pk}"] = (Value(True) if not all(conditions) else Case(
+            When(reduce(or_, conditions), then=Value(True)), default=Value(False), output_field=BooleanField()))
+    found = Enterprise.objects.filter(pk=enterprise.pk).annotate(**flags).values(*flags).first() or {}
+    return [c for c in running if found.get(f"c{c.pk}")]

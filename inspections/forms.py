@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from inspections.models import Attachment, ChecklistItem, ChecklistTemplate
 from inspections.reference import default_template_code
 from inspections.services import (
     AMENDABLE_FIELDS,
+    BY_RULE,
     MAX_ATTACHMENT_BYTES,
     OfficerInput,
     PenalisedPersonInput,
@@ -118,7 +119,58 @@ class EnterpriseChoiceMixin:
         )
 
 
-class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
+def _ids(text: str) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+
+
+class CampaignChoiceMixin:
+    """所属专项整治, pre-selected with the campaigns the record falls in (``services.campaigns_default``).
+
+    The hidden ``campaigns_default`` carries the ids pre-selected when the field was drawn. A submitted
+    choice equal to it means the user left the field alone: ``cleaned_data["campaigns_by_rule"]`` is
+    then True and the view lets the service link the default for the submitted enterprise and date
+    (so the default applies even when the page could not redraw the field after a change).
+    """
+
+    def _add_campaign_fields(self, user: User, linked=()) -> None:
+        linked_ids = [c.pk for c in linked]
+        campaigns = Campaign.objects.filter(Q(is_active=True) | Q(pk__in=linked_ids)).order_by("-start_date", "pk")
+        self.fields["campaigns"] = forms.ModelMultipleChoiceField(
+            label=_("所属专项整治"), queryset=referable(campaigns, user), required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("按企业和日期自动勾选进行中的专项整治，记录才会计入其报表；不属于该专项的请取消勾选"),
+        )
+        self.fields["campaigns_default"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def preselect_campaigns(self, campaigns) -> None:
+        """Show ``campaigns`` ticked, as the default the user may change."""
+        ids = [c.pk for c in campaigns]
+        self.initial["campaigns"] = ids
+        self.initial["campaigns_default"] = ",".join(map(str, ids))
+
+    def campaigns_touched(self, chosen_ids, shown: str) -> bool:
+        return set(chosen_ids) != _ids(shown)
+
+    def campaigns_arg(self):
+        """What the service is given: BY_RULE when the user left the field alone, else the ticked campaigns."""
+        data = self.cleaned_data
+        return BY_RULE if data.get("campaigns_by_rule") else list(data.get("campaigns") or [])
+
+    def _clean_campaigns(self, data: dict) -> None:
+        chosen = [c.pk for c in data.get("campaigns") or []]
+        data["campaigns_by_rule"] = not self.campaigns_touched(chosen, data.get("campaigns_default") or "")
+
+
+class CampaignChoiceForm(BootstrapMixin, CampaignChoiceMixin, ScopedForm):
+    """The 所属专项整治 field alone, redrawn (htmx) when a page's enterprise or date changes."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._add_campaign_fields(user)
+        self._style()
+
+
+class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, CampaignChoiceMixin, ScopedForm):
     """The common case on a phone: enterprise, kind, date, officers, the checklist with photos, conclusion,
     责令改正 yes/no. Colleagues of other units and staff without an account come through ``OfficerFormSet``."""
 
@@ -156,6 +208,7 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
         unit_users = officer_users(user).filter(unit=user.unit) if user.unit_id else officer_users(user)
         self.fields["officers"].queryset = unit_users
         self.fields["officers"].label_from_instance = lambda u: f"{u.display_name}（{u.cert_no or '无证号'}）"
+        self._add_campaign_fields(user)
         if not self.is_bound:
             self.initial.setdefault("start_date", timezone.localdate())
             self.initial.setdefault("officers", [user.pk])
@@ -170,6 +223,7 @@ class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, ScopedForm):
 
     def clean(self):
         data = super().clean()
+        self._clean_campaigns(data)
         if data.get("finding_severity") and not (data.get("finding_text") or "").strip():
             self.add_error("finding_text", _("请填写缺陷内容"))
         if data.get("order_rectification"):
@@ -224,7 +278,7 @@ def checklist_rows(template: ChecklistTemplate, data=None) -> list[dict]:
     ]
 
 
-class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, ScopedForm):
+class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, CampaignChoiceMixin, VersionedFormMixin, ScopedForm):
     """The full form's main part."""
 
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
@@ -240,15 +294,17 @@ class InspectionForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, 
     checklist = forms.ModelChoiceField(
         label=_("检查表"), queryset=ChecklistTemplate.objects.filter(is_active=True), required=False
     )
-    campaigns = forms.ModelMultipleChoiceField(
-        label=_("所属专项整治"), queryset=Campaign.objects.filter(is_active=True), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, linked_campaigns=(), **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"] = self._enterprise_field(user)
+        self._add_campaign_fields(user, linked_campaigns)
         self._style()
+
+    def clean(self):
+        data = super().clean()
+        self._clean_campaigns(data)
+        return data
 
 
 class OfficerForm(BootstrapMixin, ScopedForm):
@@ -356,14 +412,20 @@ class RectificationCompleteForm(BootstrapMixin, ScopedForm):
         self._style()
 
 
-class InterviewForm(BootstrapMixin, ScopedForm):
+class InterviewForm(BootstrapMixin, CampaignChoiceMixin, ScopedForm):
     held_on = forms.DateField(label=_("约谈日期"), widget=DATE)
     persons = forms.CharField(label=_("被约谈人员"), max_length=200)
     record = forms.CharField(label=_("约谈记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._add_campaign_fields(user)
         self._style()
+
+    def clean(self):
+        data = super().clean()
+        self._clean_campaigns(data)
+        return data
 
 
 class CaseForm(BootstrapMixin, EnterpriseChoiceMixin, VersionedFormMixin, ScopedForm):
@@ -448,11 +510,17 @@ class PenalisedPersonForm(BootstrapMixin, ScopedForm):
 PenalisedPersonFormSet = formset_factory(PenalisedPersonForm, extra=2)
 
 
-class ReferralForm(BootstrapMixin, ScopedForm):
+class ReferralForm(BootstrapMixin, CampaignChoiceMixin, ScopedForm):
     target = forms.ChoiceField(label=_("移送对象"), choices=ReferralTarget.choices)
     referred_on = forms.DateField(label=_("移送日期"), widget=DATE)
     note = forms.CharField(label=_("移送内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self._add_campaign_fields(user)
         self._style()
+
+    def clean(self):
+        data = super().clean()
+        self._clean_campaigns(data)
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections.views import cases, inspections, outcomes
+from inspections.views import campaign_links, cases, inspections, outcomes
 
 app_name = "inspections"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("quick/checklist/", inspections.quick_checklist, name="quick_checklist"),
     path("new/", inspections.inspection_create, name="create"),
     path("enterprise-search/", inspections.enterprise_search, name="enterprise_search"),
+    path("campaign-choices/", campaign_links.campaign_choices, name="campaign_choices"),
     path("<int:pk>/", inspections.inspection_detail, name="detail"),
     path("<int:pk>/edit/", inspections.inspection_edit, name="edit"),
     path("<int:pk>/checklist/", inspections.checklist, name="checklist"),

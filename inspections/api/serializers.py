@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign
@@ -31,6 +32,34 @@ from inspections.models import (
 from regsys.api import ScopedModelSerializer, ScopedSerializer
 from regsys.validators import MAX_AMOUNT, MAX_STAFF_COUNT
 from regsys.versioning import VersionedSerializerMixin, version_input
+
+CAMPAIGNS_ON_CREATE = (
+    "所属专项整治（id 列表）。新建时省略此字段，则自动关联进行中、日期在其起止日期内、且企业属于其报表整治项目的专项整治"
+    "（由检查/案件派生的约谈、移送还关联来源记录在该日期范围内的专项整治）；传 [] 或 null 则不关联。"
+    "日期不在所选专项整治起止日期内的返回 400；企业不在其报表整治项目内的照常保存，并在响应的 warnings 中提示。"
+)
+CAMPAIGNS_ON_UPDATE = (
+    "所属专项整治（id 列表）。省略则不变；传 [] 或 null 则清空。日期不在所选专项整治起止日期内的返回 400。"
+)
+WARNINGS_HELP = "保存时的提示（如：企业不在所关联专项整治的报表整治项目内，该记录不会计入其报表）；读取时为空列表。"
+
+
+def campaigns_input(help_text: str) -> serializers.ManyRelatedField:
+    """Campaign ids, optional and nullable (``many=True`` would not pass ``allow_null`` to the list)."""
+    return serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all()),
+        required=False, allow_null=True, help_text=help_text,
+    )
+
+
+class SaveWarningsMixin(ScopedSerializer):
+    """``warnings``: what the service found worth saying about a saved record (from the view's context)."""
+
+    warnings = serializers.SerializerMethodField(help_text=WARNINGS_HELP)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, obj) -> list[str]:
+        return list(self.context.get("warnings", {}).get(obj.pk, []))
 
 
 class OfficerSerializer(ScopedModelSerializer):
@@ -80,6 +109,14 @@ class InspectionSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
+class InspectionSavedSerializer(SaveWarningsMixin, InspectionSerializer):
+    """An inspection as returned by create/update, with the save's warnings."""
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
 class OfficerInputSerializer(ScopedSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
                                               allow_null=True)
@@ -98,7 +135,7 @@ class InspectionWriteSerializer(ScopedSerializer):
     staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_STAFF_COUNT)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    campaigns = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), many=True, required=False)
+    campaigns = campaigns_input(CAMPAIGNS_ON_CREATE)
     plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all(), required=False, allow_null=True)
     checklist = serializers.PrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all(), required=False,
                                                    allow_null=True)
@@ -113,6 +150,7 @@ class InspectionUpdateSerializer(InspectionWriteSerializer):
     announced = serializers.BooleanField(required=False)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True)
     summary = serializers.CharField(required=False, allow_blank=True)
+    campaigns = campaigns_input(CAMPAIGNS_ON_UPDATE)
 
 
 class AmendSerializer(ScopedSerializer):
@@ -156,14 +194,14 @@ class RectificationCompleteSerializer(ScopedSerializer):
     evidence = serializers.CharField()
 
 
-class InterviewSerializer(VersionedSerializerMixin, ScopedModelSerializer):
+class InterviewSerializer(SaveWarningsMixin, VersionedSerializerMixin, ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    campaigns = campaigns_input(f"{CAMPAIGNS_ON_CREATE}修改（PUT）时省略则不变，传 [] 或 null 则清空。")
 
     class Meta:
         model = Interview
         fields = ["id", "enterprise", "enterprise_name", "unit", "inspection", "held_on", "persons", "record",
-                  "campaigns", "version"]
-        read_only_fields = ["campaigns"]
+                  "campaigns", "version", "warnings"]
         extra_kwargs = {"unit": {"required": False}}
 
 
@@ -233,12 +271,12 @@ class CaseDecisionSerializer(ScopedSerializer):
     persons = PenalisedPersonSerializer(many=True, required=False)
 
 
-class ReferralSerializer(ScopedModelSerializer):
+class ReferralSerializer(SaveWarningsMixin, ScopedModelSerializer):
     target_display = serializers.CharField(source="get_target_display", read_only=True)
+    campaigns = campaigns_input(CAMPAIGNS_ON_CREATE)
 
     class Meta:
         model = Referral
         fields = ["id", "enterprise", "unit", "case", "inspection", "target", "target_display", "referred_on",
-                  "note", "campaigns"]
-        read_only_fields = ["campaigns"]
+                  "note", "campaigns", "warnings"]
         extra_kwargs = {"unit": {"required": False}, "target": {"choices": ReferralTarget.choices}}

@@ -39,6 +39,12 @@ def _run(serializer_class, request, **extra):
     return serializer.validated_data
 
 
+def _add_warnings(serializer) -> None:
+    """Put the saved record's campaign warnings in the response (``warnings``)."""
+    record = serializer.instance
+    serializer.context["warnings"] = {record.pk: services.record_warnings(record)}
+
+
 class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                         viewsets.ReadOnlyModelViewSet):
     """监督检查. POST creates a draft; PATCH changes a draft; actions finalise / amend / provincial-entry."""
@@ -55,22 +61,30 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
                                       cert_kind=row.get("cert_kind", ""), cert_no=row.get("cert_no", ""))
                 for row in rows]
 
-    @extend_schema(request=s.InspectionWriteSerializer, responses=s.InspectionSerializer)
+    def _saved(self, inspection: Inspection) -> dict:
+        inspection = self.get_queryset().get(pk=inspection.pk)
+        warnings = {inspection.pk: services.record_warnings(inspection)}
+        return s.InspectionSavedSerializer(inspection, context={"warnings": warnings}).data
+
+    @extend_schema(request=s.InspectionWriteSerializer, responses={201: s.InspectionSavedSerializer})
     def create(self, request, *args, **kwargs):
         data = _run(s.InspectionWriteSerializer, request)
         inspection = services.inspection_create(
             by=request.user, officers=self._officers(data.pop("officers", [])),
-            campaigns=data.pop("campaigns", None), **data,
+            campaigns=data.pop("campaigns", services.BY_RULE), **data,
         )
-        return Response(s.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+        return Response(self._saved(inspection), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.InspectionUpdateSerializer, responses=with_conflict({200: s.InspectionSerializer}))
+    @extend_schema(request=s.InspectionUpdateSerializer,
+                   responses=with_conflict({200: s.InspectionSavedSerializer}))
     def partial_update(self, request, *args, **kwargs):
         inspection = self.get_object()
         data = _run(s.InspectionUpdateSerializer, request, partial=True)
         data.pop("unit", None)
         version = pop_version(data)
         officers = data.pop("officers", None)
+        if "campaigns" in data and data["campaigns"] is None:
+            data["campaigns"] = []
         with transaction.atomic():
             if data:
                 inspection = services.inspection_update(inspection=inspection, by=request.user, version=version,
@@ -79,7 +93,7 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
             if officers is not None:
                 services.inspection_set_officers(inspection=inspection, officers=self._officers(officers),
                                                  by=request.user, version=version)
-        return Response(s.InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
+        return Response(self._saved(inspection))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -189,16 +203,20 @@ class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upda
         serializer.instance = services.interview_create(
             enterprise=data["enterprise"], unit=data.get("unit"), inspection=data.get("inspection"),
             held_on=data["held_on"], persons=data["persons"], record=data.get("record", ""), by=self.request.user,
+            campaigns=data.get("campaigns", services.BY_RULE),
         )
+        _add_warnings(serializer)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
+        campaigns = data.get("campaigns")
         serializer.instance = services.interview_update(
             interview=serializer.instance, held_on=data.get("held_on", serializer.instance.held_on),
             persons=data.get("persons", serializer.instance.persons),
             record=data.get("record", serializer.instance.record), by=self.request.user,
-            version=data["version"],
+            version=data["version"], campaigns=(campaigns or []) if "campaigns" in data else None,
         )
+        _add_warnings(serializer)
 
 
 class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -265,8 +283,9 @@ class ReferralViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Destr
         serializer.instance = services.referral_create(
             enterprise=data["enterprise"], unit=data.get("unit"), case=data.get("case"),
             inspection=data.get("inspection"), target=data["target"], referred_on=data["referred_on"],
-            note=data.get("note", ""), by=self.request.user,
+            note=data.get("note", ""), by=self.request.user, campaigns=data.get("campaigns", services.BY_RULE),
         )
+        _add_warnings(serializer)
 
     def perform_destroy(self, instance):
         services.referral_delete(referral=instance, by=self.request.user)

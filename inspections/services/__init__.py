@@ -7,6 +7,12 @@ from .attachments import (
     attachments_add,
     validate_upload,
 )
+from .campaign_links import (
+    BY_RULE,
+    campaign_link_warnings,
+    campaigns_default,
+    record_warnings,
+)
 from .cases import (
     CASE_STEPS,
     PenalisedPersonInput,
@@ -43,6 +49,10 @@ from .inspections import (
 from .outcomes import interview_create, interview_update, rectification_complete, rectification_order
 
 __all__ = [
+    "BY_RULE",
+    "campaign_link_warnings",
+    "campaigns_default",
+    "record_warnings",
     "plan_item_mismatch",
     "ALLOWED_TYPES",
     "AMENDABLE_FIELDS",

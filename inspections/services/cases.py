@@ -19,6 +19,7 @@ from regsys.scoping import require_edit, require_unit
 from regsys.versioning import version_lock
 
 from ._common import require_not_future, require_visible_enterprise, save_with_history
+from .campaign_links import BY_RULE, CampaignsArg, campaigns_resolve
 
 # The order of the lifecycle and the date field each step records.
 CASE_STEPS: list[tuple[str, str]] = [
@@ -263,8 +264,14 @@ def case_decide(
 def referral_create(
     *, enterprise: Enterprise, target: str, referred_on: date, by: User, unit: Unit | None = None,
     case: Case | None = None, inspection: Inspection | None = None, note: str = "",
+    campaigns: CampaignsArg = BY_RULE,
 ) -> Referral:
-    """移送/移交: a case to the police, or a lead to 卫生/通信/海关/纪检."""
+    """移送/移交: a case to the police, or a lead to 卫生/通信/海关/纪检.
+
+    ``campaigns`` left out links it to the campaigns it falls in, and to the source case's or
+    inspection's campaigns whose window contains ``referred_on`` (``campaign_links.campaigns_default``);
+    None or [] links none; a campaign whose window does not contain ``referred_on`` is refused.
+    """
     unit = unit or (case.unit if case else inspection.unit if inspection else by.unit)
     if unit is None:
         raise ValidationError({"unit": _("请选择移送单位")})
@@ -281,12 +288,13 @@ def referral_create(
     require_not_future(referred_on, "referred_on", _("移送日期"))
     if case is not None and referred_on < case.filed_on:
         raise ValidationError({"referred_on": _("移送日期不能早于立案日期")})
+    campaigns = campaigns_resolve(campaigns, enterprise=enterprise, on_date=referred_on, by=by,
+                                  date_label=_("移送日期"), source=case or inspection)
     referral = Referral(enterprise=enterprise, unit=unit, case=case, inspection=inspection, target=target,
                         referred_on=referred_on, note=note.strip())
     save_with_history(referral, by=by)
-    source = case or inspection
-    if source is not None:
-        referral.campaigns.set(source.campaigns.all())
+    if campaigns:
+        referral.campaigns.set(campaigns)
     return referral
 
 

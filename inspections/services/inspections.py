@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import AnswerResult, CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
 from inspections.deadlines import provincial_entry_due
@@ -28,6 +27,7 @@ from regsys.scoping import require_approver, require_edit, require_unit
 from regsys.versioning import version_lock
 
 from ._common import delete_with_history, require_not_future, require_visible_enterprise, save_with_history
+from .campaign_links import BY_RULE, CampaignsArg, campaigns_resolve, check_campaign_windows
 
 MIN_OFFICERS = 2
 
@@ -129,11 +129,15 @@ def inspection_create(
     staff_count: int | None = None,
     conclusion: str = "",
     summary: str = "",
-    campaigns: list[Campaign] | None = None,
+    campaigns: CampaignsArg = BY_RULE,
     plan_item: PlanItem | None = None,
     checklist: ChecklistTemplate | None = None,
 ) -> Inspection:
-    """Start a draft inspection (it can be completed and finalised later)."""
+    """Start a draft inspection (it can be completed and finalised later).
+
+    ``campaigns`` left out links it to the campaigns it falls in (``campaign_links.campaigns_default``);
+    None or [] links none; a campaign whose window does not contain ``start_date`` is refused.
+    """
     unit = unit or by.unit
     if unit is None:
         raise ValidationError({"unit": _("请选择检查单位")})
@@ -146,6 +150,8 @@ def inspection_create(
     _check_dates(start_date, end_date)
     _check_plan_item(plan_item, enterprise_id=enterprise.pk, unit_id=unit.pk)
     rows = _officer_rows(officers or [])
+    campaigns = campaigns_resolve(campaigns, enterprise=enterprise, on_date=start_date, by=by,
+                                  date_label=_("检查日期"))
     inspection = Inspection(
         enterprise=enterprise, unit=unit, kind=kind, start_date=start_date, end_date=end_date,
         announced=announced, staff_count=_check_staff_count(staff_count, len(rows)),
@@ -187,6 +193,8 @@ def inspection_update(*, inspection: Inspection, by: User, version: int | None =
             setattr(inspection, name, value)
     _check_dates(inspection.start_date, inspection.end_date)
     _check_plan_item(inspection.plan_item, enterprise_id=inspection.enterprise_id, unit_id=inspection.unit_id)
+    check_campaign_windows(inspection.campaigns.all() if campaigns is None else campaigns, inspection.start_date,
+                           _("检查日期"))
     if "staff_count" in fields:
         inspection.staff_count = _check_staff_count(fields["staff_count"], inspection.officers.count())
     inspection.provincial_entry_due = provincial_entry_due(inspection.ended_on)
@@ -413,6 +421,7 @@ def inspection_amend(
     if inspection.conclusion not in Conclusion.values:
         raise ValidationError({"conclusion": _("检查结论无效")})
     _check_dates(inspection.start_date, inspection.end_date)
+    check_campaign_windows(inspection.campaigns.all(), inspection.start_date, _("检查日期"))
     inspection.staff_count = _check_staff_count(inspection.staff_count, inspection.officers.count())
     inspection.provincial_entry_due = provincial_entry_due(inspection.ended_on)
     save_with_history(inspection, by=by, reason=_("更正：%(r)s") % {"r": reason.strip()})

@@ -16,6 +16,7 @@ from regsys.scoping import require_edit, require_unit
 from regsys.versioning import version_lock
 
 from ._common import require_not_future, require_visible_enterprise, save_with_history
+from .campaign_links import BY_RULE, CampaignsArg, campaigns_resolve, check_campaign_windows
 
 
 def _schedule_follow_up(rectification: Rectification, *, by: User) -> Inspection:
@@ -108,9 +109,14 @@ def rectification_complete(
 @transaction.atomic
 def interview_create(
     *, enterprise: Enterprise, held_on: date, persons: str, by: User, unit: Unit | None = None,
-    record: str = "", inspection: Inspection | None = None,
+    record: str = "", inspection: Inspection | None = None, campaigns: CampaignsArg = BY_RULE,
 ) -> Interview:
-    """Record a 约谈 of the enterprise's people."""
+    """Record a 约谈 of the enterprise's people.
+
+    ``campaigns`` left out links it to the campaigns it falls in, and to the source inspection's
+    campaigns whose window contains ``held_on`` (``campaign_links.campaigns_default``); None or []
+    links none; a campaign whose window does not contain ``held_on`` is refused.
+    """
     unit = unit or (inspection.unit if inspection else by.unit)
     if unit is None:
         raise ValidationError({"unit": _("请选择约谈单位")})
@@ -121,24 +127,31 @@ def interview_create(
     if not persons or not persons.strip():
         raise ValidationError({"persons": _("请填写被约谈人员")})
     require_not_future(held_on, "held_on", _("约谈日期"))
+    campaigns = campaigns_resolve(campaigns, enterprise=enterprise, on_date=held_on, by=by,
+                                  date_label=_("约谈日期"), source=inspection)
     interview = Interview(enterprise=enterprise, unit=unit, inspection=inspection, held_on=held_on,
                           persons=persons.strip(), record=record.strip())
     save_with_history(interview, by=by)
-    if inspection is not None:
-        interview.campaigns.set(inspection.campaigns.all())
+    if campaigns:
+        interview.campaigns.set(campaigns)
     return interview
 
 
 @transaction.atomic
 def interview_update(
-    *, interview: Interview, held_on: date, persons: str, record: str, by: User, version: int | None = None
+    *, interview: Interview, held_on: date, persons: str, record: str, by: User, version: int | None = None,
+    campaigns: list | None = None,
 ) -> Interview:
+    """Change a 约谈; ``campaigns`` None keeps its campaigns (a list replaces them, checked against the date)."""
     require_edit(by, interview)
     interview = version_lock(interview, version=version, submitted={
         "held_on": held_on, "persons": persons, "record": record})
     if not persons or not persons.strip():
         raise ValidationError({"persons": _("请填写被约谈人员")})
     require_not_future(held_on, "held_on", _("约谈日期"))
+    check_campaign_windows(interview.campaigns.all() if campaigns is None else campaigns, held_on, _("约谈日期"))
     interview.held_on, interview.persons, interview.record = held_on, persons.strip(), record.strip()
     save_with_history(interview, by=by)
+    if campaigns is not None:
+        interview.campaigns.set(campaigns)
     return interview

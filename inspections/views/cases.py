@@ -29,7 +29,7 @@ from inspections.selectors import case_history, case_qs, inspection_qs, units_fo
 from regsys.scoping import can_edit, require_edit, require_unit, require_write, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, export_list, list_page
+from .common import apply_errors, campaign_messages, export_list, list_page
 
 
 @login_required
@@ -191,15 +191,23 @@ def referral_create(request):
     else:
         raise Http404
     require_unit(request.user, (case or inspection).unit_id)
-    form = ReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
+    today = timezone.localdate()
+    form = ReferralForm(request.POST or None, user=request.user, initial={"referred_on": today})
+    if not form.is_bound:
+        form.preselect_campaigns(services.campaigns_default(enterprise=enterprise, on_date=today, by=request.user,
+                                                            source=case or inspection))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.referral_create(enterprise=enterprise, case=case, inspection=inspection, by=request.user,
-                                     **form.cleaned_data)
+            referral = services.referral_create(
+                enterprise=enterprise, case=case, inspection=inspection, by=request.user, target=data["target"],
+                referred_on=data["referred_on"], note=data["note"], campaigns=form.campaigns_arg(),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("已登记移送"))
+            campaign_messages(request, referral)
             if case:
                 return redirect("inspections:case_detail", pk=case.pk)
             return redirect("inspections:detail", pk=inspection.pk)

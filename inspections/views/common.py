@@ -1,13 +1,17 @@
-"""Small helpers shared by the inspections views: filtered lists, exports, service errors on forms."""
+"""Small helpers shared by the inspections views: filtered lists, exports, service errors on forms, and the
+messages about a saved record's campaigns."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from inspections import services
 from inspections.exports import xlsx_bytes
 
 PAGE_SIZE = 25
@@ -61,3 +65,12 @@ def export_list(request, *, queryset, filterset_class, columns, title: str):
     _filterset, qs = filtered(request, queryset=queryset, filterset_class=filterset_class)
     content = xlsx_bytes(title=title, columns=columns, objects=qs.iterator(chunk_size=2000))
     return xlsx_response(content, title)
+
+
+def campaign_messages(request, record) -> None:
+    """After a save: which campaigns the record counts in, and why a link will not count."""
+    names = "、".join(c.name for c in record.campaigns.all())
+    if names:
+        messages.info(request, _("已关联专项整治：%(names)s") % {"names": names})
+    for warning in services.record_warnings(record):
+        messages.warning(request, warning)

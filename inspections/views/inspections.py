@@ -40,7 +40,7 @@ from inspections.selectors import inspection_detail_qs, inspection_history, insp
 from regsys.scoping import can_edit, require_approver, require_edit, require_write, scope_for, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, export_list, list_page
+from .common import apply_errors, campaign_messages, export_list, list_page
 
 
 def _inspection(request, pk: int) -> Inspection:
@@ -84,7 +84,7 @@ def quick_create(request):
     if request.method == "POST" and form.is_valid() and others.is_valid():
         data = form.cleaned_data
         try:
-            inspection = _quick_save(request, data, others=_officer_inputs(others))
+            inspection = _quick_save(request, form, others=_officer_inputs(others))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -92,6 +92,7 @@ def quick_create(request):
                 messages.success(request, _("检查记录已完成并锁定"))
             else:
                 messages.success(request, _("检查记录已保存为草稿"))
+            campaign_messages(request, inspection)
             return redirect("inspections:detail", pk=inspection.pk)
     enterprise = form.cleaned_data.get("enterprise") if form.is_bound else None
     template = form.cleaned_data.get("checklist") if form.is_bound else None
@@ -110,12 +111,13 @@ def _other_officers(request):
     return OfficerFormSet(request.POST, **kwargs) if request.method == "POST" else OfficerFormSet(**kwargs)
 
 
-def _quick_save(request, data, *, others: list[services.OfficerInput]) -> Inspection:
+def _quick_save(request, form, *, others: list[services.OfficerInput]) -> Inspection:
+    data = form.cleaned_data
     with transaction.atomic():
         inspection = services.inspection_create(
             enterprise=data["enterprise"], kind=data["kind"], start_date=data["start_date"],
             officers=data["officer_inputs"] + others, conclusion=data["conclusion"], summary=data["summary"],
-            checklist=data["checklist"], by=request.user,
+            checklist=data["checklist"], campaigns=form.campaigns_arg(), by=request.user,
         )
         if data["answers"]:
             saved = services.checklist_answers_save(inspection=inspection, answers=data["answers"],
@@ -209,6 +211,9 @@ def inspection_create(request):
             template = ChecklistTemplate.objects.filter(code=default_template_code(enterprise)).first()
             initial["checklist"] = template.pk if template else None
     form = InspectionForm(request.POST or None, user=request.user, initial=initial)
+    if enterprise is not None and not form.is_bound:
+        form.preselect_campaigns(services.campaigns_default(enterprise=enterprise, on_date=initial["start_date"],
+                                                            by=request.user))
     officers = _officer_formset(request, None)
     if request.method == "POST" and form.is_valid() and officers.is_valid():
         data = form.cleaned_data
@@ -216,7 +221,7 @@ def inspection_create(request):
             inspection = services.inspection_create(
                 enterprise=data["enterprise"], kind=data["kind"], start_date=data["start_date"],
                 end_date=data["end_date"], announced=data["announced"], staff_count=data["staff_count"],
-                conclusion=data["conclusion"], summary=data["summary"], campaigns=list(data["campaigns"]),
+                conclusion=data["conclusion"], summary=data["summary"], campaigns=form.campaigns_arg(),
                 checklist=data["checklist"], officers=_officer_inputs(officers), plan_item=plan_item,
                 by=request.user,
             )
@@ -224,6 +229,7 @@ def inspection_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("检查草稿已保存，请继续填写检查表、缺陷和附件"))
+            campaign_messages(request, inspection)
             return redirect("inspections:edit", pk=inspection.pk)
     if form.is_bound:
         enterprise = form.cleaned_data.get("enterprise")
@@ -244,9 +250,11 @@ def inspection_edit(request, pk: int):
         "enterprise": inspection.enterprise_id, "kind": inspection.kind, "start_date": inspection.start_date,
         "end_date": inspection.end_date, "announced": inspection.announced, "staff_count": inspection.staff_count,
         "conclusion": inspection.conclusion, "summary": inspection.summary, "checklist": inspection.checklist_id,
-        "campaigns": [c.pk for c in inspection.campaigns.all()],
     }
-    form = InspectionForm(request.POST or None, user=request.user, initial=initial, versioned=inspection)
+    linked = list(inspection.campaigns.all())
+    form = InspectionForm(request.POST or None, user=request.user, initial=initial, versioned=inspection,
+                          linked_campaigns=linked)
+    form.preselect_campaigns(linked)
     officers = _officer_formset(request, inspection)
     if request.method == "POST" and form.is_valid() and officers.is_valid():
         data = form.cleaned_data
@@ -269,6 +277,7 @@ def inspection_edit(request, pk: int):
             inspection.refresh_from_db()
         else:
             messages.success(request, _("已保存"))
+            campaign_messages(request, updated)
             return redirect("inspections:edit", pk=pk)
     return render(request, "inspections/inspection_form.html", {
         "form": form, "officers": officers, "inspection": inspection, "enterprise": inspection.enterprise,

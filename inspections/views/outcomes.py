@@ -23,7 +23,7 @@ from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, export_list, list_page
+from .common import apply_errors, campaign_messages, export_list, list_page
 
 
 @login_required
@@ -139,19 +139,27 @@ def rectification_export(request):
 def interview_create(request, pk: int):
     inspection = get_object_or_404(inspection_detail_qs(request.user), pk=pk)
     require_unit(request.user, inspection.unit_id)
-    form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate(),
-                                                         "persons": inspection.enterprise.person_in_charge})
+    today = timezone.localdate()
+    form = InterviewForm(request.POST or None, user=request.user,
+                         initial={"held_on": today, "persons": inspection.enterprise.person_in_charge})
+    if not form.is_bound:
+        form.preselect_campaigns(services.campaigns_default(enterprise=inspection.enterprise, on_date=today,
+                                                            by=request.user, source=inspection))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.interview_create(enterprise=inspection.enterprise, inspection=inspection, by=request.user,
-                                      **form.cleaned_data)
+            interview = services.interview_create(
+                enterprise=inspection.enterprise, inspection=inspection, by=request.user, held_on=data["held_on"],
+                persons=data["persons"], record=data["record"], campaigns=form.campaigns_arg(),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("已记录约谈"))
+            campaign_messages(request, interview)
             return redirect("inspections:detail", pk=pk)
     return render(request, "inspections/interview_form.html", {
-        "form": form, "inspection": inspection, "title": _("约谈"),
+        "form": form, "inspection": inspection, "title": _("约谈"), "enterprise": inspection.enterprise,
         "back_url": reverse("inspections:detail", args=[pk]),
     })
 

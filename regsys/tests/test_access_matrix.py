@@ -43,7 +43,7 @@ PAGES: dict[str, dict] = {
     "campaigns:template_detail": {"pk": "template", "shared": True},
     "inspections:list": {}, "inspections:export": {}, "inspections:todo": {}, "inspections:unit_list": {},
     "inspections:quick": {}, "inspections:quick_checklist": {}, "inspections:create": {},
-    "inspections:enterprise_search": {},
+    "inspections:enterprise_search": {}, "inspections:campaign_choices": {},
     "inspections:detail": {"pk": "inspection"}, "inspections:edit": {"pk": "inspection"},
     "inspections:checklist": {"pk": "inspection"}, "inspections:finding_add": {"pk": "inspection"},
     "inspections:finding_delete": {"pk": "inspection", "finding_pk": "finding"},

@@ -36,14 +36,18 @@
   document.addEventListener("click", function (ev) {
     const choice = ev.target.closest(".enterprise-choice");
     if (choice) {
-      document.getElementById("id_enterprise").value = choice.dataset.id;
+      const picked = document.getElementById("id_enterprise");
+      picked.value = choice.dataset.id;
+      picked.dispatchEvent(new Event("change", { bubbles: true }));  // e.g. redraws 所属专项整治
       document.getElementById("enterprise-chosen-name").textContent = choice.dataset.name;
       document.getElementById("enterprise-chosen").classList.remove("d-none");
       document.getElementById("enterprise-search").classList.add("d-none");
       document.getElementById("enterprise-results-box").innerHTML = "";
     }
     if (ev.target.id === "enterprise-change") {
-      document.getElementById("id_enterprise").value = "";
+      const cleared = document.getElementById("id_enterprise");
+      cleared.value = "";
+      cleared.dispatchEvent(new Event("change", { bubbles: true }));
       document.getElementById("enterprise-chosen").classList.add("d-none");
       const box = document.getElementById("enterprise-search");
       box.classList.remove("d-none");
