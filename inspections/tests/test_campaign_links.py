@@ -165,7 +165,8 @@ def test_a_campaign_the_unit_does_not_take_part_in_is_not_a_default(w):
 
 def _quick(w, **extra):
     return {"enterprise": w.operator.pk, "kind": "routine", "start_date": w.today.isoformat(),
-            "officers": [w.inspector.pk, w.colleague.pk], "conclusion": "compliant", **extra}
+            "officers": [w.inspector.pk, w.colleague.pk], "conclusion": "compliant",
+            "others-TOTAL_FORMS": "0", "others-INITIAL_FORMS": "0", **extra}
 
 
 def test_quick_entry_shows_the_campaign_field(client, w):

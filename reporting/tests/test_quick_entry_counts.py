@@ -29,8 +29,7 @@ def test_quick_entry_with_the_preselected_campaign_counts_in_the_return(live_ser
     page.wait_for_selector(f"{box}:checked")  # redrawn for the picked enterprise
     page.check(f"input[name=officers][value='{w.colleague.pk}']")
     page.select_option("#id_conclusion", "compliant")
-    page.check("#id_finalise")
-    page.click("#quick-save")
+    page.click("#quick-finalise")
     page.wait_for_selector("#inspection-status")
 
     assert unticked_before_the_enterprise is False
@@ -59,8 +58,7 @@ def test_quick_entry_unticked_by_the_inspector_does_not_count(live_server, phone
     page.uncheck(box)
     page.check(f"input[name=officers][value='{w.colleague.pk}']")
     page.select_option("#id_conclusion", "compliant")
-    page.check("#id_finalise")
-    page.click("#quick-save")
+    page.click("#quick-finalise")
     page.wait_for_selector("#inspection-status")
 
     assert list(Inspection.objects.get().campaigns.all()) == []
