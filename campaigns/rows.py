@@ -1,15 +1,21 @@
-"""Which enterprises belong to a form row: the row's link (``enterprises.links.link_q``) and its tags.
+"""Which enterprises belong to a form row, and which records fall in a campaign's scope.
 
-Defined once here; the metrics (reporting) and the demo linking (campaigns.demo) both use it.
+A row selects enterprises by its link (``enterprises.links.link_q``) and its tags. A record (an
+inspection, 约谈, 移交 or case) is in a campaign's scope when its enterprise belongs to any row of the
+campaign's forms and its date lies inside the campaign's window. Defined once here; the metrics and the
+校验提示 (reporting), the campaign pre-selection on record entry and the demo linking all use it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from campaigns.models import FormRow
+from campaigns.models import Campaign, FormRow
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Tag
 
@@ -48,3 +54,47 @@ def row_q(row: FormRow, tags: TagIndex, enterprise_path: str = "") -> Q:
         ids = tags.ids(row.exclude_tag_codes)
         q &= ~Q(**{id_lookup: through.objects.filter(tag_id__in=ids).values("enterprise_id")})
     return q
+
+
+def campaign_enterprises_q(campaign: Campaign, tags: TagIndex | None = None, enterprise_path: str = "") -> Q:
+    """Records (or enterprises, with an empty path) whose enterprise belongs to a row of the campaign's forms.
+
+    A campaign without forms selects nothing; a row without link or tags selects every enterprise.
+    """
+    tags = tags or TagIndex()
+    rows = FormRow.objects.filter(template__in=campaign.forms.all()).order_by("template_id", "order")
+    conditions = [row_q(row, tags, enterprise_path) for row in rows]
+    if not conditions:
+        return Q(**{f"{enterprise_path}pk__in": []})
+    if any(not condition for condition in conditions):  # an empty Q selects everything
+        return Q()
+    return reduce(or_, conditions)
+
+
+def in_campaign_scope(
+    queryset: QuerySet, *, campaign: Campaign, date_field: str, enterprise_path: str = "enterprise__",
+    tags: TagIndex | None = None,
+) -> QuerySet:
+    """The records of ``queryset`` in the campaign's scope: enterprise in its rows, date in its window.
+
+    Linked or not: callers narrow further (e.g. ``.exclude(campaigns=campaign)`` for the unlinked ones).
+    """
+    return queryset.filter(
+        campaign_enterprises_q(campaign, tags, enterprise_path),
+        **{f"{date_field}__gte": campaign.start_date, f"{date_field}__lte": campaign.end_date},
+    )
+
+
+def campaigns_covering(enterprise: Enterprise | int, on_date: dt.date) -> list[Campaign]:
+    """Running campaigns whose window contains ``on_date`` and whose form rows contain the enterprise.
+
+    What a record of that enterprise on that day should be linked to (pre-selected on entry; listed in
+    the return's 校验提示 when it is not). One query per running campaign of that day (a handful).
+    """
+    pk = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
+    candidates = Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+    tags = TagIndex()
+    return [
+        campaign for campaign in candidates.order_by("start_date", "pk")
+        if Enterprise.objects.filter(campaign_enterprises_q(campaign, tags), pk=pk).exists()
+    ]
