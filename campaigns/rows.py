@@ -1,9 +1,7 @@
-"""Which enterprises belong to a form row, and which records fall in a campaign's scope.
+"""Which enterprises belong to a form row: the row's link (``enterprises.links.link_q``) and its tags.
 
-A row selects enterprises by its link (``enterprises.links.link_q``) and its tags. A record (an
-inspection, 约谈, 移交 or case) is in a campaign's scope when its enterprise belongs to any row of the
-campaign's forms and its date lies inside the campaign's window. Defined once here; the metrics and the
-校验提示 (reporting), the campaign pre-selection on record entry and the demo linking all use it.
+Defined once here; the metrics (reporting) and the demo linking (campaigns.demo) both use it, and so
+does the default campaign of a new record (``campaigns_covering``).
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from campaigns.models import Campaign, FormRow
 from enterprises.links import link_q
@@ -56,17 +54,46 @@ def row_q(row: FormRow, tags: TagIndex, enterprise_path: str = "") -> Q:
     return q
 
 
+def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaign]:
+    """Running campaigns whose window contains ``on_date`` and whose form rows contain ``enterprise``.
+
+    The one rule for linking a record to a campaign by default (quick entry, the full form, the API,
+    interviews and referrals): a record of such an enterprise on such a day counts in the campaign's
+    returns only when linked. Three queries whatever the number of campaigns and rows.
+    """
+    running = list(
+        Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+        .prefetch_related("forms__rows").order_by("start_date", "pk")
+    )
+    rows_of = {c.pk: [row for form in c.forms.all() for row in form.rows.all()] for c in running}
+    running = [c for c in running if rows_of[c.pk]]
+    if not running:
+        return []
+    tags = TagIndex()
+    flags = {}
+    for c in running:
+        conditions = [row_q(row, tags) for row in rows_of[c.pk]]
+        # a row without link or tags selects every enterprise
+        flags[f"c{c.pk}"] = (Value(True) if not all(conditions) else Case(
+            When(reduce(or_, conditions), then=Value(True)), default=Value(False), output_field=BooleanField()))
+    found = Enterprise.objects.filter(pk=enterprise.pk).annotate(**flags).values(*flags).first() or {}
+    return [c for c in running if found.get(f"c{c.pk}")]
+
+
+# --- the same rule for many records at once (the return's 校验提示 lists in-scope records not linked) ---
+
 def campaign_enterprises_q(campaign: Campaign, tags: TagIndex | None = None, enterprise_path: str = "") -> Q:
     """Records (or enterprises, with an empty path) whose enterprise belongs to a row of the campaign's forms.
 
-    A campaign without forms selects nothing; a row without link or tags selects every enterprise.
+    As in ``campaigns_covering``: a campaign without form rows selects nothing; a row without link or
+    tags selects every enterprise.
     """
     tags = tags or TagIndex()
     rows = FormRow.objects.filter(template__in=campaign.forms.all()).order_by("template_id", "order")
     conditions = [row_q(row, tags, enterprise_path) for row in rows]
     if not conditions:
         return Q(**{f"{enterprise_path}pk__in": []})
-    if any(not condition for condition in conditions):  # an empty Q selects everything
+    if not all(conditions):  # an empty Q selects everything
         return Q()
     return reduce(or_, conditions)
 
@@ -77,24 +104,10 @@ def in_campaign_scope(
 ) -> QuerySet:
     """The records of ``queryset`` in the campaign's scope: enterprise in its rows, date in its window.
 
-    Linked or not: callers narrow further (e.g. ``.exclude(campaigns=campaign)`` for the unlinked ones).
+    Linked or not (and whether the campaign is still running): callers narrow further, e.g.
+    ``.exclude(campaigns=campaign)`` for the records that look in scope but are not linked.
     """
     return queryset.filter(
         campaign_enterprises_q(campaign, tags, enterprise_path),
         **{f"{date_field}__gte": campaign.start_date, f"{date_field}__lte": campaign.end_date},
     )
-
-
-def campaigns_covering(enterprise: Enterprise | int, on_date: dt.date) -> list[Campaign]:
-    """Running campaigns whose window contains ``on_date`` and whose form rows contain the enterprise.
-
-    What a record of that enterprise on that day should be linked to (pre-selected on entry; listed in
-    the return's 校验提示 when it is not). One query per running campaign of that day (a handful).
-    """
-    pk = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
-    candidates = Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
-    tags = TagIndex()
-    return [
-        campaign for campaign in candidates.order_by("start_date", "pk")
-        if Enterprise.objects.filter(campaign_enterprises_q(campaign, tags), pk=pk).exists()
-    ]

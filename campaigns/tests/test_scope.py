@@ -39,7 +39,7 @@ def test_a_running_campaign_covers_an_enterprise_in_its_rows_on_a_day_in_its_win
     enterprise = mask_maker()
 
     assert campaigns_covering(enterprise, D(2023, 4, 1)) == [running]
-    assert campaigns_covering(enterprise.pk, D(2023, 12, 31)) == [running]
+    assert campaigns_covering(enterprise, D(2023, 12, 31)) == [running]
     assert campaigns_covering(enterprise, D(2023, 3, 31)) == []
     assert campaigns_covering(enterprise, D(2024, 1, 1)) == []
 
