@@ -28,7 +28,7 @@ from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
 from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
-from reporting.validation import check_grid
+from reporting.validation import check_grid, unlinked_records
 
 logger = logging.getLogger(__name__)
 REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
@@ -160,6 +160,8 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
     row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
     own_name = unit.display_name if unit is not None else _("全区")
     warnings = check_grid(sheet=own_name, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=total)
+    warnings += unlinked_records(campaign=campaign, unit=unit, cutoff=cutoff, case_date=template.case_count_date,
+                                 sheet=own_name)
     unit_names = {u.pk: u.display_name for u in unit_list}
     for unit_id, grid in per_unit.items():
         warnings += check_grid(sheet=unit_names[unit_id], rows=row_pairs, labels=labels,
