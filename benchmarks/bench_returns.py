@@ -31,6 +31,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
 from campaigns.rows import TagIndex  # noqa: E402
@@ -73,12 +74,25 @@ def members_cte(rows, tags: TagIndex) -> str:
 
 
 def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bool) -> dict:
-    """The same numbers as reporting.metrics, with five hand-written grouped queries."""
+    """The same numbers as reporting.metrics, with five hand-written grouped queries.
+
+    ``unit_ids`` None is the whole district (no unit filter). A case's outcomes count when decided by the
+    cut-off; an enterprise counts for the unit that supervised it at the end of the cut-off day (history).
+    """
     cte = "WITH " + members_cte(rows, tags)
-    units = ",".join(map(str, unit_ids))
     start = campaign.start_date.isoformat()
     end = cutoff.isoformat()
+    end_of_day = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)).isoformat()
     statuses = ",".join(f"'{s}'" for s in ACTIVE_STATUSES)
+    unit_at_cutoff = f"""COALESCE(
+    (SELECT h.owning_unit_id FROM enterprises_historicalenterprise h WHERE h.id = e.id
+       AND h.history_date < '{end_of_day}' ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
+    (SELECT h.owning_unit_id FROM enterprises_historicalenterprise h WHERE h.id = e.id
+       ORDER BY h.history_date, h.history_id LIMIT 1),
+    e.owning_unit_id)"""
+
+    def units(column: str) -> str:
+        return "TRUE" if unit_ids is None else f"{column} IN ({','.join(map(str, unit_ids))})"
 
     def sel(alias: str) -> str:
         return f", {alias}.unit_id AS unit_id" if by_unit else ""
@@ -86,14 +100,17 @@ def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bo
     def grp(alias: str) -> str:
         return f", {alias}.unit_id" if by_unit else ""
 
+    decided = f"k.decided_on <= '{end}'"
     queries = {
         "enterprise": f"""{cte}
-SELECT m.row_no{", e.owning_unit_id AS unit_id" if by_unit else ""}, COUNT(*) AS enterprise_total
+SELECT m.row_no{", u.unit_id" if by_unit else ""}, COUNT(*) AS enterprise_total
 FROM members m JOIN enterprises_enterprise e ON e.id = m.enterprise_id
-WHERE e.owning_unit_id IN ({units}) AND (e.established_on IS NULL OR e.established_on <= '{end}')
+CROSS JOIN LATERAL (SELECT {unit_at_cutoff} AS unit_id) u
+WHERE {units("u.unit_id")} AND (e.established_on IS NULL OR e.established_on <= '{end}')
   AND COALESCE((SELECT c.from_status FROM enterprises_enterprisestatuschange c WHERE c.enterprise_id = e.id
-                AND c.effective_on > '{end}' ORDER BY c.effective_on, c.created_at LIMIT 1), e.status) IN ({statuses})
-GROUP BY m.row_no{', e.owning_unit_id' if by_unit else ''}""",
+                AND c.effective_on > '{end}' ORDER BY c.effective_on, c.created_at, c.id LIMIT 1), e.status)
+      IN ({statuses})
+GROUP BY m.row_no{', u.unit_id' if by_unit else ''}""",
         "inspection": f"""{cte}
 SELECT m.row_no{sel('i')}, SUM(i.staff_count) AS staff_dispatched,
   COUNT(*) AS enterprises_inspected,
@@ -103,28 +120,30 @@ FROM inspections_inspection i
 JOIN inspections_inspection_campaigns ic ON ic.inspection_id = i.id AND ic.campaign_id = {campaign.pk}
 JOIN members m ON m.enterprise_id = i.enterprise_id
 LEFT JOIN inspections_rectification r ON r.inspection_id = i.id
-WHERE i.status = 'finalised' AND i.start_date BETWEEN '{start}' AND '{end}' AND i.unit_id IN ({units})
+WHERE i.status = 'finalised' AND i.start_date BETWEEN '{start}' AND '{end}' AND {units("i.unit_id")}
 GROUP BY m.row_no{grp('i')}""",
         "interview": f"""{cte}
 SELECT m.row_no{sel('v')}, COUNT(DISTINCT v.enterprise_id) AS enterprises_interviewed
 FROM inspections_interview v
 JOIN inspections_interview_campaigns vc ON vc.interview_id = v.id AND vc.campaign_id = {campaign.pk}
 JOIN members m ON m.enterprise_id = v.enterprise_id
-WHERE v.held_on BETWEEN '{start}' AND '{end}' AND v.unit_id IN ({units})
+WHERE v.held_on BETWEEN '{start}' AND '{end}' AND {units("v.unit_id")}
 GROUP BY m.row_no{grp('v')}""",
         "case": f"""{cte}, persons AS (
   SELECT p.case_id, COUNT(*) AS n, SUM(p.fine_amount) AS fines FROM inspections_casepenalisedperson p GROUP BY p.case_id)
 SELECT m.row_no{sel('k')}, COUNT(*) AS cases_investigated,
-  SUM(k.fine_amount + k.confiscation_amount) AS enterprise_fines_confiscations,
-  COALESCE(SUM(p.n), 0) AS responsible_persons_punished, COALESCE(SUM(p.fines), 0) AS personal_fines,
-  COUNT(*) FILTER (WHERE k.suspension_ordered) AS ordered_suspension,
-  COUNT(k.revoked_licence_id) AS licenses_revoked,
-  COUNT(DISTINCT k.enterprise_id) FILTER (WHERE k.listed_serious_dishonest) AS listed_serious_dishonesty
+  SUM(k.fine_amount + k.confiscation_amount) FILTER (WHERE {decided}) AS enterprise_fines_confiscations,
+  COALESCE(SUM(p.n) FILTER (WHERE {decided}), 0) AS responsible_persons_punished,
+  COALESCE(SUM(p.fines) FILTER (WHERE {decided}), 0) AS personal_fines,
+  COUNT(*) FILTER (WHERE k.suspension_ordered AND {decided}) AS ordered_suspension,
+  COUNT(k.revoked_licence_id) FILTER (WHERE {decided}) AS licenses_revoked,
+  COUNT(DISTINCT k.enterprise_id) FILTER (WHERE k.listed_serious_dishonest AND {decided})
+    AS listed_serious_dishonesty
 FROM inspections_case k
 JOIN inspections_case_campaigns kc ON kc.case_id = k.id AND kc.campaign_id = {campaign.pk}
 JOIN members m ON m.enterprise_id = k.enterprise_id
 LEFT JOIN persons p ON p.case_id = k.id
-WHERE k.{case_date} BETWEEN '{start}' AND '{end}' AND k.unit_id IN ({units})
+WHERE k.{case_date} BETWEEN '{start}' AND '{end}' AND {units("k.unit_id")}
 GROUP BY m.row_no{grp('k')}""",
         "referral": f"""{cte}
 SELECT m.row_no{sel('f')},
@@ -136,7 +155,7 @@ SELECT m.row_no{sel('f')},
 FROM inspections_referral f
 JOIN inspections_referral_campaigns fc ON fc.referral_id = f.id AND fc.campaign_id = {campaign.pk}
 JOIN members m ON m.enterprise_id = f.enterprise_id
-WHERE f.referred_on BETWEEN '{start}' AND '{end}' AND f.unit_id IN ({units})
+WHERE f.referred_on BETWEEN '{start}' AND '{end}' AND {units("f.unit_id")}
 GROUP BY m.row_no{grp('f')}""",
     }
     result: dict = {}
@@ -209,12 +228,12 @@ def main() -> int:
         cursor.execute("ANALYZE")
 
     def period(unit_ids):
-        return Period(campaign=campaign, cutoff=cutoff, unit_ids=tuple(unit_ids),
+        return Period(campaign=campaign, cutoff=cutoff, unit_ids=None if unit_ids is None else tuple(unit_ids),
                       case_date=template.case_count_date, interview_mode=template.interview_count_mode)
 
-    def orm_total():
+    def orm_total():  # the district return counts the whole district, not only the units that file
         with transaction.atomic():
-            return compute(template=template, period=period(units), rows=rows, metrics=metrics)
+            return compute(template=template, period=period(None), rows=rows, metrics=metrics)
 
     def orm_every_unit():  # every unit's return in one grouped pass (what the district file's sheets use)
         with transaction.atomic():
@@ -227,9 +246,9 @@ def main() -> int:
     def sql(unit_ids, by_unit):
         return hand_sql(rows, tags, campaign, cutoff, unit_ids, template.case_count_date, by_unit=by_unit)
 
-    sql(units, False)  # warm the cache for both sides alike
+    sql(None, False)  # warm the cache for both sides alike
     orm_total_result, t_orm_total = timed(orm_total)
-    sql_total, t_sql_total = timed(lambda: sql(units, False))
+    sql_total, t_sql_total = timed(lambda: sql(None, False))
     orm_units, t_orm_units = timed(orm_every_unit)
     sql_units, t_sql_units = timed(lambda: sql(units, True))
     orm_one, t_orm_one = timed(orm_one_unit)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from campaigns.models import Campaign, FormRow
 from enterprises.links import link_q
@@ -78,3 +78,36 @@ def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaig
             When(reduce(or_, conditions), then=Value(True)), default=Value(False), output_field=BooleanField()))
     found = Enterprise.objects.filter(pk=enterprise.pk).annotate(**flags).values(*flags).first() or {}
     return [c for c in running if found.get(f"c{c.pk}")]
+
+
+# --- the same rule for many records at once (the return's 校验提示 lists in-scope records not linked) ---
+
+def campaign_enterprises_q(campaign: Campaign, tags: TagIndex | None = None, enterprise_path: str = "") -> Q:
+    """Records (or enterprises, with an empty path) whose enterprise belongs to a row of the campaign's forms.
+
+    As in ``campaigns_covering``: a campaign without form rows selects nothing; a row without link or
+    tags selects every enterprise.
+    """
+    tags = tags or TagIndex()
+    rows = FormRow.objects.filter(template__in=campaign.forms.all()).order_by("template_id", "order")
+    conditions = [row_q(row, tags, enterprise_path) for row in rows]
+    if not conditions:
+        return Q(**{f"{enterprise_path}pk__in": []})
+    if not all(conditions):  # an empty Q selects everything
+        return Q()
+    return reduce(or_, conditions)
+
+
+def in_campaign_scope(
+    queryset: QuerySet, *, campaign: Campaign, date_field: str, enterprise_path: str = "enterprise__",
+    tags: TagIndex | None = None,
+) -> QuerySet:
+    """The records of ``queryset`` in the campaign's scope: enterprise in its rows, date in its window.
+
+    Linked or not (and whether the campaign is still running): callers narrow further, e.g.
+    ``.exclude(campaigns=campaign)`` for the records that look in scope but are not linked.
+    """
+    return queryset.filter(
+        campaign_enterprises_q(campaign, tags, enterprise_path),
+        **{f"{date_field}__gte": campaign.start_date, f"{date_field}__lte": campaign.end_date},
+    )

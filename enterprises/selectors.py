@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -46,6 +47,33 @@ def enterprise_get(*, user: User, pk: int) -> Enterprise:
         ),
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def status_on(day: datetime.date) -> Coalesce:
+    """An enterprise's status on ``day`` (an annotation): the ``from_status`` of its first dated status
+    change after that day (earliest effective date, then the earliest recorded), else its current status."""
+    later_change = (
+        EnterpriseStatusChange.objects.filter(enterprise=OuterRef("pk"), effective_on__gt=day)
+        .order_by("effective_on", "created_at", "pk")
+        .values("from_status")[:1]
+    )
+    return Coalesce(Subquery(later_change), F("status"))
+
+
+def owning_unit_on(day: datetime.date) -> Coalesce:
+    """The id of the unit that supervised an enterprise at the end of ``day`` (an annotation).
+
+    Read from the registry's history: the last recorded version up to the end of that day (local time);
+    an enterprise entered later keeps its first known unit; with no history at all, its current unit.
+    """
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    versions = Enterprise.history.model.objects.filter(id=OuterRef("pk"))
+    at_day = versions.filter(history_date__lt=end_of_day).order_by("-history_date", "-history_id")
+    first = versions.order_by("history_date", "history_id")
+    return Coalesce(
+        Subquery(at_day.values("owning_unit_id")[:1]), Subquery(first.values("owning_unit_id")[:1]),
+        F("owning_unit_id"), output_field=BigIntegerField(),
+    )
 
 
 def licence_list(*, user: User) -> QuerySet[Licence]:

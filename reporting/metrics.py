@@ -2,9 +2,14 @@
 
 A return = campaign + form template + unit(s) + cut-off date. Every metric counts records of the
 campaign (linked to it through their ``campaigns`` field) dated from the campaign's start to the
-cut-off (cumulative, as the forms' 备注 says) whose ``unit`` is the return's unit, and whose
-enterprise belongs to the form row. 企业总数 is a stock: the row's enterprises supervised by the unit
-(``owning_unit``) and active at the cut-off.
+cut-off (cumulative, as the forms' 备注 says) whose enterprise belongs to the form row. A unit's return
+counts the records whose ``unit`` is that unit; the district return (全区) counts every record of the
+district, whoever made it: which units take part decides who must file, not what the district counts.
+
+Figures are those known at the cut-off, so a past period's return rebuilt later gives the same numbers:
+decision outcomes (fines, confiscations, persons punished, 停产停业, 吊销, 重失单) count only for cases
+decided by the cut-off; 企业总数 is a stock of the row's enterprises active at the cut-off, each counted
+for the unit that supervised it at the cut-off (the registry's history, ``enterprises.selectors``).
 
 Computation: one query per record source (enterprises, inspections, interviews, cases, penalised
 persons, referrals). Each record is given the bit mask of the form rows its enterprise belongs to
@@ -32,10 +37,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -46,7 +49,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CaseCountDate, FormRow, FormTemplate, InterviewCountMode
 from campaigns.rows import TagIndex, row_q
 from enterprises.choices import ACTIVE_STATUSES
-from enterprises.models import Enterprise, EnterpriseStatusChange
+from enterprises.models import Enterprise
+from enterprises.selectors import owning_unit_on, status_on
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case as PenaltyCase
 from inspections.models import CasePenalisedPerson, Inspection, Interview, Referral
@@ -58,17 +62,24 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Period:
-    """What a return counts: the campaign, the cut-off, the units and the template's settings."""
+    """What a return counts: the campaign, the cut-off, the units and the template's settings.
+
+    ``unit_ids`` None counts the whole district (the 全区 return); a tuple counts those units' records.
+    """
 
     campaign: Campaign
     cutoff: dt.date
-    unit_ids: tuple[int, ...]
+    unit_ids: tuple[int, ...] | None
     case_date: str = CaseCountDate.FILED
     interview_mode: str = InterviewCountMode.DISTINCT_ENTERPRISES
 
     @property
     def start(self) -> dt.date:
         return self.campaign.start_date
+
+    def units_q(self, unit_field: str) -> Q:
+        """The records of the period's units (every record for the whole district)."""
+        return Q() if self.unit_ids is None else Q(**{f"{unit_field}__in": self.unit_ids})
 
 
 @dataclass(frozen=True)
@@ -78,67 +89,60 @@ class Source:
     key: str
     model: type[Model]
     enterprise_path: str  # lookup from the model to its Enterprise ("" for Enterprise itself)
-    unit_path: str  # lookup from the model to the unit whose records these are
+    unit_field: str  # the value naming the unit whose records these are (grouped on for per-unit grids)
 
     def base(self, period: Period) -> QuerySet:
         return SOURCE_BASES[self.key](period)
 
 
 def _enterprise_base(period: Period) -> QuerySet:
-    """Enterprises supervised by the units and active on the cut-off day.
+    """Enterprises active on the cut-off day, with the unit that supervised them then (``unit_at_cutoff``).
 
     The status on the cut-off day is the ``from_status`` of the first status change after it, or the
     current status when nothing changed since. Enterprises established after the cut-off are left out.
     """
-    later_change = (
-        EnterpriseStatusChange.objects.filter(enterprise=OuterRef("pk"), effective_on__gt=period.cutoff)
-        .order_by("effective_on", "created_at")
-        .values("from_status")[:1]
-    )
     return (
-        Enterprise.objects.filter(owning_unit_id__in=period.unit_ids)
-        .filter(Q(established_on__isnull=True) | Q(established_on__lte=period.cutoff))
-        .annotate(status_at_cutoff=Coalesce(Subquery(later_change), F("status")))
-        .filter(status_at_cutoff__in=list(ACTIVE_STATUSES))
+        Enterprise.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=period.cutoff))
+        .annotate(status_at_cutoff=status_on(period.cutoff), unit_at_cutoff=owning_unit_on(period.cutoff))
+        .filter(period.units_q("unit_at_cutoff"), status_at_cutoff__in=list(ACTIVE_STATUSES))
     )
 
 
 def _inspection_base(period: Period) -> QuerySet:
     return Inspection.objects.filter(
+        period.units_q("unit_id"),
         campaigns=period.campaign,
         status=InspectionStatus.FINALISED,
         start_date__gte=period.start,
         start_date__lte=period.cutoff,
-        unit_id__in=period.unit_ids,
     )
 
 
 def _interview_base(period: Period) -> QuerySet:
     return Interview.objects.filter(
+        period.units_q("unit_id"),
         campaigns=period.campaign,
         held_on__gte=period.start,
         held_on__lte=period.cutoff,
-        unit_id__in=period.unit_ids,
     )
 
 
 def _case_base(period: Period, prefix: str = "") -> QuerySet:
     date = f"{prefix}{period.case_date}"
     model = CasePenalisedPerson if prefix else PenaltyCase
-    return model.objects.filter(**{
+    return model.objects.filter(period.units_q(f"{prefix}unit_id"), **{
         f"{prefix}campaigns": period.campaign,
         f"{date}__gte": period.start,
         f"{date}__lte": period.cutoff,
-        f"{prefix}unit_id__in": period.unit_ids,
     })
 
 
 def _referral_base(period: Period) -> QuerySet:
     return Referral.objects.filter(
+        period.units_q("unit_id"),
         campaigns=period.campaign,
         referred_on__gte=period.start,
         referred_on__lte=period.cutoff,
-        unit_id__in=period.unit_ids,
     )
 
 
@@ -152,12 +156,12 @@ SOURCE_BASES = {
 }
 
 SOURCES: dict[str, Source] = {
-    "enterprise": Source("enterprise", Enterprise, "", "owning_unit"),
-    "inspection": Source("inspection", Inspection, "enterprise__", "unit"),
-    "interview": Source("interview", Interview, "enterprise__", "unit"),
-    "case": Source("case", PenaltyCase, "enterprise__", "unit"),
-    "person": Source("person", CasePenalisedPerson, "case__enterprise__", "case__unit"),
-    "referral": Source("referral", Referral, "enterprise__", "unit"),
+    "enterprise": Source("enterprise", Enterprise, "", "unit_at_cutoff"),
+    "inspection": Source("inspection", Inspection, "enterprise__", "unit_id"),
+    "interview": Source("interview", Interview, "enterprise__", "unit_id"),
+    "case": Source("case", PenaltyCase, "enterprise__", "unit_id"),
+    "person": Source("person", CasePenalisedPerson, "case__enterprise__", "case__unit_id"),
+    "referral": Source("referral", Referral, "enterprise__", "unit_id"),
 }
 
 
@@ -176,8 +180,8 @@ class Agg:
 class Metric:
     """One form column: where it counts, how it aggregates, and its written definition.
 
-    ``condition`` narrows the source's records; ``until_cutoff`` names a date of a related record that
-    must be on or before the cut-off (责令改正/完成整改). Money is summed in 元 and shown in 万元.
+    ``condition`` narrows the source's records; ``until_cutoff`` names a date that must be on or before
+    the cut-off (责令改正/完成整改; a case's decision for its outcomes). Money is summed in 元 and shown in 万元.
     """
 
     key: str
@@ -216,16 +220,23 @@ class Metric:
         return Count(self.value, filter=where)
 
 
+# A case's outcome (罚没款, 处罚到人, 停产停业, 吊销, 重失单) is known once the decision is made: it counts
+# only for cases decided by the cut-off, so a past period's figures do not grow when decisions come later.
+DECIDED = CaseCountDate.DECIDED.value
+
+
 def _referrals(target: str) -> Q:
     return Q(target=target)
 
 
 METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("enterprise_total", _("企业总数"), "enterprise", _(
-        "截止日期当天该行所列企业（按产品领域标签和环节确定）中，由本单位监管（监管单位为本单位）且处于"
-        "在营、停产、停业或异常状态的企业家数；截止日期后才成立的企业不计。全区报表每家企业只计一次。")),
+        "截止日期当天该行所列企业（按产品领域标签和环节确定）中，由本单位监管且处于在营、停产、停业或异常"
+        "状态的企业家数；监管单位按企业登记历史取截止日期当天的单位（此后调整监管单位不改变已过期间的数字），"
+        "截止日期后才成立的企业不计。全区报表统计全区企业，每家企业只计一次。")),
     Metric("staff_dispatched", _("出动人员人次"), "inspection", _(
-        "专项开始至截止日期，本单位已完成（定稿）并关联本专项的监督检查的“出动人员人次”之和"
+        "专项开始至截止日期，本单位（全区报表为全区所有单位，不论是否参加本专项）已完成（定稿）并关联本专项的"
+        "监督检查的“出动人员人次”之和"
         "（默认为现场检查人员数）。"), agg=Agg.SUM, value="staff_count"),
     Metric("enterprises_inspected", _("检查企业家次"), "inspection", _(
         "专项开始至截止日期，本单位已完成并关联本专项的监督检查次数；同一企业检查两次计 2 家次。")),
@@ -240,20 +251,24 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
         "专项开始至截止日期，本单位办理并关联本专项的行政处罚案件数，含简易程序；默认按立案日期计入"
         "（模板可设为按决定日期或结案日期）。")),
     Metric("enterprise_fines_confiscations", _("企业罚没款（万元）"), "case", _(
-        "上述案件对企业的罚款与没收违法所得、非法财物金额之和，单位万元，保留两位小数。"),
-        agg=Agg.SUM, value=("fine_amount", "confiscation_amount"), is_money=True),
+        "上述案件中截止日期前已作出处罚决定的，对企业的罚款与没收违法所得、非法财物金额之和，单位万元，"
+        "保留两位小数；截止日期后才作出决定的不计。"),
+        agg=Agg.SUM, value=("fine_amount", "confiscation_amount"), is_money=True, until_cutoff=DECIDED),
     Metric("responsible_persons_punished", _("处罚主要责任人"), "person", _(
-        "上述案件中被处罚的主要负责人、直接负责的主管人员等责任人人数（处罚到人）。")),
+        "上述案件中截止日期前已作出处罚决定、被处罚的主要负责人、直接负责的主管人员等责任人人数（处罚到人）。"),
+        until_cutoff=f"case__{DECIDED}"),
     Metric("personal_fines", _("人员罚款（万元）"), "person", _(
-        "上述案件对责任人个人的罚款之和，单位万元，保留两位小数。"),
-        agg=Agg.SUM, value="fine_amount", is_money=True),
+        "上述案件中截止日期前已作出处罚决定的，对责任人个人的罚款之和，单位万元，保留两位小数。"),
+        agg=Agg.SUM, value="fine_amount", is_money=True, until_cutoff=f"case__{DECIDED}"),
     Metric("ordered_suspension", _("责令停产停业数"), "case", _(
-        "上述案件中作出责令停产停业的案件数。"), condition=Q(suspension_ordered=True)),
+        "上述案件中截止日期前已决定责令停产停业的案件数。"), condition=Q(suspension_ordered=True),
+        until_cutoff=DECIDED),
     Metric("licenses_revoked", _("吊销生产经营许可证数"), "case", _(
-        "上述案件中吊销生产或经营许可证的案件数。"), condition=Q(revoked_licence__isnull=False)),
+        "上述案件中截止日期前已决定吊销生产或经营许可证的案件数。"), condition=Q(revoked_licence__isnull=False),
+        until_cutoff=DECIDED),
     Metric("listed_serious_dishonesty", _("严重违法失信企业列入重失单"), "case", _(
-        "上述案件中当事企业被列入严重违法失信名单的企业数（同一企业计 1 家）。"),
-        agg=Agg.DISTINCT_ENTERPRISES, condition=Q(listed_serious_dishonest=True)),
+        "上述案件中截止日期前已作出处罚决定、当事企业被列入严重违法失信名单的企业数（同一企业计 1 家）。"),
+        agg=Agg.DISTINCT_ENTERPRISES, condition=Q(listed_serious_dishonest=True), until_cutoff=DECIDED),
     Metric("cases_to_police", _("移送公安机关案件数"), "referral", _(
         "专项开始至截止日期，本单位关联本专项、移送公安机关的移送记录数（一案一移送）。"),
         condition=_referrals(ReferralTarget.POLICE)),
@@ -305,6 +320,8 @@ def compute(
     rows = rows if rows is not None else list(template.rows.order_by("order"))
     metrics = metrics if metrics is not None else list(template.columns.order_by("order").values_list("metric", flat=True))
     tags = TagIndex()
+    if by_unit and period.unit_ids is None:
+        raise ValueError("a per-unit grid needs the units")
     keys: list[int | None] = list(period.unit_ids) if by_unit else [None]
     result: dict[int | None, Grid] = {k: {r.key: {} for r in rows} for k in keys}
     by_source: dict[str, list[Metric]] = {}
@@ -325,7 +342,7 @@ def compute(
         aggregates = {metric.key: metric.aggregate(period, Q()) for metric in source_metrics}
         queryset = source.base(period).order_by().annotate(row_mask=mask)
         group = ["row_mask"]
-        unit_field = f"{source.unit_path}_id"
+        unit_field = source.unit_field
         if by_unit:
             group.insert(0, unit_field)
         sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {

@@ -28,7 +28,7 @@ from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
 from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
-from reporting.validation import check_grid
+from reporting.validation import check_grid, unlinked_records
 
 logger = logging.getLogger(__name__)
 REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
@@ -140,23 +140,28 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
     """The numbers of a return (and of each unit for the district) plus its warnings, JSON-ready."""
     due_date_for(campaign, cutoff)
     unit_list = [unit] if unit is not None else campaign_units(campaign)
-    period = Period(
-        campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in unit_list),
-        case_date=template.case_count_date, interview_mode=template.interview_count_mode,
-    )
+    settings_ = {"case_date": template.case_count_date, "interview_mode": template.interview_count_mode}
+    # A unit's return counts its own records; the district's counts the whole district (every unit,
+    # taking part or not), and its sheets per unit are those of the units that file.
+    period = Period(campaign=campaign, cutoff=cutoff, unit_ids=(unit.pk,) if unit is not None else None, **settings_)
     rows = list(template.rows.order_by("order"))
     columns = list(template.columns.order_by("order"))
     metric_keys = [c.metric for c in columns]
     with transaction.atomic():
         total = compute(template=template, period=period, rows=rows, metrics=metric_keys)[None]
-        per_unit = compute(template=template, period=period, by_unit=True, rows=rows, metrics=metric_keys) \
-            if unit is None else {}
+        per_unit = compute(
+            template=template, period=Period(campaign=campaign, cutoff=cutoff,
+                                             unit_ids=tuple(u.pk for u in unit_list), **settings_),
+            by_unit=True, rows=rows, metrics=metric_keys,
+        ) if unit is None else {}
     labels = {r.key: r.display_label for r in rows}
     metric_labels = {c.metric: c.label for c in columns}
     parents = {r.pk: r.key for r in rows}
     row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
     own_name = unit.display_name if unit is not None else _("全区")
     warnings = check_grid(sheet=own_name, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=total)
+    warnings += unlinked_records(campaign=campaign, unit=unit, cutoff=cutoff, case_date=template.case_count_date,
+                                 sheet=own_name)
     unit_names = {u.pk: u.display_name for u in unit_list}
     for unit_id, grid in per_unit.items():
         warnings += check_grid(sheet=unit_names[unit_id], rows=row_pairs, labels=labels,

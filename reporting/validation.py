@@ -1,12 +1,24 @@
-"""Plausibility rules on a computed return, reported as warnings (never blocking)."""
+"""Plausibility rules on a computed return, and records it may be missing, reported as warnings (never blocking)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from campaigns.models import Campaign
+from campaigns.rows import TagIndex, in_campaign_scope
+from enterprises.models import Unit
+from inspections.choices import InspectionStatus
+from inspections.models import Case, Inspection, Interview, Referral
 from reporting.exporters.layout import Warning
+
+UNLINKED_LISTED = 200  # at most this many unlinked records are listed one by one; the rest as a count
 
 # (smaller metric, larger metric, rule text): the first must not exceed the second in any row.
 PAIR_RULES: list[tuple[str, str, str]] = [
@@ -49,4 +61,51 @@ def check_grid(*, sheet: str, rows: list, labels: dict[str, str], metric_labels:
                     f"{metric_labels['staff_dispatched']}={values['staff_dispatched']}，"
                     f"{metric_labels['enterprises_inspected']}={values['enterprises_inspected']}",
                 ))
+    return warnings
+
+
+def _list_url(name: str, record, date: dt.date) -> str:
+    """The list page narrowed to the record (约谈 and 移交 have no page of their own)."""
+    query = {"enterprise": record.enterprise_id, "date_from": date.isoformat(), "date_to": date.isoformat()}
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+# kind label, queryset, date field, the page where the record's 所属专项整治 is set
+UNLINKED_SOURCES = [
+    (gettext_lazy("检查"), lambda: Inspection.objects.filter(status=InspectionStatus.FINALISED), "start_date",
+     lambda r: reverse("inspections:edit", args=[r.pk])),
+    (gettext_lazy("约谈"), lambda: Interview.objects.all(), "held_on",
+     lambda r: _list_url("inspections:interview_list", r, r.held_on)),
+    (gettext_lazy("移送/移交"), lambda: Referral.objects.all(), "referred_on",
+     lambda r: _list_url("inspections:referral_list", r, r.referred_on)),
+    (gettext_lazy("案件"), lambda: Case.objects.all(), None, lambda r: reverse("inspections:case_edit", args=[r.pk])),
+]
+
+
+def unlinked_records(*, campaign: Campaign, unit: Unit | None, cutoff: dt.date, case_date: str,
+                     sheet: str) -> list[Warning]:
+    """Records that look in the campaign's scope but are not linked to it, so the return leaves them out.
+
+    In scope (``campaigns.rows.in_campaign_scope``): the enterprise is in a row of the campaign's forms
+    and the record's date is inside the campaign's window; here also on or before the cut-off, and the
+    unit's own records for a unit's return (every record of the district for 全区). A case's date is the
+    one the template counts cases by. One query per kind of record, each with a link to fix the record.
+    """
+    tags = TagIndex()
+    found: list[tuple[dt.date, str, str, str, str]] = []
+    for label, base, date_field, url in UNLINKED_SOURCES:
+        field = date_field or case_date
+        records: QuerySet = in_campaign_scope(base(), campaign=campaign, date_field=field, tags=tags)
+        records = records.filter(**{f"{field}__lte": cutoff}).exclude(campaigns=campaign)
+        if unit is not None:
+            records = records.filter(unit=unit)
+        for record in records.select_related("enterprise", "unit").order_by(field, "pk"):
+            day = getattr(record, field)
+            found.append((day, str(label), record.enterprise.name, f"{label} {day:%Y-%m-%d}，{record.unit.display_name}",
+                          url(record)))
+    found.sort(key=lambda item: (item[0], item[1]))
+    rule = _("在专项范围内（企业属于报表所列企业，日期在专项期间内）但未关联本专项，未计入本表")
+    warnings = [Warning(sheet, name, rule, detail, link) for _day, _label, name, detail, link in found[:UNLINKED_LISTED]]
+    if len(found) > UNLINKED_LISTED:
+        warnings.append(Warning(sheet, _("其余记录"), rule, _("另有 %(n)d 条未逐条列出") % {"n": len(found) - UNLINKED_LISTED}))
     return warnings

@@ -148,7 +148,7 @@ def return_cell(request, pk: int):
     elif unit_param.isdigit():
         unit_ids = (int(unit_param),)
     else:
-        unit_ids = tuple(u.pk for u in campaign_units(ret.campaign))
+        unit_ids = None  # the district return counts the whole district
     period = Period(campaign=ret.campaign, cutoff=ret.cutoff, unit_ids=unit_ids,
                     case_date=ret.template.case_count_date, interview_mode=ret.template.interview_count_mode)
     records = metric_records(metric=metric_key, row=row, period=period)

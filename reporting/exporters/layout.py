@@ -57,6 +57,7 @@ class Warning:
     row: str
     rule: str
     detail: str
+    url: str = ""  # where the user fixes it (shown on the return page; not written into the files)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def build(forms) -> dict:
     InterviewFactory(enterprise=e4, unit=unit_b, held_on=D(2023, 7, 7), campaigns=c)
     InterviewFactory(enterprise=e1, unit=unit_b, held_on=D(2023, 8, 1), campaigns=c)
 
-    k1 = CaseFactory(enterprise=e1, unit=unit_a, filed_on=D(2023, 5, 15), fine_amount=20000,
+    k1 = CaseFactory(enterprise=e1, unit=unit_a, filed_on=D(2023, 5, 15), decided_on=D(2023, 6, 20), fine_amount=20000,
                      confiscation_amount=5000, suspension_ordered=True, listed_serious_dishonest=True, campaigns=c)
     PenalisedPersonFactory(case=k1, fine_amount=10000)
     PenalisedPersonFactory(case=k1, fine_amount=5000)
@@ -95,10 +95,10 @@ def build(forms) -> dict:
                     referred_on=D(2023, 5, 30), campaigns=c)
     ReferralFactory(enterprise=e1, unit=unit_a, case=k1, target=ReferralTarget.HEALTH,
                     referred_on=D(2023, 6, 10), campaigns=c)
-    CaseFactory(enterprise=e2, unit=unit_a, filed_on=D(2023, 9, 30), fine_amount=3333,
+    CaseFactory(enterprise=e2, unit=unit_a, filed_on=D(2023, 9, 30), decided_on=D(2023, 9, 30), fine_amount=3333,
                 revoked_licence=LicenceFactory(enterprise=e2), campaigns=c)
-    CaseFactory(enterprise=e4, unit=unit_b, filed_on=D(2023, 7, 1), procedure=CaseProcedure.SIMPLE,
-                fine_amount=200, campaigns=c)
+    CaseFactory(enterprise=e4, unit=unit_b, filed_on=D(2023, 7, 1), decided_on=D(2023, 7, 1),
+                procedure=CaseProcedure.SIMPLE, fine_amount=200, campaigns=c)
     CaseFactory(enterprise=e4, unit=unit_b, filed_on=D(2023, 10, 1), fine_amount=99999, campaigns=c)
     ReferralFactory(enterprise=e2, unit=unit_a, target=ReferralTarget.TELECOM, referred_on=D(2023, 8, 9),
                     campaigns=c)

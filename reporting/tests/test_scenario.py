@@ -179,10 +179,10 @@ def test_cases_counted_at_decision_date_when_the_template_says_so(forms, file_re
     ret = file_return(campaign=s["campaign"], template=template, unit=s["unit_a"], cutoff=CUTOFF, by=s["user_a"])
 
     ret.refresh_from_db()
-    # No case of the scenario has a decision date: nothing counts in the case columns.
+    # K1 (filed 05-15) was decided 06-20; E2's case (filed and decided 09-30) is in other rows.
     mask = ret.data["total"]["medical_mask_manufacturers"]
     assert (mask["cases_investigated"], mask["enterprise_fines_confiscations"], mask["cases_to_police"]) == (
-        0, "0.00", 1)
+        1, "2.50", 1)
 
 
 def test_interviews_counted_as_times_when_the_template_says_so(forms, file_return):
