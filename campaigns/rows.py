@@ -59,7 +59,7 @@ def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaig
 
     The one rule for linking a record to a campaign by default (quick entry, the full form, the API,
     interviews and referrals): a record of such an enterprise on such a day counts in the campaign's
-    returns only when linked. Three queries whatever the number of campaigns and rows.
+    returns only when linked. Five queries whatever the number of campaigns and rows.
     """
     running = list(
         Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
