@@ -224,14 +224,20 @@ def _refuse_self_lockout(user: User, by: User) -> None:
 
 
 @transaction.atomic
-def user_create(*, by: User, password: str, **fields: Any) -> User:
+def user_create(*, by: User, password: str | None = None, **fields: Any) -> User:
     """Open an account: unit, role, certificate numbers and a first password the user signs in with."""
     _require_admin(by)
     user = User()
     _assign(user, fields, USER_FIELDS)
-    if not (password or "").strip():
+    given = bool((password or "").strip())
+    try:
+        user_check(user, password=password if given else None)
+    except ValidationError as exc:
+        if given:
+            raise
+        raise ValidationError({**exc.message_dict, "password": [_("请设置初始密码")]}) from exc
+    if not given:
         raise ValidationError({"password": [_("请设置初始密码")]})
-    user_check(user, password=password)
     user.set_password(password)
     user.save()
     return user
