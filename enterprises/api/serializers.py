@@ -16,6 +16,11 @@ from regsys.api import ScopedModelSerializer, ScopedSerializer
 from regsys.versioning import VersionedSerializerMixin
 
 
+def _unit_name(unit: Unit | None) -> str:
+    # Not ``CharField(source="unit.name", default="")``: DRF leaves a defaulted field out of a PATCH answer.
+    return unit.name if unit is not None else ""
+
+
 class UnitSerializer(ScopedModelSerializer):
     """A supervising unit; system administrators create and change them (``enterprises.organisation``)."""
 
@@ -45,12 +50,16 @@ class OwnershipRuleSerializer(ScopedModelSerializer):
 
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     target_display = serializers.CharField(source="get_target_display", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    unit_name = serializers.SerializerMethodField(help_text="指定单位名称（无指定单位时为空）")
 
     class Meta:
         model = OwnershipRule
         fields = ["id", *OWNERSHIP_RULE_FIELDS, "role_display", "target_display", "unit_name"]
         extra_kwargs = {"priority": {"validators": []}}
+
+    @extend_schema_field(serializers.CharField())
+    def get_unit_name(self, rule: OwnershipRule) -> str:
+        return _unit_name(rule.unit)
 
 
 class UserSerializer(ScopedModelSerializer):
@@ -60,7 +69,7 @@ class UserSerializer(ScopedModelSerializer):
         write_only=True, required=False, max_length=128, trim_whitespace=False, style={"input_type": "password"},
         label="密码", help_text="新建用户时必填；修改时填写即重设密码（须符合密码规则），不填则不变",
     )
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    unit_name = serializers.SerializerMethodField(help_text="所在单位名称（无单位时为空）")
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
@@ -68,6 +77,10 @@ class UserSerializer(ScopedModelSerializer):
         fields = ["id", *USER_FIELDS, "password", "unit_name", "role_display", "date_joined", "last_login"]
         read_only_fields = ["date_joined", "last_login"]
         extra_kwargs = {"username": {"validators": [UnicodeUsernameValidator()]}}
+
+    @extend_schema_field(serializers.CharField())
+    def get_unit_name(self, user: User) -> str:
+        return _unit_name(user.unit)
 
 
 class TagSerializer(ScopedModelSerializer):

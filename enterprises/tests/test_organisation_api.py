@@ -235,3 +235,16 @@ def test_the_admin_forms_apply_the_same_rules(client, district):
     assert OwnershipRule.objects.filter(priority=1).count() == 0
     district.station_a.refresh_from_db()
     assert district.station_a.kind == UnitKind.STATION
+
+
+def test_a_patch_answers_the_whole_record_even_without_a_unit(district, admin):
+    """DRF drops a defaulted ``source="unit.name"`` field from a PATCH answer; the schema says it is always there."""
+    rule = OwnershipRule.objects.create(priority=99, role=OwnerRuleRole.ANY, target=OwnerTarget.SUBDISTRICT_STATION)
+    api = _api(admin)
+
+    patched_rule = api.patch(f"/api/ownership-rules/{rule.pk}/", {"note": "兜底"}, format="json")
+    patched_user = api.patch(f"/api/users/{admin.pk}/", {"unit": None}, format="json")
+
+    assert (patched_rule.status_code, patched_user.status_code) == (200, 200)
+    assert patched_rule.json()["unit_name"] == ""
+    assert patched_user.json()["unit_name"] == ""
