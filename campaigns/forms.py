@@ -68,9 +68,7 @@ class CampaignForm(VersionedFormMixin, ScopedModelForm):
                     days.append(dt.date.fromisoformat(token))
                 except ValueError:
                     self.add_error("due_dates_text", _("日期格式不正确：%(t)s") % {"t": token})
-        data["due_dates"] = sorted(set(days))
-        if not data["due_dates"] and not self.errors:
-            self.add_error("due_dates_text", _("请至少填写一个报送截止日期"))
+        data["due_dates"] = sorted(set(days))  # checked with the campaign by services.campaign_check
         return data
 
 

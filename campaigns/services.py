@@ -84,9 +84,32 @@ def copy_template(*, template: FormTemplate, year: int) -> FormTemplate:
     return copy
 
 
-def _check_campaign(campaign: Campaign) -> None:
-    if campaign.end_date < campaign.start_date:
-        raise ValidationError({"end_date": _("结束日期不能早于开始日期")})
+def campaign_check(campaign: Campaign, *, due_dates: list[dt.date]) -> None:
+    """The rules of a campaign and its due dates, for the page and the API alike.
+
+    The year lies within the campaign's dates; at least one due date, none before the start and
+    none after the year following the campaign's end (a final return may be due early next year).
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        campaign.full_clean(exclude={"created_by"})
+    except ValidationError as exc:
+        errors.update({field: list(messages) for field, messages in exc.message_dict.items()})
+    start, end, year = campaign.start_date, campaign.end_date, campaign.year
+    if start and end and end < start:
+        errors.setdefault("end_date", []).append(_("结束日期不能早于开始日期"))
+    elif start and end and year and "year" not in errors and not start.year <= year <= end.year:
+        errors.setdefault("year", []).append(_("年度须在开始日期与结束日期所在的年份之内"))
+    if not due_dates:
+        errors.setdefault("due_dates", []).append(_("请至少填写一个报送截止日期"))
+    if start and any(d < start for d in due_dates):
+        errors.setdefault("due_dates", []).append(_("报送截止日期不能早于专项开始日期"))
+    last_year = max(year or 0, end.year if end else 0) + 1
+    if year and "year" not in errors and any(d.year > last_year for d in due_dates):
+        errors.setdefault("due_dates", []).append(
+            _("报送截止日期不能晚于%(last)s年（专项结束的次年）") % {"last": last_year})
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -103,10 +126,7 @@ def campaign_save(
         version_lock(campaign, version=version, submitted={
             name: getattr(campaign, name)
             for name in ("name", "doc_number", "year", "start_date", "end_date", "description", "is_active")})
-    _check_campaign(campaign)
-    outside = [d for d in due_dates if d < campaign.start_date]
-    if outside:
-        raise ValidationError({"due_dates": _("报送截止日期不能早于专项开始日期")})
+    campaign_check(campaign, due_dates=due_dates)
     if campaign.pk is None:
         campaign.created_by = by
     campaign.save()

@@ -1,7 +1,11 @@
 """Django admin for the registry: reference data, users, rules; enterprises and licences with history."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,11 +19,41 @@ from enterprises.models import (
     Unit,
     User,
 )
+from enterprises.organisation import ownership_rule_check, subdistrict_check, unit_check, user_check
 from regsys.scoping import is_administrator
 
 
+def checked_form(base: type[forms.ModelForm], check: Callable) -> type[forms.ModelForm]:
+    """``base`` whose record, once the form's own checks pass, goes through ``check`` too: the admin
+    and the API (``enterprises.organisation``) apply the same rules."""
+
+    class CheckedForm(base):
+        def _post_clean(self):
+            super()._post_clean()
+            if self._errors:
+                return
+            try:
+                check(self.instance)
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
+
+    CheckedForm.__name__ = base.__name__
+    return CheckedForm
+
+
+class CheckedChangelistMixin:
+    """The changelist's inline edits (``list_editable``) go through the same checked form."""
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", self.form)
+        return super().get_changelist_form(request, **kwargs)
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CheckedChangelistMixin, admin.ModelAdmin):
+    form = checked_form(forms.ModelForm, unit_check)
     list_display = ["name", "short_name", "kind", "parent", "code", "phone", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
@@ -28,6 +62,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Subdistrict)
 class SubdistrictAdmin(admin.ModelAdmin):
+    form = checked_form(forms.ModelForm, subdistrict_check)
     list_display = ["name", "kind", "code", "unit", "population"]
     list_filter = ["kind", "unit"]
     search_fields = ["name", "code"]
@@ -35,6 +70,8 @@ class SubdistrictAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = checked_form(BaseUserAdmin.form, user_check)
+    add_form = checked_form(BaseUserAdmin.add_form, user_check)
     list_display = ["username", "full_name", "unit", "role", "is_active", "is_staff"]
     list_filter = ["role", "unit", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "enforcement_cert_no", "inspector_cert_no"]
@@ -106,7 +143,8 @@ class LicenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OwnershipRule)
-class OwnershipRuleAdmin(admin.ModelAdmin):
+class OwnershipRuleAdmin(CheckedChangelistMixin, admin.ModelAdmin):
+    form = checked_form(forms.ModelForm, ownership_rule_check)
     list_display = ["priority", "role", "target", "unit", "note"]
     list_editable = ["role", "target", "unit", "note"]
     list_display_links = ["priority"]

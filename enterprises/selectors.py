@@ -16,12 +16,13 @@ from enterprises.models import (
     EnterpriseStatusChange,
     ImportJob,
     Licence,
+    OwnershipRule,
     Subdistrict,
     Tag,
     Unit,
     User,
 )
-from regsys.scoping import scoped
+from regsys.scoping import referable, scoped
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -109,6 +110,17 @@ def unit_list() -> QuerySet[Unit]:
 
 def subdistrict_list() -> QuerySet[Subdistrict]:
     return Subdistrict.objects.select_related("unit")
+
+
+def ownership_rule_list() -> QuerySet[OwnershipRule]:
+    """The 事权划分 rules in the order they are tried (reference data, visible to every signed-in user)."""
+    return OwnershipRule.objects.select_related("unit").order_by("priority")
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    """Accounts ``user`` may see: the district sees everyone; a 所 its own people and those of the
+    district units that join its inspections (the officers it may name, ``regsys.scoping.referable``)."""
+    return referable(User.objects.select_related("unit"), user)
 
 
 def tag_list() -> QuerySet[Tag]:

@@ -7,7 +7,7 @@ from rest_framework import exceptions, permissions, relations, serializers, stat
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from regsys.scoping import can_edit, referable, scope_for, scoped
+from regsys.scoping import can_edit, is_administrator, referable, scope_for, scoped
 from regsys.versioning import EditConflict
 
 OTHER_UNIT_ID = _("对象 {pk_value} 不存在或不在你的权限范围内")
@@ -78,6 +78,20 @@ class ScopedWritePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can_edit(request.user, obj)
+
+
+class AdministratorWritePermission(permissions.BasePermission):
+    """Reads for any signed-in user (the viewset scopes them); writes only for a system administrator.
+
+    For what sets up the district: campaigns, units, 街道/镇, 事权划分 rules and user accounts.
+    """
+
+    message = "只有系统管理员可以修改此项设置"
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return request.method in permissions.SAFE_METHODS or is_administrator(request.user)
 
 
 class ScopedQuerysetMixin:

@@ -174,9 +174,10 @@ def is_administrator(user) -> bool:
                 and (user.is_superuser or user.role in ADMINISTRATOR_ROLES))
 
 
-def require_administrator(user) -> None:
+def require_administrator(user, *, message: str | None = None) -> None:
+    """Refuse a non-administrator; ``message`` says what only an administrator may do."""
     if not is_administrator(user):
-        raise PermissionDenied(_("只有系统管理员可以删除企业；企业停止经营请将经营状态改为“注销”"))
+        raise PermissionDenied(message or _("只有系统管理员可以删除企业；企业停止经营请将经营状态改为“注销”"))
 
 
 def require_approver(user) -> None:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from campaigns.help import column_help_texts
 from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
 from regsys.api import ScopedModelSerializer
+from regsys.versioning import VersionedSerializerMixin
 
 
 class DueDateSerializer(ScopedModelSerializer):
@@ -11,13 +12,38 @@ class DueDateSerializer(ScopedModelSerializer):
         fields = ["id", "due_on", "label", "is_closed", "reopened"]
 
 
+CAMPAIGN_FIELDS = ["name", "doc_number", "year", "start_date", "end_date", "units", "forms", "description",
+                   "is_active"]
+
+
 class CampaignSerializer(ScopedModelSerializer):
+    """A campaign as read: its participating units, form templates and due dates."""
+
     due_dates = DueDateSerializer(many=True, read_only=True)
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "doc_number", "year", "start_date", "end_date", "units", "forms", "description",
-                  "is_active", "due_dates"]
+        fields = ["id", *CAMPAIGN_FIELDS, "due_dates", "version"]
+
+
+class CampaignWriteSerializer(VersionedSerializerMixin, ScopedModelSerializer):
+    """Create or change a campaign (system administrators); checked by ``services.campaign_check``.
+
+    ``due_dates`` is the whole list of due dates: dates not in it are removed (refused when a return was
+    filed for one), new ones added. A PATCH without it keeps the dates. PUT/PATCH carry ``version``.
+    """
+
+    forms = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=FormTemplate.objects.filter(is_active=True), required=False, label="报送报表",
+    )
+    due_dates = serializers.ListField(
+        child=serializers.DateField(), max_length=100, label="报送截止日期",
+        help_text="全部报送截止日期（YYYY-MM-DD）：至少一个，不早于开始日期，不晚于专项结束的次年",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [*CAMPAIGN_FIELDS, "due_dates", "version"]
 
 
 class FormRowSerializer(ScopedModelSerializer):

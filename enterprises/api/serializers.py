@@ -2,30 +2,85 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.choices import EnterpriseStatus
-from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
+from enterprises.models import Enterprise, Licence, OwnershipRule, Subdistrict, Tag, Unit, User
+from enterprises.organisation import OWNERSHIP_RULE_FIELDS, SUBDISTRICT_FIELDS, UNIT_FIELDS, USER_FIELDS
 from enterprises.selectors import enterprise_list
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
 from regsys.api import ScopedModelSerializer, ScopedSerializer
 from regsys.versioning import VersionedSerializerMixin
 
 
+def _unit_name(unit: Unit | None) -> str:
+    # Not ``CharField(source="unit.name", default="")``: DRF leaves a defaulted field out of a PATCH answer.
+    return unit.name if unit is not None else ""
+
+
 class UnitSerializer(ScopedModelSerializer):
+    """A supervising unit; system administrators create and change them (``enterprises.organisation``)."""
+
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "kind", "kind_display", "parent", "code", "phone"]
+        fields = ["id", *UNIT_FIELDS, "kind_display"]
+        # Uniqueness is the service's check (one place, Chinese messages).
+        extra_kwargs = {"name": {"validators": []}, "code": {"validators": []}}
 
 
 class SubdistrictSerializer(ScopedModelSerializer):
+    """A 街道/镇 and the 监管所 whose jurisdiction it is."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
     class Meta:
         model = Subdistrict
-        fields = ["id", "name", "kind", "code", "unit"]
+        fields = ["id", *SUBDISTRICT_FIELDS, "kind_display", "unit_name"]
+        extra_kwargs = {"name": {"validators": []}, "code": {"validators": []}}
+
+
+class OwnershipRuleSerializer(ScopedModelSerializer):
+    """One 事权划分 rule: enterprises of ``role`` go to ``unit`` or to their 街道/镇's 所 (by ``priority``)."""
+
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    target_display = serializers.CharField(source="get_target_display", read_only=True)
+    unit_name = serializers.SerializerMethodField(help_text="指定单位名称（无指定单位时为空）")
+
+    class Meta:
+        model = OwnershipRule
+        fields = ["id", *OWNERSHIP_RULE_FIELDS, "role_display", "target_display", "unit_name"]
+        extra_kwargs = {"priority": {"validators": []}}
+
+    @extend_schema_field(serializers.CharField())
+    def get_unit_name(self, rule: OwnershipRule) -> str:
+        return _unit_name(rule.unit)
+
+
+class UserSerializer(ScopedModelSerializer):
+    """A user account: unit, role and certificate numbers. The password is write-only (never returned)."""
+
+    password = serializers.CharField(
+        write_only=True, required=False, max_length=128, trim_whitespace=False, style={"input_type": "password"},
+        label="密码", help_text="新建用户时必填；修改时填写即重设密码（须符合密码规则），不填则不变",
+    )
+    unit_name = serializers.SerializerMethodField(help_text="所在单位名称（无单位时为空）")
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", *USER_FIELDS, "password", "unit_name", "role_display", "date_joined", "last_login"]
+        read_only_fields = ["date_joined", "last_login"]
+        extra_kwargs = {"username": {"validators": [UnicodeUsernameValidator()]}}
+
+    @extend_schema_field(serializers.CharField())
+    def get_unit_name(self, user: User) -> str:
+        return _unit_name(user.unit)
 
 
 class TagSerializer(ScopedModelSerializer):

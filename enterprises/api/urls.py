@@ -1,6 +1,14 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import EnterpriseViewSet, LicenceViewSet, SubdistrictViewSet, TagViewSet, UnitViewSet
+from .views import (
+    EnterpriseViewSet,
+    LicenceViewSet,
+    OwnershipRuleViewSet,
+    SubdistrictViewSet,
+    TagViewSet,
+    UnitViewSet,
+    UserViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
@@ -8,5 +16,7 @@ router.register("licences", LicenceViewSet, basename="licence")
 router.register("units", UnitViewSet, basename="unit")
 router.register("subdistricts", SubdistrictViewSet, basename="subdistrict")
 router.register("tags", TagViewSet, basename="tag")
+router.register("ownership-rules", OwnershipRuleViewSet, basename="ownership-rule")
+router.register("users", UserViewSet, basename="user")
 
 urlpatterns = router.urls

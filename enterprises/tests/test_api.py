@@ -182,7 +182,7 @@ def test_licences_are_scoped_and_written_through_the_service(api, district, two_
     assert list(Licence.objects.filter(enterprise=mine).values_list("number", flat=True)) == ["X-2"]
 
 
-def test_units_and_tags_are_read_only_lists(api, district):
+def test_units_and_tags_are_unpaginated_lists_and_tags_read_only(api, district):
     TagFactory(name="无菌")
     api.force_authenticate(district.inspector_a)
 

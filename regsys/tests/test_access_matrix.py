@@ -84,7 +84,7 @@ API_OBJECTS: dict[str, str | None] = {
     "inspections": "inspection", "findings": "finding", "rectifications": "rectification",
     "interviews": "interview", "cases": "case", "referrals": "referral", "plans": "plan",
     "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
-    "returns": "return", "export-jobs": "export_job",
+    "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -151,12 +151,13 @@ def _api_url(path: str, side) -> str:
 
 def _reference_pk(collection: str, side) -> int:
     """An existing row of a district reference collection (primary keys are not 1 on PostgreSQL)."""
-    from enterprises.models import Tag
+    from enterprises.models import OwnershipRule, Tag
     from inspections.models import AnnualTarget
 
     picks = {
         "units": lambda: side.unit.pk, "subdistricts": lambda: side["subdistrict"].pk,
         "campaigns": lambda: side["campaign"].pk, "form-templates": lambda: side.template.pk,
+        "ownership-rules": lambda: OwnershipRule.objects.order_by("pk").values_list("pk", flat=True)[0],
         "tags": lambda: Tag.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
         "targets": lambda: AnnualTarget.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
     }

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
-from enterprises.choices import OperationMode, Role, UnitKind
+from enterprises.choices import OperationMode, OwnerRuleRole, OwnerTarget, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, Unit, User
+from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, OwnershipRule, Unit, User
 from enterprises.tests.factories import (
     EnterpriseFactory,
     LicenceFactory,
@@ -128,6 +128,7 @@ def build_world() -> World:
     bureau = UnitFactory(name="测试区市场监督管理局", short_name="区局", kind=UnitKind.BUREAU)
     section = UnitFactory(name="药械科", short_name="药械科", kind=UnitKind.SECTION, parent=bureau)
     template = FormTemplate.objects.filter(is_active=True).order_by("pk").first()
+    OwnershipRule.objects.create(priority=10, role=OwnerRuleRole.ANY, target=OwnerTarget.SUBDISTRICT_STATION)
     checklist = ChecklistTemplate.objects.filter(is_active=True).first() or ChecklistTemplate.objects.create(
         code="test", name="测试检查表")
     return World(
