@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -21,7 +20,7 @@ from inspections import services
 from inspections.forms import CampaignChoiceForm, CampaignLinkForm
 from inspections.models import Interview, Referral
 from inspections.selectors import case_qs, history_of, inspection_detail_qs, inspection_qs
-from regsys.scoping import can_edit, require_write, scoped
+from regsys.scoping import require_edit, scoped
 from regsys.versioning import EditConflict
 
 from .common import apply_errors, campaign_messages
@@ -90,9 +89,7 @@ def _next_url(request) -> str:
 
 def _relink_page(request, record, *, kind: str, done_url: str):
     """The 关联专项整治 page of a saved record: tick the campaigns; the service checks and records the change."""
-    require_write(request.user)
-    if not can_edit(request.user, record):
-        raise Http404
+    require_edit(request.user, record)  # visible but another unit's (or a read-only user): 403, like the other forms
     on_date = getattr(record, services.RECORD_DATE_FIELDS[type(record)])
     form = CampaignLinkForm(request.POST or None, user=request.user, record=record)
     next_url = _next_url(request)
