@@ -170,6 +170,19 @@ class CampaignChoiceForm(BootstrapMixin, CampaignChoiceMixin, ScopedForm):
         self._style()
 
 
+class CampaignLinkForm(BootstrapMixin, CampaignChoiceMixin, VersionedFormMixin, ScopedForm):
+    """所属专项整治 of a saved record alone (a locked inspection, a 约谈, a 移送): ``services.campaigns_relink``."""
+
+    def __init__(self, *args, user: User, record, **kwargs):
+        super().__init__(*args, user=user, versioned=record if hasattr(record, "version") else None, **kwargs)
+        linked = list(record.campaigns.all())
+        self._add_campaign_fields(user, linked)
+        del self.fields["campaigns_default"]  # nothing to follow: the user sets the links here
+        self.fields["campaigns"].help_text = _("勾选的专项整治才会计入其报表；记录日期须在专项整治起止日期内")
+        self.initial["campaigns"] = [c.pk for c in linked]
+        self._style()
+
+
 class QuickInspectionForm(BootstrapMixin, EnterpriseChoiceMixin, CampaignChoiceMixin, ScopedForm):
     """The common case on a phone: enterprise, kind, date, officers, the checklist with photos, conclusion,
     责令改正 yes/no. Colleagues of other units and staff without an account come through ``OfficerFormSet``."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -64,20 +63,14 @@ def check_grid(*, sheet: str, rows: list, labels: dict[str, str], metric_labels:
     return warnings
 
 
-def _list_url(name: str, record, date: dt.date) -> str:
-    """The list page narrowed to the record (约谈 and 移交 have no page of their own)."""
-    query = {"enterprise": record.enterprise_id, "date_from": date.isoformat(), "date_to": date.isoformat()}
-    return f"{reverse(name)}?{urlencode(query)}"
-
-
 # kind label, queryset, date field, the page where the record's 所属专项整治 is set
 UNLINKED_SOURCES = [
     (gettext_lazy("检查"), lambda: Inspection.objects.filter(status=InspectionStatus.FINALISED), "start_date",
-     lambda r: reverse("inspections:edit", args=[r.pk])),
+     lambda r: reverse("inspections:campaigns", args=[r.pk])),
     (gettext_lazy("约谈"), lambda: Interview.objects.all(), "held_on",
-     lambda r: _list_url("inspections:interview_list", r, r.held_on)),
+     lambda r: reverse("inspections:interview_campaigns", args=[r.pk])),
     (gettext_lazy("移送/移交"), lambda: Referral.objects.all(), "referred_on",
-     lambda r: _list_url("inspections:referral_list", r, r.referred_on)),
+     lambda r: reverse("inspections:referral_campaigns", args=[r.pk])),
     (gettext_lazy("案件"), lambda: Case.objects.all(), None, lambda r: reverse("inspections:case_edit", args=[r.pk])),
 ]
 

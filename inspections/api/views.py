@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -47,7 +49,8 @@ def _add_warnings(serializer) -> None:
 
 class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                         viewsets.ReadOnlyModelViewSet):
-    """监督检查. POST creates a draft; PATCH changes a draft; actions finalise / amend / provincial-entry."""
+    """监督检查. POST creates a draft; PATCH changes a draft (or only the campaigns of a locked one); actions
+    finalise / amend / provincial-entry."""
 
     queryset = Inspection.objects.select_related("enterprise", "rectification").prefetch_related(
         "officers", "findings", "campaigns"
@@ -85,6 +88,14 @@ class InspectionViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upd
         officers = data.pop("officers", None)
         if "campaigns" in data and data["campaigns"] is None:
             data["campaigns"] = []
+        if inspection.is_locked and "campaigns" in data:
+            # The link changes no fact of the inspection: the same 关联专项整治 as the page, alone.
+            if set(data) != {"campaigns"} or officers is not None:
+                raise ValidationError(_("检查记录已完成并锁定：所属专项整治可单独修改（请求只含 campaigns 和 version），"
+                                        "其他内容须由科长/局领导办理更正（amend）"))
+            inspection = services.campaigns_relink(record=inspection, campaigns=data["campaigns"], by=request.user,
+                                                   version=version)
+            return Response(self._saved(inspection))
         with transaction.atomic():
             if data:
                 inspection = services.inspection_update(inspection=inspection, by=request.user, version=version,
@@ -263,8 +274,6 @@ class CaseViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.UpdateMod
                    for p in data.pop("persons", [])]
         licence = data.get("revoked_licence")
         if licence is not None and licence.enterprise_id != case.enterprise_id:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"revoked_licence": "吊销的许可证不属于当事企业"})
         case = services.case_decide(case=case, by=request.user, persons=persons, **data)
         return Response(s.CaseSerializer(case).data)

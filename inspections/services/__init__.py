@@ -9,8 +9,11 @@ from .attachments import (
 )
 from .campaign_links import (
     BY_RULE,
+    RECORD_DATE_FIELDS,
+    RECORD_DATE_LABELS,
     campaign_link_warnings,
     campaigns_default,
+    campaigns_relink,
     record_warnings,
 )
 from .cases import (
@@ -50,8 +53,11 @@ from .outcomes import interview_create, interview_update, rectification_complete
 
 __all__ = [
     "BY_RULE",
+    "RECORD_DATE_FIELDS",
+    "RECORD_DATE_LABELS",
     "campaign_link_warnings",
     "campaigns_default",
+    "campaigns_relink",
     "record_warnings",
     "plan_item_mismatch",
     "ALLOWED_TYPES",

@@ -14,13 +14,18 @@ import enum
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
 from campaigns.rows import campaigns_covering
 from enterprises.models import Enterprise, User
 from inspections.models import Inspection, Interview, Referral
-from regsys.scoping import referable
+from regsys.scoping import referable, require_edit
+from regsys.versioning import version_lock
+
+from ._common import save_with_history
 
 
 class ByRule(enum.Enum):
@@ -96,6 +101,59 @@ def campaign_link_warnings(*, enterprise: Enterprise, on_date: date, campaigns) 
 
 # The date that puts each kind of record in a campaign's window (as reporting.metrics counts it).
 RECORD_DATE_FIELDS = {Inspection: "start_date", Interview: "held_on", Referral: "referred_on"}
+RECORD_DATE_LABELS = {Inspection: gettext_lazy("检查日期"), Interview: gettext_lazy("约谈日期"),
+                      Referral: gettext_lazy("移送日期")}
+REASON_MAX = 100  # django-simple-history keeps the change reason in 100 characters
+
+
+def _names(campaigns) -> str:
+    return "、".join(c.name for c in campaigns) or _("无")
+
+
+def _relink_reason(old: list[Campaign], new: list[Campaign]) -> str:
+    """“所属专项整治：旧 → 新”, each side shortened evenly when the names do not fit the history row."""
+    prefix, arrow = _("所属专项整治："), " → "
+    before, after = _names(old), _names(new)
+    room = REASON_MAX - len(prefix) - len(arrow)
+    if len(before) + len(after) > room:
+        half = room // 2
+        before = before if len(before) <= half else before[: half - 1] + "…"
+        after = after if len(after) <= room - len(before) else after[: room - len(before) - 1] + "…"
+    return f"{prefix}{before}{arrow}{after}"
+
+
+@transaction.atomic
+def campaigns_relink(
+    *, record: Inspection | Interview | Referral, campaigns: list[Campaign], by: User, version: int | None = None,
+) -> Inspection | Interview | Referral:
+    """Set the campaigns a saved inspection (locked or not), 约谈 or 移送/移交 is linked to.
+
+    The link decides which returns count the record; it changes none of the record's facts, so a
+    finalised inspection needs no 更正: whoever may edit the record (``regsys.scoping.require_edit``)
+    may relink it. A campaign whose window does not contain the record's date is refused; a linked
+    campaign the user may not name (``referable``) stays linked. The change is kept in the record's
+    history (who, when, old → new). Unchanged links write nothing. ``version``: a stale one raises
+    ``EditConflict`` (records without a version are only locked).
+    """
+    require_edit(by, record)
+    model = type(record)
+    has_version = hasattr(record, "version")
+    record = version_lock(record, version=version if has_version else None)
+    on_date = getattr(record, RECORD_DATE_FIELDS[model])
+    old = sorted(record.campaigns.all(), key=lambda c: (c.start_date, c.pk))
+    chosen = {c.pk: c for c in campaigns}
+    check_campaign_windows(list(chosen.values()), on_date, str(RECORD_DATE_LABELS[model]))
+    nameable = set(referable(Campaign.objects.filter(pk__in=[c.pk for c in old]), by).values_list("pk", flat=True))
+    for campaign in old:
+        if campaign.pk not in nameable:
+            chosen.setdefault(campaign.pk, campaign)
+    new = sorted(chosen.values(), key=lambda c: (c.start_date, c.pk))
+    if [c.pk for c in new] == [c.pk for c in old]:
+        return record
+    record.campaigns.set(new)
+    save_with_history(record, by=by, reason=_relink_reason(old, new),
+                      update_fields=["version"] if has_version else None)
+    return record
 
 
 def record_warnings(record: Inspection | Interview | Referral) -> list[str]:

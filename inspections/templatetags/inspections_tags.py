@@ -98,3 +98,11 @@ def enterprise_link(enterprise_id, name):
 def amendment_rows(amendment) -> list[tuple[str, str, str]]:
     """(field label, old, new) of an amendment, in Chinese."""
     return amendment_changes(amendment)
+
+
+@register.simple_tag(takes_context=True)
+def may_edit(context, record) -> bool:
+    """Whether the signed-in user may change ``record`` (``regsys.scoping.can_edit``: own unit, or the district)."""
+    from regsys.scoping import can_edit
+
+    return can_edit(context["request"].user, record)

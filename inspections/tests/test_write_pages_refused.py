@@ -41,6 +41,7 @@ def write_urls(r):
         reverse("inspections:case_decide", args=[c]),
         reverse("inspections:referral_create") + f"?case={c}",
         reverse("inspections:referral_create") + f"?inspection={i}",
+        reverse("inspections:campaigns", args=[i]),
     ]
 
 
@@ -88,6 +89,7 @@ def test_station_user_gets_no_write_form_on_an_inspection_of_another_unit(client
         reverse("inspections:case_decide", args=[case.pk]),
         reverse("inspections:referral_create") + f"?case={case.pk}",
         reverse("inspections:referral_create") + f"?inspection={inspection.pk}",
+        reverse("inspections:campaigns", args=[inspection.pk]),
     ]
 
     statuses = {url: client.get(url).status_code for url in urls}

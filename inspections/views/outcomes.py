@@ -165,7 +165,8 @@ def interview_create(request, pk: int):
 
 
 def _interview_qs(user):
-    return scoped(Interview.objects.select_related("enterprise", "unit", "inspection"), user)
+    return scoped(Interview.objects.select_related("enterprise", "unit", "inspection").prefetch_related("campaigns"),
+                  user)
 
 
 @login_required
@@ -181,7 +182,7 @@ def interview_export(request):
 
 
 def _referral_qs(user):
-    return scoped(Referral.objects.select_related("enterprise", "unit", "case"), user)
+    return scoped(Referral.objects.select_related("enterprise", "unit", "case").prefetch_related("campaigns"), user)
 
 
 @login_required

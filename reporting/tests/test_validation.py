@@ -165,16 +165,18 @@ def test_a_unit_return_lists_its_own_unlinked_records_with_a_link_to_fix_each(wo
     inspection, interview = records["inspection"], records["interview"]
     assert ret.warnings == [
         {"sheet": "五马所", "row": "甲口罩厂", "rule": UNLINKED, "detail": "检查 2023-05-10，五马所",
-         "url": reverse("inspections:edit", args=[inspection.pk])},
+         "url": f"/inspections/{inspection.pk}/campaigns/"},
         {"sheet": "五马所", "row": "甲口罩厂", "rule": UNLINKED, "detail": "约谈 2023-06-01，五马所",
-         "url": reverse("inspections:interview_list") + f"?enterprise={interview.enterprise_id}"
-                                                         "&date_from=2023-06-01&date_to=2023-06-01"},
+         "url": f"/inspections/interviews/{interview.pk}/campaigns/"},
     ]
     client.force_login(world["officer"])
     page = client.get(reverse("reporting:return_detail", args=[ret.pk])).content.decode()
-    assert f'<a href="{reverse("inspections:edit", args=[inspection.pk])}">去修改</a>' in page
-    listed = client.get(ret.warnings[1]["url"])
-    assert [i.pk for i in listed.context["page"]] == [interview.pk]
+    assert f'<a href="/inspections/{inspection.pk}/campaigns/">去修改</a>' in page
+    for warning, record in zip(ret.warnings, (inspection, interview), strict=True):
+        opened = client.get(warning["url"])
+        assert opened.status_code == 200
+        assert opened.context["record"] == record
+        assert str(world["campaign"].pk) not in [str(pk) for pk in opened.context["form"]["campaigns"].value()]
 
 
 def test_the_district_return_lists_every_units_unlinked_records(world, file_return):
@@ -185,10 +187,9 @@ def test_the_district_return_lists_every_units_unlinked_records(world, file_retu
 
     unlinked = [(w["sheet"], w["detail"], w["url"]) for w in ret.warnings if w["rule"] == UNLINKED]
     assert unlinked == [
-        ("全区", "检查 2023-05-10，五马所", reverse("inspections:edit", args=[records["inspection"].pk])),
-        ("全区", "约谈 2023-06-01，五马所", unlinked[1][2]),
-        ("全区", "移送/移交 2023-07-01，大南所", reverse("inspections:referral_list")
-         + f"?enterprise={world['in_rows'].pk}&date_from=2023-07-01&date_to=2023-07-01"),
+        ("全区", "检查 2023-05-10，五马所", reverse("inspections:campaigns", args=[records["inspection"].pk])),
+        ("全区", "约谈 2023-06-01，五马所", reverse("inspections:interview_campaigns", args=[records["interview"].pk])),
+        ("全区", "移送/移交 2023-07-01，大南所", reverse("inspections:referral_campaigns", args=[records["referral"].pk])),
         ("全区", "案件 2023-08-01，大南所", reverse("inspections:case_edit", args=[records["case"].pk])),
     ]
 
