@@ -8,8 +8,8 @@ Each entry is a dotted path to a function; they run in this order (dependency or
 REFERENCE_LOADERS: list[str] = [
     "enterprises.reference.load_reference",  # product-area tags
     "inspections.reference.load_reference",  # checklist templates
-    "enterprises.grading.reference.load_reference",  # grading criteria and frequencies
-    "inspections.planning.reference.load_reference",  # annual targets (Lucheng 2024 defaults)
+    "enterprises.grading.loader.load_reference",  # grading criteria and frequencies
+    "inspections.planning.loader.load_reference",  # annual targets (Lucheng 2024 defaults)
     "campaigns.reference.load_reference",  # 统计表一/二 form templates
 ]
 
