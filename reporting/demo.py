@@ -6,10 +6,10 @@ was made, so that its times, its workflow records and its history agree.
 
 - 2023 (the historical campaign): a few units filed, one late, one sent back, the others missing.
 - The current year: for every due date already past, every unit filed both forms (most on time, one
-  late the first time, one 统计表一 sent back and filed again; those of a due date that passed only
-  days ago still wait for review) and the 药械科 compiled the district return of the latest; for the
-  next due date, when it is near, one 所 has computed a first draft. The calendar then shows no
-  逾期未报 for this year, however the date moves.
+  late the first time, one 统计表一 sent back and filed again before the due date; those of a due date
+  that passed only days ago still wait for review) and the 药械科 compiled the district return of the
+  latest; for the next due date, when it is near, one 所 has computed a first draft. The calendar then
+  shows no 逾期未报 for this year, however the date moves.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _seed_2023(ctx) -> str:
         for template in forms:
             ret = _file(campaign=campaign, template=template, unit=None, cutoff=dt.date(2023, 9, 20), by=reviewer)
             district += 1
-            Return.objects.filter(pk=ret.pk).update(created_at=_at(dt.date(2023, 9, 26)))
+            _backdate(ret, None, computed=_at(dt.date(2023, 9, 26), 17))
         campaign_due_date_close(due=dues[1], by=chief)
     return f"2023 年专项报表 {filed} 份（含退回 1 份、逾期、未报），全区汇总 {district} 份"
 
@@ -174,6 +174,8 @@ def _seed_current(ctx) -> str:
                 if unit == late_unit:
                     day = due.due_on + dt.timedelta(days=rng.randint(2, 4))
                     counts["late"] += 1
+                elif unit == sent_back:  # filed early, sent back, corrected and approved before the due date
+                    day = due.due_on - dt.timedelta(days=rng.randint(6, 8))
                 else:
                     day = due.due_on - dt.timedelta(days=rng.randint(0, 4))
                 for template in forms:
@@ -187,17 +189,14 @@ def _seed_current(ctx) -> str:
                         _backdate(ret, submitted)
                     elif unit == sent_back and template == forms[0]:
                         return_send_back(ret=ret, by=reviewer, comment=SEND_BACK_COMMENT)
-                        _backdate(ret, submitted, reviewed=ctx.at(review_day, 15))
+                        _backdate(ret, submitted, reviewed=ctx.at(day + dt.timedelta(days=1), 15))
                         counts["returned"] += 1
-                        refiled = review_day + dt.timedelta(days=1)
-                        if refiled < today:  # corrected and filed again the next day
-                            again = _file(campaign=campaign, template=template, unit=unit, cutoff=cutoff, by=user,
-                                          numbers=numbers[template.pk])
-                            return_submit(ret=again, by=user)
-                            again_at = ctx.at(refiled, 11)
-                            if refiled + dt.timedelta(days=1) < today:
-                                return_approve(ret=again, by=reviewer, comment="")
-                            _backdate(again, again_at, reviewed=ctx.at(refiled + dt.timedelta(days=1), 10))
+                        again = _file(campaign=campaign, template=template, unit=unit, cutoff=cutoff, by=user,
+                                      numbers=numbers[template.pk])
+                        return_submit(ret=again, by=user)
+                        return_approve(ret=again, by=reviewer, comment="")
+                        _backdate(again, ctx.at(day + dt.timedelta(days=2), 11),
+                                  reviewed=ctx.at(day + dt.timedelta(days=3), 10))
                     else:
                         return_approve(ret=ret, by=reviewer, comment="")
                         _backdate(ret, submitted, reviewed=ctx.at(review_day, 16))
@@ -215,7 +214,7 @@ def _seed_current(ctx) -> str:
     if upcoming is not None and filers and (upcoming.due_on - today).days <= DRAFT_WINDOW_DAYS:
         cutoff = min(upcoming.due_on - dt.timedelta(days=5), today - dt.timedelta(days=1))
         if cutoff >= campaign.start_date:
-            unit = filers[0]
+            unit = next((u for u in filers if u.kind == UnitKind.STATION), filers[0])
             with _Opened(upcoming):
                 ret = _file(campaign=campaign, template=forms[0], unit=unit, cutoff=cutoff, by=members[unit.pk])
             _backdate(ret, None, computed=ctx.at(cutoff + dt.timedelta(days=1), 15))
