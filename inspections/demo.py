@@ -4,7 +4,7 @@ From 2023-01-01 to ``ctx.today`` for every enterprise the registry demo created:
 the enterprise's owning unit, kinds in plausible proportions (日常 most; at least 12 飞行 per year; some
 专项), findings, 责令改正 with completion (some overdue) and the linked 跟踪检查, 约谈, cases with the full
 decision range, referrals to all five targets, and provincial entry dates (some late, some missing).
-Campaign links are left to campaigns.demo. Deterministic (``ctx.rng``), bulk inserts in chunks, no
+Campaign links are left to inspections.campaign_demo. Deterministic (``ctx.rng``), bulk inserts in chunks, no
 per-row queries: at ``ctx.scale = N`` about 10 inspections and 1.5 cases per enterprise.
 """
 

@@ -5,19 +5,22 @@ templates, grading defaults, form templates. ``seed_demo`` builds the demo distr
 Each entry is a dotted path to a function; they run in this order (dependency order).
 """
 
+import datetime
+
 REFERENCE_LOADERS: list[str] = [
     "enterprises.reference.load_reference",  # product-area tags
     "inspections.reference.load_reference",  # checklist templates
-    "enterprises.grading.reference.load_reference",  # grading criteria and frequencies
-    "inspections.planning.reference.load_reference",  # annual targets (Lucheng 2024 defaults)
+    "enterprises.grading.loader.load_reference",  # grading criteria and frequencies
+    "inspections.planning.loader.load_reference",  # annual targets (Lucheng 2024 defaults)
     "campaigns.reference.load_reference",  # 统计表一/二 form templates
 ]
 
 # Each seeder is called as seeder(ctx) with a regsys.bootstrap.DemoContext and returns a summary.
 DEMO_SEEDERS: list[str] = [
     "enterprises.demo.seed",  # units, users, 街道/镇, ownership rules, enterprises, licences
+    "campaigns.demo.seed",  # 2023 campaign + current-year campaign, due dates, an enterprise for every row
     "inspections.demo.seed",  # a year (and more) of inspections, outcomes, cases, referrals
-    "campaigns.demo.seed",  # 2023 campaign + current-year campaign, linked records
+    "inspections.campaign_demo.seed",  # records linked to the campaigns, a campaign inspection for every row
     "enterprises.grading.demo.seed",  # approved grades for the current year
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "reporting.demo.seed",  # returns filed for the campaigns
@@ -44,18 +47,25 @@ def resolve_steps(paths: list[str], warn) -> list:
 class DemoContext:
     """What every demo seeder gets: the scale, a seed for its own ``random.Random`` and stdout.
 
-    ``today`` is fixed per run so the demo is deterministic for a given date; ``year`` is the current
-    year of the demo (plans, grades, current campaign) and ``year - 1`` holds the 2023-style history.
+    ``today`` (the local date unless given) is fixed per run, and the demo is the same for the same
+    seed and date: the current campaign, its filed returns, this year's grades and plans all follow it.
+    ``year`` is the demo's current year; 2023 holds the historical campaign.
     """
 
-    def __init__(self, *, scale: int, seed: int, out) -> None:
+    def __init__(self, *, scale: int, seed: int, out, today: datetime.date | None = None) -> None:
         from django.utils import timezone
 
         self.scale = scale
         self.seed = seed
         self.out = out
-        self.today = timezone.localdate()
+        self.today = today or timezone.localdate()
         self.year = self.today.year
+
+    def at(self, day: datetime.date, hour: int = 10) -> datetime.datetime:
+        """A moment of a demo day (local time), for records dated back to when they happened."""
+        from django.utils import timezone
+
+        return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
     def rng(self, name: str):
         """A random generator private to one seeder, so seeders do not disturb each other."""

@@ -101,7 +101,7 @@ def _serialise(grid: dict) -> dict:
     return {row: {m: (str(v) if isinstance(v, Decimal) else v) for m, v in values.items()} for row, values in grid.items()}
 
 
-def return_build(*, job_id: int, task_id: str) -> ExportJob | None:
+def return_build(*, job_id: int, task_id: str, data: dict | None = None) -> ExportJob | None:
     """Compute the return's numbers, check them and write the .xlsx/.docx. Safe to run twice.
 
     Runs only for the job's current dispatch (``task_id``); None when the job is done or owned by a newer one.
@@ -110,7 +110,7 @@ def return_build(*, job_id: int, task_id: str) -> ExportJob | None:
         return None
     job = ExportJob.objects.select_related("ret__campaign", "ret__template", "ret__unit").get(pk=job_id)
     try:
-        _build(job)
+        _build(job, data)
     except Exception as exc:
         from django.db import OperationalError
 
@@ -121,11 +121,14 @@ def return_build(*, job_id: int, task_id: str) -> ExportJob | None:
     return job
 
 
-def return_build_inline(*, job: ExportJob) -> ExportJob:
-    """Build a queued job here and now (demo data); its on-commit publish then finds nothing to send."""
+def return_build_inline(*, job: ExportJob, data: dict | None = None) -> ExportJob:
+    """Build a queued job here and now (demo data); its on-commit publish then finds nothing to send.
+
+    ``data``: the return's numbers as ``units_return_data`` computed them for many returns at once.
+    """
     task_id = f"inline-{uuid.uuid4()}"
     ExportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(task_id=task_id)
-    return_build(job_id=job.pk, task_id=task_id)
+    return_build(job_id=job.pk, task_id=task_id, data=data)
     job.refresh_from_db()
     return job
 
@@ -154,23 +157,56 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
                                              unit_ids=tuple(u.pk for u in unit_list), **settings_),
             by_unit=True, rows=rows, metrics=metric_keys,
         ) if unit is None else {}
-    labels = {r.key: r.display_label for r in rows}
-    metric_labels = {c.metric: c.label for c in columns}
-    parents = {r.pk: r.key for r in rows}
-    row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
+    check = _grid_checker(rows, columns)
     own_name = unit.display_name if unit is not None else _("全区")
-    warnings = check_grid(sheet=own_name, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=total)
+    warnings = check(own_name, total)
     warnings += unlinked_records(campaign=campaign, unit=unit, cutoff=cutoff, case_date=template.case_count_date,
                                  sheet=own_name)
     unit_names = {u.pk: u.display_name for u in unit_list}
     for unit_id, grid in per_unit.items():
-        warnings += check_grid(sheet=unit_names[unit_id], rows=row_pairs, labels=labels,
-                               metric_labels=metric_labels, grid=grid)
+        warnings += check(unit_names[unit_id], grid)
     return {
         "total": _serialise(total),
         "units": {str(k): _serialise(v) for k, v in per_unit.items()},
         "warnings": [w.__dict__ for w in warnings],
     }
+
+
+def units_return_data(*, campaign: Campaign, template: FormTemplate, units: list[Unit], cutoff: dt.date) -> dict:
+    """``compute_return_data`` of each unit's own return, ``{unit_id: data}``, from one grouped computation
+    (the demo files every unit's return for a period at once)."""
+    due_date_for(campaign, cutoff)
+    period = Period(
+        campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in units),
+        case_date=template.case_count_date, interview_mode=template.interview_count_mode,
+    )
+    rows = list(template.rows.order_by("order"))
+    columns = list(template.columns.order_by("order"))
+    with transaction.atomic():
+        per_unit = compute(template=template, period=period, by_unit=True, rows=rows,
+                           metrics=[c.metric for c in columns])
+    check = _grid_checker(rows, columns)
+
+    def warnings(u: Unit) -> list:
+        found = check(u.display_name, per_unit[u.pk])
+        found += unlinked_records(campaign=campaign, unit=u, cutoff=cutoff, case_date=template.case_count_date,
+                                  sheet=u.display_name)
+        return [w.__dict__ for w in found]
+
+    return {u.pk: {"total": _serialise(per_unit[u.pk]), "units": {}, "warnings": warnings(u)} for u in units}
+
+
+def _grid_checker(rows, columns):
+    """check_grid for one form: ``check(sheet_name, grid) -> warnings``."""
+    labels = {r.key: r.display_label for r in rows}
+    metric_labels = {c.metric: c.label for c in columns}
+    parents = {r.pk: r.key for r in rows}
+    row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
+
+    def check(sheet: str, grid: dict) -> list:
+        return check_grid(sheet=sheet, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=grid)
+
+    return check
 
 
 def build_export_input(
@@ -188,11 +224,12 @@ def build_export_input(
     return ExportInput(layout=form_layout(template, cutoff), sheets=tuple(sheets), warnings=warnings)
 
 
-def _build(job: ExportJob) -> None:
+def _build(job: ExportJob, data: dict | None = None) -> None:
     ret = job.ret
     template = ret.template
     job_progress(job, 10, _("正在统计数据"))
-    data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
+    if data is None:
+        data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
     ret.data = {"total": data["total"], "units": data["units"]}
     ret.warnings = data["warnings"]
     ret.computed_at = timezone.now()

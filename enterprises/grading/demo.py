@@ -1,4 +1,7 @@
-"""Demo grades: approved grades for last year and the current year for the whole demo district.
+"""Demo grades: last year's approved grades and this year's, for the whole demo district.
+
+This year's follow ``ctx.today``: after 28 March they are approved (proposed on 1 March); before it
+they were proposed in early January and wait for approval, due 31 March.
 
 Runs after the enterprise and inspection seeders, so last year's demo cases and rectifications
 escalate grades exactly as the rules say. Bulk operations only (also at ``ctx.scale``).
@@ -48,9 +51,14 @@ def seed(ctx) -> str:
     staff = User.objects.filter(role=Role.SECTION_STAFF).order_by("username").first()
     parts = []
     credit = _credit_records(ctx, staff)
+    approve_on = datetime.date(ctx.year, 3, 28)
+    if ctx.today > approve_on:  # this year's grades were proposed on 1 March and approved before 31 March
+        this_year = (datetime.date(ctx.year, 3, 1), approve_on)
+    else:  # still under way (due 31 March): proposed early in January, not yet approved
+        this_year = (min(ctx.today, datetime.date(ctx.year, 1, 6)), None)
     for year, as_of, approved_on in (
         (ctx.year - 1, datetime.date(ctx.year - 1, 3, 1), datetime.date(ctx.year - 1, 3, 25)),
-        (ctx.year, min(ctx.today, datetime.date(ctx.year, 3, 1)), datetime.date(ctx.year, 3, 28)),
+        (ctx.year, *this_year),
     ):
         scheme_ensure(year=year)
         result = grades_propose(year=year, unit=None, by=None, as_of=as_of)
@@ -71,8 +79,13 @@ def seed(ctx) -> str:
                 grade.changed_by = staff
                 grade._change_reason = grade.change_reason
                 grade._history_user = staff
-                grade._history_date = proposed_at + datetime.timedelta(days=10)
+                changed_on = min(as_of + datetime.timedelta(days=10), ctx.today)
+                grade._history_date = timezone.make_aware(datetime.datetime.combine(changed_on, datetime.time(15, 0)))
                 grade.save()
+        if approved_on is None:
+            waiting = EnterpriseGrade.objects.filter(year=year).exclude(status=GradeStatus.APPROVED).count()
+            parts.append(f"{year}年 {waiting} 条待审批（{result.created} 条建议，{year}年3月31日前完成）")
+            continue
         approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(10, 0)))
         pending = list(EnterpriseGrade.objects.filter(year=year).exclude(status=GradeStatus.APPROVED))
         for grade in pending:

@@ -1,4 +1,4 @@
-"""Default grading table (domain.md §8.2) — loaded by ``manage.py load_reference`` (idempotent).
+"""Default grading table (domain.md §8.2): data only; ``loader`` applies it for ``manage.py load_reference``.
 
 These are the defaults for a year that has no scheme yet. Most level definitions and frequencies are
 unconfirmed recollections of the 2022 NMPA guideline ([R]); the pages show each mark. Admins change a
@@ -6,8 +6,6 @@ year's scheme in the admin; a reload never overwrites an existing year.
 """
 
 from __future__ import annotations
-
-from django.utils import timezone
 
 # (sector, code, name, rank, interval_months, sample_ratio, is_key, frequency_text, confidence, basis)
 LEVELS: list[tuple] = [
@@ -71,13 +69,3 @@ CRITERIA: list[tuple] = [
 QUALIFYING_KINDS = "routine,full,flight,random,special,licensing,joint"
 DUE_SOON_DAYS = 30
 TOLERANCE_DAYS = 30
-
-
-def load_reference() -> str:
-    """Create the current year's grading scheme from the defaults (an existing year is kept)."""
-    from enterprises.grading.services import scheme_ensure
-
-    year = timezone.localdate().year
-    scheme, created = scheme_ensure(year=year)
-    state = "新建" if created else "已存在，未改动"
-    return f"{year}年度分级标准（{state}）：{scheme.levels.count()} 个等级、{scheme.criteria.count()} 条标准"

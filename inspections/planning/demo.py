@@ -1,6 +1,7 @@
 """Demo plans: approved 日常/飞行 plans for every unit this year, their draws, linked inspections.
 
-Plans are generated as on 15 January (due dates, targets, 双随机 draws with a recorded seed); this
+Plans are generated as on 15 January (or ``ctx.today`` before it) and approved on 31 January (in January
+they still wait for approval), with due dates, targets, 双随机 draws with a recorded seed; this
 year's finalised demo inspections are then linked to their items — an inspection of an enterprise
 not in the generated plan gets an item added by hand — so progress follows the demo inspections.
 Bulk writes; a fixed number of queries per unit (also at ``ctx.scale``).
@@ -36,7 +37,7 @@ def _conflicts(ctx, units: list[Unit]) -> int:
         if officer and enterprise_ids:
             rows.append(ConflictOfInterest(
                 officer=officer, enterprise_id=rng.choice(enterprise_ids), reason="配偶在该企业任质量负责人",
-                declared_on=datetime.date(ctx.year, 1, 5),
+                declared_on=min(datetime.date(ctx.year, 1, 5), ctx.today),
             ))
     ConflictOfInterest.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -75,7 +76,7 @@ def seed(ctx) -> str:
     units = list(Unit.objects.filter(kind__in=(UnitKind.STATION, UnitKind.SECTION))
                  .filter(Q(enterprises__isnull=False)).distinct().order_by("sort_order", "code"))
     conflicts = _conflicts(ctx, units)
-    generated_on = datetime.date(ctx.year, 1, 15)
+    generated_on = min(datetime.date(ctx.year, 1, 15), ctx.today)
     warnings = []
     for unit in units:
         result = plan_generate(unit=unit, year=ctx.year, by=None, today=generated_on, seed=str(ctx.seed))
@@ -89,11 +90,15 @@ def seed(ctx) -> str:
     RandomDraw.history.filter(year=ctx.year, unit__in=units).update(history_date=generated_at)
     linked = plan_items_autolink(plans=plans, by=None)
     approver = User.objects.filter(role=Role.LEADER).order_by("username").first()
-    approved_at = timezone.make_aware(datetime.datetime.combine(datetime.date(ctx.year, 1, 31), datetime.time(9)))
-    plans.exclude(items__isnull=True).update(status=PlanStatus.APPROVED, approved_by=approver,
-                                             approved_at=approved_at)
-    RandomDraw.objects.filter(year=ctx.year, unit__in=units).update(published_at=approved_at,
-                                                                     published_by=approver)
+    approved_on = datetime.date(ctx.year, 1, 31)
+    if ctx.today > approved_on:
+        approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(9)))
+        plans.exclude(items__isnull=True).update(status=PlanStatus.APPROVED, approved_by=approver,
+                                                 approved_at=approved_at)
+        RandomDraw.objects.filter(year=ctx.year, unit__in=units).update(published_at=approved_at,
+                                                                         published_by=approver)
+    else:  # January: the plans are generated and wait for the chief's approval (due by 31 January)
+        plans.exclude(items__isnull=True).update(status=PlanStatus.SUBMITTED)
     items = PlanItem.objects.filter(plan__in=plans).count()
     draws = RandomDraw.objects.filter(year=ctx.year).count()
     note = f"（{len(warnings)} 条提示）" if warnings else ""

@@ -1,12 +1,11 @@
 """Default annual targets (domain.md §8.3, 鹿城区2024年度计划 [C]).
 
 A year without targets gets these (or a copy of the previous year's) through
-``inspections.planning.services.targets_ensure``; the admin edits them per year.
+``inspections.planning.services.targets_ensure`` (``loader`` applies them for ``load_reference``); the
+admin edits them per year.
 """
 
 from __future__ import annotations
-
-from django.utils import timezone
 
 # (code, name, kind, links, tag codes, inspection kinds, min_ratio, min_count, district_only, basis)
 TARGETS: list[tuple] = [
@@ -21,12 +20,3 @@ TARGETS: list[tuple] = [
     ("entrusted", "委托生产注册人及其受托生产企业全覆盖检查", "coverage", "registrant,contract_manufacturer",
      "", "", "1", None, False, "鹿城计划二（二）1：开展全覆盖监督检查"),
 ]
-
-
-def load_reference() -> str:
-    """Create the current year's targets from the defaults (an existing year is kept)."""
-    from inspections.planning.services import targets_ensure
-
-    year = timezone.localdate().year
-    created = targets_ensure(year=year)
-    return f"{year}年度检查指标：新建 {created} 项"

@@ -61,7 +61,7 @@ def test_demo_covers_every_outcome(seeded):
     revoked = Case.objects.filter(revoked_licence__isnull=False)
     assert revoked.exists()
     assert set(revoked.values_list("revoked_licence__status", flat=True)) == {LicenceStatus.REVOKED}
-    assert Inspection.objects.filter(campaigns__isnull=False).count() == 0  # campaigns.demo links them
+    assert Inspection.objects.filter(campaigns__isnull=False).count() == 0  # inspections.campaign_demo links them
     # officers in pairs from the owning unit, each with a certificate; 人次 = people on site
     under_two = Inspection.objects.annotate(n=Count("officers")).filter(n__lt=2)
     assert under_two.count() == 0

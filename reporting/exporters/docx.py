@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from copy import deepcopy
+from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -17,6 +19,13 @@ FONT_NAME = "宋体"
 
 
 def _set_run_font(run, size: float, bold: bool = False) -> None:
+    run._element.insert(0, deepcopy(_run_properties(size, bold)))  # a form has hundreds of cells: copy, not rebuild
+
+
+@lru_cache(maxsize=16)
+def _run_properties(size: float, bold: bool):
+    """The <w:rPr> of a run in 宋体 of ``size`` pt, built once through python-docx."""
+    run = Document().add_paragraph().add_run()
     run.font.name = FONT_NAME
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -25,6 +34,7 @@ def _set_run_font(run, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), FONT_NAME)
     fonts.set(qn("w:ascii"), FONT_NAME)
     fonts.set(qn("w:hAnsi"), FONT_NAME)
+    return rpr
 
 
 def _paragraph(container, text: str, size: float, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT):
@@ -38,9 +48,18 @@ def _paragraph(container, text: str, size: float, *, bold: bool = False, align=W
 def _fill_cell(cell, text: str, size: float, bold: bool = False) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
+    paragraph._p.remove_all("w:pPr")
+    paragraph._p.insert(0, deepcopy(_centred_paragraph()))
+    _set_run_font(paragraph.add_run(text), size, bold)
+
+
+@lru_cache(maxsize=1)
+def _centred_paragraph():
+    """The <w:pPr> of a cell's paragraph (centred, no space after), built once through python-docx."""
+    paragraph = Document().add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
-    _set_run_font(paragraph.add_run(text), size, bold)
+    return paragraph._p.get_or_add_pPr()
 
 
 def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -52,12 +53,19 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
         put(ws, HEADER_ROW, index, column.label)
     ws.row_dimensions[HEADER_ROW].height = 60
     last_row = FIRST_DATA_ROW + len(layout.rows) - 1
+    styled = {}  # the first cell of each font is styled; the others copy its style ids (no re-hashing)
     for r in range(HEADER_ROW, last_row + 1):
         for c in range(1, last_col + 1):
             cell = ws.cell(r, c)
-            cell.border = BORDER
-            cell.alignment = CENTER
-            cell.font = header_font if r == HEADER_ROW else body_font
+            font = header_font if r == HEADER_ROW else body_font
+            first = styled.get(id(font))
+            if first is None:
+                cell.border = BORDER
+                cell.alignment = CENTER
+                cell.font = font
+                styled[id(font)] = cell
+            else:
+                cell._style = copy(first._style)
     if layout.label_columns > 1:
         ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=HEADER_ROW, end_column=layout.label_columns)
 

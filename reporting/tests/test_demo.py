@@ -1,38 +1,110 @@
-"""The demo: both campaigns exist and every row of both forms has non-zero numbers in the district."""
+"""The demo moves with its date: seeded for a given ``today``, this year's campaign has filed returns for
+every due date already past (the calendar shows no 逾期未报), the next one is open, every row of both
+forms has numbers, and nothing is dated after that day."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from campaigns.models import Campaign
+from enterprises.grading.choices import GradeStatus
+from enterprises.models import EnterpriseGrade, User
+from inspections.choices import PlanStatus
+from inspections.models import Inspection, InspectionPlan
 from reporting.choices import ReturnStatus
 from reporting.metrics import Period, compute
-from reporting.models import Return
-from reporting.selectors import campaign_units
+from reporting.models import Return, ReturnEvent
+from reporting.selectors import calendar, campaign_units
+from reporting.services import compute_return_data
+
+JANUARY = dt.date(2026, 1, 20)
+SEPTEMBER = dt.date(2026, 9, 28)  # 6-25 reviewed long ago, 9-25 filed three days ago
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
 
 
 @pytest.mark.django_db(transaction=False)
-def test_seed_demo_fills_every_row_of_both_forms(settings):
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+@pytest.mark.parametrize("today", [JANUARY, SEPTEMBER], ids=["january", "september"])
+def test_the_demo_seeded_for_a_date_has_this_years_returns_and_numbers(today):
+    call_command("seed_demo", today=today, stdout=io.StringIO(), stderr=io.StringIO())
 
     campaigns = list(Campaign.objects.order_by("year"))
-    assert [c.doc_number for c in campaigns][0] == "永市场监管药械〔2023〕3号"
-    assert len(campaigns) == 2
-    assert [c.is_active for c in campaigns] == [False, True]  # the 2023 campaign ended long ago
+    assert [(c.doc_number, c.year) for c in campaigns] == [("永市场监管药械〔2023〕3号", 2023),
+                                                           ("鹿市监药械〔2026〕5号", 2026)]
+    assert [c.is_active for c in campaigns] == [False, True]
+    history, current = campaigns
     for campaign in campaigns:
         assert [d.due_on.strftime("%m-%d") for d in campaign.due_dates.all()] == ["06-25", "09-25", "12-25"]
-        cutoff = min(campaign.end_date, campaign.due_dates.last().due_on)
+        cutoff = min(campaign.due_dates.last().due_on, today)
         period = Period(campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in campaign_units(campaign)))
         for template in campaign.forms.all():
             grid = compute(template=template, period=period)[None]
             empty = [row for row, values in grid.items()
                      if values["enterprise_total"] == 0 or values["enterprises_inspected"] == 0]
             assert empty == [], f"{campaign} {template}"
-    statuses = set(Return.objects.values_list("status", flat=True))
-    assert {ReturnStatus.APPROVED, ReturnStatus.RETURNED} <= statuses
-    assert Return.objects.filter(unit__isnull=True).count() == 2
-    filed = Return.objects.filter(unit__isnull=False)
-    years = {e.at.year for r in filed for e in r.events.all()} | {h.history_date.year for r in filed
-                                                                  for h in r.history.all()}
-    assert years == {2023}  # the workflow records and history agree with the 2023 filing dates
+
+    # this year's calendar: every unit filed for each past due date; the next one is open
+    kezhang = User.objects.get(username="kezhang")
+    blocks = calendar(current, kezhang, today=today)
+    units = [u for u in campaign_units(current) if u.kind != "section"]
+    past = [d for d in current.due_dates.all() if d.due_on < today]
+    assert len(past) == {JANUARY: 0, SEPTEMBER: 2}[today]
+    assert len(blocks) == 2 * 3
+    assert [c["state"] for b in blocks for c in b["cells"] if c["state"] == "overdue"] == []
+    for block in blocks:
+        states = {c["state"] for c in block["cells"]}
+        if block["due"] in past:
+            assert len(block["cells"]) == len(units) == 8
+            assert all(c["ret"] is not None and c["ret"].submitted_at is not None for c in block["cells"])
+            assert states <= {"on_time", "late", "returned"}
+        else:
+            assert block["due"].is_open_on(today)
+            assert states <= {"missing", "draft"}
+    states = [c["state"] for b in blocks for c in b["cells"]]
+    filed = Return.objects.filter(campaign=current, unit__isnull=False)
+    if today == SEPTEMBER:
+        assert states.count("late") == 2  # one 所 filed the first period late (both forms)
+        assert filed.filter(status=ReturnStatus.APPROVED).count() > 20
+        assert filed.filter(status=ReturnStatus.SUBMITTED).exists()  # the latest period still waits for review
+        assert filed.filter(status=ReturnStatus.RETURNED, version=1).count() == 1
+        assert states.count("draft") == 0  # 12-25 is still three months away: nobody has started it
+    else:
+        assert filed.count() == 0
+        assert states == ["missing"] * len(states)
+    assert Return.objects.filter(campaign=current, unit__isnull=True).count() == (2 if past else 0)
+    # the 2023 history is unchanged: approved, sent back, late and missing
+    old = Return.objects.filter(campaign=history)
+    assert {ReturnStatus.APPROVED, ReturnStatus.RETURNED} <= set(old.values_list("status", flat=True))
+    assert {e.at.year for e in ReturnEvent.objects.filter(ret__campaign=history)} == {2023}
+
+    # a return filed with numbers computed for all units at once has the numbers of its own computation
+    for ret in filed.filter(is_current=True).order_by("pk")[:2]:
+        own = compute_return_data(campaign=current, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+        assert (ret.data["total"], ret.warnings) == (own["total"], own["warnings"])
+
+    # nothing happened after "today"
+    end = _end_of(today)
+    assert not Inspection.objects.filter(start_date__gt=today).exclude(status="draft").exists()
+    assert not Return.objects.filter(created_at__gt=end).exists()
+    assert not Return.objects.filter(submitted_at__gt=end).exists()
+    assert not Return.objects.filter(reviewed_at__gt=end).exists()
+    assert not ReturnEvent.objects.filter(at__gt=end).exists()
+    assert not Return.history.filter(history_date__gt=end).exists()
+    assert not EnterpriseGrade.objects.filter(proposed_at__gt=end).exists()
+    assert not EnterpriseGrade.objects.filter(approved_at__gt=end).exists()
+    assert not InspectionPlan.objects.filter(generated_at__gt=end).exists()
+    assert not InspectionPlan.objects.filter(approved_at__gt=end).exists()
+    this_year = EnterpriseGrade.objects.filter(year=today.year)
+    plans = InspectionPlan.objects.filter(year=today.year).exclude(items__isnull=True)
+    if today == JANUARY:  # grading is due 31 March and the plans 31 January: both still under way
+        assert set(this_year.values_list("status", flat=True)) == {GradeStatus.PROPOSED, GradeStatus.CHANGED}
+        assert set(plans.values_list("status", flat=True)) == {PlanStatus.SUBMITTED}
+        assert Inspection.objects.filter(start_date__year=2026, status="finalised").count() > 50
+    else:
+        assert set(this_year.values_list("status", flat=True)) == {GradeStatus.APPROVED}
+        assert set(plans.values_list("status", flat=True)) == {PlanStatus.APPROVED}

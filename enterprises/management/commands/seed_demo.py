@@ -1,3 +1,4 @@
+import datetime
 import time
 
 from django.core.management import call_command
@@ -16,8 +17,10 @@ class Command(BaseCommand):
                             help="基准测试规模：N 个监管单位、约 2000×N 家企业及相应检查和案件")
         parser.add_argument("--if-empty", action="store_true", help="已有企业数据时不做任何事")
         parser.add_argument("--seed", type=int, default=20240319, help="随机种子")
+        parser.add_argument("--today", type=datetime.date.fromisoformat, default=None,
+                            help="演示数据的“今天”（YYYY-MM-DD，默认今天）：本年度专项、报表、分级和计划随之生成")
 
-    def handle(self, *args, scale: int, if_empty: bool, seed: int, **options):
+    def handle(self, *args, scale: int, if_empty: bool, seed: int, today: datetime.date | None = None, **options):
         if if_empty and Enterprise.objects.exists():
             self.stdout.write("已有演示数据，保持不变。")
             return
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             self.stderr.write("数据库中已有企业数据；seed_demo 只能在空库上运行。")
             raise SystemExit(1)
         call_command("load_reference", stdout=self.stdout)
-        ctx = DemoContext(scale=scale, seed=seed, out=self.stdout)
+        ctx = DemoContext(scale=scale, seed=seed, out=self.stdout, today=today)
         with transaction.atomic():  # all or nothing: a failed run leaves the database empty
             for dotted, seeder in resolve_steps(DEMO_SEEDERS, self.stderr.write):
                 started = time.monotonic()
