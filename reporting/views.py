@@ -259,7 +259,7 @@ def return_recompute(request, pk: int):
             return redirect("reporting:return_detail", pk=ret.pk)
         messages.success(request, _("已重新计算，生成第 %(v)s 版") % {"v": new.version})
         return redirect("reporting:return_detail", pk=new.pk)
-    form = RecomputeForm(request.POST or None, user=request.user)
+    form = RecomputeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.return_recompute(ret=ret, by=request.user, reason=form.cleaned_data["reason"],
