@@ -21,6 +21,7 @@ from campaigns.models import Campaign
 from enterprises.selectors import import_jobs_of
 from regsys.scoping import scope_for, scoped
 from reporting import services
+from reporting.exporters.layout import label_chars
 from reporting.filters import ReturnFilter
 from reporting.forms import RecomputeForm, ReturnRequestForm, ReviewForm
 from reporting.metrics import METRICS, Period, metric_records
@@ -30,6 +31,7 @@ from reporting.selectors import (
     campaign_units,
     column_help,
     current_return,
+    form_layout,
     jobs_downloadable,
     jobs_of,
     returns_visible,
@@ -95,8 +97,27 @@ def return_create(request):
     return render(request, "reporting/return_form.html", {"form": form})
 
 
+LABEL_CHAR_REM, LABEL_PADDING_REM = 0.875, 0.6  # a character of the grid's small text; cell padding and border
+
+
+def _label_geometry(ret) -> list[tuple[float, float]]:
+    """(left, width) in rem of each label column: the columns stay fixed (sticky) while the numbers scroll."""
+    widths = [n * LABEL_CHAR_REM + LABEL_PADDING_REM
+              for n in label_chars(form_layout(ret.template, ret.cutoff), one_line=8)]
+    return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
+
+
+def _label_cell(cell: dict, geometry: list[tuple[float, float]]) -> dict:
+    col, span = int(cell["col"]), int(cell.get("colspan", 1))
+    covered = geometry[col:col + span]
+    return {"text": cell.get("text", ""), "rowspan": int(cell.get("rowspan", 1)), "colspan": span,
+            "left": f"{covered[0][0]:.2f}", "width": f"{sum(w for _left, w in covered):.2f}",
+            "edge": col + span == len(geometry)}
+
+
 def _grid_rows(ret, grid: dict, unit_param: str):
     columns = list(ret.template.columns.order_by("order"))
+    geometry = _label_geometry(ret)
     rows = []
     for row in ret.template.rows.order_by("order"):
         cells = []
@@ -104,7 +125,8 @@ def _grid_rows(ret, grid: dict, unit_param: str):
             raw = grid.get(row.key, {}).get(column.metric, 0)
             value = f"{Decimal(str(raw)):.{column.decimals}f}" if column.decimals else raw
             cells.append({"value": value, "metric": column.metric, "zero": str(raw) in ("0", "0.00")})
-        rows.append({"row": row, "cells": cells})
+        labels = [_label_cell(c, geometry) for c in row.label_cells]
+        rows.append({"row": row, "labels": labels, "cells": cells})
     return columns, rows
 
 
@@ -133,6 +155,7 @@ def return_detail(request, pk: int):
         "recompute_needs_reason": approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit,
                                                    cutoff=ret.cutoff) is not None,
         "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
+        "label_width": f"{sum(w for _left, w in _label_geometry(ret)):.2f}",
         "footer": ret.template.footer_for(ret.cutoff),
     })
 

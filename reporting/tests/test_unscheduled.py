@@ -101,7 +101,7 @@ def test_pages_mark_unscheduled_returns(client, s, file_return):
 
     assert "临时报送</span>" in listing
     assert "临时报送</span>" in detail and "报送期限 " not in detail
-    assert "临时报送 <span class=\"badge text-bg-info\">不定期</span>" in cal
+    assert cal.count("临时报送 <span class=\"badge text-bg-info\">不定期</span>") == 1 and cal.count("data-unscheduled") == 1
     assert [r.pk for r in only.context["page"]] == [ret.pk]
     rows = list(load_workbook(__import__("io").BytesIO(export.content)).active.values)
     assert (rows[0][4], rows[1][4]) == ("报送期限", "临时报送")
