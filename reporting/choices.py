@@ -15,6 +15,7 @@ class ReturnStatus(models.TextChoices):
 
 class ReturnAction(models.TextChoices):
     COMPUTE = "compute", _("计算生成")
+    RECOMPUTE = "recompute", _("重新计算")
     SUBMIT = "submit", _("上报")
     APPROVE = "approve", _("审核通过")
     SEND_BACK = "send_back", _("退回")

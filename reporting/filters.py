@@ -23,6 +23,7 @@ class ReturnFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("填报单位"), queryset=Unit.objects.all(), empty_label=ALL)
     district = django_filters.BooleanFilter(label=_("全区汇总"), field_name="unit", lookup_expr="isnull",
                                             widget=yes_no_widget())
+    unscheduled = django_filters.BooleanFilter(label=_("临时报送"), widget=yes_no_widget())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices, empty_label=ALL)
     cutoff_from = django_filters.DateFilter(label=_("截止日期从"), field_name="cutoff", lookup_expr="gte",
                                             widget=date_widget())
@@ -37,7 +38,7 @@ class ReturnFilter(django_filters.FilterSet):
 
     class Meta:
         model = Return
-        fields = ["campaign", "template", "unit", "district", "status", "cutoff_from", "cutoff_to"]
+        fields = ["campaign", "template", "unit", "district", "unscheduled", "status", "cutoff_from", "cutoff_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,12 @@ class Return(models.Model):
     )
     cutoff = models.DateField(_("数据截止日期"))
     due_date = models.ForeignKey(
-        CampaignDueDate, verbose_name=_("报送期限"), on_delete=models.PROTECT, related_name="returns"
+        CampaignDueDate, verbose_name=_("报送期限"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="returns", help_text=_("临时报送的报表没有报送期限"),
+    )
+    unscheduled = models.BooleanField(
+        _("临时报送"), default=False,
+        help_text=_("不定期的年终或临时报表：不对应任何报送期限，不计入按期报送情况"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
     is_current = models.BooleanField(_("当前版本"), default=True)
@@ -64,12 +69,18 @@ class Return(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "template", "unit", "cutoff", "version"], name="return_unique_version",
             ),
+            models.CheckConstraint(
+                condition=models.Q(unscheduled=True, due_date__isnull=True)
+                | models.Q(unscheduled=False, due_date__isnull=False),
+                name="return_unscheduled_has_no_due_date",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "template", "unit", "cutoff", "is_current"])]
 
     def __str__(self) -> str:
         unit = self.unit.display_name if self.unit_id else "全区"
-        return f"{self.template.code} {unit} 截至{self.cutoff:%Y-%m-%d} v{self.version}"
+        kind = " 临时报送" if self.unscheduled else ""
+        return f"{self.template.code} {unit} 截至{self.cutoff:%Y-%m-%d}{kind} v{self.version}"
 
     @property
     def is_district(self) -> bool:
@@ -81,7 +92,8 @@ class Return(models.Model):
 
     @property
     def submitted_on_time(self) -> bool | None:
-        if not self.submitted_at:
+        """None while not submitted, and always for an unscheduled return (it has no due date)."""
+        if not self.submitted_at or self.due_date_id is None:
             return None
         from django.utils import timezone
 
@@ -89,7 +101,7 @@ class Return(models.Model):
 
 
 class ReturnEvent(models.Model):
-    """One step of a return's workflow (computed, submitted, approved, sent back) with its comment."""
+    """One step of a return's workflow (computed, recomputed, submitted, approved, sent back) with its comment."""
 
     ret = models.ForeignKey(Return, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("操作"), max_length=20, choices=ReturnAction.choices)
@@ -106,6 +118,25 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ret} {self.get_action_display()}"
+
+
+class ReportingSettings(models.Model):
+    """The bureau's reporting contact, set by the administrator (one row).
+
+    A district return written without a 填报人 or 联系方式 (e.g. by ``build_return``) uses these.
+    """
+
+    district_filled_by = models.CharField(_("区局报表填报人"), max_length=50, blank=True)
+    district_contact = models.CharField(
+        _("区局报表联系方式"), max_length=60, blank=True, help_text=_("为空时使用区局（监管单位）的联系电话"),
+    )
+
+    class Meta:
+        verbose_name = _("报表设置")
+        verbose_name_plural = _("报表设置")
+
+    def __str__(self) -> str:
+        return str(_("报表设置"))
 
 
 def job_upload_to(job: "ExportJob", filename: str) -> str:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, FormTemplate
+from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from regsys.scoping import scope_for, scoped
+from reporting.choices import ReturnAction
 from reporting.exporters.layout import ColumnSpec, FormLayout, LabelCell, RowSpec
 from reporting.metrics import METRICS
-from reporting.models import ExportJob, Return
+from reporting.models import ExportJob, ReportingSettings, Return
 
 DEFAULT_PREAMBLE = ("填报单位（盖章）：", "填报人：", "联系方式：")
 
@@ -46,17 +48,72 @@ def district_reporting_unit() -> str:
         or "全区"
 
 
+def next_due_dates(today: dt.date | None = None) -> dict[int, dt.date]:
+    """Each campaign's next due date from today on (the usual cut-off of a new return); none when all have passed."""
+    today = today or timezone.localdate()
+    out: dict[int, dt.date] = {}
+    for campaign_id, due_on in CampaignDueDate.objects.filter(due_on__gte=today).order_by("campaign_id", "due_on") \
+            .values_list("campaign_id", "due_on"):
+        out.setdefault(campaign_id, due_on)
+    return out
+
+
+def district_phone() -> str:
+    """The bureau's phone (监管单位 区局), the last fallback of a district return's 联系方式."""
+    return Unit.objects.filter(kind=UnitKind.BUREAU).order_by("pk").values_list("phone", flat=True).first() or ""
+
+
+def reporting_settings() -> ReportingSettings:
+    """The administrator's reporting settings (an empty, unsaved one until they are set)."""
+    return ReportingSettings.objects.order_by("pk").first() or ReportingSettings()
+
+
+def approved_version(*, campaign, template, unit, cutoff) -> Return | None:
+    """The latest version of a return that was approved, even if it was later sent back."""
+    return (
+        Return.objects.filter(campaign=campaign, template=template, unit=unit, cutoff=cutoff,
+                              events__action=ReturnAction.APPROVE)
+        .order_by("-version").first()
+    )
+
+
+def return_changes(*, template: FormTemplate, old: dict, new: dict) -> list[dict]:
+    """Cell by cell, the numbers that differ between two computed grids (the district total, then each unit)."""
+    rows = list(template.rows.order_by("order"))
+    columns = list(template.columns.order_by("order"))
+    sheets = [("total", str(_("全区")) if old.get("units") or new.get("units") else "", old.get("total", {}),
+               new.get("total", {}))]
+    unit_keys = sorted(set(old.get("units", {})) | set(new.get("units", {})), key=int)
+    names = {str(u.pk): u.display_name for u in Unit.objects.filter(pk__in=[int(k) for k in unit_keys])}
+    for key in unit_keys:
+        sheets.append((key, names.get(key, key), old.get("units", {}).get(key, {}), new.get("units", {}).get(key, {})))
+    changes = []
+    for _key, sheet, before, after in sheets:
+        for row in rows:
+            for column in columns:
+                a = before.get(row.key, {}).get(column.metric, 0)
+                b = after.get(row.key, {}).get(column.metric, 0)
+                if Decimal(str(a)) != Decimal(str(b)):
+                    changes.append({"sheet": sheet, "row": row.display_label, "column": column.label,
+                                    "old": _shown(a, column.decimals), "new": _shown(b, column.decimals)})
+    return changes
+
+
+def _shown(value, decimals: int) -> str:
+    return f"{Decimal(str(value)):.{decimals}f}" if decimals else str(int(Decimal(str(value))))
+
+
 def column_help(column) -> str:
     metric = METRICS.get(column.metric)
     return column.help_text or (str(metric.definition) if metric else "")
 
 
-def form_layout(template: FormTemplate, cutoff: dt.date) -> FormLayout:
+def form_layout(template: FormTemplate, cutoff: dt.date, *, unscheduled: bool = False) -> FormLayout:
     rows = template.rows.order_by("order")
     columns = template.columns.order_by("order")
     labels = tuple(f.get("label", "") for f in template.preamble_fields) or DEFAULT_PREAMBLE
     return FormLayout(
-        title=template.title_for(),
+        title=template.title_for() + (_("（临时报送）") if unscheduled else ""),
         header_label=template.header_label,
         label_columns=template.label_columns,
         columns=tuple(ColumnSpec(c.label, c.decimals, c.width) for c in columns),
@@ -95,6 +152,7 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
 
     A 所 sees only its own row (it cannot see the other units' returns, so they would all read 未报).
     The 药械科 has no row (it compiles the district total). Nothing filed after the due date reads 逾期未报 (``overdue``); before it 待报 (``missing``).
+    Unscheduled (临时报送) returns follow in a block of their own per form: one line per return, never overdue.
     """
     today = today or timezone.localdate()
     # The 药械科 compiles the district return and reviews; it files no unit return of its own.
@@ -103,7 +161,12 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
     if not scope.district_wide:
         units = [u for u in units if u.pk == scope.unit_id]
     returns = list(
-        returns_visible(user).filter(campaign=campaign, unit__isnull=False).order_by("due_date_id", "unit_id", "-version")
+        returns_visible(user).filter(campaign=campaign, unit__isnull=False, unscheduled=False)
+        .order_by("due_date_id", "unit_id", "-version")
+    )
+    unscheduled = list(
+        returns_visible(user).filter(campaign=campaign, unscheduled=True, is_current=True)
+        .order_by("-cutoff", F("unit__sort_order").asc(nulls_last=True), "unit__code")
     )
     latest: dict[tuple[int, int, int], Return] = {}
     for ret in returns:
@@ -131,4 +194,8 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
                 cells.append({"unit": unit, "ret": ret, "state": state})
             blocks.append({"template": template, "due": due, "cells": cells,
                            "missing": sum(1 for c in cells if c["state"] in ("missing", "overdue", "draft", "returned"))})
+        extra = [r for r in unscheduled if r.template_id == template.pk]
+        if extra:
+            blocks.append({"template": template, "due": None, "unscheduled": True, "missing": 0,
+                           "cells": [{"unit": r.unit, "ret": r, "state": "unscheduled"} for r in extra]})
     return blocks

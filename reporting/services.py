@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import time
 import uuid
@@ -27,22 +29,43 @@ from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
-from reporting.selectors import campaign_units, district_reporting_unit, form_layout, grid_values
+from reporting.selectors import (
+    approved_version,
+    campaign_units,
+    district_phone,
+    district_reporting_unit,
+    form_layout,
+    grid_values,
+    reporting_settings,
+    return_changes,
+)
 from reporting.validation import check_grid, unlinked_records
 
 logger = logging.getLogger(__name__)
 REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
 
 
-def due_date_for(campaign: Campaign, cutoff: dt.date) -> CampaignDueDate:
-    """The reporting period a cut-off belongs to: the first due date on or after it."""
-    if not (campaign.start_date <= cutoff <= campaign.end_date):
-        raise ValidationError({"cutoff": _("截止日期必须在专项整治期间（%(start)s 至 %(end)s）内") % {
-            "start": campaign.start_date, "end": campaign.end_date}})
-    due = campaign.due_dates.filter(due_on__gte=cutoff).order_by("due_on").first()
-    if due is None:
-        raise ValidationError({"cutoff": _("该截止日期之后没有报送期限")})
-    return due
+def due_date_for(campaign: Campaign, cutoff: dt.date) -> CampaignDueDate | None:
+    """The reporting period a cut-off belongs to: the first due date on or after it.
+
+    None after the campaign's last due date: such a return (year-end, ad hoc) is filed as unscheduled.
+    """
+    if cutoff < campaign.start_date:
+        raise ValidationError({"cutoff": _("截止日期不能早于专项整治开始日期（%(start)s），专项整治期间为 %(start)s 至 "
+                                           "%(end)s") % {"start": campaign.start_date, "end": campaign.end_date}})
+    return campaign.due_dates.filter(due_on__gte=cutoff).order_by("due_on").first()
+
+
+def return_contact(*, unit: Unit | None, by=None, filled_by: str = "", contact: str = "") -> tuple[str, str]:
+    """填报人 and 联系方式 of a return: as given, else the filer's, else the unit's or the bureau's configured ones."""
+    if by is not None:
+        filled_by = filled_by or by.display_name
+        contact = contact or by.phone
+    if unit is not None:
+        return filled_by, contact or unit.phone
+    configured = reporting_settings()
+    return (filled_by or configured.district_filled_by,
+            contact or configured.district_contact or district_phone())
 
 
 def require_reviewer(user) -> None:
@@ -58,9 +81,15 @@ def _record(ret: Return, action: str, by, comment: str = "") -> None:
 @transaction.atomic
 def return_request(
     *, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date, by,
-    filled_by: str = "", contact: str = "",
+    filled_by: str = "", contact: str = "", unscheduled: bool = False, reason: str = "",
+    data: dict | None = None,
 ) -> Return:
-    """File (compute) a return: a new version plus an export job that the worker builds."""
+    """File (compute) a return: a new version plus an export job that the worker builds.
+
+    A cut-off after the campaign's last due date, or ``unscheduled``, makes an unscheduled return (no due
+    date). When an earlier version was approved, a new one needs a ``reason`` (recorded in its history);
+    ``data`` (numbers the user has just confirmed, see :func:`return_recompute`) is stored as computed.
+    """
     if unit is None:
         if not scope_for(by).district_wide or not scope_for(by).can_write:
             raise PermissionDenied(_("只有区局人员可以生成全区汇总报表"))
@@ -71,30 +100,88 @@ def return_request(
     if not campaign.forms.filter(pk=template.pk).exists():
         raise ValidationError({"template": _("此专项不报送该报表")})
     due = due_date_for(campaign, cutoff)
-    if not due.is_open_on(timezone.localdate()):
-        raise ValidationError({"cutoff": _("%(due)s 的报送期限已关闭，需局领导重新开放后才能填报") % {"due": due.due_on}})
     previous = (
         Return.objects.select_for_update()
         .filter(campaign=campaign, template=template, unit=unit, cutoff=cutoff).order_by("-version")
     )
     latest = previous.first()
+    if latest is not None:
+        unscheduled = unscheduled or latest.unscheduled  # a version keeps its chain's kind
+    if unscheduled and due is not None and latest is not None and not latest.unscheduled:
+        raise ValidationError({"unscheduled": _(
+            "该截止日期已有按期报表（报送期限 %(due)s），请在该报表页面重新计算") % {"due": latest.due_date.due_on}})
+    if unscheduled:
+        due = None
+    if due is not None and not due.is_open_on(timezone.localdate()):
+        raise ValidationError({"cutoff": _("%(due)s 的报送期限已关闭，需局领导重新开放后才能填报") % {"due": due.due_on}})
     if latest is not None and latest.status == ReturnStatus.SUBMITTED:
         raise ValidationError(_("该报表已上报待审核，审核前不能重新计算"))
     if latest is not None and latest.status == ReturnStatus.APPROVED:
         raise ValidationError(_("该报表已审核通过并锁定；如需重新计算，须先由药械科退回"))
+    approved = approved_version(campaign=campaign, template=template, unit=unit, cutoff=cutoff)
+    reason = reason.strip()
+    if approved is not None and not reason:
+        raise ValidationError({"reason": _(
+            "第 %(v)s 版已审核通过；重新计算须填写原因，并核对与该版本逐格的差异") % {"v": approved.version}})
     previous.update(is_current=False)
+    filled_by, contact = return_contact(unit=unit, by=by, filled_by=filled_by, contact=contact)
     ret = Return.objects.create(
-        campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due,
-        version=(latest.version + 1) if latest else 1,
-        filled_by=filled_by or by.display_name, contact=contact or by.phone or (unit.phone if unit else ""),
-        created_by=by,
+        campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due, unscheduled=due is None,
+        version=(latest.version + 1) if latest else 1, filled_by=filled_by, contact=contact, created_by=by,
     )
+    if data is not None:
+        ret.data = {"total": data["total"], "units": data["units"]}
+        ret.warnings = data["warnings"]
+        ret.computed_at = timezone.now()
+        ret.save(update_fields=["data", "warnings", "computed_at"])
+    if latest is not None and reason:
+        comment = _("生成第 %(v)s 版，原因：%(reason)s") % {"v": ret.version, "reason": reason}
+        _record(latest, ReturnAction.RECOMPUTE, by, comment)
+        _record(ret, ReturnAction.RECOMPUTE, by, _("由第 %(old)s 版重新计算，原因：%(reason)s") % {
+            "old": latest.version, "reason": reason})
     job = ExportJob.objects.create(
         kind="return", ret=ret, unit=unit, created_by=by, title=_job_title(ret),
         message=_("等待生成"),
     )
     job_enqueue(job)  # published after commit; stays queued in the database while the broker is down
     return ret
+
+
+def data_digest(data: dict) -> str:
+    """A fingerprint of a return's numbers (what the user confirmed on the recompute page)."""
+    payload = json.dumps({"total": data["total"], "units": data["units"]}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def return_recompute_preview(*, ret: Return) -> dict:
+    """The numbers a recomputation of ``ret`` would give now, their digest and the changes from the approved version."""
+    data = compute_return_data(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+    approved = approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+    changes = return_changes(template=ret.template, old=approved.data, new=data) if approved else []
+    return {"data": data, "digest": data_digest(data), "approved": approved, "changes": changes}
+
+
+def return_recompute(*, ret: Return, by, reason: str = "", digest: str = "") -> Return:
+    """重新计算: a new version of ``ret``'s chain with today's numbers.
+
+    When a version was approved, the user must give a reason and have seen the differences: ``digest`` is the
+    fingerprint of the numbers shown; if the data has changed since, nothing is replaced and the user checks again.
+    """
+    if not ret.is_current:
+        raise ValidationError(_("这不是最新版本，请在最新版本上重新计算"))
+    approved = approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+    data = None
+    if approved is not None:
+        if not reason.strip():
+            raise ValidationError({"reason": _("请填写重新计算的原因")})
+        preview = return_recompute_preview(ret=ret)
+        if preview["digest"] != digest:
+            raise ValidationError(_("数据在您核对后又有变化，请重新核对差异后再确认"), code="stale")
+        data = preview["data"]
+    return return_request(
+        campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff, by=by,
+        filled_by=ret.filled_by, contact=ret.contact, unscheduled=ret.unscheduled, reason=reason, data=data,
+    )
 
 
 def _serialise(grid: dict) -> dict:
@@ -136,7 +223,8 @@ def return_build_inline(*, job: ExportJob, data: dict | None = None) -> ExportJo
 def _job_title(ret: Return) -> str:
     """E.g. 2026年统计表一 五马所 截至2026-11-20 v1 (the template's name once, not 2026年统计表一 统计表一 …)."""
     unit = ret.unit.display_name if ret.unit_id else _("全区")
-    return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d} v{ret.version}"
+    kind = _(" 临时报送") if ret.unscheduled else ""
+    return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d}{kind} v{ret.version}"
 
 
 def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date) -> dict:
@@ -211,7 +299,7 @@ def _grid_checker(rows, columns):
 
 def build_export_input(
     *, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date, data: dict,
-    filled_by: str, contact: str, reporting_unit: str,
+    filled_by: str, contact: str, reporting_unit: str, unscheduled: bool = False,
 ) -> ExportInput:
     """The plain data the exporters need: layout, the filled copies (district + units) and warnings."""
     own_name = unit.display_name if unit is not None else _("全区")
@@ -221,19 +309,31 @@ def build_export_input(
             sheets.append(SheetData(member.display_name, (member.name, "", member.phone),
                                     grid_values(data["units"].get(str(member.pk), {}), template)))
     warnings = tuple(Warning(**w) for w in data["warnings"])
-    return ExportInput(layout=form_layout(template, cutoff), sheets=tuple(sheets), warnings=warnings)
+    return ExportInput(layout=form_layout(template, cutoff, unscheduled=unscheduled), sheets=tuple(sheets),
+                       warnings=warnings)
+
+
+def file_stem(*, template: FormTemplate, unit: Unit | None, cutoff: dt.date, unscheduled: bool) -> str:
+    """E.g. 2023统计表二_五马所_20230930 (…_临时报送 for an unscheduled return)."""
+    own_name = unit.display_name if unit is not None else _("全区")
+    kind = _("_临时报送") if unscheduled else ""
+    return f"{template.year}{template.code}_{own_name}_{cutoff:%Y%m%d}{kind}"
 
 
 def _build(job: ExportJob, data: dict | None = None) -> None:
     ret = job.ret
     template = ret.template
-    job_progress(job, 10, _("正在统计数据"))
-    if data is None:
-        data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
-    ret.data = {"total": data["total"], "units": data["units"]}
-    ret.warnings = data["warnings"]
-    ret.computed_at = timezone.now()
-    ret.save(update_fields=["data", "warnings", "computed_at"])
+    if data is None and ret.computed_at is not None and ret.data:
+        # numbers confirmed on the recompute page: the file shows them
+        data = {"total": ret.data["total"], "units": ret.data.get("units", {}), "warnings": ret.warnings}
+    else:
+        job_progress(job, 10, _("正在统计数据"))
+        if data is None:
+            data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
+        ret.data = {"total": data["total"], "units": data["units"]}
+        ret.warnings = data["warnings"]
+        ret.computed_at = timezone.now()
+        ret.save(update_fields=["data", "warnings", "computed_at"])
     job_progress(job, 60, _("正在生成 Excel 和 Word 文件"))
     if ret.unit_id:
         reporting_unit = ret.unit.name
@@ -243,10 +343,10 @@ def _build(job: ExportJob, data: dict | None = None) -> None:
         reporting_unit = district_reporting_unit()
     export = build_export_input(
         campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff, data=data,
-        filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit,
+        filled_by=ret.filled_by, contact=ret.contact, reporting_unit=reporting_unit, unscheduled=ret.unscheduled,
     )
-    own_name = ret.unit.display_name if ret.unit_id else _("全区")
-    stem = f"{template.year}{template.code}_{own_name}_{ret.cutoff:%Y%m%d}_v{ret.version}"
+    stem = file_stem(template=template, unit=ret.unit, cutoff=ret.cutoff, unscheduled=ret.unscheduled)
+    stem = f"{stem}_v{ret.version}"
     xlsx, docx = export_xlsx(export), export_docx(export)
     job_progress(job, 90, _("正在保存文件"))
     if settings.REGSYS_JOB_TEST_DELAY:  # test hook only (0 in production): lets a test kill the worker here
@@ -307,7 +407,7 @@ def return_submit(*, ret: Return, by) -> Return:
         raise ValidationError(_("当前状态不能上报"))
     if ret.computed_at is None:
         raise ValidationError(_("报表尚未生成完成，不能上报"))
-    if not ret.due_date.is_open_on(timezone.localdate()):
+    if ret.due_date is not None and not ret.due_date.is_open_on(timezone.localdate()):
         raise ValidationError(_("报送期限已关闭，需局领导重新开放后才能上报"))
     ret.status, ret.submitted_by, ret.submitted_at = ReturnStatus.SUBMITTED, by, timezone.now()
     ret.save(update_fields=["status", "submitted_by", "submitted_at"])

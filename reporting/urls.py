@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.return_create, name="return_create"),
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),
     path("returns/<int:pk>/cell/", views.return_cell, name="return_cell"),
+    path("returns/<int:pk>/recompute/", views.return_recompute, name="return_recompute"),
     path("returns/<int:pk>/<str:action>/", views.return_action, name="return_action"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("downloads/", views.downloads, name="downloads"),

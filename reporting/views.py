@@ -21,13 +21,17 @@ from campaigns.models import Campaign
 from enterprises.selectors import import_jobs_of
 from regsys.scoping import scope_for, scoped
 from reporting import services
+from reporting.exporters.layout import label_chars
 from reporting.filters import ReturnFilter
-from reporting.forms import ReturnRequestForm, ReviewForm
+from reporting.forms import RecomputeForm, ReturnRequestForm, ReviewForm
 from reporting.metrics import METRICS, Period, metric_records
 from reporting.selectors import (
+    approved_version,
     calendar,
     campaign_units,
     column_help,
+    current_return,
+    form_layout,
     jobs_downloadable,
     jobs_of,
     returns_visible,
@@ -44,10 +48,11 @@ def return_list(request):
     filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user), request=request)
     returns = filterset.qs
     if request.GET.get("export") == "xlsx":
-        rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff, r.version,
+        rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff,
+                 "临时报送" if r.unscheduled else r.due_date.due_on, r.version,
                  r.get_status_display(), r.filled_by, r.submitted_at and r.submitted_at.strftime("%Y-%m-%d %H:%M"),
                  len(r.warnings)) for r in returns]
-        headers = ["专项整治", "报表", "填报单位", "截止日期", "版本", "状态", "填报人", "上报时间", "校验提示数"]
+        headers = ["专项整治", "报表", "填报单位", "截止日期", "报送期限", "版本", "状态", "填报人", "上报时间", "校验提示数"]
         return xlsx_response(list_xlsx(headers, rows, title="统计报表"), "统计报表.xlsx")
     page = Paginator(returns, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -70,9 +75,15 @@ def return_create(request):
         try:
             ret = services.return_request(
                 campaign=data["campaign"], template=data["template"], unit=data["unit"], cutoff=data["cutoff"],
-                filled_by=data["filled_by"], contact=data["contact"], by=request.user,
+                filled_by=data["filled_by"], contact=data["contact"], unscheduled=data["unscheduled"],
+                by=request.user,
             )
         except ValidationError as exc:
+            current = current_return(campaign=data["campaign"], template=data["template"],
+                                     unit_id=data["unit"].pk if data["unit"] else None, cutoff=data["cutoff"])
+            if hasattr(exc, "message_dict") and "reason" in exc.message_dict and current is not None:
+                messages.info(request, exc.message_dict["reason"][0])  # the approved one: reason and differences
+                return redirect("reporting:return_recompute", pk=current.pk)
             if hasattr(exc, "message_dict"):
                 for field, errors in exc.message_dict.items():
                     for error in errors:
@@ -86,8 +97,27 @@ def return_create(request):
     return render(request, "reporting/return_form.html", {"form": form})
 
 
+LABEL_CHAR_REM, LABEL_PADDING_REM = 0.875, 0.6  # a character of the grid's small text; cell padding and border
+
+
+def _label_geometry(ret) -> list[tuple[float, float]]:
+    """(left, width) in rem of each label column: the columns stay fixed (sticky) while the numbers scroll."""
+    widths = [n * LABEL_CHAR_REM + LABEL_PADDING_REM
+              for n in label_chars(form_layout(ret.template, ret.cutoff), one_line=8)]
+    return [(sum(widths[:i]), w) for i, w in enumerate(widths)]
+
+
+def _label_cell(cell: dict, geometry: list[tuple[float, float]]) -> dict:
+    col, span = int(cell["col"]), int(cell.get("colspan", 1))
+    covered = geometry[col:col + span]
+    return {"text": cell.get("text", ""), "rowspan": int(cell.get("rowspan", 1)), "colspan": span,
+            "left": f"{covered[0][0]:.2f}", "width": f"{sum(w for _left, w in covered):.2f}",
+            "edge": col + span == len(geometry)}
+
+
 def _grid_rows(ret, grid: dict, unit_param: str):
     columns = list(ret.template.columns.order_by("order"))
+    geometry = _label_geometry(ret)
     rows = []
     for row in ret.template.rows.order_by("order"):
         cells = []
@@ -95,7 +125,8 @@ def _grid_rows(ret, grid: dict, unit_param: str):
             raw = grid.get(row.key, {}).get(column.metric, 0)
             value = f"{Decimal(str(raw)):.{column.decimals}f}" if column.decimals else raw
             cells.append({"value": value, "metric": column.metric, "zero": str(raw) in ("0", "0.00")})
-        rows.append({"row": row, "cells": cells})
+        labels = [_label_cell(c, geometry) for c in row.label_cells]
+        rows.append({"row": row, "labels": labels, "cells": cells})
     return columns, rows
 
 
@@ -120,7 +151,11 @@ def return_detail(request, pk: int):
         "can_submit": ret.status in ("draft", "returned") and ret.is_current and ret.computed_at is not None
         and (scope.district_wide or ret.unit_id == scope.unit_id) and scope.can_write,
         "can_review": ret.status in ("submitted", "approved") and ret.is_current and _is_reviewer(request.user),
+        "can_recompute": ret.is_current and ret.status not in ("submitted", "approved") and scope.can_write,
+        "recompute_needs_reason": approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit,
+                                                   cutoff=ret.cutoff) is not None,
         "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
+        "label_width": f"{sum(w for _left, w in _label_geometry(ret)):.2f}",
         "footer": ret.template.footer_for(ret.cutoff),
     })
 
@@ -223,18 +258,51 @@ def return_action(request, pk: int, action: str):
         elif action == "send_back":
             services.return_send_back(ret=ret, by=request.user, comment=comment)
             messages.success(request, _("已退回"))
-        elif action == "recompute":
-            new = services.return_request(
-                campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff, by=request.user,
-                filled_by=ret.filled_by, contact=ret.contact,
-            )
-            messages.success(request, _("已重新计算，生成第 %(v)s 版") % {"v": new.version})
-            return redirect("reporting:return_detail", pk=new.pk)
         else:
             raise Http404
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reporting:return_detail", pk=ret.pk)
+
+
+@login_required
+def return_recompute(request, pk: int):
+    """重新计算. A return with an approved version first shows, cell by cell, what would change, and asks why."""
+    ret = get_object_or_404(returns_visible(request.user), pk=pk)
+    if not scope_for(request.user).can_write:
+        raise PermissionDenied(_("只读账号不能重新计算报表"))
+    approved = approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+    if approved is None:  # nothing approved to compare with: a plain new version, as before
+        if request.method != "POST":
+            return redirect("reporting:return_detail", pk=ret.pk)
+        try:
+            new = services.return_recompute(ret=ret, by=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("reporting:return_detail", pk=ret.pk)
+        messages.success(request, _("已重新计算，生成第 %(v)s 版") % {"v": new.version})
+        return redirect("reporting:return_detail", pk=new.pk)
+    form = RecomputeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.return_recompute(ret=ret, by=request.user, reason=form.cleaned_data["reason"],
+                                            digest=form.cleaned_data["digest"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("已重新计算，生成第 %(v)s 版；原因已记入流转记录") % {"v": new.version})
+            return redirect("reporting:return_detail", pk=new.pk)
+    blocked = None
+    if not ret.is_current:
+        blocked = _("这不是最新版本，请在最新版本上重新计算")
+    elif ret.status in ("submitted", "approved"):
+        blocked = _("该报表已上报或已审核通过并锁定；如需重新计算，须先由药械科退回")
+    # the page carries the digest of the numbers it shows: confirming replaces the version with exactly these
+    preview = services.return_recompute_preview(ret=ret) if blocked is None else None
+    return render(request, "reporting/return_recompute.html", {
+        "ret": ret, "approved": approved, "form": form, "preview": preview, "blocked": blocked,
+    })
 
 
 @login_required

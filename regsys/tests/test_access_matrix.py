@@ -75,6 +75,7 @@ PAGES: dict[str, dict] = {
     "planning:targets_create": {}, "planning:progress": {}, "planning:progress_export": {},
     "reporting:return_list": {}, "reporting:return_create": {}, "reporting:return_detail": {"pk": "return"},
     "reporting:return_cell": {"pk": "return", "query": "needs ?row=&col= (404 without)"}, "reporting:return_action": {"pk": "return", "action": "submit"},
+    "reporting:return_recompute": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
 }
@@ -269,7 +270,7 @@ WRITE_PAGES = {
     "planning:plan_generate", "planning:plan_submit", "planning:plan_approve", "planning:plan_return",
     "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
-    "reporting:return_create", "reporting:return_action", "reporting:job_retry",
+    "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
 }
 
 

@@ -8,11 +8,12 @@ from reporting.models import ExportJob, Return
 
 class ReturnSerializer(ScopedModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    due_on = serializers.DateField(source="due_date.due_on", read_only=True)
+    due_on = serializers.DateField(source="due_date.due_on", read_only=True, allow_null=True,
+                                   help_text="报送期限；临时报送的报表为空")
 
     class Meta:
         model = Return
-        fields = ["id", "campaign", "template", "unit", "cutoff", "due_on", "version", "is_current", "status",
+        fields = ["id", "campaign", "template", "unit", "cutoff", "due_on", "unscheduled", "version", "is_current", "status",
                   "status_display", "data", "warnings", "computed_at", "filled_by", "contact", "submitted_at",
                   "reviewed_at", "review_comment"]
         read_only_fields = fields
@@ -26,6 +27,14 @@ class ReturnRequestSerializer(ScopedSerializer):
     cutoff = serializers.DateField()
     filled_by = serializers.CharField(required=False, allow_blank=True, default="")
     contact = serializers.CharField(required=False, allow_blank=True, default="")
+    unscheduled = serializers.BooleanField(
+        required=False, default=False,
+        help_text="临时报送（年终或临时报表，不对应报送期限）；截止日期在最后一个报送期限之后的自动为临时报送",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="重新计算的原因；该报表曾有版本审核通过时必填，记入流转记录",
+    )
 
 
 class ReviewSerializer(ScopedSerializer):

@@ -30,6 +30,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ret = services.return_request(
             campaign=v["campaign"], template=v["template"], unit=v["unit"],
             cutoff=v["cutoff"], filled_by=v["filled_by"], contact=v["contact"], by=request.user,
+            unscheduled=v["unscheduled"], reason=v["reason"],
         )
         return Response(ReturnSerializer(ret).data, status=status.HTTP_201_CREATED)
 

@@ -10,12 +10,15 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 
-from .layout import ExportInput, FormLayout, SheetData, format_value, preamble_text
+from .layout import ExportInput, FormLayout, SheetData, format_value, header_text, label_chars, preamble_text
 
 FONT_NAME = "宋体"
+TABLE_WIDTH_CM = 26.7  # A4 landscape less 1.5 cm margins
+CELL_PADDING = {"top": Pt(1.2), "bottom": Pt(1.2), "left": Pt(2.5), "right": Pt(2.5)}  # vertical room in every row
 
 
 def _set_run_font(run, size: float, bold: bool = False) -> None:
@@ -50,7 +53,12 @@ def _fill_cell(cell, text: str, size: float, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph._p.remove_all("w:pPr")
     paragraph._p.insert(0, deepcopy(_centred_paragraph()))
-    _set_run_font(paragraph.add_run(text), size, bold)
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        _set_run_font(run, size, bold)
+        if index < len(lines) - 1:
+            run.add_break()
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +68,34 @@ def _centred_paragraph():
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     return paragraph._p.get_or_add_pPr()
+
+
+def column_widths(layout: FormLayout, size: float) -> list[Emu]:
+    """Label columns as wide as their labels need (see ``label_chars``); the data columns share the rest."""
+    char = Pt(size)  # a CJK character is one em wide
+    padding = CELL_PADDING["left"] + CELL_PADDING["right"] + Pt(1)
+    labels = [Emu(n * char + padding) for n in label_chars(layout)]
+    data = Emu(int((Cm(TABLE_WIDTH_CM) - sum(labels)) / max(len(layout.columns), 1)))
+    return labels + [data] * len(layout.columns)
+
+
+def _fix_table_geometry(table, widths: list[Emu]) -> None:
+    """Fixed layout with explicit grid widths (LibreOffice reads the grid, Word the cells) and cell padding."""
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, value in CELL_PADDING.items():
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(int(value.pt * 20)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema orders tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = width
 
 
 def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
@@ -75,16 +111,16 @@ def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
     def cell(r: int, c: int):
         return flat[r * width + c]
 
-    label_width = Cm(2.2 if layout.label_columns > 2 else 3.0)
-    data_width = Cm((26.5 - label_width.cm * layout.label_columns) / max(len(layout.columns), 1))
+    widths = column_widths(layout, size)
+    _fix_table_geometry(table, widths)
     for index, item in enumerate(flat):
-        item.width = label_width if index % width < layout.label_columns else data_width
+        item.width = widths[index % width]
     merges = []
     _fill_cell(cell(0, 0), layout.header_label, size, bold=True)
     if layout.label_columns > 1:
         merges.append((cell(0, 0), cell(0, layout.label_columns - 1)))
     for index, column in enumerate(layout.columns):
-        _fill_cell(cell(0, layout.label_columns + index), column.label, size, bold=True)
+        _fill_cell(cell(0, layout.label_columns + index), header_text(column.label), size, bold=True)
     for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
         r = offset + 1
         for label in row.label_cells:
@@ -95,6 +131,10 @@ def _write_form(document, layout: FormLayout, sheet: SheetData) -> None:
             _fill_cell(cell(r, layout.label_columns + index), format_value(value, column.decimals), size)
     for top_left, bottom_right in merges:
         top_left.merge(bottom_right)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats if the form runs onto a second page
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
     row_height = _row_height(len(layout.rows))
     if row_height is not None:
         for table_row in table.rows[1:]:
@@ -118,7 +158,7 @@ def export_docx(data: ExportInput) -> bytes:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(1.5)
-    section.top_margin = section.bottom_margin = Cm(1.5)
+    section.top_margin = section.bottom_margin = Cm(1.2)
     _write_form(document, data.layout, data.sheets[0])
     if data.warnings:
         paragraph = document.add_paragraph()

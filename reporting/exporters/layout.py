@@ -67,6 +67,40 @@ class ExportInput:
     warnings: tuple[Warning, ...] = field(default_factory=tuple)
 
 
+def label_chars(layout: FormLayout, *, one_line: int = 10) -> tuple[int, ...]:
+    """Characters per line of each label column, from its longest single-column label.
+
+    A label up to ``one_line`` characters fits on one line; a longer one is given two lines.
+    Labels spanning several columns (e.g. 医疗器械网络销售企业) are left to the columns they span.
+    """
+    longest = [2] * layout.label_columns
+    for row in layout.rows:
+        for cell in row.label_cells:
+            if cell.colspan == 1 and cell.col < layout.label_columns:
+                longest[cell.col] = max(longest[cell.col], len(cell.text))
+    return tuple(n if n <= one_line else -(-n // 2) for n in longest)
+
+
+def header_text(label: str) -> str:
+    """A column label with its bracketed unit kept whole on a line of its own: 企业罚没款(万元) -> 企业罚没款\n(万元).
+
+    Otherwise a narrow column breaks inside the brackets and leaves a lone ")" on the last line.
+    """
+    for opening in ("(", "（"):
+        head, sep, unit = label.rpartition(opening)
+        if sep and head and label.endswith((")", "）")) and len(unit) <= 6:
+            return f"{head}\n{sep}{unit}"
+    return label
+
+
+def unit_width(label: str) -> int:
+    """Width (Excel units: a CJK character counts 2) of a label's bracketed unit line, 0 when it has none."""
+    text = header_text(label)
+    if "\n" not in text:
+        return 0
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text.rsplit("\n", 1)[1])
+
+
 def format_value(value: int | Decimal, decimals: int) -> str:
     if decimals:
         return f"{Decimal(value):.{decimals}f}"

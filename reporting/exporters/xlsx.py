@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from regsys.xlsx import put
 
-from .layout import ExportInput, FormLayout, SheetData, preamble_text
+from .layout import ExportInput, FormLayout, SheetData, header_text, label_chars, preamble_text, unit_width
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -21,7 +21,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TITLE_ROW, PREAMBLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
-LABEL_WIDTHS = {1: (26,), 2: (16, 14), 3: (10, 16, 10)}
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -50,7 +49,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
     header_font = Font(name=FONT_NAME, size=10, bold=True)
     put(ws, HEADER_ROW, 1, layout.header_label)
     for index, column in enumerate(layout.columns, start=layout.label_columns + 1):
-        put(ws, HEADER_ROW, index, column.label)
+        put(ws, HEADER_ROW, index, header_text(column.label))
     ws.row_dimensions[HEADER_ROW].height = 60
     last_row = FIRST_DATA_ROW + len(layout.rows) - 1
     styled = {}  # the first cell of each font is styled; the others copy its style ids (no re-hashing)
@@ -93,10 +92,10 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
     ws.merge_cells(f"A{footer_row}:{last_letter}{footer_row}")
     ws.row_dimensions[footer_row].height = 22
 
-    for index, width in enumerate(LABEL_WIDTHS.get(layout.label_columns, (12,) * layout.label_columns), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    for index, column in enumerate(layout.columns, start=layout.label_columns + 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+    for index, chars in enumerate(label_chars(layout), start=1):  # a CJK character is about 2 width units
+        ws.column_dimensions[get_column_letter(index)].width = max(6, 2 * chars + 2)
+    for index, column in enumerate(layout.columns, start=layout.label_columns + 1):  # room for the unit's line
+        ws.column_dimensions[get_column_letter(index)].width = max(column.width, unit_width(column.label) + 2)
 
     ws.print_area = f"A1:{last_letter}{footer_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

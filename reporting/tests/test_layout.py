@@ -38,8 +38,8 @@ def test_xlsx_layout_matches_the_seed(built, code):
 
     assert ws["A1"].value == ref["title"]
     assert ws["A2"].value == "填报单位（盖章）：五马市场监管所    填报人：张所员    联系方式：13800000001"
-    for cell in ref["header_rows"][0]:
-        assert ws.cell(3, cell["col"] + 1).value == cell["text"]
+    for cell in ref["header_rows"][0]:  # a bracketed unit starts a line of its own
+        assert ws.cell(3, cell["col"] + 1).value.replace("\n", "") == cell["text"]
     for row in ref["rows"]:
         for cell in row["label_cells_starting_here"]:
             assert ws.cell(row["excel_row"], cell["col"] + 1).value == (cell["text"] or None), row["key"]
@@ -54,7 +54,8 @@ def test_xlsx_layout_matches_the_seed(built, code):
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.cell(layout["first_data_row"], 1).border.left.style == "thin"
     assert ws.cell(footer_row - 1, ref["grid"]["total_columns"]).border.bottom.style == "thin"
-    assert ws.column_dimensions["A"].width > ws.column_dimensions[last].width
+    labels = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(ref["grid"]["label_columns"])]
+    assert max(labels) > ws.column_dimensions[last].width
     money = [c for c in ref["columns"] if c["value_type"] == "decimal"]
     for column in money:
         assert ws[f"{column['excel_col']}{layout['first_data_row']}"].number_format == "0.00"
@@ -96,7 +97,7 @@ def test_docx_layout_matches_the_seed(built, code):
     assert len(table.columns) == ref["grid"]["total_columns"]
     grid = Grid(table)
     for cell in ref["header_rows"][0]:
-        assert grid.cell(0, cell["col"]).text == cell["text"]
+        assert grid.cell(0, cell["col"]).text.replace("\n", "") == cell["text"]
         assert grid.span(0, cell["col"]) == (1, cell["colspan"])
     for index, row in enumerate(ref["rows"], start=1):
         for cell in row["label_cells_starting_here"]:
@@ -124,3 +125,32 @@ def test_docx_rows_of_the_short_form_have_room_and_the_long_form_keeps_to_its_pa
 
     assert {round(row.height / Cm(0.01)) for row in short.rows[1:]} == {75}  # stored in twips
     assert {row.height for row in long.rows[1:]} == {None}  # 38 rows at 0.33 cm each: no minimum
+
+
+def test_xlsx_keeps_a_bracketed_unit_whole_on_its_own_line(built):
+    ws = load_workbook(built["统计表二"].xlsx.path).worksheets[0]
+    headers = {ws.cell(3, c).value: c for c in range(4, 22)}
+
+    assert "企业罚没款\n(万元)" in headers and "人员罚款\n（万元）" in headers
+    assert "查处违法违规案件\n（含简易程序）" in headers
+    letter = ws.cell(3, headers["查处违法违规案件\n（含简易程序）"]).column_letter
+    assert ws.column_dimensions[letter].width >= 16  # 7 full-width characters (2 units each) on one line
+    # label columns sized to their labels: 其中 | 注射用透明质酸钠凝胶 (10 characters, one line) | 生产
+    assert [ws.column_dimensions[c].width for c in "ABC"] == [6, 22, 6]
+
+
+def test_docx_label_columns_fit_the_product_names_and_rows_have_padding(built):
+    from docx.shared import Pt
+
+    table = Document(built["统计表二"].docx.path).tables[0]
+    grid = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+
+    size = Pt(7)  # 统计表二 has 21 columns: 7 pt text
+    assert grid[1] >= 10 * size  # 注射用透明质酸钠凝胶 on one line (was a third of the width, 3-4 lines)
+    assert grid[0] < grid[3] and grid[2] < grid[3]  # 其中 and 生产 need little room
+    assert len(set(grid[3:])) == 1
+    assert abs(sum(grid) - 26.7 / 2.54 * 914400) < 914400 * 0.05  # the table spans the landscape page
+    assert {m.tag.split("}")[1]: int(m.get(qn("w:w"))) for m in margins} == {
+        "top": 24, "bottom": 24, "left": 50, "right": 50}  # twentieths of a point: 1.2 pt above and below
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"

@@ -97,10 +97,11 @@ def test_an_approved_return_offers_no_recompute_and_refuses_one_posted(client, s
     client.force_login(s["user_a"])
 
     page = client.get(reverse("reporting:return_detail", args=[s["ret_a"].pk])).content.decode()
-    refused = client.post(reverse("reporting:return_action", args=[s["ret_a"].pk, "recompute"]), follow=True)
+    refused = client.post(reverse("reporting:return_recompute", args=[s["ret_a"].pk]),
+                          {"reason": "补录", "digest": "x"}, follow=True)
 
-    assert "重新计算</button>" not in page
-    assert "该报表已审核通过并锁定；如需重新计算，须先由药械科退回" in refused.content.decode()
+    assert "recompute-return" not in page
+    assert "该报表已上报或已审核通过并锁定；如需重新计算，须先由药械科退回" in refused.content.decode()
     assert list(Return.objects.filter(unit=s["unit_a"]).values_list("version", "status", "is_current")) == [
         (1, ReturnStatus.APPROVED, True)]
 
@@ -114,8 +115,8 @@ def test_create_page_files_a_return_and_shows_field_errors(client, s):
     assert "---------" not in blank.content.decode()
     assert blank.context["form"]["campaign"].value() == s["campaign"].pk  # the campaign in progress
     bad = client.post(url, {"campaign": s["campaign"].pk, "template": s["t2"].pk, "unit": s["unit_a"].pk,
-                            "cutoff": "2024-02-01"})
-    assert "截止日期必须在专项整治期间" in bad.content.decode()
+                            "cutoff": "2023-03-01"})
+    assert "截止日期不能早于专项整治开始日期（2023-04-01）" in bad.content.decode()
     assert Return.objects.filter(template=s["t2"]).count() == 0
     good = client.post(url, {"campaign": s["campaign"].pk, "template": s["t2"].pk, "unit": s["unit_a"].pk,
                              "cutoff": "2023-09-30", "filled_by": "张所员", "contact": "123"})
