@@ -1,0 +1,156 @@
+"""Every page a user reads is Chinese and carries no note meant for developers.
+
+The crawl visits every page of the access matrix (``regsys.tests.world``) as a 监管所 user, a 药械科 user and an
+administrator (the admin site included), with an empty submission of every form (its errors included),
+and collects the Latin words of the visible text: text nodes, ``<title>``, placeholders, tooltips, alt texts
+and button captions. A word is allowed only if it is on ``ALLOWED`` (names users know in Latin letters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+from django.contrib.admin import site as admin_site
+from django.urls import reverse
+from lxml import html as lxml_html
+
+from enterprises.choices import Role
+from enterprises.tests.factories import UserFactory
+from regsys.tests.test_access_matrix import PAGES, WRITE_PAGES, _OtherSide, _page_url, page_patterns
+from regsys.tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+# Latin words a Chinese user reads as they are: file formats, product names and established abbreviations.
+ALLOWED = {
+    "Excel", "Word", "API", "UDI", "ID", "PDF", "CSV", "xlsx", "docx", "QR", "GB", "MB", "KB", "GSP", "GMP",
+    "IVD", "PNG", "JPG", "JPEG", "HEIC", "OK", "ECMO", "Cookie",
+    "Python",  # the draw verification page names the random generator so anyone can re-run a draw
+}
+# Texts that only a developer should read.
+DEVELOPER_NOTES = ("domain.md", "[R]", "[C]", "[S]", "flcube", "回忆")
+
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_\-./@])[A-Za-z]{2,}(?![A-Za-z0-9_\-./@])")
+INVISIBLE = {"script", "style", "noscript", "template"}
+VISIBLE_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label")
+
+
+def visible_texts(content: str) -> list[str]:
+    """The texts of a page a user can read."""
+    if not content.strip():
+        return []
+    tree = lxml_html.fromstring(content)
+    texts = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag not in INVISIBLE and element.text:
+            texts.append(element.text)
+        if element.tail and (element.getparent() is None or element.getparent().tag not in INVISIBLE):
+            texts.append(element.tail)
+        texts.extend(element.get(attr) for attr in VISIBLE_ATTRIBUTES if element.get(attr))
+        if element.tag == "input" and element.get("type") in ("submit", "button", "reset") and element.get("value"):
+            texts.append(element.get("value"))
+    return texts
+
+
+def foreign_words(content: str) -> set[str]:
+    words = set()
+    for text in visible_texts(content):
+        words.update(w for w in LATIN_WORD.findall(text) if w not in ALLOWED and w.upper() not in ALLOWED)
+    return words
+
+
+def developer_notes(content: str) -> set[str]:
+    text = "\n".join(visible_texts(content))
+    return {note for note in DEVELOPER_NOTES if note in text}
+
+
+def _blank_submission(content: str | None) -> dict[str, str]:
+    """What a user sends who submits the page's main POST form (the one with the most fields) without
+    filling anything in: its hidden fields (a formset's management form, versions) as rendered."""
+    if not content or not content.strip():
+        return {}
+    forms = lxml_html.fromstring(content).xpath("//form[translate(@method, 'POST', 'post')='post']")
+    if not forms:
+        return {}
+    form = max(forms, key=lambda f: len(f.xpath(".//input|.//select|.//textarea")))
+    return {field.get("name"): field.get("value", "") for field in form.xpath(".//input[@type='hidden']")
+            if field.get("name")}
+
+
+def _crawl(client, side, *, post: bool) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+
+    def visit(url: str, response) -> None:
+        if response.status_code >= 400 or not response.get("Content-Type", "").startswith("text/html"):
+            return
+        content = response.content.decode()
+        for word in foreign_words(content) | developer_notes(content):
+            found[word].add(url)
+        return content
+
+    for _, name in page_patterns():
+        rule = PAGES.get(name)
+        if rule is None or "skip" in rule or name == "logout":
+            continue
+        url = _page_url(name, side)
+        if rule.get("query"):
+            continue
+        content = visit(url, client.get(url))
+        if post and name in WRITE_PAGES:
+            visit(url, client.post(url, _blank_submission(content)))
+    return found
+
+
+def _admin_urls() -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin_site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:app_list", args=[info[0]]))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    return sorted(set(urls))
+
+
+def _report(found: dict[str, set[str]]) -> str:
+    return "\n".join(f"{word!r}: {sorted(urls)[:3]}" for word, urls in sorted(found.items()))
+
+
+@pytest.fixture
+def world(db):
+    w = build_world()
+    w.mine_view = _OtherSide(w.mine, w.template)
+    return w
+
+
+def test_pages_of_a_station_user_read_in_chinese(client, world):
+    client.force_login(world.mine.user)
+    found = _crawl(client, world.mine_view, post=True)
+    assert found == {}, _report(found)
+
+
+def test_pages_of_a_district_user_read_in_chinese(client, world):
+    client.force_login(world.district_user)
+    found = _crawl(client, world.mine_view, post=True)
+    assert found == {}, _report(found)
+
+
+def test_admin_site_reads_in_chinese(client, world):
+    admin = UserFactory(unit=world.section, role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    found: dict[str, set[str]] = defaultdict(set)
+    for url in _admin_urls():
+        response = client.get(url)
+        if response.status_code == 403:  # a model nobody adds by hand (axes' access log)
+            continue
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for word in foreign_words(content) | developer_notes(content):
+            found[word].add(url)
+    assert found == {}, _report(found)
