@@ -28,13 +28,28 @@ ALLOWED = {
     "Excel", "Word", "API", "UDI", "ID", "PDF", "CSV", "xlsx", "docx", "QR", "GB", "MB", "KB", "GSP", "GMP",
     "IVD", "PNG", "JPG", "JPEG", "HEIC", "OK", "ECMO", "Cookie",
     "Python",  # the draw verification page names the random generator so anyone can re-run a draw
+    "Control", "Command", "Mac",  # key names in Django's "按住 Control 键或 Mac 上的 Command 键来选择多项"
+    "IP", "LDAP",
 }
 # Texts that only a developer should read.
 DEVELOPER_NOTES = ("domain.md", "[R]", "[C]", "[S]", "flcube", "回忆")
 
-LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_\-./@])[A-Za-z]{2,}(?![A-Za-z0-9_\-./@])")
-INVISIBLE = {"script", "style", "noscript", "template"}
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_\-./@*{])[A-Za-z]{2,}(?![A-Za-z0-9_\-./@*}])")
+# A JSON value shown or explained (a form template's layout): its quoted keys and codes are code, not text.
+JSON_STRING = re.compile(r'"[^"]*"|\b(?:true|false|null)\b')
+# Admin list columns of identifiers (codes) an administrator types as they are, like ID codes.
+CODE_COLUMNS = ("field-code", "field-param")
+# Not read as text: code, and a textarea's content (the value being edited, e.g. a template's JSON layout).
+INVISIBLE = {"script", "style", "noscript", "template", "textarea"}
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label")
+
+
+def _is_code(element) -> bool:
+    """An element whose text is code or data typed as is: an admin code column, Django's boolean icon."""
+    for node in (element, *element.iterancestors()):
+        if any(c in (node.get("class") or "").split() for c in CODE_COLUMNS):
+            return True
+    return element.tag == "img" and "/admin/img/icon-" in (element.get("src") or "")
 
 
 def visible_texts(content: str) -> list[str]:
@@ -44,7 +59,7 @@ def visible_texts(content: str) -> list[str]:
     tree = lxml_html.fromstring(content)
     texts = []
     for element in tree.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or _is_code(element):
             continue
         if element.tag not in INVISIBLE and element.text:
             texts.append(element.text)
@@ -59,6 +74,8 @@ def visible_texts(content: str) -> list[str]:
 def foreign_words(content: str) -> set[str]:
     words = set()
     for text in visible_texts(content):
+        if '{"' in text or '["' in text:
+            text = JSON_STRING.sub("", text)
         words.update(w for w in LATIN_WORD.findall(text) if w not in ALLOWED and w.upper() not in ALLOWED)
     return words
 
@@ -154,3 +171,15 @@ def test_admin_site_reads_in_chinese(client, world):
         for word in foreign_words(content) | developer_notes(content):
             found[word].add(url)
     assert found == {}, _report(found)
+
+
+def test_the_checks_see_english_and_developer_notes_where_a_user_reads_them():
+    page = """<html><head><title>计划 Month</title></head><body>
+      <select name="o"><option value="month">Month</option></select>
+      <input placeholder="Search"><img src="/x.png" alt="Unit"><input type="submit" value="Go">
+      <p>依据 [R] 回忆，未核实；见 domain.md</p>
+      <script>var English = "ignored";</script><textarea>{"key": "edited value"}</textarea>
+      <p>导出 Excel 文件、UDI 与企业ID</p></body></html>"""
+
+    assert foreign_words(page) == {"Month", "Search", "Unit", "Go"}
+    assert developer_notes(page) == {"[R]", "回忆", "domain.md"}
