@@ -183,3 +183,31 @@ def test_the_checks_see_english_and_developer_notes_where_a_user_reads_them():
 
     assert foreign_words(page) == {"Month", "Search", "Unit", "Go"}
     assert developer_notes(page) == {"[R]", "回忆", "domain.md"}
+
+
+def test_api_validation_messages_name_no_python_types(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.district_user)
+
+    case = api.post("/api/cases/", {"enterprise": "abc"}, format="json").json()
+    inspection = api.post("/api/inspections/", [1], format="json").json()
+
+    assert case["enterprise"] == ["类型错误：应填写记录的编号（整数）。"]
+    assert inspection["non_field_errors"] == ["数据无效：应为一个对象（键值对）。"]
+
+
+def test_the_compiled_catalog_matches_its_source(tmp_path):
+    """locale/…/django.mo is committed; after editing the .po it must be recompiled (msgfmt, see the .po)."""
+    import shutil
+    import subprocess
+
+    from django.conf import settings
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt (gettext) is not installed")
+    folder = settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES"
+    subprocess.run(["msgfmt", "-o", tmp_path / "django.mo", folder / "django.po"], check=True)
+
+    assert (tmp_path / "django.mo").read_bytes() == (folder / "django.mo").read_bytes()
