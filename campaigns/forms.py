@@ -29,7 +29,7 @@ class CampaignForm(VersionedFormMixin, ScopedModelForm):
     )
     due_dates_text = forms.CharField(
         label=_("自定义截止日期"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行或用逗号分隔一个日期，格式 YYYY-MM-DD"),
+        help_text=_("每行一个日期，或用逗号分隔，格式如 2025-06-25"),
     )
 
     class Meta:

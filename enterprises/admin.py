@@ -3,8 +3,11 @@
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +16,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseStatusChange,
     Licence,
+    LoginLockout,
     OwnershipRule,
     Subdistrict,
     Tag,
@@ -68,6 +72,63 @@ class SubdistrictAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+# The apps whose permissions an administrator grants (history tables, sessions and the like are left out).
+PERMISSION_APPS = ("enterprises", "campaigns", "inspections", "reporting", "auth")
+PERMISSION_ACTIONS = {"add": _("可增加"), "change": _("可修改"), "delete": _("可删除"), "view": _("可查看")}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """Permissions named in Chinese: Django stores their names in English ("Can add 企业")."""
+
+    def label_from_instance(self, obj: Permission) -> str:
+        model = obj.content_type.model_class()
+        action = obj.codename.split("_", 1)[0]
+        if model is None or action not in PERMISSION_ACTIONS:
+            return obj.name
+        return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {PERMISSION_ACTIONS[action]}"
+
+
+def permission_field(db_field, request, **kwargs) -> PermissionChoiceField:
+    queryset = Permission.objects.filter(content_type__app_label__in=PERMISSION_APPS).exclude(
+        content_type__model__startswith="historical").select_related("content_type")
+    return PermissionChoiceField(
+        queryset=queryset, required=False, label=db_field.verbose_name, help_text=db_field.help_text,
+        widget=admin.widgets.FilteredSelectMultiple(db_field.verbose_name, is_stacked=False),
+    )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            return permission_field(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """Wrong-password records; deleting one unlocks that user name from that address at once."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_filter = ["attempt_time"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "failures_since_start", "attempt_time", "path_info", "user_agent"]
+    readonly_fields = fields
+
+    @admin.display(description=_("已锁定"), boolean=True)
+    def locked(self, obj: LoginLockout) -> bool:
+        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = checked_form(BaseUserAdmin.form, user_check)
@@ -84,6 +145,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("监管岗位"), {"fields": ("full_name", "unit", "role")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "user_permissions":
+            return permission_field(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Tag)

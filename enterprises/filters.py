@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +17,24 @@ from regsys.scoping import scope_for
 
 
 class OrderingFilter(django_filters.OrderingFilter):
-    """django-filter's ordering with a Chinese label for the descending choices (it ships no zh-hans text).
+    """django-filter's ordering with Chinese labels only: the descending choices read "（降序）" (it ships no
+    zh-hans text), and every field must have a label.
 
-    ``field_labels`` are keyed by the model field (``owning_unit__sort_order``), as in django-filter.
+    ``field_labels`` may be keyed by the model field (``owning_unit__sort_order``), as in django-filter, or by
+    the query parameter (``unit``). django-filter itself reads only the model field and silently falls back to
+    the English parameter name ("Unit"), so a field without a label is refused when the filter is built.
     """
 
     descending_fmt = _("%s（降序）")
+
+    def build_choices(self, fields, labels):
+        by_field = {}
+        for model_field, param in fields.items():
+            label = labels.get(model_field, labels.get(param))
+            if label is None:
+                raise ImproperlyConfigured(f"ordering field {model_field!r} ({param!r}) has no Chinese label")
+            by_field[model_field] = label
+        return super().build_choices(fields, by_field)
 
 
 # Role filter: the role flags a user picks from (医院 and 非医院类 split the use units).

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise, Licence, Tag, Unit
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS
+from enterprises.validators import validate_credit_code
 from regsys.forms import ScopedForm
 from regsys.versioning import VersionedFormMixin
 
@@ -92,6 +93,7 @@ class EnterpriseForm(_ModelFieldsForm):
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         super().__init__(*args, **kwargs)
+        self.instance = instance
         if instance is not None and not instance.owning_unit_override_reason:
             # Without an override the unit follows the rules; leave the choice empty.
             self.initial["owning_unit"] = None
@@ -102,6 +104,18 @@ class EnterpriseForm(_ModelFieldsForm):
         self.fields["owning_unit"].queryset = Unit.objects.all()
         self.fields["owning_unit"].empty_label = _("按事权划分规则自动确定")
         self.fields["owning_unit"].help_text = _("一般留空；如需调整，选择单位并填写调整理由")
+
+    def clean_credit_code(self) -> str:
+        """The credit code is checked on its own (length, characters, GB 32100 check digit, already registered),
+        so its error shows together with the other fields' errors, not only once they all pass."""
+        code = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        validate_credit_code(code)
+        taken = Enterprise.objects.filter(credit_code=code)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("该统一社会信用代码已登记，请勿重复登记"), code="unique")
+        return code
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -1,4 +1,8 @@
-"""Excel import of enterprises: every row checked, all-or-nothing, re-import updates by credit code.
+"""Excel import of enterprises and their licences: every row checked, all-or-nothing, re-import updates by
+credit code (enterprises) and by type and number (licences).
+
+The 企业 sheet holds one enterprise a row; the optional 许可证备案 sheet one licence or filing a row, tied to
+its enterprise by the credit code (an enterprise of the same file or one already registered).
 
 Cells are parsed here (names → subdistricts, roles, tags; dates); the record itself is validated by
 the same services the pages use (``enterprise_create`` / ``enterprise_update``), each row in its own
@@ -24,15 +28,24 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from enterprises.choices import DeviceClass, HospitalGrade, InstitutionType, OperationMode
-from enterprises.models import Enterprise, ImportJob, Subdistrict, Tag, User
-from enterprises.services import enterprise_create, enterprise_update
+from enterprises.choices import (
+    DeviceClass,
+    HospitalGrade,
+    InstitutionType,
+    LicenceKind,
+    LicenceStatus,
+    OperationMode,
+)
+from enterprises.models import Enterprise, ImportJob, Licence, Subdistrict, Tag, User
+from enterprises.services import enterprise_create, enterprise_update, licence_create, licence_update
 from enterprises.validators import credit_code_check_char, validate_credit_code
 from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_succeed
 from regsys.scoping import can_edit, require_write
+from regsys.xlsx import row as xlsx_row
 
 logger = logging.getLogger(__name__)
 SHEET_NAME = "企业"
+LICENCE_SHEET_NAME = "许可证备案"
 MAX_COLUMNS = 60  # cells read per row; the template has 18 columns
 Progress = Callable[[int, str], None]
 
@@ -91,6 +104,20 @@ COLUMNS: list[Column] = [
     Column("成立/登记日期", "established_on", False, "日期，如 2020-05-18"),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+
+# The 许可证备案 sheet: the fields of ``Licence`` (headers are its verbose names) and the enterprise's code.
+LICENCE_COLUMNS: list[Column] = [
+    Column("统一社会信用代码", "credit_code", True, "持证企业的代码：本文件“企业”表中的企业，或系统中已登记的企业"),
+    Column("证照类型", "kind", True, "见下方可选值（可省略“医疗器械”，如“第二类经营备案”）"),
+    Column("证照编号", "number", True, "如 浙温药监械经营备20240001号；再次导入同一类型、同一编号时更新该证照"),
+    Column("发证机关", "issuer", False, "如 温州市市场监督管理局"),
+    Column("发证日期", "issued_on", False, "日期，如 2024-03-01"),
+    Column("有效期至", "expires_on", False, "日期；备案凭证没有有效期的不填"),
+    Column("许可/备案范围", "scope", False, "如 第二类医疗器械（不含体外诊断试剂）"),
+    Column("状态", "status", False, "不填：新证照为“有效”，已有证照保持原状态；见下方可选值"),
+]
+LICENCE_COLUMN_BY_FIELD = {c.field: c for c in LICENCE_COLUMNS}
+LICENCE_CHOICES = {"kind": LicenceKind, "status": LicenceStatus}
 SPLIT = re.compile(r"[、,，;；\n]+")
 
 
@@ -99,6 +126,7 @@ class RowError:
     row: int
     column: str
     message: str
+    sheet: str = SHEET_NAME
 
 
 @dataclass
@@ -106,6 +134,8 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    licences_created: int = 0
+    licences_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -148,6 +178,14 @@ class _Lookups:
         self.choices = {
             name: {str(label): value for value, label in choices.choices}
             for name, choices in CHOICE_COLUMNS.items()
+        }
+        # Licence types and statuses by their label, and by the label without "医疗器械" (第二类经营备案).
+        self.licence_choices = {
+            name: {
+                key: value for value, label in choices.choices
+                for key in (str(label), str(label).replace("医疗器械", ""))
+            }
+            for name, choices in LICENCE_CHOICES.items()
         }
 
 
@@ -213,13 +251,48 @@ def _parse_row(
     return fields, tags, errors
 
 
-def _service_errors(exc: ValidationError) -> list[tuple[str, str]]:
+def _parse_licence_row(
+    values: dict[str, Any], lookups: _Lookups, formulas: set[str] = frozenset(),
+) -> tuple[str, dict, list[tuple[str, str]]]:
+    """Cells of a 许可证备案 row → (credit code, licence fields, [(column header, message)])."""
+    code = ""
+    fields: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    for column in LICENCE_COLUMNS:
+        if column.header in formulas:
+            errors.append((column.header, "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"))
+            continue
+        raw = values.get(column.header)
+        text = _text(raw)
+        if column.required and not text:
+            errors.append((column.header, "必填，不能为空"))
+            continue
+        if column.field == "credit_code":
+            code = text.upper()
+        elif column.field in LICENCE_CHOICES:
+            choices = lookups.licence_choices[column.field]
+            if text and text not in choices:
+                allowed = "、".join(str(label) for _value, label in LICENCE_CHOICES[column.field].choices)
+                errors.append((column.header, f"“{text}”不是可选值（可选：{allowed}）"))
+            elif text:
+                fields[column.field] = choices[text]
+        elif column.field in ("issued_on", "expires_on"):
+            try:
+                fields[column.field] = _date(raw)
+            except (ValueError, TypeError):
+                errors.append((column.header, f"“{text}”不是有效日期，请填写如 2024-03-01"))
+        else:
+            fields[column.field] = text
+    return code, fields, errors
+
+
+def _service_errors(exc: ValidationError, columns: dict[str, Column] = COLUMN_BY_FIELD) -> list[tuple[str, str]]:
     if not hasattr(exc, "error_dict"):
         return [("整行", "；".join(exc.messages))]
     result = []
     for name, messages in exc.message_dict.items():
-        if name in COLUMN_BY_FIELD:
-            header = COLUMN_BY_FIELD[name].header
+        if name in columns:
+            header = columns[name].header
         elif name in ROLE_NAMES.values():
             header = COLUMN_BY_FIELD["roles"].header
         elif name in ("owning_unit", "owning_unit_override_reason"):
@@ -271,18 +344,22 @@ def _over_row_limit(file) -> bool:
     return False
 
 
-def _read_rows(sheet, result: ImportResult) -> list[tuple[int, dict[str, Any], set[str]]] | None:
+def _read_rows(
+    sheet, result: ImportResult, *, columns: list[Column] = COLUMNS, sheet_name: str = SHEET_NAME,
+    required: bool = True,
+) -> list[tuple[int, dict[str, Any], set[str]]] | None:
     """Header check, then every row as (row number, {header: value}, headers of formula cells).
 
     Every row read counts toward the limit, blank or not, so a sheet of a million empty rows is refused
     after the limit without reading on; None when the file is refused (the reason is in ``result``).
+    A sheet that is not ``required`` (the licences) may have no rows.
     """
     rows = sheet.iter_rows(max_col=MAX_COLUMNS)
     header_row = next(rows, None) or ()
     headers = [_text(cell.value).rstrip("*＊").strip() for cell in header_row]
-    missing = [c.header for c in COLUMNS if c.required and c.header not in headers]
-    if missing:
-        result.errors.append(RowError(1, "、".join(missing), "表头缺少必填列，请使用下载的导入模板"))
+    missing = [c.header for c in columns if c.required and c.header not in headers]
+    if missing and (required or any(headers)):
+        result.errors.append(RowError(1, "、".join(missing), "表头缺少必填列，请使用下载的导入模板", sheet_name))
         return None
     read: list[tuple[int, dict[str, Any], set[str]]] = []
     for row_number, cells in enumerate(rows, start=2):
@@ -299,7 +376,7 @@ def _read_rows(sheet, result: ImportResult) -> list[tuple[int, dict[str, Any], s
         if all(_text(v) == "" for v in values.values()):
             continue
         read.append((row_number, values, formulas))
-    if not read:
+    if not read and required:
         result.errors.append(RowError(0, "文件", f"没有数据：“{sheet.title}”工作表表头下没有任何企业行"))
         return None
     return read
@@ -325,18 +402,26 @@ def enterprises_import(*, file, by: User, progress: Progress | None = None) -> I
         sheet.reset_dimensions()  # the declared size may understate the rows: read the rows really there
         report(5, "正在读取文件")
         read = _read_rows(sheet, result)
+        licence_read: list = []
+        if read is not None and LICENCE_SHEET_NAME in workbook.sheetnames:
+            licence_sheet = workbook[LICENCE_SHEET_NAME]
+            licence_sheet.reset_dimensions()
+            licence_read = _read_rows(licence_sheet, result, columns=LICENCE_COLUMNS,
+                                      sheet_name=LICENCE_SHEET_NAME, required=False)
     finally:
         workbook.close()
-    if read is None:
+    if read is None or licence_read is None:
         return result
 
     lookups = _Lookups()
     seen: dict[str, int] = {}
-    step = max(1, len(read) // 50)
+    failed: dict[str, int] = {}  # credit code → 企业 row that did not import
+    total = len(read) + len(licence_read)
+    step = max(1, total // 50)
     with transaction.atomic():
         for index, (row_number, values, formulas) in enumerate(read):
             if index % step == 0:
-                report(10 + 90 * index // len(read), f"正在检查并导入第 {index + 1}/{len(read)} 行")
+                report(10 + 90 * index // total, f"正在检查并导入第 {index + 1}/{total} 行")
             result.rows += 1
             fields, tags, errors = _parse_row(values, lookups, formulas)
             code = fields.get("credit_code", "")
@@ -348,11 +433,40 @@ def enterprises_import(*, file, by: User, progress: Progress | None = None) -> I
                 seen[code] = row_number
             if not errors:
                 errors = _save_row(fields, tags, by, result)
+            if errors and code:
+                failed.setdefault(code, row_number)
             result.errors.extend(RowError(row_number, column, message) for column, message in errors)
+        _import_licences(licence_read, lookups, by, result, failed=failed,
+                         report=lambda done: report(10 + 90 * (len(read) + done) // total,
+                                                    f"正在检查并导入第 {len(read) + done + 1}/{total} 行"),
+                         step=step)
         if result.errors:
-            result.created = result.updated = 0
+            result.created = result.updated = result.licences_created = result.licences_updated = 0
             transaction.set_rollback(True)
     return result
+
+
+def _import_licences(
+    read: list, lookups: _Lookups, by: User, result: ImportResult, *, failed: dict[str, int],
+    report: Callable[[int], None], step: int,
+) -> None:
+    """The 许可证备案 rows, after the enterprises (inside the import's transaction)."""
+    seen: dict[tuple[str, str], int] = {}
+    for index, (row_number, values, formulas) in enumerate(read):
+        if index % step == 0:
+            report(index)
+        result.rows += 1
+        code, fields, errors = _parse_licence_row(values, lookups, formulas)
+        key = (fields.get("kind", ""), fields.get("number", ""))
+        if code and code == example_credit_code():
+            errors.append(("统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实证照的信息"))
+        elif all(key) and key in seen:
+            errors.append(("证照编号", f"与本表第{seen[key]}行的证照重复"))
+        elif all(key):
+            seen[key] = row_number
+        if not errors:
+            errors = _save_licence(code, fields, by, result, failed=failed)
+        result.errors.extend(RowError(row_number, column, message, LICENCE_SHEET_NAME) for column, message in errors)
 
 
 @transaction.atomic
@@ -387,10 +501,12 @@ def import_job_run(*, job_id: int, task_id: str) -> ImportJob | None:
         job_fail(job=job, error=f"导入出错：{type(exc).__name__}: {exc}", message="未导入")
         return job
     job.rows, job.created, job.updated = result.rows, result.created, result.updated
-    job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+    job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
     if result.ok:
-        job_succeed(job, f"导入成功：新增 {result.created} 家，更新 {result.updated} 家",
-                    fields=("rows", "created", "updated", "errors"))
+        message = f"导入成功：新增 {result.created} 家，更新 {result.updated} 家"
+        if result.licences_created or result.licences_updated:
+            message += f"；许可证/备案凭证新增 {result.licences_created} 个，更新 {result.licences_updated} 个"
+        job_succeed(job, message, fields=("rows", "created", "updated", "errors"))
     else:
         job.save(update_fields=["rows", "created", "updated", "errors"])
         job_fail(job=job, error=f"文件未导入：共检查 {result.rows} 行，发现 {len(result.errors)} 处错误",
@@ -417,18 +533,53 @@ def _save_row(fields: dict, tags: list[Tag], by: User, result: ImportResult) -> 
     return []
 
 
-def template_xlsx() -> bytes:
-    """The import template: headers, one example row and a 说明 sheet with the allowed values."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_NAME
-    ws.append([f"{c.header}*" if c.required else c.header for c in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
+def _save_licence(
+    code: str, fields: dict, by: User, result: ImportResult, *, failed: dict[str, int],
+) -> list[tuple[str, str]]:
+    """Create the licence, or update the enterprise's licence of the same type and number."""
+    column = LICENCE_COLUMN_BY_FIELD["credit_code"].header
+    enterprise = Enterprise.objects.filter(credit_code=code).first()
+    if enterprise is None:
+        if code in failed:
+            return [(column, f"该企业在“{SHEET_NAME}”表第{failed[code]}行有错误，未能导入，请先更正该行")]
+        return [(column, f"“{SHEET_NAME}”表和系统中都没有统一社会信用代码为“{code}”的企业")]
+    existing = Licence.objects.filter(kind=fields["kind"], number=fields["number"].strip()).first()
+    if existing is not None and existing.enterprise_id != enterprise.pk:
+        return [(LICENCE_COLUMN_BY_FIELD["number"].header, "该证照编号已登记在其他企业名下，请核对证照类型和编号")]
+    try:
+        with transaction.atomic():
+            if existing is None:
+                licence_create(enterprise=enterprise, by=by, **fields)
+                result.licences_created += 1
+            else:
+                licence_update(licence=existing, by=by, **fields)
+                result.licences_updated += 1
+    except ValidationError as exc:
+        return _service_errors(exc, LICENCE_COLUMN_BY_FIELD)
+    except PermissionDenied:
+        return [(column, f"该企业由{enterprise.owning_unit}监管，你无权为其登记证照")]
+    return []
+
+
+def _template_sheet(ws, columns: list[Column]) -> None:
+    """The header row of an import sheet: required columns starred and red."""
+    ws.append(xlsx_row(ws, [f"{c.header}*" if c.required else c.header for c in columns]))
+    for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
+    ws.freeze_panes = "A2"
+
+
+def template_xlsx() -> bytes:
+    """The import template: the 企业 and 许可证备案 sheets with headers and one example row each, and a 说明
+    sheet with the allowed values."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    _template_sheet(ws, COLUMNS)
     subdistrict = Subdistrict.objects.order_by("code").first()
     tag = Tag.objects.filter(is_active=True, parent__isnull=True).order_by("sort_order").first()
     example = {
@@ -446,33 +597,51 @@ def template_xlsx() -> bytes:
         "business_address": "温州市鹿城区示例路1号",
         "established_on": datetime.date(2020, 5, 18),
     }
-    ws.append([example.get(c.field, "") for c in COLUMNS])
+    ws.append(xlsx_row(ws, [example.get(c.field, "") for c in COLUMNS]))
     ws.cell(row=2, column=[c.field for c in COLUMNS].index("established_on") + 1).number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+
+    licences = wb.create_sheet(LICENCE_SHEET_NAME)
+    _template_sheet(licences, LICENCE_COLUMNS)
+    licence_example = {
+        "credit_code": example["credit_code"], "kind": str(LicenceKind.OPERATION_FILING.label),
+        "number": "浙温药监械经营备20200000号", "issuer": "温州市市场监督管理局", "issued_on": datetime.date(2020, 6, 1),
+        "scope": "第二类医疗器械（不含体外诊断试剂）", "status": str(LicenceStatus.VALID.label),
+    }
+    licences.append(xlsx_row(licences, [licence_example.get(c.field, "") for c in LICENCE_COLUMNS]))
+    for name in ("issued_on", "expires_on"):
+        licences.cell(row=2, column=[c.field for c in LICENCE_COLUMNS].index(name) + 1).number_format = "yyyy-mm-dd"
 
     notes = wb.create_sheet("说明")
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 80
-    notes.append(["填写说明"])
+    def note(*values) -> None:
+        notes.append(xlsx_row(notes, values))
+
+    note("填写说明")
     notes["A1"].font = Font(bold=True, size=13)
-    notes.append(["1. 在“企业”工作表中每行填写一家企业；带 * 的列必填；示例行导入前请删除或改成真实数据。"])
-    notes.append(["2. 系统先检查所有行，全部无误才导入；任何一行有错都不会导入，并列出行号、列名和原因。"])
-    notes.append(["3. 再次导入同一统一社会信用代码的企业时更新该企业，不会重复新增。"])
-    notes.append(["4. 监管单位按事权划分规则自动确定；监管所用户只能导入归本所监管的企业。"])
-    notes.append([])
-    notes.append(["列名", "是否必填", "说明"])
-    for cell in notes[notes.max_row]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        notes.append([column.header, "必填" if column.required else "选填", column.help])
-    notes.append([])
-    notes.append(["企业类别可选值", "", "、".join(ROLE_NAMES)])
+    note("1. 在“企业”工作表中每行填写一家企业；带 * 的列必填；示例行导入前请删除或改成真实数据。")
+    note("2. 在“许可证备案”工作表中每行填写一个许可证或备案凭证，用统一社会信用代码对应企业（可不填此表）。")
+    note("3. 系统先检查所有行，全部无误才导入；任何一行有错都不会导入，并列出工作表、行号、列名和原因。")
+    note("4. 再次导入同一统一社会信用代码的企业时更新该企业，同一类型、同一编号的证照更新该证照，不会重复新增。")
+    note("5. 监管单位按事权划分规则自动确定；监管所用户只能导入归本所监管的企业及其证照。")
+    header_row = notes.max_row + 2
+    for sheet_name, columns in ((SHEET_NAME, COLUMNS), (LICENCE_SHEET_NAME, LICENCE_COLUMNS)):
+        note()
+        note(f"“{sheet_name}”表的列", "是否必填", "说明")
+        for cell in notes[notes.max_row]:
+            cell.font = Font(bold=True)
+        for column in columns:
+            note(column.header, "必填" if column.required else "选填", column.help)
+    note()
+    note("企业类别可选值", "", "、".join(ROLE_NAMES))
     for name, choices in CHOICE_COLUMNS.items():
-        notes.append([f"{COLUMN_BY_FIELD[name].header}可选值", "", "、".join(str(c.label) for c in choices)])
-    notes.append(["所在街道/镇可选值", "", "、".join(Subdistrict.objects.order_by("code").values_list("name", flat=True))])
-    notes.append(["产品领域可选值", "", "、".join(str(t) for t in Tag.objects.filter(is_active=True).select_related("parent"))])
-    for row in notes.iter_rows(min_row=8):
+        note(f"{COLUMN_BY_FIELD[name].header}可选值", "", "、".join(str(c.label) for c in choices))
+    note("所在街道/镇可选值", "", "、".join(Subdistrict.objects.order_by("code").values_list("name", flat=True)))
+    note("产品领域可选值", "", "、".join(str(t) for t in Tag.objects.filter(is_active=True).select_related("parent")))
+    for name, choices in LICENCE_CHOICES.items():
+        note(f"{LICENCE_COLUMN_BY_FIELD[name].header}可选值", "", "、".join(str(c.label) for c in choices))
+    for row in notes.iter_rows(min_row=header_row):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from regsys import auth_views as regsys_auth_views
@@ -19,6 +20,11 @@ api_patterns = [
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
+
+# The admin is the 系统管理 of the navigation bar: titled so, not "Django 站点管理员".
+admin.site.site_header = _("医疗器械监管系统 · 系统管理")
+admin.site.site_title = _("系统管理")
+admin.site.index_title = _("系统管理")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -28,7 +28,7 @@ class ReturnAdmin(LockedRecordAdminMixin, SimpleHistoryAdmin):
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["title", "created_by", "status", "progress", "created_at", "finished_at"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status"]
     readonly_fields = ["error"]
 
 

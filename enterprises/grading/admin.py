@@ -5,6 +5,7 @@ with the app's admin autodiscovery.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.models import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
@@ -32,8 +33,14 @@ class GradingCriterionInline(admin.TabularInline):
 
 @admin.register(GradingScheme)
 class GradingSchemeAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "grading_deadline", "due_soon_days", "tolerance_days", "qualifying_kinds"]
+    list_display = ["year", "grading_deadline", "due_soon_days", "tolerance_days", "qualifying_kinds_shown"]
     inlines = [GradeLevelInline, GradingCriterionInline]
+
+    @admin.display(description=_("计入频次的检查类型"))
+    def qualifying_kinds_shown(self, obj: GradingScheme) -> str:
+        from enterprises.grading.views import qualifying_kind_labels
+
+        return qualifying_kind_labels(obj)
 
 
 @admin.register(GradeLevel)

@@ -13,11 +13,12 @@ class Sector(models.TextChoices):
 
 
 class Confidence(models.TextChoices):
-    """How sure the default is (domain.md legend)."""
+    """How sure the default is: checked against the cited regulation (C), taken from a secondary source (S),
+    or neither (R). Users read the two unchecked ones as a default the bureau has not confirmed."""
 
-    CONFIRMED = "C", _("[C] 已核实原文")
-    SECONDARY = "S", _("[S] 仅二手来源")
-    RECOLLECTION = "R", _("[R] 未核实（回忆）")
+    CONFIRMED = "C", _("已核对依据原文")
+    SECONDARY = "S", _("默认值，依据为二手资料，未经本局确认")
+    RECOLLECTION = "R", _("默认值，未经本局确认")
 
 
 class CriterionEffect(models.TextChoices):

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.filters import OrderingFilter
 from enterprises.grading.choices import CreditKind, GradeStatus, Sector
 from enterprises.models import CreditRecord, EnterpriseGrade, GradeLevel, Unit
 from regsys.filters import IntegerFilter
@@ -46,7 +47,7 @@ class GradeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=GradeStatus.choices)
     is_key = django_filters.BooleanFilter(label=_("年度重点监管"), widget=yes_no_widget())
     changed = django_filters.BooleanFilter(label=_("人工调整"), method="filter_changed", widget=yes_no_widget())
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"),
         fields=(("enterprise__name", "enterprise"), ("level__rank", "level"), ("status", "status"),
                 ("enterprise__owning_unit__sort_order", "unit"), ("approved_at", "approved_at")),
@@ -74,7 +75,7 @@ class CreditRecordFilter(django_filters.FilterSet):
                                             widget=date_widget())
     recorded_before = django_filters.DateFilter(label=_("记录日期止"), field_name="recorded_on", lookup_expr="lte",
                                              widget=date_widget())
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), fields=(("recorded_on", "recorded_on"), ("enterprise__name", "enterprise")),
         field_labels={"recorded_on": _("记录日期"), "enterprise": _("企业")},
     )

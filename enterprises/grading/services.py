@@ -63,7 +63,7 @@ def scheme_ensure(*, year: int) -> tuple[GradingScheme, bool]:
     scheme = GradingScheme.objects.create(
         year=year, grading_deadline=datetime.date(year, 3, 31), due_soon_days=reference.DUE_SOON_DAYS,
         tolerance_days=reference.TOLERANCE_DAYS, qualifying_kinds=reference.QUALIFYING_KINDS,
-        note=_("默认值取自 domain.md §8.2：多数等级划分和频次未经原文核实，请按上级文件调整。"),
+        note=_("多数等级划分和检查频次为默认值，未经本局确认，可在系统管理中按上级文件修改。"),
     )
     levels = {}
     for sector, code, name, rank, interval, ratio, is_key, freq, confidence, basis in reference.LEVELS:

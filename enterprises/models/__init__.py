@@ -1,9 +1,10 @@
 from .grading import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
 from .imports import ImportJob
-from .org import Subdistrict, Unit, User
+from .org import LoginLockout, Subdistrict, Unit, User
 from .registry import Enterprise, EnterpriseStatusChange, Licence, OwnershipRule, Tag
 
 __all__ = [
+    "LoginLockout",
     "CreditRecord",
     "EnterpriseGrade",
     "GradeLevel",

@@ -73,7 +73,7 @@ class GradeLevel(models.Model):
     )
     is_key = models.BooleanField(_("重点监管"), default=False)
     frequency_text = models.CharField(_("检查频次要求"), max_length=200)
-    confidence = models.CharField(_("依据可信度"), max_length=1, choices=Confidence.choices)
+    confidence = models.CharField(_("确认情况"), max_length=1, choices=Confidence.choices)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
 
     class Meta:
@@ -111,7 +111,7 @@ class GradingCriterion(models.Model):
         GradeLevel, verbose_name=_("定级"), null=True, blank=True, on_delete=models.RESTRICT,
         related_name="criteria", help_text=_("作用为“定为所选等级”时必填"),
     )
-    confidence = models.CharField(_("依据可信度"), max_length=1, choices=Confidence.choices)
+    confidence = models.CharField(_("确认情况"), max_length=1, choices=Confidence.choices)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)

@@ -1,5 +1,6 @@
 """Organisation: supervising units, their 街道/镇, and the people who log in."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +89,17 @@ class User(AbstractUser):
     @property
     def cert_no(self) -> str:
         return self.enforcement_cert_no or self.inspector_cert_no
+
+
+class LoginLockout(AccessAttempt):
+    """The login lockout records of django-axes (wrong passwords per user name and address), as the
+    administrator reads them to unlock a user: in Chinese, under the users' app."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定记录")
+        verbose_name_plural = _("登录失败与锁定记录")
+
+    def __str__(self) -> str:
+        return _("%(user)s 自 %(ip)s 登录失败 %(n)s 次") % {
+            "user": self.username or "—", "ip": self.ip_address or "—", "n": self.failures_since_start}

@@ -91,3 +91,22 @@ def test_two_inspectors_edit_one_enterprise_the_second_keeps_their_input_and_res
     finally:
         for context in contexts:
             context.close()
+
+
+def test_credit_code_error_shows_in_the_first_round_of_errors_on_a_phone(live_server, phone_context, district):
+    from .factories import make_credit_code
+
+    code = make_credit_code(81)
+    bad = code[:17] + ("0" if code[17] != "0" else "1")
+    page = phone_context.new_page()
+    browser_login(page, live_server, "wuma")
+
+    page.goto(f"{live_server.url}/enterprises/new/")
+    page.fill("#id_credit_code", bad)
+    page.click("button:has-text('保存')")
+
+    page.wait_for_selector("#id_credit_code ~ .invalid-feedback, .invalid-feedback")
+    errors = page.locator(".invalid-feedback").all_inner_texts()
+    assert any(e.startswith("统一社会信用代码校验位错误") for e in errors)
+    assert errors.count("该字段是必填项。") == 2  # the name and the 街道/镇, in the same round
+    page.screenshot(path="/tmp/i9-ui-credit-code-390.png", full_page=True)

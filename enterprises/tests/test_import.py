@@ -48,13 +48,19 @@ def test_template_has_headers_example_and_instructions(client, district):
     response = client.get(reverse("enterprises:import_template"))
 
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["企业", "说明"]
+    assert wb.sheetnames == ["企业", "许可证备案", "说明"]
     ws = wb["企业"]
     assert [c.value for c in ws[1]][:4] == ["统一社会信用代码*", "企业名称*", "所在街道/镇*", "企业类别*"]
     example = [c.value for c in ws[2]]
     assert example[2] == "五马街道"
+    licences = wb["许可证备案"]
+    assert [c.value for c in licences[1]] == ["统一社会信用代码*", "证照类型*", "证照编号*", "发证机关", "发证日期",
+                                              "有效期至", "许可/备案范围", "状态"]
+    licence_example = [c.value for c in licences[2]]
+    assert licence_example[0] == example[0]  # the example licence belongs to the example enterprise
+    assert licence_example[1] == "第二类医疗器械经营备案"
     notes = [r[0] for r in wb["说明"].iter_rows(values_only=True)]
-    assert "企业类别可选值" in notes
+    assert {"企业类别可选值", "证照类型可选值", "状态可选值", "“许可证备案”表的列"} <= set(notes)
 
 
 def test_the_templates_example_row_is_refused_so_no_made_up_enterprise_enters_the_registry(client, district):
@@ -64,8 +70,9 @@ def test_the_templates_example_row_is_refused_so_no_made_up_enterprise_enters_th
 
     result = enterprises_import(file=io.BytesIO(template), by=district.section_user)
 
-    assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (2, "统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实企业的信息")
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+        ("企业", 2, "统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实企业的信息"),
+        ("许可证备案", 2, "统一社会信用代码", "这是导入模板中的示例行，请删除该行或改成真实证照的信息"),
     ]
     assert Enterprise.objects.count() == 0
 
@@ -76,6 +83,8 @@ def test_the_template_imports_once_the_example_is_replaced_by_a_real_firm(client
     wb = load_workbook(io.BytesIO(client.get(reverse("enterprises:import_template")).content))
     wb["企业"]["A2"] = make_credit_code(4242)
     wb["企业"]["B2"] = "温州实有医疗器械有限公司"
+    wb["许可证备案"]["A2"] = make_credit_code(4242)
+    wb["许可证备案"]["C2"] = "浙温药监械经营备20204242号"
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)
@@ -83,7 +92,10 @@ def test_the_template_imports_once_the_example_is_replaced_by_a_real_firm(client
     result = enterprises_import(file=buffer, by=district.section_user)
 
     assert result.ok, result.errors
-    assert Enterprise.objects.get().name == "温州实有医疗器械有限公司"
+    enterprise = Enterprise.objects.get()
+    assert enterprise.name == "温州实有医疗器械有限公司"
+    assert [(lic.kind, lic.number, lic.issued_on, lic.status) for lic in enterprise.licences.all()] == [
+        ("operation_filing", "浙温药监械经营备20204242号", datetime.date(2020, 6, 1), "valid")]
 
 
 def test_good_file_imports_every_row(district):

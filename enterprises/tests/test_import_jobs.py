@@ -62,8 +62,8 @@ def test_a_file_with_a_bad_row_imports_nothing_and_the_job_page_lists_the_rows(
     assert (job.status, job.rows, job.created, job.updated, job.message, job.error) == (
         JobStatus.FAILED, 3, 0, 0, "未导入", "文件未导入：共检查 3 行，发现 2 处错误")
     assert job.errors == [
-        {"row": 3, "column": "企业名称", "message": "必填，不能为空"},
-        {"row": 4, "column": "企业类别", "message": "无法识别的企业类别“卖菜”"},
+        {"sheet": "企业", "row": 3, "column": "企业名称", "message": "必填，不能为空"},
+        {"sheet": "企业", "row": 4, "column": "企业类别", "message": "无法识别的企业类别“卖菜”"},
     ]
     page = client.get(response["Location"]).content.decode()
     assert "文件未导入：共检查 3 行，发现 2 处错误，一行也没有导入。" in page

@@ -184,6 +184,51 @@ def test_create_form_shows_field_errors_and_saves_nothing(client, district):
     assert Enterprise.objects.count() == 0
 
 
+def test_credit_code_error_shows_together_with_the_other_field_errors(client, district):
+    # given a user who fills in only a credit code, with a wrong check digit
+    client.force_login(district.inspector_a)
+    code = make_credit_code(79)
+    bad = code[:17] + ("0" if code[17] != "0" else "1")
+
+    # when the form is sent
+    response = client.post(reverse("enterprises:create"), {"credit_code": bad})
+
+    # then the credit code's error is shown in the same round as the missing name and 街道/镇
+    errors = response.context["form"].errors
+    assert response.status_code == 200
+    assert errors["credit_code"][0].startswith("统一社会信用代码校验位错误")
+    assert {"name", "subdistrict"} <= set(errors)
+    assert Enterprise.objects.count() == 0
+
+
+def test_credit_code_already_registered_is_a_field_error(client, district):
+    existing = EnterpriseFactory(subdistrict=district.sub_b)
+    client.force_login(district.inspector_a)
+
+    response = client.post(reverse("enterprises:create"), {
+        "name": "重复登记药房", "credit_code": existing.credit_code.lower(), "subdistrict": district.sub_a.pk,
+        "is_operator": "on",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["credit_code"] == ["该统一社会信用代码已登记，请勿重复登记"]
+    assert Enterprise.objects.count() == 1
+
+
+def test_editing_an_enterprise_keeps_its_own_credit_code(client, district):
+    enterprise = EnterpriseFactory(subdistrict=district.sub_a)
+    client.force_login(district.inspector_a)
+    form = client.get(reverse("enterprises:edit", args=[enterprise.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False, "")}
+    data.update({"is_operator": "on", "subdistrict": district.sub_a.pk, "tags": [], "phone": "0577-3"})
+
+    response = client.post(reverse("enterprises:edit", args=[enterprise.pk]), data)
+
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.phone == "0577-3"
+
+
 def test_create_form_saves_and_redirects_to_detail(client, district):
     tag = TagFactory(name="角膜接触镜")
     client.force_login(district.inspector_a)

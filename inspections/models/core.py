@@ -50,7 +50,7 @@ class Inspection(models.Model):
     provincial_entry_date = models.DateField(_("录入省局系统日期"), null=True, blank=True)
     provincial_entry_due = models.DateField(
         _("录入省局系统期限"), null=True, blank=True, db_index=True,
-        help_text=_("检查结束后一个月内（由 inspections.deadlines.provincial_entry_due 计算）"),
+        help_text=_("检查结束后一个月内，由系统按检查结束日期计算"),
     )
     checklist = models.ForeignKey(
         "inspections.ChecklistTemplate", verbose_name=_("检查表"), null=True, blank=True,

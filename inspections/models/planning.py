@@ -238,7 +238,7 @@ class AnnualTarget(models.Model):
     district_only = models.BooleanField(
         _("仅考核全区"), default=False, help_text=_("如飞行检查总数，只在全区汇总考核")
     )
-    confidence = models.CharField(_("依据可信度"), max_length=1, choices=Confidence.choices)
+    confidence = models.CharField(_("确认情况"), max_length=1, choices=Confidence.choices)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from enterprises.choices import Link
+from enterprises.models import Tag
 from inspections.models import (
     AnnualTarget,
     ConflictOfInterest,
@@ -104,6 +106,16 @@ class ConflictOfInterestAdmin(SimpleHistoryAdmin):
 
 @admin.register(AnnualTarget)
 class AnnualTargetAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "sort_order", "name", "kind", "links", "tag_codes", "min_ratio", "min_count",
+    list_display = ["year", "sort_order", "name", "kind", "links_shown", "tags_shown", "min_ratio", "min_count",
                     "district_only", "is_active"]
     list_filter = ["year", "kind", "is_active"]
+
+    @admin.display(description=_("环节"))
+    def links_shown(self, obj: AnnualTarget) -> str:
+        labels = dict(Link.choices)
+        return "、".join(str(labels.get(code, code)) for code in obj.link_list) or _("全部环节")
+
+    @admin.display(description=_("产品领域标签"))
+    def tags_shown(self, obj: AnnualTarget) -> str:
+        names = dict(Tag.objects.filter(code__in=obj.tag_list).values_list("code", "name"))
+        return "、".join(names.get(code, code) for code in obj.tag_list)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.filters import OrderingFilter
 from enterprises.grading.choices import Sector
 from enterprises.grading.filters import yes_no_widget
 from enterprises.models import Unit
@@ -24,7 +25,7 @@ class PlanFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.all())
     kind = django_filters.ChoiceFilter(label=_("计划类型"), choices=PlanKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), fields=(("year", "year"), ("unit__sort_order", "unit"), ("status", "status")),
         field_labels={"year": _("年度"), "unit": _("单位"), "status": _("状态")},
     )
@@ -44,7 +45,7 @@ class PlanItemFilter(django_filters.FilterSet):
     month = IntegerFilter(label=_("计划月份"), field_name="target_month")
     quarter = IntegerFilter(label=_("计划季度"), field_name="target_quarter")
     done = django_filters.BooleanFilter(label=_("已完成"), method="filter_done", widget=yes_no_widget())
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"),
         fields=(("target_month", "month"), ("target_quarter", "quarter"), ("enterprise__name", "enterprise"),
                 ("kind", "kind")),
@@ -67,7 +68,7 @@ class DrawFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(label=_("环节"), choices=Sector.choices)
     published = django_filters.BooleanFilter(label=_("已公示"), field_name="published_at", lookup_expr="isnull",
                                              exclude=True, widget=yes_no_widget())
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), fields=(("created_at", "created_at"), ("unit__sort_order", "unit"), ("year", "year")),
         field_labels={"created_at": _("抽取时间"), "unit": _("单位"), "year": _("年度")},
     )
@@ -81,7 +82,7 @@ class ConflictFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业名称/信用代码"), method=_enterprise_search)
     officer = django_filters.CharFilter(label=_("检查人员"), method="filter_officer")
     is_active = django_filters.BooleanFilter(label=_("有效"), widget=yes_no_widget())
-    o = django_filters.OrderingFilter(
+    o = OrderingFilter(
         label=_("排序"), fields=(("declared_on", "declared_on"), ("enterprise__name", "enterprise"),
                                  ("officer__username", "officer")),
         field_labels={"declared_on": _("申报日期"), "enterprise": _("企业"), "officer": _("检查人员")},

@@ -97,7 +97,7 @@ def test_admin_pages_run_under_the_csp(live_server, browser_context):
     browser_login(page, live_server, admin.username)
 
     for path in ["/admin/", "/admin/enterprises/enterprise/", "/admin/enterprises/enterprise/add/",
-                 "/admin/axes/accessattempt/"]:
+                 "/admin/enterprises/loginlockout/"]:
         response = page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         assert response.status == 200, path

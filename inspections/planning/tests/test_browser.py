@@ -100,3 +100,31 @@ def test_station_inspector_reads_due_list_and_grades_on_a_phone(live_server, pho
         assert not page.get_by_role("columnheader", name="监管单位").is_visible()
         assert not page.get_by_role("columnheader", name="来源/理由").is_visible()
         assert page.get_by_role("cell", name="温州康宁医疗器械物流有限公司鹿城第0分公司").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1366])
+def test_plan_sorting_and_grading_defaults_read_in_chinese(live_server, _playwright_browser, width):
+    sd = SubdistrictFactory(unit=UnitFactory(name="五马市场监管所", short_name="五马所"))
+    for i in range(3):
+        EnterpriseFactory(subdistrict=sd, name=f"温州益民大药房{i}", operation_mode=OperationMode.RETAIL)
+    UserFactory(username="wuma", unit=sd.unit)
+    scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    plan_generate(unit=sd.unit, year=YEAR, by=None, seed="x")
+    plan = InspectionPlan.objects.filter(unit=sd.unit).order_by("pk").first()
+    context = _playwright_browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    browser_login(page, live_server, "wuma")
+
+    page.goto(f"{live_server.url}/planning/plans/{plan.pk}/")
+    options = page.locator("select[name=o] option").all_inner_texts()
+    page.goto(f"{live_server.url}/grading/")
+    levels = page.inner_text("#levels")
+    page.screenshot(path=f"/tmp/i9-ui-grading-{width}.png", full_page=True)
+    context.close()
+
+    assert options[1:] == ["月份", "月份（降序）", "季度", "季度（降序）", "企业", "企业（降序）", "类型", "类型（降序）"]
+    assert "未经本局确认" in levels and "默认值，未经本局确认，可在系统管理中修改" in levels
+    assert not re.search(r"\[[CSR]\]|回忆|flcube|domain\.md", levels), levels

@@ -159,6 +159,19 @@ def test_draw_run_is_a_pure_function_of_its_inputs():
     assert first != other
 
 
+def test_a_published_draw_stays_verifiable_the_draw_is_pinned():
+    """A published draw is re-run by anyone from its recorded inputs: the algorithm may never change, or every
+    published draw stops verifying. This draw was computed once (2026) and is pinned here, officers included."""
+    picks = draw_run(pool=list(range(1, 41)), officer_pool=[101, 102, 103, 104, 105],
+                     conflicts=[[103, 32], [104, 33]], ratio=Decimal("0.25"), officers_per_enterprise=2,
+                     seed="20240319")
+
+    assert picks == [
+        (32, [102, 104]), (33, [102, 105]), (16, [102, 103]), (13, [101, 102]), (2, [103, 104]),
+        (7, [102, 105]), (39, [102, 104]), (3, [101, 103]), (21, [101, 104]), (11, [102, 103]),
+    ]
+
+
 def test_publish_once_then_public_page_and_export_without_login(unit_setup, client):
     unit, _enterprises, officers = unit_setup
     draw = draw_create(unit=unit, year=2024, name="一级经营企业双随机", ratio="0.25", seed="s", by=None)

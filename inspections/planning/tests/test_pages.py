@@ -148,7 +148,11 @@ def test_grading_overview_marks_unconfirmed_defaults_and_unit_progress(client, s
 
     body = client.get("/grading/").content.decode()
 
-    assert "[R] 未确认" in body and "[S] 未确认" in body
+    # the unconfirmed defaults say so in a user's terms (p1 is unconfirmed; the contact-lens criterion is confirmed)
+    assert '<span class="badge text-bg-warning" title="默认值，未经本局确认，可在系统管理中修改">未经本局确认</span>' in body
+    assert '<span class="badge text-bg-success" title="依据已核对原文">已核对</span>' in body
+    assert "抽查比例为默认值，未经本局确认，可在系统管理中修改" in body
+    assert not [note for note in ("[R]", "[S]", "[C]", "回忆", "domain.md", "flcube") if note in body]
     assert f"{YEAR}年3月31日" in body
     assert unit.display_name in body
     assert "计入频次的检查类型：日常监督检查、全项目检查、飞行检查" in body

@@ -211,8 +211,16 @@ def test_progress_export_has_every_sheet(client, two_units):
 
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["按月份", "按检查类型", "年度指标", "尚未检查企业", "各单位"]
-    units = [row[0] for row in book["各单位"].iter_rows(min_row=2, values_only=True)]
-    assert units[:0] == [] and {"甲所", "乙所"} <= set(units)
+    # each 所 has its own row with its own plan items (counted here from the rows) and none done yet (no
+    # item is linked to an inspection); the chief's own 科 plans nothing
+    rows = {row[0]: row[1:3] for row in book["各单位"].iter_rows(min_row=2, values_only=True)}
+    expected = {
+        side["unit"].short_name: (PlanItem.objects.filter(plan__unit=side["unit"], plan__year=YEAR).count(), 0)
+        for side in (mine, _other)
+    }
+    assert expected["甲所"][0] > 0 and expected["乙所"][0] > 0
+    assert {name: rows[name] for name in ("甲所", "乙所")} == expected
+    assert rows[chief.unit.short_name] == (0, 0)
     month_total = list(book["按月份"].iter_rows(values_only=True))[-1]
     assert month_total[0] == "合计"
     assert month_total[1] == PlanItem.objects.count()
