@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0010_numeric_bounds'),
+        ('inspections', '0011_backfill_provincial_entry_due'),
     ]
 
     operations = [
