@@ -24,7 +24,7 @@ from campaigns.services import campaign_due_date_close, campaign_due_date_reopen
 from enterprises.choices import Role, UnitKind
 from enterprises.models import User
 from reporting.choices import ReturnAction
-from reporting.models import Return, ReturnEvent
+from reporting.models import ReportingSettings, Return, ReturnEvent
 from reporting.services import (
     return_approve,
     return_build_inline,
@@ -72,9 +72,20 @@ def _backdate(ret: Return, submitted: dt.datetime | None, *, computed: dt.dateti
 
 
 def seed(ctx) -> str:
+    _seed_settings()
     history = _seed_2023(ctx)
     current = _seed_current(ctx)
     return f"{history}；{current}"
+
+
+def _seed_settings() -> None:
+    """The bureau's reporting contact (系统管理 → 报表设置): the 药械科 chief, on the section's phone."""
+    if ReportingSettings.objects.exists():
+        return
+    chief = User.objects.filter(role=Role.LEADER, unit__kind=UnitKind.SECTION).select_related("unit") \
+        .order_by("pk").first()
+    if chief is not None:
+        ReportingSettings.objects.create(district_filled_by=chief.display_name, district_contact=chief.unit.phone)
 
 
 def _seed_2023(ctx) -> str:
