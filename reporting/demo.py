@@ -67,7 +67,13 @@ def _backdate(ret: Return, submitted: dt.datetime | None, *, computed: dt.dateti
         ReturnEvent.objects.filter(pk=event.pk).update(at=at.get(event.action, reviewed))
     records = list(ret.history.order_by("history_date", "history_id"))
     for record, when in zip(records, [computed, computed, submitted, reviewed], strict=False):
-        type(record).objects.filter(pk=record.pk).update(history_date=when)
+        # the snapshot's own times too, so the page's 修改历史 shows no change to the day the demo was seeded
+        type(record).objects.filter(pk=record.pk).update(
+            history_date=when, created_at=computed,
+            computed_at=computed if record.computed_at else None,
+            submitted_at=submitted if record.submitted_at else None,
+            reviewed_at=reviewed if record.reviewed_at else None,
+        )
     ret.jobs.update(created_at=computed, started_at=computed, finished_at=computed)
 
 

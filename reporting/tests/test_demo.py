@@ -99,6 +99,8 @@ def test_the_demo_seeded_for_a_date_has_this_years_returns_and_numbers(today):
     assert not Return.objects.filter(reviewed_at__gt=end).exists()
     assert not ReturnEvent.objects.filter(at__gt=end).exists()
     assert not Return.history.filter(history_date__gt=end).exists()
+    assert not Return.history.filter(computed_at__gt=end).exists()  # the page's 修改历史 shows these times
+    assert not Return.history.filter(created_at__gt=end).exists()
     assert not EnterpriseGrade.objects.filter(proposed_at__gt=end).exists()
     assert not EnterpriseGrade.objects.filter(approved_at__gt=end).exists()
     assert not InspectionPlan.objects.filter(generated_at__gt=end).exists()
