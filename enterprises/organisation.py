@@ -60,6 +60,17 @@ def _strip(obj: Model, names: tuple[str, ...]) -> None:
             setattr(obj, name, value.strip())
 
 
+@transaction.atomic
+def _write(model: type[Model], *, by: User, pk: int | None, allowed: tuple[str, ...], check, fields: dict) -> Model:
+    """Create (``pk`` None) or change a record: administrators only, its ``*_check`` rules, then save."""
+    _require_admin(by)
+    obj = model() if pk is None else model.objects.select_for_update().get(pk=pk)
+    _assign(obj, fields, allowed)
+    check(obj)
+    obj.save()
+    return obj
+
+
 # --- units --------------------------------------------------------------------------------------
 
 
@@ -86,26 +97,16 @@ def unit_check(unit: Unit) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def unit_create(*, by: User, **fields: Any) -> Unit:
     """Add a supervising unit (a 所, a 科, the 执法队 …)."""
-    _require_admin(by)
-    unit = Unit()
-    _assign(unit, fields, UNIT_FIELDS)
-    unit_check(unit)
-    unit.save()
-    return unit
+    return _write(Unit, by=by, pk=None, allowed=UNIT_FIELDS,
+                  check=unit_check, fields=fields)
 
 
-@transaction.atomic
 def unit_update(*, unit: Unit, by: User, **fields: Any) -> Unit:
     """Change a unit's name, code, kind, parent …; omitted fields keep their value."""
-    _require_admin(by)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _assign(unit, fields, UNIT_FIELDS)
-    unit_check(unit)
-    unit.save()
-    return unit
+    return _write(Unit, by=by, pk=unit.pk, allowed=UNIT_FIELDS,
+                  check=unit_check, fields=fields)
 
 
 # --- 街道/镇 --------------------------------------------------------------------------------------
@@ -122,26 +123,16 @@ def subdistrict_check(subdistrict: Subdistrict) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def subdistrict_create(*, by: User, **fields: Any) -> Subdistrict:
     """Add a 街道/镇 under the 所 whose jurisdiction it is."""
-    _require_admin(by)
-    subdistrict = Subdistrict()
-    _assign(subdistrict, fields, SUBDISTRICT_FIELDS)
-    subdistrict_check(subdistrict)
-    subdistrict.save()
-    return subdistrict
+    return _write(Subdistrict, by=by, pk=None, allowed=SUBDISTRICT_FIELDS,
+                  check=subdistrict_check, fields=fields)
 
 
-@transaction.atomic
 def subdistrict_update(*, subdistrict: Subdistrict, by: User, **fields: Any) -> Subdistrict:
     """Change a 街道/镇 (moving it to another 所 applies to enterprises registered or edited from now on)."""
-    _require_admin(by)
-    subdistrict = Subdistrict.objects.select_for_update().get(pk=subdistrict.pk)
-    _assign(subdistrict, fields, SUBDISTRICT_FIELDS)
-    subdistrict_check(subdistrict)
-    subdistrict.save()
-    return subdistrict
+    return _write(Subdistrict, by=by, pk=subdistrict.pk, allowed=SUBDISTRICT_FIELDS,
+                  check=subdistrict_check, fields=fields)
 
 
 # --- 事权划分 rules -------------------------------------------------------------------------------
@@ -160,25 +151,15 @@ def ownership_rule_check(rule: OwnershipRule) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def ownership_rule_create(*, by: User, **fields: Any) -> OwnershipRule:
     """Add a 事权划分 rule (tried in priority order; applies to enterprises registered or edited from now on)."""
-    _require_admin(by)
-    rule = OwnershipRule()
-    _assign(rule, fields, OWNERSHIP_RULE_FIELDS)
-    ownership_rule_check(rule)
-    rule.save()
-    return rule
+    return _write(OwnershipRule, by=by, pk=None, allowed=OWNERSHIP_RULE_FIELDS,
+                  check=ownership_rule_check, fields=fields)
 
 
-@transaction.atomic
 def ownership_rule_update(*, rule: OwnershipRule, by: User, **fields: Any) -> OwnershipRule:
-    _require_admin(by)
-    rule = OwnershipRule.objects.select_for_update().get(pk=rule.pk)
-    _assign(rule, fields, OWNERSHIP_RULE_FIELDS)
-    ownership_rule_check(rule)
-    rule.save()
-    return rule
+    return _write(OwnershipRule, by=by, pk=rule.pk, allowed=OWNERSHIP_RULE_FIELDS,
+                  check=ownership_rule_check, fields=fields)
 
 
 # --- users --------------------------------------------------------------------------------------
