@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
-from campaigns.models import Campaign, FormRow
+from campaigns.models import Campaign, FormRow, FormTemplate
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Tag
 
@@ -82,14 +82,18 @@ def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaig
 
 # --- the same rule for many records at once (the return's 校验提示 lists in-scope records not linked) ---
 
-def campaign_enterprises_q(campaign: Campaign, tags: TagIndex | None = None, enterprise_path: str = "") -> Q:
-    """Records (or enterprises, with an empty path) whose enterprise belongs to a row of the campaign's forms.
+def campaign_enterprises_q(
+    campaign: Campaign, tags: TagIndex | None = None, enterprise_path: str = "", template: FormTemplate | None = None,
+) -> Q:
+    """Records (or enterprises, with an empty path) whose enterprise belongs to a row of the campaign's forms
+    (of ``template`` alone when given: what one form counts).
 
     As in ``campaigns_covering``: a campaign without form rows selects nothing; a row without link or
     tags selects every enterprise.
     """
     tags = tags or TagIndex()
-    rows = FormRow.objects.filter(template__in=campaign.forms.all()).order_by("template_id", "order")
+    forms = [template] if template is not None else campaign.forms.all()
+    rows = FormRow.objects.filter(template__in=forms).order_by("template_id", "order")
     conditions = [row_q(row, tags, enterprise_path) for row in rows]
     if not conditions:
         return Q(**{f"{enterprise_path}pk__in": []})
@@ -100,14 +104,15 @@ def campaign_enterprises_q(campaign: Campaign, tags: TagIndex | None = None, ent
 
 def in_campaign_scope(
     queryset: QuerySet, *, campaign: Campaign, date_field: str, enterprise_path: str = "enterprise__",
-    tags: TagIndex | None = None,
+    tags: TagIndex | None = None, template: FormTemplate | None = None,
 ) -> QuerySet:
-    """The records of ``queryset`` in the campaign's scope: enterprise in its rows, date in its window.
+    """The records of ``queryset`` in the campaign's scope: enterprise in its rows (of ``template`` alone when
+    given), date in its window.
 
     Linked or not (and whether the campaign is still running): callers narrow further, e.g.
     ``.exclude(campaigns=campaign)`` for the records that look in scope but are not linked.
     """
     return queryset.filter(
-        campaign_enterprises_q(campaign, tags, enterprise_path),
+        campaign_enterprises_q(campaign, tags, enterprise_path, template),
         **{f"{date_field}__gte": campaign.start_date, f"{date_field}__lte": campaign.end_date},
     )

@@ -248,7 +248,7 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
     check = _grid_checker(rows, columns)
     own_name = unit.display_name if unit is not None else _("全区")
     warnings = check(own_name, total)
-    warnings += unlinked_records(campaign=campaign, unit=unit, cutoff=cutoff, case_date=template.case_count_date,
+    warnings += unlinked_records(campaign=campaign, template=template, unit=unit, cutoff=cutoff,
                                  sheet=own_name)
     unit_names = {u.pk: u.display_name for u in unit_list}
     for unit_id, grid in per_unit.items():
@@ -277,7 +277,7 @@ def units_return_data(*, campaign: Campaign, template: FormTemplate, units: list
 
     def warnings(u: Unit) -> list:
         found = check(u.display_name, per_unit[u.pk])
-        found += unlinked_records(campaign=campaign, unit=u, cutoff=cutoff, case_date=template.case_count_date,
+        found += unlinked_records(campaign=campaign, template=template, unit=u, cutoff=cutoff,
                                   sheet=u.display_name)
         return [w.__dict__ for w in found]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, FormTemplate
 from campaigns.rows import TagIndex, in_campaign_scope
 from enterprises.models import Unit
 from inspections.choices import InspectionStatus
@@ -75,20 +75,21 @@ UNLINKED_SOURCES = [
 ]
 
 
-def unlinked_records(*, campaign: Campaign, unit: Unit | None, cutoff: dt.date, case_date: str,
+def unlinked_records(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date,
                      sheet: str) -> list[Warning]:
     """Records that look in the campaign's scope but are not linked to it, so the return leaves them out.
 
-    In scope (``campaigns.rows.in_campaign_scope``): the enterprise is in a row of the campaign's forms
-    and the record's date is inside the campaign's window; here also on or before the cut-off, and the
+    In scope (``campaigns.rows.in_campaign_scope``): the enterprise is in a row of this form (a record
+    only another form of the campaign counts is that form's warning) and the record's date is inside the campaign's window; here also on or before the cut-off, and the
     unit's own records for a unit's return (every record of the district for 全区). A case's date is the
     one the template counts cases by. One query per kind of record, each with a link to fix the record.
     """
     tags = TagIndex()
     found: list[tuple[dt.date, str, str, str, str]] = []
     for label, base, date_field, url in UNLINKED_SOURCES:
-        field = date_field or case_date
-        records: QuerySet = in_campaign_scope(base(), campaign=campaign, date_field=field, tags=tags)
+        field = date_field or template.case_count_date
+        records: QuerySet = in_campaign_scope(base(), campaign=campaign, date_field=field, tags=tags,
+                                              template=template)
         records = records.filter(**{f"{field}__lte": cutoff}).exclude(campaigns=campaign)
         if unit is not None:
             records = records.filter(unit=unit)

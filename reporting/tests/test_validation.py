@@ -103,7 +103,7 @@ def world(forms):
     DueDateFactory(campaign=campaign, due_on=D(2023, 12, 25), reopened=True)
     mask = list(Tag.objects.filter(code="mask"))
     return {
-        "campaign": campaign, "station": station, "other": other, "t1": forms["统计表一"],
+        "campaign": campaign, "station": station, "other": other, "t1": forms["统计表一"], "t2": forms["统计表二"],
         "officer": UserFactory(unit=station), "other_officer": UserFactory(unit=other),
         "reviewer": UserFactory(unit=section, role=Role.SECTION_STAFF),
         # in 统计表一's 医用口罩生产企业 row, and not in any row of either form
@@ -177,6 +177,23 @@ def test_a_unit_return_lists_its_own_unlinked_records_with_a_link_to_fix_each(wo
         assert opened.status_code == 200
         assert opened.context["record"] == record
         assert str(world["campaign"].pk) not in [str(pk) for pk in opened.context["form"]["campaigns"].value()]
+
+
+def test_a_record_only_the_other_form_counts_is_listed_on_that_form_alone(world, file_return):
+    # a 医美 operator: in 统计表二's 医疗美容医疗器械/经营 row, in no row of 统计表一
+    shop = EnterpriseFactory(name="丙医美器械店", is_manufacturer=False, is_operator=True,
+                             tags=list(Tag.objects.filter(code="aesthetic")),
+                             subdistrict=SubdistrictFactory(unit=world["station"]))
+    InspectionFactory(enterprise=shop, unit=world["station"], start_date=D(2023, 5, 10), staff_count=2)
+
+    listed = {
+        template: [w["row"] for w in file_return(campaign=world["campaign"], template=world[template],
+                                                  unit=world["station"], cutoff=CUTOFF, by=world["officer"]).warnings
+                   if w["rule"] == UNLINKED]
+        for template in ("t1", "t2")
+    }
+
+    assert listed == {"t1": [], "t2": ["丙医美器械店"]}
 
 
 def test_the_district_return_lists_every_units_unlinked_records(world, file_return):
