@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +73,8 @@ def approved_version(*, campaign, template, unit, cutoff) -> Return | None:
     return (
         Return.objects.filter(campaign=campaign, template=template, unit=unit, cutoff=cutoff,
                               events__action=ReturnAction.APPROVE)
+        # when it was approved (``reviewed_at`` moves on when it is later sent back)
+        .annotate(approved_at=Max("events__at", filter=Q(events__action=ReturnAction.APPROVE)))
         .order_by("-version").first()
     )
 

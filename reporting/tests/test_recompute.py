@@ -161,3 +161,13 @@ def test_district_return_changes_name_the_unit_sheet(client, forms, file_return)
     assert ("全区", MASK, "出动人员人次", "5", "9") in changes
     assert ("五马所", MASK, "出动人员人次", "5", "9") in changes
     assert not [c for c in changes if c[0] == "大南所"]
+
+
+def test_the_recompute_page_dates_the_approval_not_the_later_send_back(client, s):
+    approved_on = dt.datetime(2023, 10, 8, 10, tzinfo=dt.UTC)
+    s["ret"].events.filter(action="approve").update(at=approved_on)  # sent back (reviewed_at) later: today
+    client.force_login(s["user_a"])
+
+    html = client.get(reverse("reporting:return_recompute", args=[s["ret"].pk])).content.decode()
+
+    assert "第 1 版已于 2023-10-08 审核通过" in html
