@@ -189,6 +189,21 @@ class _Lookups:
         }
 
 
+def _read_cell(
+    column: Column, values: dict[str, Any], formulas: set[str], errors: list[tuple[str, str]],
+) -> tuple[Any, str] | None:
+    """A cell's (raw value, text), or None after noting why it cannot be read (a formula, a required blank)."""
+    if column.header in formulas:
+        errors.append((column.header, "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"))
+        return None
+    raw = values.get(column.header)
+    text = _text(raw)
+    if column.required and not text:
+        errors.append((column.header, "必填，不能为空"))
+        return None
+    return raw, text
+
+
 def _parse_row(
     values: dict[str, Any], lookups: _Lookups, formulas: set[str] = frozenset(),
 ) -> tuple[dict, list[Tag], list[tuple[str, str]]]:
@@ -198,14 +213,10 @@ def _parse_row(
     errors: list[tuple[str, str]] = []
 
     for column in COLUMNS:
-        if column.header in formulas:
-            errors.append((column.header, "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"))
+        cell = _read_cell(column, values, formulas, errors)
+        if cell is None:
             continue
-        raw = values.get(column.header)
-        text = _text(raw)
-        if column.required and not text:
-            errors.append((column.header, "必填，不能为空"))
-            continue
+        raw, text = cell
         if column.field == "credit_code":
             code = text.upper()
             try:
@@ -259,14 +270,10 @@ def _parse_licence_row(
     fields: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
     for column in LICENCE_COLUMNS:
-        if column.header in formulas:
-            errors.append((column.header, "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"))
+        cell = _read_cell(column, values, formulas, errors)
+        if cell is None:
             continue
-        raw = values.get(column.header)
-        text = _text(raw)
-        if column.required and not text:
-            errors.append((column.header, "必填，不能为空"))
-            continue
+        raw, text = cell
         if column.field == "credit_code":
             code = text.upper()
         elif column.field in LICENCE_CHOICES:
