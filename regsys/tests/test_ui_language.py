@@ -45,7 +45,10 @@ VISIBLE_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label")
 
 
 def _is_code(element) -> bool:
-    """An element whose text is code or data typed as is: an admin code column, Django's boolean icon."""
+    """An element whose text is code or data typed as is: an admin code column, Django's boolean icon,
+    the masked password hash on the admin user page (``<bdi>``: random salt letters such as ``lN****``)."""
+    if element.tag == "bdi":
+        return True
     for node in (element, *element.iterancestors()):
         if any(c in (node.get("class") or "").split() for c in CODE_COLUMNS):
             return True
