@@ -57,10 +57,20 @@ class InstitutionType(models.TextChoices):
 
 class HospitalGrade(models.TextChoices):
     GRADE_3A = "3a", _("三级甲等")
-    GRADE_3 = "3", _("三级")
-    GRADE_2 = "2", _("二级")
+    GRADE_3B = "3b", _("三级乙等")
+    GRADE_3 = "3", _("三级（未分等）")
+    GRADE_2A = "2a", _("二级甲等")
+    GRADE_2B = "2b", _("二级乙等")
+    GRADE_2 = "2", _("二级（未分等）")
     GRADE_1 = "1", _("一级")
     UNGRADED = "none", _("未定级")
+
+
+# 二级以上医疗机构 (the AE-coverage quota and the grading criterion for hospitals of grade 二级 and above).
+HOSPITAL_GRADES_2_PLUS = (
+    HospitalGrade.GRADE_3A, HospitalGrade.GRADE_3B, HospitalGrade.GRADE_3,
+    HospitalGrade.GRADE_2A, HospitalGrade.GRADE_2B, HospitalGrade.GRADE_2,
+)
 
 
 class DeviceClass(models.TextChoices):

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "enterprises",
     "campaigns",
     "inspections",
+    "monitoring",
     "reporting",
 ]
 

@@ -57,7 +57,7 @@ CRITERIA: list[tuple] = [
     ("u-sterile-implant", "使用无菌和植入性医疗器械", "use", "product_tags", "sterile,implant", "set", "u2",
      "R", "鹿城计划重点检查无菌和植入类；定为重点为默认值，未经本局确认，可在系统管理中修改"),
     ("u-vbp", "使用集采中选品种", "use", "product_tags", "vbp", "set", "u2", "R", "鹿城计划；定为重点为默认值，未经本局确认，可在系统管理中修改"),
-    ("u-hospital-2plus", "二级以上医院", "use", "hospital_grade", "2,3,3a", "set", "u2", "R", ""),
+    ("u-hospital-2plus", "二级以上医院", "use", "hospital_grade", "2,2a,2b,3,3a,3b", "set", "u2", "R", ""),
     ("c-penalty", "上年度受到行政处罚", "", "penalty_last_year", "", "key", None, "C",
      "鹿城计划二（四）3；经营办法第52条"),
     ("c-rectification", "整改不到位（整改期限已过未完成）", "", "unfinished_rectification", "", "key", None,

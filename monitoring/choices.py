@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReporterKind(models.TextChoices):
+    """报告来源: who filed the report in the national system."""
+
+    MANUFACTURE = "manufacture", _("生产企业")
+    OPERATION = "operation", _("经营企业")
+    USE = "use", _("使用单位")
+    INDIVIDUAL = "individual", _("个人")
+    OTHER = "other", _("其他")
+
+
+class EventOutcome(models.TextChoices):
+    """事件后果."""
+
+    DEATH = "death", _("死亡")
+    SERIOUS = "serious", _("严重伤害")
+    OTHER = "other", _("其他")
+
+
+class ReporterMatch(models.TextChoices):
+    """How the reporting unit of a report was tied to the registry."""
+
+    CREDIT_CODE = "credit_code", _("按统一社会信用代码匹配")
+    NAME = "name", _("按名称匹配")
+    ALIAS = "alias", _("按已确认的对应关系匹配")
+    MANUAL = "manual", _("人工指定")
+    UNMATCHED = "unmatched", _("未匹配")
+    NOT_APPLICABLE = "not_applicable", _("无需匹配（个人报告等）")
+
+
+class DistrictRule(models.TextChoices):
+    """Which reports count toward the district's quota (a per-year setting)."""
+
+    REPORTER_IN_DISTRICT = "reporter_in_district", _("报告单位位于本区（已匹配到本区企业或已填街道/镇）")
+    ALL_IMPORTED = "all_imported", _("导入的全部报告")
+
+
+class EvaluationTrigger(models.TextChoices):
+    DEATH = "death", _("死亡事件")
+    SERIOUS = "serious", _("严重伤害事件")
+    CLUSTER = "cluster", _("聚集性信号")
+
+
+class EvaluationStatus(models.TextChoices):
+    OPEN = "open", _("待评价")
+    EVALUATED = "evaluated", _("已评价，措施落实中")
+    CLOSED = "closed", _("已关闭")
+
+
+class Causality(models.TextChoices):
+    """关联性评价 (the customary five grades)."""
+
+    CERTAIN = "certain", _("肯定")
+    PROBABLE = "probable", _("很可能")
+    POSSIBLE = "possible", _("可能有关")
+    UNLIKELY = "unlikely", _("可能无关")
+    UNASSESSABLE = "unassessable", _("无法评价")
