@@ -60,11 +60,11 @@ class Step:
     detail: str = ""
 
 
-def evaluation_steps(evaluation: Evaluation) -> list[Step]:
-    """The evaluation's timeline: reports, opening, evaluation, measures, closure (oldest first)."""
+def evaluation_steps(evaluation: Evaluation, reports: QuerySet[AdverseEventReport]) -> list[Step]:
+    """The evaluation's timeline: the (visible) reports, opening, evaluation, measures, closure, oldest first."""
     steps = [Step(r.reported_on, _("报告 %(code)s") % {"code": r.code},
                   f"{r.get_outcome_display()} · {r.reporter_name or '—'}")
-             for r in evaluation.reports.order_by("reported_on", "pk")]
+             for r in reports]
     steps.append(Step(evaluation.opened_on, _("立项评价"), _("%(t)s，期限 %(d)s") % {
         "t": evaluation.get_trigger_display(), "d": f"{evaluation.due_on:%Y-%m-%d}"}))
     if evaluation.evaluated_on:

@@ -15,9 +15,10 @@ from rest_framework.routers import DefaultRouter
 
 from monitoring.evaluation_filters import EvaluationFilterSet
 from monitoring.evaluation_selectors import evaluations_for
-from monitoring.models import Evaluation
+from monitoring.models import AdverseEventReport, Evaluation
 from monitoring.services import evaluations as services
 from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.scoping import scope_for, scoped
 from regsys.versioning import VersionedSerializerMixin, version_input, with_conflict
 
 
@@ -26,20 +27,35 @@ class EvaluationSerializer(VersionedSerializerMixin, ScopedModelSerializer):
 
     trigger_display = serializers.CharField(source="get_trigger_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    report_codes = serializers.SerializerMethodField(help_text="涉及报告的报告编码")
+    reports = serializers.SerializerMethodField(help_text="涉及报告的 id（监管所只见本所的报告）")
+    report_codes = serializers.SerializerMethodField(help_text="涉及报告的报告编码（监管所只见本所的报告）")
 
     class Meta:
         model = Evaluation
         fields = ["id", "trigger", "trigger_display", "primary_report", "reports", "report_codes", "unit",
                   "opened_on", "due_on", "status", "status_display", "opinion", "causality", "evaluated_on",
                   "measures", "interview", "inspection", "closed_on", "closure_note", "version"]
-        read_only_fields = ["trigger", "primary_report", "reports", "unit", "opened_on", "due_on", "status",
+        read_only_fields = ["trigger", "primary_report", "unit", "opened_on", "due_on", "status",
                             "interview", "inspection", "closed_on", "closure_note"]
         extra_kwargs = {"opinion": {"required": True, "allow_blank": False},
                         "causality": {"required": True}, "evaluated_on": {"required": True}}
 
+    def _visible_reports(self, obj) -> list:
+        """The evaluation's reports the caller may see (one query per response for a 监管所 user)."""
+        user = self.context["request"].user
+        reports = sorted(obj.reports.all(), key=lambda r: (r.reported_on, r.pk))
+        if scope_for(user).district_wide:
+            return reports
+        if "visible_report_ids" not in self.context:
+            self.context["visible_report_ids"] = set(scoped(
+                AdverseEventReport.objects.filter(evaluations__isnull=False), user).values_list("pk", flat=True))
+        return [r for r in reports if r.pk in self.context["visible_report_ids"]]
+
+    def get_reports(self, obj) -> list[int]:
+        return [r.pk for r in self._visible_reports(obj)]
+
     def get_report_codes(self, obj) -> list[str]:
-        return [r.code for r in obj.reports.all()]
+        return [r.code for r in self._visible_reports(obj)]
 
 
 class EvaluationCloseSerializer(ScopedSerializer):

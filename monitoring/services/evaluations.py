@@ -208,8 +208,8 @@ def _scan_clusters(scanned: list[AdverseEventReport], *, unit: Unit, today: date
         open_evaluation = next((e for e in evaluations if e.status != EvaluationStatus.CLOSED), None)
         if open_evaluation is not None:
             open_evaluation.reports.add(*free)
-            _save(open_evaluation, by=by, reason=_("新报告并入聚集性信号评价：%(codes)s") % {
-                "codes": "、".join(r.code for r in free)})
+            # the count only: the history is shown to every 所 of the cluster, the codes are per 所
+            _save(open_evaluation, by=by, reason=_("%(n)d份新报告并入聚集性信号评价") % {"n": len(free)})
             changed.append(open_evaluation)
             continue
         members = _cluster_windows(free)

@@ -79,9 +79,10 @@ def evaluation_detail(request, pk: int):
     evaluation = _evaluation(request, pk)
     today = timezone.localdate()
     editable = can_edit(request.user, evaluation)
+    reports = evaluation_reports(evaluation, request.user)
     return render(request, "monitoring/evaluation_detail.html", {
-        "evaluation": evaluation, "reports": evaluation_reports(evaluation, request.user),
-        "steps": evaluation_steps(evaluation), "history": history_of(evaluation),
+        "evaluation": evaluation, "reports": reports,
+        "steps": evaluation_steps(evaluation, reports), "history": history_of(evaluation),
         "can_edit": editable and evaluation.status != "closed",
         "overdue": services.evaluation_overdue(evaluation, today), "today": today,
         "close_form": CloseForm(user=request.user, versioned=evaluation, initial={"closed_on": today})
