@@ -107,17 +107,29 @@ def _cluster_key(report: AdverseEventReport) -> tuple[str, str, str]:
     return (report.product_name, report.registration_number, report.batch)
 
 
-def _cluster_windows(reports: list[AdverseEventReport]) -> list[AdverseEventReport]:
-    """The reports (sorted by date) that lie in some window meeting the year's cluster thresholds."""
+class _YearSettings(dict):
+    """The settings of each year, read once per scan."""
+
+    def __missing__(self, year: int) -> MonitoringSettings:
+        self[year] = settings_for_year(year)
+        return self[year]
+
+
+def _cluster_windows(reports: list[AdverseEventReport], settings: _YearSettings) -> list[AdverseEventReport]:
+    """The reports (sorted by date) that lie in some window meeting the year's cluster thresholds.
+
+    A window ends at a report and reaches back ``cluster_window_days`` (the settings of that report's
+    year); it qualifies with at least ``cluster_min_reports`` reports in it.
+    """
     reports = sorted(reports, key=lambda r: (r.reported_on, r.pk))
     members: dict[int, AdverseEventReport] = {}
     start = 0
     for end, last in enumerate(reports):
-        settings = settings_for_year(last.reported_on.year)
-        while (last.reported_on - reports[start].reported_on).days > settings.cluster_window_days:
+        year = settings[last.reported_on.year]
+        while (last.reported_on - reports[start].reported_on).days > year.cluster_window_days:
             start += 1
         window = reports[start:end + 1]
-        if len(window) >= settings.cluster_min_reports:
+        if len(window) >= year.cluster_min_reports:
             members.update((r.pk, r) for r in window)
     return sorted(members.values(), key=lambda r: (r.reported_on, r.pk))
 
@@ -175,44 +187,59 @@ def evaluations_scan(
 
     single = [r for r in scanned if r.outcome in OUTCOME_TRIGGERS]
     if single:
-        done = set(Evaluation.objects.filter(
-            trigger__in=SINGLE_TRIGGERS, primary_report__in=[r.pk for r in single]
-        ).values_list("primary_report_id", flat=True))
+        opened = Evaluation.objects.filter(trigger__in=SINGLE_TRIGGERS)
+        if reports is not None:
+            opened = opened.filter(primary_report__in=[r.pk for r in single])
+        done = set(opened.values_list("primary_report_id", flat=True))
         for report in single:
             if report.pk not in done:
                 changed.append(_open(trigger=OUTCOME_TRIGGERS[report.outcome], reports=[report], unit=unit,
                                      today=today, by=by, reason=_("扫描报告：%(o)s事件立项评价") % {
                                          "o": report.get_outcome_display()}))
 
-    changed.extend(_scan_clusters(scanned, unit=unit, today=today, by=by))
-    reports_late_credit(reports=AdverseEventReport.objects.filter(pk__in=[r.pk for r in scanned]), by=by)
+    changed.extend(_scan_clusters(scanned, scan_all=reports is None, unit=unit, today=today, by=by))
+    reports_late_credit(
+        reports=None if reports is None else AdverseEventReport.objects.filter(pk__in=[r.pk for r in scanned]), by=by)
     return changed
 
 
-def _scan_clusters(scanned: list[AdverseEventReport], *, unit: Unit, today: datetime.date,
+def _scan_clusters(scanned: list[AdverseEventReport], *, scan_all: bool, unit: Unit, today: datetime.date,
                    by: User | None) -> list[Evaluation]:
+    """Open or join cluster evaluations for the products and batches of ``scanned``; a bounded number of reads."""
     keys = {_cluster_key(r) for r in scanned if r.batch.strip()}
+    if not keys:
+        return []
+    candidates = AdverseEventReport.objects.exclude(batch="")
+    if not scan_all:
+        candidates = candidates.filter(batch__in={batch for _name, _number, batch in keys})
+    groups: dict[tuple[str, str, str], list[AdverseEventReport]] = {}
+    for report in candidates.order_by("reported_on", "pk"):
+        if _cluster_key(report) in keys:
+            groups.setdefault(_cluster_key(report), []).append(report)
+    memberships = Evaluation.reports.through.objects.filter(evaluation__trigger=EvaluationTrigger.CLUSTER)
+    if not scan_all:
+        memberships = memberships.filter(adverseeventreport_id__in=[r.pk for g in groups.values() for r in g])
+    evaluation_of: dict[int, set[int]] = {}
+    for evaluation_id, report_id in memberships.values_list("evaluation_id", "adverseeventreport_id"):
+        evaluation_of.setdefault(report_id, set()).add(evaluation_id)
+    evaluations = Evaluation.objects.in_bulk({e for ids in evaluation_of.values() for e in ids})
+    settings = _YearSettings()
     changed: list[Evaluation] = []
-    for product_name, registration_number, batch in sorted(keys):
-        group = list(AdverseEventReport.objects.filter(
-            product_name=product_name, registration_number=registration_number, batch=batch,
-        ).order_by("reported_on", "pk"))
-        evaluations = list(Evaluation.objects.filter(
-            trigger=EvaluationTrigger.CLUSTER, reports__in=[r.pk for r in group]
-        ).distinct().order_by("pk"))
-        evaluated = set(Evaluation.reports.through.objects.filter(
-            evaluation__in=evaluations).values_list("adverseeventreport_id", flat=True))
-        free = [r for r in group if r.pk not in evaluated]
+    for key in sorted(groups):
+        group = groups[key]
+        free = [r for r in group if r.pk not in evaluation_of]
         if not free:
             continue
-        open_evaluation = next((e for e in evaluations if e.status != EvaluationStatus.CLOSED), None)
+        own = sorted({e for r in group for e in evaluation_of.get(r.pk, ())})
+        open_evaluation = next((evaluations[e] for e in own if evaluations[e].status != EvaluationStatus.CLOSED),
+                               None)
         if open_evaluation is not None:
             open_evaluation.reports.add(*free)
             # the count only: the history is shown to every 所 of the cluster, the codes are per 所
             _save(open_evaluation, by=by, reason=_("%(n)d份新报告并入聚集性信号评价") % {"n": len(free)})
             changed.append(open_evaluation)
             continue
-        members = _cluster_windows(free)
+        members = _cluster_windows(free, settings)
         if members:
             changed.append(_open(trigger=EvaluationTrigger.CLUSTER, reports=members, unit=unit, today=today,
                                  by=by, reason=_("扫描报告：同一产品同一批号%(n)d份报告，立项聚集性信号评价") % {

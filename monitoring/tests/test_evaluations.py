@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from enterprises.choices import UnitKind
 from enterprises.models import CreditRecord
@@ -375,3 +377,15 @@ def test_a_future_inspection_date_is_refused_by_the_inspections_service(district
         evaluation_inspection_create(evaluation=death_evaluation, enterprise=district.hospital_a,
                                      start_date=dt.date.today() + dt.timedelta(days=30), by=district.chief)
     assert Inspection.objects.count() == 0
+
+
+def test_scan_reads_a_bounded_number_of_queries(district):
+    def queries(n_batches):
+        for i in range(n_batches):
+            ReportFactory(batch=f"Q{n_batches}-{i}")
+            ReportFactory(batch=f"Q{n_batches}-{i}", reported_on=D(2024, 3, 2))
+        with CaptureQueriesContext(connection) as ctx:
+            assert evaluations_scan(today=TODAY) == []
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(12)
