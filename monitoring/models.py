@@ -336,3 +336,27 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()}：{self.primary_report}"
+
+
+class LateReportCredit(models.Model):
+    """The credit record written for one late report (when the year's settings count late reports).
+
+    One per report at most: it makes the late-report rule idempotent however often the scan runs.
+    """
+
+    report = models.OneToOneField(
+        AdverseEventReport, verbose_name=_("不良事件报告"), on_delete=models.CASCADE, related_name="late_credit"
+    )
+    credit_record = models.OneToOneField(
+        "enterprises.CreditRecord", verbose_name=_("信用记录"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope_unit_paths = ("report__unit", "report__reporter__owning_unit")
+
+    class Meta:
+        verbose_name = _("超时限报告信用记录")
+        verbose_name_plural = _("超时限报告信用记录")
+
+    def __str__(self) -> str:
+        return f"{self.report.code} → {self.credit_record}"

@@ -198,6 +198,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict = {
     "jobs-sweep": {"task": "reporting.tasks.jobs_sweep_task", "schedule": 60.0},
+    # 不良事件评价: open evaluations for new death/serious reports and clusters, once a day (idempotent).
+    "ae-evaluations-scan": {"task": "monitoring.tasks.evaluations_scan_task", "schedule": 24 * 60 * 60.0},
 }
 # Sweeper thresholds (seconds): a job not yet published after DISPATCH_GRACE is published again; a job
 # published but not started after PENDING_TIMEOUT, or running without progress for RUNNING_TIMEOUT

@@ -263,10 +263,15 @@ def _can_edit(user: User, obj) -> bool:
 @transaction.atomic
 def credit_record_create(
     *, enterprise: Enterprise, kind: str, recorded_on: datetime.date, reason: str,
-    valid_until: datetime.date | None = None, by: User,
+    valid_until: datetime.date | None = None, by: User | None,
 ) -> CreditRecord:
-    """Record a bad-credit fact; the next grading proposal puts the enterprise on the key list."""
-    require_edit(by, enterprise)
+    """Record a bad-credit fact; the next grading proposal puts the enterprise on the key list.
+
+    ``by`` None = the system: a rule that records the fact by itself (a late adverse-event report when
+    the year's monitoring settings count it, ``monitoring.services.evaluations``).
+    """
+    if by is not None:
+        require_edit(by, enterprise)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写事由")})
     if valid_until and valid_until < recorded_on:

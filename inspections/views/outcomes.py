@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +17,13 @@ from django.utils.translation import gettext as _
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from inspections import services
+from inspections.deadlines import due_soon_cutoff
 from inspections.exports import INTERVIEW_COLUMNS, REFERRAL_COLUMNS, rectification_columns
 from inspections.filters import InterviewFilterSet, RectificationFilterSet, ReferralFilterSet
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Interview, Rectification, Referral
 from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
+from inspections.work_sources import extra_work
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
 from regsys.versioning import EditConflict
 
@@ -31,7 +35,9 @@ def todo(request):
     """我的待办."""
     today = timezone.localdate()
     work = todo_for(request.user, today=today)
-    return render(request, "inspections/todo.html", {"work": work, "today": today})
+    extra = extra_work(request.user, unit=request.user.unit, personal=True, due_by=due_soon_cutoff(today),
+                       today=today)
+    return render(request, "inspections/todo.html", {"work": work, "today": today, "extra": extra})
 
 
 @login_required
@@ -50,8 +56,10 @@ def unit_list(request):
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
     work = unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only)
+    extra = extra_work(request.user, unit=unit, personal=False,
+                       due_by=today - timedelta(days=1) if overdue_only else None, today=today)
     return render(request, "inspections/unit_list.html", {
-        "work": work, "today": today, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
+        "work": work, "today": today, "extra": extra, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
         "overdue_only": overdue_only,
     })
 

@@ -117,6 +117,21 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 
 
+def _monitoring(side: Side, section: Unit) -> None:
+    """An AE death report of the side's hospital and the 药械科's evaluation of it."""
+    from monitoring.models import AdverseEventReport, Evaluation
+
+    report = AdverseEventReport.objects.create(
+        code=f"{side.unit.short_name}AE0001", reported_on=dt.date(YEAR, 1, 6), reporter_kind="use",
+        reporter=side["enterprise"], reporter_name=side["enterprise"].name, reporter_match="credit_code",
+        outcome="death", product_name="一次性使用输液器", batch="L1", unit=side.unit,
+    )
+    evaluation = Evaluation.objects.create(trigger="death", primary_report=report, unit=section,
+                                           opened_on=dt.date(YEAR, 1, 7), due_on=dt.date(YEAR, 1, 22))
+    evaluation.reports.set([report])
+    side.objects.update(ae_report=report, ae_evaluation=evaluation)
+
+
 def build_world() -> World:
     from campaigns.reference import load_reference as load_forms
     from enterprises.reference import load_reference as load_tags
@@ -131,8 +146,11 @@ def build_world() -> World:
     OwnershipRule.objects.create(priority=10, role=OwnerRuleRole.ANY, target=OwnerTarget.SUBDISTRICT_STATION)
     checklist = ChecklistTemplate.objects.filter(is_active=True).first() or ChecklistTemplate.objects.create(
         code="test", name="测试检查表")
+    mine, other = _side("甲", template, checklist), _side("乙", template, checklist)
+    for side in (mine, other):
+        _monitoring(side, section)
     return World(
-        mine=_side("甲", template, checklist), other=_side("乙", template, checklist),
+        mine=mine, other=other,
         district_user=UserFactory(unit=section, role=Role.SECTION_STAFF),
         auditor=UserFactory(unit=bureau, role=Role.AUDITOR), section=section, template=template,
     )
