@@ -37,6 +37,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("inspections/", include("inspections.urls")),
     path("planning/", include(("inspections.planning.urls", "planning"))),
+    path("monitoring/", include("monitoring.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/", include(api_patterns)),
 ]

@@ -78,6 +78,8 @@ PAGES: dict[str, dict] = {
     "reporting:return_recompute": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
+    # monitoring (aequota): the AE quota dashboard; figures and lists are scoped by the caller's unit
+    "monitoring:ae_dashboard": {}, "monitoring:ae_drilldown": {}, "monitoring:ae_dashboard_export": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
