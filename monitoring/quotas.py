@@ -42,6 +42,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
@@ -53,6 +54,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,7 +67,9 @@ from enterprises.choices import (
     InstitutionType,
     UnitKind,
 )
+from enterprises.grading.selectors import visible_units
 from enterprises.models import Enterprise, Subdistrict, Unit
+from regsys.scoping import scope_for
 
 from .choices import DistrictRule, ReporterKind
 from .models import AdverseEventReport, MonitoringSettings, PopulationFigure
@@ -125,6 +130,20 @@ def quota_period(*, year: int, quarter: int | None = None, cumulative: bool = Tr
     days_in_year = 366 if calendar.isleap(year) else 365
     return QuotaPeriod(year=year, quarter=quarter, cumulative=cumulative, start=start, end=end, cutoff=cutoff,
                        days=days, elapsed=elapsed, days_in_year=days_in_year)
+
+
+def quota_unit_for(user, raw_unit: str | int | None) -> Unit | None:
+    """The unit whose figures ``user`` asked for: ``None`` (district) or a unit a district user picks; a
+    所 user always gets its own unit and naming any other is a 404 (``Http404``)."""
+    raw = "" if raw_unit is None else str(raw_unit)
+    scope = scope_for(user)
+    if scope.district_wide:
+        return get_object_or_404(visible_units(user), pk=int(raw)) if raw.isdigit() else None
+    if scope.unit_id is None:
+        raise PermissionDenied
+    if raw and raw != str(scope.unit_id):
+        raise Http404
+    return Unit.objects.get(pk=scope.unit_id)
 
 
 def year_settings(year: int) -> MonitoringSettings:

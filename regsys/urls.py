@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("campaigns.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("inspections.planning.api_urls")),
+    path("", include("monitoring.api.quotas")),
     path("", include("reporting.api.urls")),
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

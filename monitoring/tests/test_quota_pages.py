@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from lxml import html
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import UnitFactory, UserFactory
@@ -194,3 +195,35 @@ def test_population_missing_is_shown_not_guessed(client, w):
     book = _workbook(_get(client, w.district_user, "ae_dashboard_export"))
     summary = {r[0]: r[1:] for r in _sheet(book, "指标汇总")[1:]}
     assert summary["常住人口"][0] == "未配置"
+
+
+def _api(user):
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    return api
+
+
+def test_api_gives_the_figures(w):
+    data = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR}).json()
+    # the hand-computed district figures of test_quotas
+    assert (data["reports"]["count"], data["reports"]["rate_per_million"], data["reports"]["target"],
+            data["reports"]["expected_to_date"], data["reports"]["status"]) == (150, "120.0", "600.0", "298.4", "behind")
+    assert data["population"] == 1_250_000 and data["as_of"] == "2024-06-30"
+    assert [u["unit_name"] for u in data["by_unit"]] == ["甲所", "乙所"]
+    assert (data["registration"]["rate"], data["coverage"]["rate"]) == ("50.0", "50.0")
+    assert [z["last_report_on"] for z in data["coverage"]["zero"]] == ["2023-11-20", None]
+    q2 = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR, "quarter": 2, "mode": "single"}).json()
+    assert (q2["reports"]["count"], q2["reports"]["target"]) == (70, "149.2")
+    jia = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR, "unit": w.jia.pk}).json()
+    assert (jia["unit_name"], jia["reports"]["count"]) == ("甲所", 130)
+
+
+def test_api_is_scoped(w):
+    data = _api(w.yi_user).get("/api/ae-quotas/", {"year": YEAR}).json()
+    assert (data["unit_id"], data["reports"]["count"]) == (w.yi.pk, 20)
+    assert [m["name"] for m in data["registration"]["missing"]] == ["乙注册人三", "乙注册人四"]
+    assert _api(w.yi_user).get("/api/ae-quotas/", {"year": YEAR, "unit": w.jia.pk}).status_code == 404
+    assert _api(None).get("/api/ae-quotas/").status_code in (401, 403)
+    bad = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR, "quarter": 5})
+    assert bad.status_code == 400 and "quarter" in bad.json()

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from monitoring.quotas import (
     counted_reports,
     hospitals_with_reports,
     quota_period,
+    quota_unit_for,
     registrants_with_status,
     year_settings,
 )
@@ -80,17 +80,10 @@ def _query(request) -> QuotaQuery:
     year = _int(request.GET.get("year"), 2000, 2100) or today.year
     quarter = _int(request.GET.get("quarter"), 1, 4)
     cumulative = request.GET.get("mode") != "single"
-    scope = scope_for(request.user)
     raw_unit = request.GET.get("unit", "")
-    if scope.district_wide:
-        unit = get_object_or_404(visible_units(request.user), pk=int(raw_unit)) if raw_unit.isdigit() else None
-    else:
-        if scope.unit_id is None:
-            raise PermissionDenied
-        unit = Unit.objects.get(pk=scope.unit_id)
-        if raw_unit and raw_unit != str(unit.pk):
-            raise Http404
-    return QuotaQuery(year=year, quarter=quarter, cumulative=cumulative, unit=unit, district=scope.district_wide)
+    unit = quota_unit_for(request.user, "" if raw_unit == "none" else raw_unit)
+    return QuotaQuery(year=year, quarter=quarter, cumulative=cumulative, unit=unit,
+                      district=scope_for(request.user).district_wide)
 
 
 def _number(value):

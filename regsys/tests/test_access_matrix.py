@@ -90,6 +90,7 @@ API_OBJECTS: dict[str, str | None] = {
     "interviews": "interview", "cases": "case", "referrals": "referral", "plans": "plan",
     "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
     "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
+    "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
