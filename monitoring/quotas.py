@@ -277,6 +277,8 @@ def ae_quota_figures(*, year: int, quarter: int | None = None, unit: Unit | None
       the population is missing)
     * ``monthly``: one row per month of the period: ``month``, ``label``, ``reports``, ``cumulative``,
       ``expected_cumulative`` (pro-rata line at the month's end), ``elapsed`` (month has begun)
+    * ``by_quarter``: one row per quarter inside the period, each quarter alone: ``quarter``, ``label`` and
+      the keys of a ``reports`` block (the quarter's own target, expected to date and projection)
     * ``by_unit``: one row per 所 (only the unit itself when ``unit`` is given): ``unit_id``,
       ``unit_name``, ``population``, ``population_missing``, ``reports`` (a block as above),
       ``registrants``, ``registered``, ``hospitals``, ``hospitals_covered``
@@ -402,6 +404,14 @@ def ae_quota_figures(*, year: int, quarter: int | None = None, unit: Unit | None
                         "cumulative": running, "expected_cumulative": expected,
                         "elapsed": dt.date(year, month, 1) <= period.cutoff})
 
+    by_quarter = []
+    for q, (first, last) in QUARTER_MONTHS.items():
+        if first < period.start.month or last > period.end.month:
+            continue
+        alone = quota_period(year=year, quarter=q, cumulative=False, as_of=period.cutoff)
+        count = sum(by_month_count.get(m, 0) for m in range(first, last + 1))
+        by_quarter.append({"quarter": q, "label": alone.label, **_report_quota(count, population, settings, alone)})
+
     return {
         "year": year, "quarter": quarter, "cumulative": cumulative, "period_label": period.label,
         "period_start": period.start, "period_end": period.end, "as_of": period.cutoff,
@@ -415,6 +425,7 @@ def ae_quota_figures(*, year: int, quarter: int | None = None, unit: Unit | None
         "population": population, "population_missing": population_missing,
         "reports": _report_quota(total, population, settings, period),
         "monthly": monthly,
+        "by_quarter": by_quarter,
         "by_unit": by_unit,
         "unassigned_reports": by_unit_count.get(None, 0),
         "by_kind": by_kind,

@@ -61,6 +61,11 @@ class MonthSerializer(ScopedSerializer):
     elapsed = serializers.BooleanField()
 
 
+class QuarterQuotaSerializer(ReportQuotaSerializer):
+    quarter = serializers.IntegerField()
+    label = serializers.CharField()
+
+
 class UnitQuotaSerializer(ScopedSerializer):
     unit_id = serializers.IntegerField()
     unit_name = serializers.CharField()
@@ -142,6 +147,7 @@ class QuotaFiguresSerializer(ScopedSerializer):
     population_missing = serializers.ListField(child=serializers.CharField())
     reports = ReportQuotaSerializer()
     monthly = MonthSerializer(many=True)
+    by_quarter = QuarterQuotaSerializer(many=True)
     by_unit = UnitQuotaSerializer(many=True)
     unassigned_reports = serializers.IntegerField()
     by_kind = KindSerializer(many=True)

@@ -68,6 +68,9 @@ def test_district_dashboard_shows_the_three_quotas(client, w):
     chart = json.loads(tree.xpath('//script[@id="ae-chart-data"]')[0].text)
     assert chart["month_reports"][:7] == [29, 29, 22, 24, 23, 23, None]
     assert chart["unit_reports"] == [130, 20]
+    quarters = {r.get("data-quarter"): _text(r, "./td")[:2] for r in tree.xpath('//*[@id="ae-by-quarter"]/tbody/tr')}
+    assert quarters == {"1": ["2024年第一季度", "80"], "2": ["2024年第二季度", "70"], "3": ["2024年第三季度", "0"],
+                        "4": ["2024年第四季度", "0"]}
     assert not tree.xpath("//script[not(@src) and not(@type='application/json')]")
 
 
@@ -154,7 +157,7 @@ def _sheet(book, title):
 
 def test_export_reopens_with_the_figures(client, w):
     book = _workbook(_get(client, w.district_user, "ae_dashboard_export"))
-    assert book.sheetnames == ["指标汇总", "按月份", "按监管所", "按报告来源", "未注册注册人", "零报告医疗机构"]
+    assert book.sheetnames == ["指标汇总", "按月份", "按季度", "按监管所", "按报告来源", "未注册注册人", "零报告医疗机构"]
     summary = {r[0]: r[1:] for r in _sheet(book, "指标汇总")[1:]}
     # count, period target, expected to date, projection, status (see test_quotas)
     assert summary["不良事件报告数"][:5] == [150, 600, 298.4, 301.6, "进度落后"]
@@ -162,6 +165,9 @@ def test_export_reopens_with_the_figures(client, w):
     assert summary["注册人注册率（%）"][:2] == [50, 100]
     assert summary["二级以上医疗机构报告覆盖率（%）"][:2] == [50, 100]
     assert summary["常住人口"][0] == 1_250_000
+    # each quarter alone: Q1 80 reports, target 600 × 91 ÷ 366 = 149.2; Q2 70 (see test_quotas)
+    assert [r[:4] for r in _sheet(book, "按季度")[1:3]] == [["2024年第一季度", 80, 64, 149.2],
+                                                          ["2024年第二季度", 70, 56, 149.2]]
     months = _sheet(book, "按月份")
     assert [r[1] for r in months[1:8]] == [29, 29, 22, 24, 23, 23, None]
     units = {r[0]: r for r in _sheet(book, "按监管所")[1:]}
@@ -213,6 +219,8 @@ def test_api_gives_the_figures(w):
     assert [u["unit_name"] for u in data["by_unit"]] == ["甲所", "乙所"]
     assert (data["registration"]["rate"], data["coverage"]["rate"]) == ("50.0", "50.0")
     assert [z["last_report_on"] for z in data["coverage"]["zero"]] == ["2023-11-20", None]
+    assert [(q["quarter"], q["count"], q["target"]) for q in data["by_quarter"]][:2] == [(1, 80, "149.2"),
+                                                                                        (2, 70, "149.2")]
     q2 = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR, "quarter": 2, "mode": "single"}).json()
     assert (q2["reports"]["count"], q2["reports"]["target"]) == (70, "149.2")
     jia = _api(w.district_user).get("/api/ae-quotas/", {"year": YEAR, "unit": w.jia.pk}).json()

@@ -109,6 +109,21 @@ def test_district_monthly_series(w):
     assert months[11]["expected_cumulative"] == D("600.0")
 
 
+def test_district_quarter_by_quarter(w):
+    rows = ae_quota_figures(year=YEAR, as_of=AS_OF)["by_quarter"]
+    # Q1 (91 days: 31 + 29 + 31) 80 reports: target 600 × 91 ÷ 366 = 149.2, over, so expected = target;
+    # rate 80 ÷ 1.25 = 64.0; Q2 (91 days) 70 reports, target 149.2; Q3 and Q4 not started on 30 June
+    assert [(r["quarter"], r["count"], r["target"], r["expected_to_date"], r["rate_per_million"], r["status"])
+            for r in rows] == [
+        (1, 80, D("149.2"), D("149.2"), D("64.0"), "behind"), (2, 70, D("149.2"), D("149.2"), D("56.0"), "behind"),
+        # Q3: 92 days (31 + 31 + 30): 600 × 92 ÷ 366 = 150.8; Q4: 92 days (31 + 30 + 31): 150.8
+        (3, 0, D("150.8"), D("0.0"), D("0.0"), "not_started"), (4, 0, D("150.8"), D("0.0"), D("0.0"), "not_started")]
+    assert rows[0]["label"] == "2024年第一季度"
+    # a single quarter's figures list that quarter only
+    assert [r["quarter"] for r in ae_quota_figures(year=YEAR, quarter=2, cumulative=False, as_of=AS_OF)["by_quarter"]] == [2]
+    assert [r["quarter"] for r in ae_quota_figures(year=YEAR, quarter=2, as_of=AS_OF)["by_quarter"]] == [1, 2]
+
+
 def test_district_full_year_counts_july(w):
     f = ae_quota_figures(year=YEAR, as_of=dt.date(2025, 1, 15))
     # as of 31 December: 150 + 3 in July = 153; rate 153 ÷ 1.25 = 122.4; expected = target = 600;

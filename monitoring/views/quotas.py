@@ -120,7 +120,7 @@ def ae_dashboard(request):
     return render(request, "monitoring/dashboard.html", {
         "q": query, "f": figures, "chart": _chart(figures, query), "base": query.params(),
         "units": list(visible_units(request.user)) if query.district else [],
-        "quarters": QUARTERS, "years": range(today.year + 1, today.year - 6, -1),
+        "quarters": QUARTERS, "years": sorted({*range(today.year - 5, today.year + 2), query.year}, reverse=True),
     })
 
 
@@ -227,6 +227,8 @@ def ae_dashboard_export(request):
               _status_fill(u["reports"]["status"])) for u in f["by_unit"]]
     if f["unassigned_reports"]:
         units.append((_("未归属监管所"), "", f["unassigned_reports"], "", "", "", "", "", "", "", "", ""))
+    quarters = [(x["label"], x["count"], _dec(x["rate_per_million"]), _dec(x["target"]), _dec(x["expected_to_date"]),
+                 _dec(x["projection"]), x["status_label"], _status_fill(x["status"])) for x in f["by_quarter"]]
     kinds = [(k["label"], k["count"], _dec(k["share"])) for k in f["by_kind"]]
     missing = [(m["name"], m["credit_code"], m["unit_name"], m["reason"]) for m in reg["missing"]]
     zero = [(z["name"], z["credit_code"], z["grade_label"], z["unit_name"], _date(z["last_report_on"]))
@@ -235,6 +237,8 @@ def ae_dashboard_export(request):
         (_("指标汇总"), [_("指标"), _("实际"), _("目标"), _("截至统计日应完成"), _("按当前进度预计期末"), _("状态"),
                       _("说明")], summary),
         (_("按月份"), [_("月份"), _("报告数"), _("累计"), _("按时间进度应累计")], months),
+        (_("按季度"), [_("季度"), _("报告数"), _("每百万人口报告数"), _("季度目标"), _("截至统计日应完成"), _("预计季末"),
+                    _("状态")], quarters),
         (_("按监管所"), [_("监管所"), _("常住人口"), _("报告数"), _("每百万人口报告数"), _("目标"), _("截至统计日应完成"),
                       _("预计期末"), _("状态"), _("已注册注册人"), _("注册人总数"), _("已报告医疗机构"),
                       _("二级以上医疗机构")], units),
