@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations
+from monitoring.views import evaluations, quotas
 
 app_name = "monitoring"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("evaluations/<int:pk>/inspection/", evaluations.evaluation_inspection, name="evaluation_inspection"),
     path("evaluations/<int:pk>/close/", evaluations.evaluation_close, name="evaluation_close"),
     # --- end aeeval ---
+    # aequota: the AE quota dashboard, its drill-down lists and its Excel export
+    path("quotas/", quotas.ae_dashboard, name="ae_dashboard"),
+    path("quotas/records/", quotas.ae_drilldown, name="ae_drilldown"),
+    path("quotas/export/", quotas.ae_dashboard_export, name="ae_dashboard_export"),
 ]

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("campaigns.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("inspections.planning.api_urls")),
+    path("", include("monitoring.api.quotas")),
     path("", include("reporting.api.urls")),
     path("", include("monitoring.api.evaluations")),
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
@@ -38,8 +39,8 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("inspections/", include("inspections.urls")),
     path("planning/", include(("inspections.planning.urls", "planning"))),
-    path("reporting/", include("reporting.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("reporting/", include("reporting.urls")),
     path("api/", include(api_patterns)),
 ]
 

@@ -82,6 +82,8 @@ PAGES: dict[str, dict] = {
     "monitoring:evaluation_detail": {"pk": "ae_evaluation"}, "monitoring:evaluation_edit": {"pk": "ae_evaluation"},
     "monitoring:evaluation_interview": {"pk": "ae_evaluation"},
     "monitoring:evaluation_inspection": {"pk": "ae_evaluation"}, "monitoring:evaluation_close": {"pk": "ae_evaluation"},
+    # monitoring (aequota): the AE quota dashboard; figures and lists are scoped by the caller's unit
+    "monitoring:ae_dashboard": {}, "monitoring:ae_drilldown": {}, "monitoring:ae_dashboard_export": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -93,6 +95,7 @@ API_OBJECTS: dict[str, str | None] = {
     "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
     "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
     "ae-evaluations": "ae_evaluation",
+    "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}

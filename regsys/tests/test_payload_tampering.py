@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
-               "monitoring.api.evaluations"]
+               "monitoring.api.evaluations",
+               "monitoring.api.quotas"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
                 "monitoring.evaluation_forms"]
