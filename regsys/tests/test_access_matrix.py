@@ -78,6 +78,12 @@ PAGES: dict[str, dict] = {
     "reporting:return_recompute": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
+    # monitoring: registry-side inputs of the AE quotas
+    "monitoring:registration_list": {}, "monitoring:registration_export": {},
+    "monitoring:registration_edit": {"pk": "registrant"}, "monitoring:registration_evidence": {"pk": "registration"},
+    "monitoring:population": {}, "monitoring:monitoring_settings": {}, "monitoring:training_list": {},
+    "monitoring:training_export": {}, "monitoring:training_create": {}, "monitoring:training_detail": {"pk": "training"},
+    "monitoring:training_edit": {"pk": "training"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -88,6 +94,7 @@ API_OBJECTS: dict[str, str | None] = {
     "interviews": "interview", "cases": "case", "referrals": "referral", "plans": "plan",
     "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
     "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
+    "ae-registrations": "registrant", "population": "population", "trainings": "training",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -171,7 +178,7 @@ def _fingerprint() -> list:
     """Every row of every project table (the world is small), to prove a refused write changed nothing."""
     rows = []
     for model in apps.get_models():
-        if model._meta.app_label in {"enterprises", "campaigns", "inspections", "reporting"}:
+        if model._meta.app_label in {"enterprises", "campaigns", "inspections", "reporting", "monitoring"}:
             rows.append((model._meta.label, sorted(map(repr, model.objects.values_list()))))
     return rows
 
@@ -271,6 +278,7 @@ WRITE_PAGES = {
     "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
+    "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
 }
 
 
