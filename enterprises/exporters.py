@@ -18,7 +18,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 ENTERPRISE_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("企业名称", 36), ("统一社会信用代码", 22), ("企业类别", 30), ("产品领域", 24),
     ("街道/镇", 12), ("监管单位", 16), ("经营状态", 10), ("法定代表人", 12), ("企业负责人", 12),
-    ("质量负责人", 12), ("联系电话", 16), ("经营/生产地址", 36), ("证照", 40),
+    ("质量负责人", 12), ("联系电话", 16), ("经营/生产地址", 36), ("证照", 40), ("医院等级", 12),
 ]
 LICENCE_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("证照类型", 24), ("证照编号", 28), ("企业名称", 36), ("统一社会信用代码", 22),
@@ -61,6 +61,7 @@ def enterprises_xlsx(enterprises: Iterable[Enterprise]) -> bytes:
             e.get_status_display(), e.legal_representative, e.person_in_charge, e.quality_manager,
             e.phone, e.business_address,
             "；".join(f"{lic.get_kind_display()} {lic.number}" for lic in e.licences.all()),
+            e.get_hospital_grade_display(),
         ]))
     ws.auto_filter.ref = ws.dimensions
     return _save(wb)

@@ -8,7 +8,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import EnterpriseStatus, InstitutionType, LicenceKind, LicenceStatus, Link
+from enterprises.choices import (
+    HOSPITAL_GRADES_2_PLUS,
+    EnterpriseStatus,
+    HospitalGrade,
+    InstitutionType,
+    LicenceKind,
+    LicenceStatus,
+    Link,
+)
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Licence, Subdistrict, Tag, Unit
 from enterprises.selectors import tag_with_descendants
@@ -57,6 +65,10 @@ ROLE_FILTERS: dict[str, tuple[str, Q]] = {
     "platform": (_("网络交易服务第三方平台"), Q(is_platform=True)),
     "remote_warehouse": (_("异地设库"), Q(is_remote_warehouse=True)),
 }
+
+# Hospital grade filter: 二级以上 (the AE-coverage quota's hospitals) first, then each grade.
+GRADE_2_PLUS = "2plus"
+HOSPITAL_GRADE_FILTER_CHOICES = [(GRADE_2_PLUS, _("二级以上")), *HospitalGrade.choices]
 
 ENTERPRISE_ORDERING = (
     ("name", "name"),
@@ -124,6 +136,10 @@ class EnterpriseFilterSet(_StyledFilterSet):
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("街道/镇"), queryset=Subdistrict.objects.all(), empty_label=_("全部街道/镇"),
     )
+    hospital_grade = django_filters.ChoiceFilter(
+        label=_("医院等级"), choices=HOSPITAL_GRADE_FILTER_CHOICES, method="filter_hospital_grade",
+        empty_label=_("全部等级"),
+    )
     ordering = OrderingFilter(
         label=_("排序"), fields=ENTERPRISE_ORDERING,
         field_labels={
@@ -135,7 +151,14 @@ class EnterpriseFilterSet(_StyledFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "unit", "role", "link", "tag", "status", "subdistrict"]
+        fields = ["q", "unit", "role", "link", "tag", "status", "subdistrict", "hospital_grade"]
+
+    def filter_hospital_grade(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        grades = HOSPITAL_GRADES_2_PLUS if value == GRADE_2_PLUS else (value,)
+        return queryset.filter(is_user_unit=True, institution_type=InstitutionType.HOSPITAL,
+                               hospital_grade__in=grades)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -73,6 +73,14 @@ CHOICE_COLUMNS = {
     "hospital_grade": HospitalGrade,
     "max_device_class": DeviceClass,
 }
+# Other words a sheet may use for a choice: the grades as written before 甲/乙 were told apart (三级, 二级)
+# and the usual short forms (三甲 …).
+CHOICE_ALIASES = {
+    "hospital_grade": {
+        "三级": HospitalGrade.GRADE_3, "二级": HospitalGrade.GRADE_2, "三甲": HospitalGrade.GRADE_3A,
+        "三乙": HospitalGrade.GRADE_3B, "二甲": HospitalGrade.GRADE_2A, "二乙": HospitalGrade.GRADE_2B,
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -176,7 +184,7 @@ class _Lookups:
             for key in {tag.name, str(tag), tag.code}:
                 self.tags.setdefault(key, []).append(tag)
         self.choices = {
-            name: {str(label): value for value, label in choices.choices}
+            name: {**{str(label): value for value, label in choices.choices}, **CHOICE_ALIASES.get(name, {})}
             for name, choices in CHOICE_COLUMNS.items()
         }
         # Licence types and statuses by their label, and by the label without "医疗器械" (第二类经营备案).

@@ -38,6 +38,19 @@ class DistrictRule(models.TextChoices):
     ALL_IMPORTED = "all_imported", _("导入的全部报告")
 
 
+# What each rule counts, in the words shown on the settings page (and wherever the rule is explained).
+DISTRICT_RULE_HELP = {
+    DistrictRule.REPORTER_IN_DISTRICT: _(
+        "计入：报告单位已匹配到本区企业名录中的企业（按统一社会信用代码、名称或已确认的对应关系匹配），"
+        "或报告填写了本区的街道/镇。不计入：报告单位不在本区且未填写本区街道/镇的报告；"
+        "尚未匹配的报告在药械科匹配或补填街道/镇之后才计入。"
+    ),
+    DistrictRule.ALL_IMPORTED: _(
+        "计入：导入或录入本系统的全部报告，不论报告单位位于何处。适用于国家系统导出时已按本区筛选的情形。"
+    ),
+}
+
+
 class EvaluationTrigger(models.TextChoices):
     DEATH = "death", _("死亡事件")
     SERIOUS = "serious", _("严重伤害事件")

@@ -198,7 +198,14 @@ class MonitoringSettings(models.Model):
         _("超时限报告计入分级/信用"), default=False,
         help_text=_("开启后，报告单位的超时限报告作为分级监管与信用评价的依据"),
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("不良事件监测设置")
@@ -222,6 +229,7 @@ class RegistrantRegistration(models.Model):
     registered = models.BooleanField(_("已在国家监测系统注册"), default=False)
     registered_on = models.DateField(_("注册日期"), null=True, blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to=registration_upload_to, blank=True)
+    evidence_name = models.CharField(_("佐证材料文件名"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL,

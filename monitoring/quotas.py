@@ -73,6 +73,7 @@ from regsys.scoping import scope_for
 
 from .choices import DistrictRule, ReporterKind
 from .models import AdverseEventReport, MonitoringSettings, PopulationFigure
+from .services.settings import settings_for_year
 
 ONE_TENTH = Decimal("0.1")
 MILLION = 1_000_000
@@ -146,11 +147,6 @@ def quota_unit_for(user, raw_unit: str | int | None) -> Unit | None:
     return Unit.objects.get(pk=scope.unit_id)
 
 
-def year_settings(year: int) -> MonitoringSettings:
-    """The year's settings row, or an unsaved row carrying the defaults when the year has none."""
-    return MonitoringSettings.objects.filter(year=year).first() or MonitoringSettings(year=year)
-
-
 def district_rule_q(rule: str) -> Q:
     """Which reports count toward the district (``MonitoringSettings.district_rule``)."""
     if rule == DistrictRule.ALL_IMPORTED:
@@ -162,7 +158,7 @@ def district_rule_q(rule: str) -> Q:
 def counted_reports(*, period: QuotaPeriod, unit: Unit | None = None,
                     settings: MonitoringSettings | None = None) -> QuerySet:
     """The reports the per-million figure counts (the district's, or those ``unit`` owns)."""
-    settings = settings or year_settings(period.year)
+    settings = settings or settings_for_year(period.year)
     qs = AdverseEventReport.objects.filter(reported_on__gte=period.start, reported_on__lte=period.cutoff)
     qs = qs.filter(district_rule_q(settings.district_rule))
     if unit is not None:
@@ -292,7 +288,7 @@ def ae_quota_figures(*, year: int, quarter: int | None = None, unit: Unit | None
       ``unit_id``, ``unit_name``, ``last_report_on`` (last report ever, ``None`` = never)
     """
     period = quota_period(year=year, quarter=quarter, cumulative=cumulative, as_of=as_of)
-    settings = year_settings(year)
+    settings = settings_for_year(year)
 
     # Population per 所: every 街道/镇 must have the year's figure, else the total is unknown.
     subdistricts = Subdistrict.objects.all()

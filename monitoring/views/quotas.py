@@ -31,7 +31,7 @@ from monitoring.quotas import (
     quota_period,
     quota_unit_for,
     registrants_with_status,
-    year_settings,
+    settings_for_year,
 )
 from regsys.scoping import scope_for, scoped
 
@@ -130,7 +130,7 @@ def _drill_queryset(request, query: QuotaQuery, figure: str):
                           as_of=timezone.localdate())
     user = request.user
     if figure == "reports":
-        qs = counted_reports(period=period, unit=query.unit, settings=year_settings(query.year))
+        qs = counted_reports(period=period, unit=query.unit, settings=settings_for_year(query.year))
         raw_unit = request.GET.get("unit", "")
         if raw_unit == "none":
             if not query.district:

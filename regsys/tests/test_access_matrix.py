@@ -84,6 +84,12 @@ PAGES: dict[str, dict] = {
     "monitoring:evaluation_inspection": {"pk": "ae_evaluation"}, "monitoring:evaluation_close": {"pk": "ae_evaluation"},
     # monitoring (aequota): the AE quota dashboard; figures and lists are scoped by the caller's unit
     "monitoring:ae_dashboard": {}, "monitoring:ae_drilldown": {}, "monitoring:ae_dashboard_export": {},
+    # monitoring: registry-side inputs of the AE quotas
+    "monitoring:registration_list": {}, "monitoring:registration_export": {},
+    "monitoring:registration_edit": {"pk": "registrant"}, "monitoring:registration_evidence": {"pk": "registration"},
+    "monitoring:population": {}, "monitoring:monitoring_settings": {}, "monitoring:training_list": {},
+    "monitoring:training_export": {}, "monitoring:training_create": {}, "monitoring:training_detail": {"pk": "training"},
+    "monitoring:training_edit": {"pk": "training"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -96,6 +102,7 @@ API_OBJECTS: dict[str, str | None] = {
     "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
     "ae-evaluations": "ae_evaluation",
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
+    "ae-registrations": "registrant", "population": "population", "trainings": "training",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -281,6 +288,7 @@ WRITE_PAGES = {
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
     "monitoring:evaluation_scan", "monitoring:evaluation_edit", "monitoring:evaluation_interview",
     "monitoring:evaluation_inspection", "monitoring:evaluation_close",
+    "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
 }
 
 

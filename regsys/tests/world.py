@@ -33,6 +33,7 @@ from inspections.planning.generate import plan_generate
 from inspections.planning.services import draw_create, targets_ensure
 from inspections.planning.tests.factories import ConflictFactory
 from inspections.tests.factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory
+from monitoring.models import PopulationFigure, RegistrantRegistration, TrainingAttendance, TrainingCourse
 from reporting.models import ExportJob, Return
 
 YEAR = dt.date.today().year
@@ -107,12 +108,22 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     import_job = ImportJob.objects.create(unit=unit, created_by=user, title=f"{name}企业导入", filename="企业.xlsx",
                                           file="imports/企业.xlsx", status="success", progress=100)
     grade = EnterpriseGrade.objects.filter(enterprise=enterprise).first()
+    # AE quota inputs (monitoring, registry side): a registrant with its registration, a population figure, a course.
+    registrant = EnterpriseFactory(subdistrict=sd, name=f"{name}医疗器械科技有限公司", is_manufacturer=True,
+                                   is_registrant=True)
+    registration = RegistrantRegistration.objects.create(
+        enterprise=registrant, registered=True, registered_on=dt.date(YEAR, 1, 2), evidence_name="注册截图.png",
+        evidence=ContentFile(b"\x89PNG\r\n\x1a\n", name="e.png"))
+    population = PopulationFigure.objects.create(year=YEAR, subdistrict=sd, population=100000, source="统计年鉴")
+    training = TrainingCourse.objects.create(held_on=dt.date(YEAR, 1, 6), topic=f"{name}不良事件监测培训", unit=unit)
+    TrainingAttendance.objects.create(course=training, enterprise=registrant, people=2, names="张三、李四")
     objects = {
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
         "conflict": conflict, "credit_record": credit, "grade": grade, "campaign": campaign, "due_date": due,
         "return": ret, "export_job": job, "import_job": import_job, "user": user, "officer": user,
+        "registrant": registrant, "registration": registration, "population": population, "training": training,
     }
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 
