@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("inspections.api.urls")),
     path("", include("inspections.planning.api_urls")),
     path("", include("reporting.api.urls")),
+    path("", include("monitoring.api.urls")),
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).
@@ -38,6 +39,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("planning/", include(("inspections.planning.urls", "planning"))),
     path("reporting/", include("reporting.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("api/", include(api_patterns)),
 ]
 
