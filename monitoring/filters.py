@@ -13,7 +13,7 @@ from monitoring.models import AdverseEventReport
 from regsys.filters import IntegerFilter
 
 ALL = _("全部")
-QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
+QUARTERS = [("1", _("第一季度")), ("2", _("第二季度")), ("3", _("第三季度")), ("4", _("第四季度"))]
 MATCHED = [("matched", _("已匹配或无需匹配")), ("unmatched", _("未匹配"))]
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
@@ -24,8 +24,7 @@ class AEReportFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("搜索"), method="filter_q",
                            help_text=_("报告编码、产品名称、报告单位、注册人、注册证编号或批号"))
     year = IntegerFilter(label=_("年度"), field_name="reported_on__year", min_value=2000, max_value=2100)
-    quarter = filters.TypedChoiceFilter(label=_("季度"), choices=QUARTERS, coerce=int, method="filter_quarter",
-                                        empty_label=ALL)
+    quarter = filters.ChoiceFilter(label=_("季度"), choices=QUARTERS, method="filter_quarter", empty_label=ALL)
     unit = filters.ModelChoiceFilter(label=_("所属监管所"), queryset=Unit.objects.all(), empty_label=ALL)
     outcome = filters.ChoiceFilter(label=_("事件后果"), choices=EventOutcome.choices, empty_label=ALL)
     reporter_kind = filters.ChoiceFilter(label=_("报告来源"), choices=ReporterKind.choices, empty_label=ALL)
@@ -46,7 +45,7 @@ class AEReportFilterSet(ScopedUnitsMixin, filters.FilterSet):
             | Q(batch__icontains=value)
         )
 
-    def filter_quarter(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
         first = (int(value) - 1) * 3 + 1

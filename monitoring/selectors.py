@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from enterprises.models import User
 from inspections.selectors import history_of
 from monitoring.choices import ReporterMatch
 from monitoring.models import AdverseEventReport, AEImportJob
-from monitoring.services.reports import NO_MATCH_KINDS, require_district
-from regsys.scoping import scoped
+from monitoring.services.reports import NO_MATCH_KINDS
+from regsys.scoping import scope_for, scoped
 
 
 def report_list(*, user: User) -> QuerySet[AdverseEventReport]:
@@ -34,8 +36,10 @@ def report_history(*, report: AdverseEventReport, limit: int = 30) -> list:
 
 
 def unmatched_reports(*, user: User) -> QuerySet[AdverseEventReport]:
-    """Reports whose reporting unit is not tied to the registry: the 药械科's queue (district users only)."""
-    require_district(user)
+    """Reports whose reporting unit is not tied to the registry: the 药械科's queue (district users only;
+    the district's auditors read it too)."""
+    if not scope_for(user).district_wide:
+        raise PermissionDenied(_("待匹配报告单位清单只对区局药械科开放"))
     return (AdverseEventReport.objects.filter(reporter_match=ReporterMatch.UNMATCHED)
             .exclude(reporter_kind__in=NO_MATCH_KINDS).select_related("unit", "subdistrict"))
 

@@ -46,6 +46,6 @@ class ReporterResolveSerializer(ScopedSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), label="对应企业")
 
 
-class ReporterResolveResultSerializer(serializers.Serializer):
+class ReporterResolveResultSerializer(ScopedSerializer):
     matched = serializers.IntegerField(help_text="随之匹配的报告份数（含同名的其他未匹配报告）")
 # --- end AE reports ---

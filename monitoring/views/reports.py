@@ -198,6 +198,7 @@ def unmatched(request):
 @require_http_methods(["GET", "POST"])
 def unmatched_resolve(request, pk: int):
     """Pick the registry enterprise of an unmatched report's reporting unit; remembered for later imports."""
+    services.require_district(request.user)
     report = get_object_or_404(selectors.unmatched_reports(user=request.user), pk=pk)
     form = ReporterResolveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

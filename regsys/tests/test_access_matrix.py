@@ -78,6 +78,13 @@ PAGES: dict[str, dict] = {
     "reporting:return_recompute": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
+    # monitoring: AE reports, their import and the unmatched queue (aeimport)
+    "monitoring:report_list": {}, "monitoring:report_export": {}, "monitoring:report_create": {},
+    "monitoring:report_detail": {"pk": "ae_report"}, "monitoring:report_edit": {"pk": "ae_report"},
+    "monitoring:report_import": {}, "monitoring:import_job": {"pk": "ae_import_job", "own": True},
+    "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
+    "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
+    "monitoring:unmatched_resolve": {"pk": "ae_report"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -88,6 +95,7 @@ API_OBJECTS: dict[str, str | None] = {
     "interviews": "interview", "cases": "case", "referrals": "referral", "plans": "plan",
     "plan-items": "plan_item", "draws": "draw", "conflicts": "conflict", "targets": None,
     "returns": "return", "export-jobs": "export_job", "ownership-rules": None, "users": "user",
+    "ae-reports": "ae_report",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -171,7 +179,7 @@ def _fingerprint() -> list:
     """Every row of every project table (the world is small), to prove a refused write changed nothing."""
     rows = []
     for model in apps.get_models():
-        if model._meta.app_label in {"enterprises", "campaigns", "inspections", "reporting"}:
+        if model._meta.app_label in {"enterprises", "campaigns", "inspections", "monitoring", "reporting"}:
             rows.append((model._meta.label, sorted(map(repr, model.objects.values_list()))))
     return rows
 
@@ -271,6 +279,8 @@ WRITE_PAGES = {
     "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
+    "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
+    "monitoring:unmatched_resolve",
 }
 
 

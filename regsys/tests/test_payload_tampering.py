@@ -22,9 +22,10 @@ from regsys.tests.world import build_world
 pytestmark = pytest.mark.django_db
 
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
-               "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers"]
+               "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
+               "monitoring.api.serializers"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
-                "inspections.planning.forms", "reporting.forms"]
+                "inspections.planning.forms", "reporting.forms", "monitoring.forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",

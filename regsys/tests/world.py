@@ -33,6 +33,8 @@ from inspections.planning.generate import plan_generate
 from inspections.planning.services import draw_create, targets_ensure
 from inspections.planning.tests.factories import ConflictFactory
 from inspections.tests.factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory
+from monitoring.choices import EventOutcome, ReporterKind
+from monitoring.models import AdverseEventReport, AEImportJob, ImportProfile
 from reporting.models import ExportJob, Return
 
 YEAR = dt.date.today().year
@@ -107,12 +109,22 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     import_job = ImportJob.objects.create(unit=unit, created_by=user, title=f"{name}企业导入", filename="企业.xlsx",
                                           file="imports/企业.xlsx", status="success", progress=100)
     grade = EnterpriseGrade.objects.filter(enterprise=enterprise).first()
+    ae_report = AdverseEventReport.objects.create(
+        code=f"{name}-AE-1", reported_on=dt.date(YEAR, 1, 6), reporter_kind=ReporterKind.USE,
+        reporter_name=f"{name}某诊所", outcome=EventOutcome.OTHER, product_name=f"{name}输液器", subdistrict=sd,
+        unit=unit)
+    ae_import_job = AEImportJob.objects.create(
+        profile=ImportProfile.objects.get(is_default=True), unit=unit, created_by=user, title=f"{name}不良事件导入",
+        filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
+        preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
+                  "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
     objects = {
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
         "conflict": conflict, "credit_record": credit, "grade": grade, "campaign": campaign, "due_date": due,
         "return": ret, "export_job": job, "import_job": import_job, "user": user, "officer": user,
+        "ae_report": ae_report, "ae_import_job": ae_import_job,
     }
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 
