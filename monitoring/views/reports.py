@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from inspections.exports import Column
 from inspections.views.common import apply_errors, export_list, list_page
 from monitoring import importers, selectors
+from monitoring.choices import ReporterMatch
 from monitoring.filters import AEReportFilterSet
 from monitoring.forms import ReporterResolveForm, ReportForm, ReportImportForm
 from monitoring.models import AdverseEventReport
@@ -76,7 +77,7 @@ def report_detail(request, pk: int):
     return render(request, "monitoring/report_detail.html", {
         "report": report, "can_edit": can_edit(request.user, report), "days_to_report": days,
         "history": selectors.report_history(report=report),
-        "can_resolve": _is_district_writer(request.user) and report.reporter_match == "unmatched",
+        "can_resolve": _is_district_writer(request.user) and report.reporter_kind not in services.NO_MATCH_KINDS,
     })
 
 
@@ -118,7 +119,7 @@ def report_edit(request, pk: int):
 
 def _saved_messages(request, report: AdverseEventReport) -> None:
     messages.success(request, _("已保存不良事件报告 %(c)s") % {"c": report.code})
-    if report.reporter_match == "unmatched":
+    if report.reporter_match == ReporterMatch.UNMATCHED:
         messages.warning(request, _("报告单位“%(n)s”未能对应到企业名录，已列入药械科的待匹配清单")
                          % {"n": report.reporter_name})
     if report.is_late:
@@ -197,9 +198,11 @@ def unmatched(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def unmatched_resolve(request, pk: int):
-    """Pick the registry enterprise of an unmatched report's reporting unit; remembered for later imports."""
+    """Pick (or correct) the registry enterprise of a report's reporting unit; remembered for later imports."""
     services.require_district(request.user)
-    report = get_object_or_404(selectors.unmatched_reports(user=request.user), pk=pk)
+    report = get_object_or_404(selectors.report_list(user=request.user).exclude(
+        reporter_kind__in=services.NO_MATCH_KINDS), pk=pk)
+    from_queue = report.reporter_match == ReporterMatch.UNMATCHED
     form = ReporterResolveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +213,7 @@ def unmatched_resolve(request, pk: int):
         else:
             messages.success(request, _("已将“%(n)s”对应到“%(e)s”，共 %(c)s 份报告；以后导入同名报告单位将自动匹配")
                              % {"n": report.reporter_name, "e": form.cleaned_data["enterprise"].name, "c": count})
-            return redirect("monitoring:unmatched")
+            return redirect("monitoring:unmatched") if from_queue else redirect("monitoring:report_detail", pk=report.pk)
     same_name = selectors.unmatched_reports(user=request.user).filter(reporter_name=report.reporter_name)
     return render(request, "monitoring/unmatched_resolve.html", {
         "report": report, "form": form, "same_name": same_name.order_by("-reported_on")[:50],
