@@ -62,7 +62,6 @@ class Action:
     UNCHANGED = "unchanged"
 
 
-ACTION_LABELS = {Action.ADD: "新增", Action.UPDATE: "更新", Action.UNCHANGED: "无变化"}
 COUNTERS = {Action.ADD: "created", Action.UPDATE: "updated", Action.UNCHANGED: "unchanged"}
 
 
@@ -250,11 +249,14 @@ def ae_reports_import(
         parsed.append((row_number, fields, errors))
 
     matcher = ReportMatcher.for_fields(*(fields for _n, fields, _e in parsed))
-    existing = {r.code: r for r in AdverseEventReport.objects.filter(code__in=list(seen))
-                .select_related("subdistrict__unit", "reporter__owning_unit", "registrant")}
     total = len(parsed)
     step = max(1, total // 50)
     with transaction.atomic():
+        current = AdverseEventReport.objects.filter(code__in=list(seen)).select_related(
+            "subdistrict__unit", "reporter__owning_unit", "registrant")
+        if apply:  # a report edited by hand meanwhile waits for the import, which then sees its edit
+            current = current.select_for_update(of=("self",))
+        existing = {r.code: r for r in current}
         for index, (row_number, fields, errors) in enumerate(parsed):
             if index % step == 0:
                 report(10 + 85 * index // total, _("正在检查第 %(i)s/%(n)s 行") % {"i": index + 1, "n": total})

@@ -255,3 +255,22 @@ def test_only_the_district_imports_and_sees_the_unmatched_queue(client, district
     assert client.post(reverse("monitoring:report_import"), {"file": export_file([])}).status_code == 403
     assert client.get(reverse("monitoring:unmatched")).status_code == 403
     assert AEImportJob.objects.count() == 0
+
+
+def test_the_sweeper_runs_an_upload_whose_dispatch_was_lost(district, firms):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitoring.importers import ae_import_job_create
+    from reporting.services import jobs_sweep
+
+    hospital, _shop, _maker = firms
+    job = ae_import_job_create(file=export_file(_first_export(hospital)), by=district.section_user)  # no commit
+    AEImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=31))
+
+    counts = jobs_sweep()
+
+    job.refresh_from_db()
+    assert counts["AEImportJob"] == {"dispatched": 1, "requeued": 0, "failed": 0}
+    assert (job.status, job.stage, job.created, AdverseEventReport.objects.count()) == ("success", "preview", 4, 0)

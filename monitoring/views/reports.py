@@ -21,6 +21,8 @@ from monitoring.services import reports as services
 from regsys.scoping import can_edit, require_edit, require_write, scope_for
 from regsys.versioning import EditConflict
 
+PREVIEW_ROWS = 500  # rows listed on the preview page (the counts cover every row)
+
 
 def _d(value) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
@@ -158,7 +160,7 @@ def import_job(request, pk: int):
     elif show == "unmatched":
         rows = [r for r in rows if r["unmatched"]]
     return render(request, "monitoring/import_job.html", {
-        "job": job, "rows": rows, "show": show, "action_labels": importers.ACTION_LABELS,
+        "job": job, "rows": rows[:PREVIEW_ROWS], "hidden_rows": max(0, len(rows) - PREVIEW_ROWS), "show": show,
     })
 
 
