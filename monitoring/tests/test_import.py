@@ -77,6 +77,22 @@ def test_the_default_profile_exists_after_migrate():
     assert profile.values["reporter_kind"]["医疗机构"] == "use"
 
 
+def test_load_reference_keeps_an_edited_default_profile():
+    from monitoring.loader import load_reference
+
+    profile = ImportProfile.objects.get(is_default=True)
+    profile.columns["code"].append("编码")
+    profile.save()
+
+    message = load_reference()
+
+    assert message == "默认导入列对应方案：已存在，保持不变"
+    assert ImportProfile.objects.get(is_default=True).columns["code"] == ["报告编码", "报告编号", "编码"]
+    ImportProfile.objects.all().delete()
+    assert load_reference() == "默认导入列对应方案：已新建"
+    assert ImportProfile.objects.get(is_default=True).values["outcome"]["死亡"] == "death"
+
+
 def test_a_first_import_previews_then_adds_every_report(client, district, firms, jobs):
     hospital, shop, maker = firms
     client.force_login(district.section_user)

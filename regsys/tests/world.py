@@ -132,9 +132,11 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
 def build_world() -> World:
     from campaigns.reference import load_reference as load_forms
     from enterprises.reference import load_reference as load_tags
+    from monitoring.loader import load_reference as load_import_profile
 
     load_tags()
     load_forms()
+    load_import_profile()
     scheme_ensure(year=YEAR)
     targets_ensure(year=YEAR)
     bureau = UnitFactory(name="测试区市场监督管理局", short_name="区局", kind=UnitKind.BUREAU)
