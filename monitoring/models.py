@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, Subdistrict, Unit
 from inspections.models import Inspection, Interview
+from regsys.jobs import BackgroundJob, JobStatus
 from regsys.versioning import VersionField
 
 from .choices import (
@@ -130,6 +131,10 @@ class ImportProfile(models.Model):
     sheet_name = models.CharField(_("工作表名称"), max_length=100, blank=True, help_text=_("留空取第一个工作表"))
     header_row = models.PositiveSmallIntegerField(_("表头所在行"), default=1)
     columns = models.JSONField(_("列对应关系"), default=dict)
+    values = models.JSONField(
+        _("取值对应关系"), default=dict, blank=True,
+        help_text=_("编码列（报告来源、事件后果）中导出文件的用词与系统选项的对应"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -139,6 +144,61 @@ class ImportProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def ae_import_upload_to(job: AEImportJob, filename: str) -> str:
+    return f"monitoring/imports/{uuid.uuid4().hex}.xlsx"
+
+
+class AEImportJob(BackgroundJob):
+    """One upload of the national system's export: first checked and previewed, then applied on confirmation.
+
+    The worker runs it twice: ``stage`` ``preview`` checks every row and lists what would be added, updated,
+    left unchanged or left unmatched (``preview``), changing nothing; after the user confirms, ``apply``
+    checks the file again and writes it all-or-nothing. ``errors`` lists ``{"row", "column", "message"}``.
+    """
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", _("预览")
+        APPLY = "apply", _("导入")
+
+    profile = models.ForeignKey(
+        ImportProfile, verbose_name=_("列对应方案"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
+    title = models.CharField(_("名称"), max_length=200)
+    file = models.FileField(_("上传文件"), upload_to=ae_import_upload_to)
+    filename = models.CharField(_("原文件名"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.CASCADE, related_name="ae_import_jobs"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rows = models.PositiveIntegerField(_("检查行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("无变化"), default=0)
+    unmatched = models.PositiveIntegerField(_("未匹配报告单位"), default=0)
+    preview = models.JSONField(_("预览明细"), default=list, blank=True)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    task_path = "monitoring.tasks.ae_import_task"
+    scope_unit_paths = ("unit",)
+
+    class Meta:
+        verbose_name = _("不良事件导入任务")
+        verbose_name_plural = _("不良事件导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def preview_ready(self) -> bool:
+        """Checked without errors and waiting for the user's confirmation."""
+        return self.stage == self.Stage.PREVIEW and self.status == JobStatus.SUCCESS
 
 
 class PopulationFigure(models.Model):

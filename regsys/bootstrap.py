@@ -13,6 +13,7 @@ REFERENCE_LOADERS: list[str] = [
     "enterprises.grading.loader.load_reference",  # grading criteria and frequencies
     "inspections.planning.loader.load_reference",  # annual targets (Lucheng 2024 defaults)
     "campaigns.reference.load_reference",  # 统计表一/二 form templates
+    "monitoring.loader.load_reference",  # default column mapping of the national AE export
 ]
 
 # Each seeder is called as seeder(ctx) with a regsys.bootstrap.DemoContext and returns a summary.

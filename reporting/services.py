@@ -385,8 +385,9 @@ def job_retry(*, job: ExportJob, by) -> ExportJob:
 def jobs_sweep() -> dict[str, dict[str, int]]:
     """The sweeper (beat): publish queued jobs the broker missed; re-queue or fail jobs whose worker died."""
     from enterprises.models import ImportJob
+    from monitoring.models import AEImportJob
 
-    return {model.__name__: jobs_sweep_model(model) for model in (ExportJob, ImportJob)}
+    return {model.__name__: jobs_sweep_model(model) for model in (ExportJob, ImportJob, AEImportJob)}
 
 
 def _current_locked(ret: Return) -> Return:

@@ -34,9 +34,10 @@ from enterprises.models import Enterprise, Unit, User
 from inspections import services as inspection_services
 from inspections.choices import InspectionKind
 from inspections.models import Inspection, Interview
+from monitoring.access import is_ae_manager
 from monitoring.choices import Causality, EvaluationStatus, EvaluationTrigger, EventOutcome
 from monitoring.models import AdverseEventReport, Evaluation, LateReportCredit, MonitoringSettings
-from regsys.scoping import require_edit, scope_for
+from regsys.scoping import require_edit
 from regsys.versioning import version_lock
 
 from .settings import settings_for_year
@@ -156,15 +157,14 @@ def _open(*, trigger: str, reports: list[AdverseEventReport], unit: Unit, today:
 def _require_district_writer(by: User | None) -> None:
     if by is None:
         return
-    scope = scope_for(by)
-    if not (scope.district_wide and scope.can_write):
-        raise PermissionDenied(_("只有药械科等全区用户可以扫描不良事件报告"))
+    if not is_ae_manager(by):
+        raise PermissionDenied(_("只有药械科可以扫描不良事件报告"))
 
 
 @transaction.atomic
 def evaluations_scan(
     *, reports: Iterable[AdverseEventReport] | QuerySet | None = None, today: datetime.date | None = None,
-    by: User | None = None,
+    by: User | None = None, after_write: bool = False,
 ) -> list[Evaluation]:
     """Open the evaluations the reports call for; safe to run again (it never opens one twice).
 
@@ -172,6 +172,8 @@ def evaluations_scan(
     those reports and, for clusters, at every report of their product and batch. Returns the
     evaluations opened or joined by a new report. Also writes the late-report credit records
     (``reports_late_credit``). ``by`` None = the system; a user must be a district writer.
+    ``after_write``: run by a report's save or an import; a district without a 科室 unit then saves the
+    report and leaves the evaluations to the daily scan, which reports the missing unit.
     """
     _require_district_writer(by)
     today = today or timezone.localdate()
@@ -181,6 +183,8 @@ def evaluations_scan(
         ids = [r.pk for r in reports]
         scanned = list(AdverseEventReport.objects.filter(pk__in=ids).order_by("reported_on", "pk"))
     if not scanned:
+        return []
+    if after_write and not Unit.objects.filter(kind=UnitKind.SECTION).exists():
         return []
     unit = section_unit()
     changed: list[Evaluation] = []

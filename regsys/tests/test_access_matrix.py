@@ -90,6 +90,13 @@ PAGES: dict[str, dict] = {
     "monitoring:population": {}, "monitoring:monitoring_settings": {}, "monitoring:training_list": {},
     "monitoring:training_export": {}, "monitoring:training_create": {}, "monitoring:training_detail": {"pk": "training"},
     "monitoring:training_edit": {"pk": "training"},
+    # monitoring: AE reports, their import and the unmatched queue (aeimport)
+    "monitoring:report_list": {}, "monitoring:report_export": {}, "monitoring:report_create": {},
+    "monitoring:report_detail": {"pk": "ae_report"}, "monitoring:report_edit": {"pk": "ae_report"},
+    "monitoring:report_import": {}, "monitoring:import_job": {"pk": "ae_import_job", "own": True},
+    "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
+    "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
+    "monitoring:unmatched_resolve": {"pk": "ae_report"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -103,6 +110,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-evaluations": "ae_evaluation",
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
+    "ae-reports": "ae_report",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -289,6 +297,8 @@ WRITE_PAGES = {
     "monitoring:evaluation_scan", "monitoring:evaluation_edit", "monitoring:evaluation_interview",
     "monitoring:evaluation_inspection", "monitoring:evaluation_close",
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
+    "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
+    "monitoring:unmatched_resolve",
 }
 
 

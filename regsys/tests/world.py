@@ -33,7 +33,16 @@ from inspections.planning.generate import plan_generate
 from inspections.planning.services import draw_create, targets_ensure
 from inspections.planning.tests.factories import ConflictFactory
 from inspections.tests.factories import CaseFactory, FindingFactory, InspectionFactory, RectificationFactory
-from monitoring.models import PopulationFigure, RegistrantRegistration, TrainingAttendance, TrainingCourse
+from monitoring.choices import EventOutcome, ReporterKind
+from monitoring.models import (
+    AdverseEventReport,
+    AEImportJob,
+    ImportProfile,
+    PopulationFigure,
+    RegistrantRegistration,
+    TrainingAttendance,
+    TrainingCourse,
+)
 from reporting.models import ExportJob, Return
 
 YEAR = dt.date.today().year
@@ -117,6 +126,15 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     population = PopulationFigure.objects.create(year=YEAR, subdistrict=sd, population=100000, source="统计年鉴")
     training = TrainingCourse.objects.create(held_on=dt.date(YEAR, 1, 6), topic=f"{name}不良事件监测培训", unit=unit)
     TrainingAttendance.objects.create(course=training, enterprise=registrant, people=2, names="张三、李四")
+    ae_report = AdverseEventReport.objects.create(
+        code=f"{name}-AE-1", reported_on=dt.date(YEAR, 1, 6), reporter_kind=ReporterKind.USE,
+        reporter_name=f"{name}某诊所", outcome=EventOutcome.OTHER, product_name=f"{name}输液器", subdistrict=sd,
+        unit=unit)
+    ae_import_job = AEImportJob.objects.create(
+        profile=ImportProfile.objects.get(is_default=True), unit=unit, created_by=user, title=f"{name}不良事件导入",
+        filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
+        preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
+                  "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
     objects = {
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
@@ -124,6 +142,7 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         "conflict": conflict, "credit_record": credit, "grade": grade, "campaign": campaign, "due_date": due,
         "return": ret, "export_job": job, "import_job": import_job, "user": user, "officer": user,
         "registrant": registrant, "registration": registration, "population": population, "training": training,
+        "ae_report": ae_report, "ae_import_job": ae_import_job,
     }
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 
@@ -146,9 +165,11 @@ def _monitoring(side: Side, section: Unit) -> None:
 def build_world() -> World:
     from campaigns.reference import load_reference as load_forms
     from enterprises.reference import load_reference as load_tags
+    from monitoring.loader import load_reference as load_import_profile
 
     load_tags()
     load_forms()
+    load_import_profile()
     scheme_ensure(year=YEAR)
     targets_ensure(year=YEAR)
     bureau = UnitFactory(name="测试区市场监督管理局", short_name="区局", kind=UnitKind.BUREAU)

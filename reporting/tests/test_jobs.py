@@ -57,11 +57,12 @@ def test_the_sweeper_publishes_a_job_the_broker_never_got_once_the_grace_has_pas
     job = queued(s)
     assert (job.status, job.dispatched_at, job.task_id) == (JobStatus.PENDING, None, "")
 
-    assert jobs_sweep() == {"ExportJob": NOTHING, "ImportJob": NOTHING}  # just filed: its own publish may come
+    assert jobs_sweep() == {"ExportJob": NOTHING, "ImportJob": NOTHING, "AEImportJob": NOTHING}  # just filed
     set_job(job, created_at=ago(seconds=31))
     counts = jobs_sweep()
 
-    assert counts == {"ExportJob": {"dispatched": 1, "requeued": 0, "failed": 0}, "ImportJob": NOTHING}
+    assert counts == {"ExportJob": {"dispatched": 1, "requeued": 0, "failed": 0}, "ImportJob": NOTHING,
+                      "AEImportJob": NOTHING}
     job.refresh_from_db()
     assert (job.status, job.progress, job.attempts, job.error) == (JobStatus.SUCCESS, 100, 1, "")
     assert job.dispatched_at is not None and job.task_id != ""

@@ -1,0 +1,8 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import AEReportViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("ae-reports", AEReportViewSet, basename="ae-report")  # aeimport
+
+urlpatterns = router.urls

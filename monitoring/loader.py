@@ -1,0 +1,32 @@
+"""Reference data of the monitoring app, loaded by ``manage.py load_reference`` (and migration 0002)."""
+
+from __future__ import annotations
+
+from monitoring import reference
+
+
+def default_profile_fields() -> dict:
+    """The default import profile of the national system's export (``monitoring.reference``)."""
+    return {
+        "is_default": True, "sheet_name": "", "header_row": 1,
+        "columns": {field: list(headers) for field, headers in reference.COLUMNS.items()},
+        "values": {field: dict(words) for field, words in reference.VALUES.items()},
+    }
+
+
+def ensure_default_profile(profile_model) -> bool:
+    """Create the default profile unless it exists (an administrator's edits are kept); True when created."""
+    _profile, created = profile_model.objects.get_or_create(
+        name=reference.DEFAULT_PROFILE_NAME, defaults=default_profile_fields()
+    )
+    if created:
+        profile_model.objects.exclude(name=reference.DEFAULT_PROFILE_NAME).filter(is_default=True).update(
+            is_default=False)
+    return created
+
+
+def load_reference() -> str:
+    from monitoring.models import ImportProfile
+
+    created = ensure_default_profile(ImportProfile)
+    return "默认导入列对应方案：" + ("已新建" if created else "已存在，保持不变")
