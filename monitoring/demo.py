@@ -39,6 +39,7 @@ from enterprises.choices import (
     HOSPITAL_GRADES_2_PLUS,
     EnterpriseStatus,
     InstitutionType,
+    OperationMode,
     Role,
     UnitKind,
 )
@@ -106,7 +107,7 @@ def reporter_category(ent: Enterprise) -> str | None:
         return {InstitutionType.HOSPITAL: HOSPITAL, InstitutionType.AESTHETIC: AESTHETIC,
                 InstitutionType.DENTAL: DENTAL}.get(ent.institution_type, PRIMARY)
     if ent.is_operator and not ent.is_remote_warehouse:
-        if ent.operation_mode == "wholesale":
+        if ent.operation_mode == OperationMode.WHOLESALE:
             return WHOLESALE
         return OPTICAL if ent.operates_class3 else PHARMACY
     return None
@@ -397,11 +398,11 @@ class Seeder:
                                        batch=batch))
         start = dt.date(self.year, 1, 1)
         # reporting units the registry does not know, and one zero-report hospital spelt differently
-        for name, street in UNKNOWN_REPORTERS:
+        for name, street, kind, category in UNKNOWN_REPORTERS:
             sd = self.registry.subdistrict_by_name.get(street)
-            reports.append(make.report(day=random_day(rng, start, today), kind=ReporterKind.USE, reporter=None,
+            reports.append(make.report(day=random_day(rng, start, today), kind=kind, reporter=None,
                                        reporter_name=name, match=ReporterMatch.UNMATCHED, subdistrict=sd,
-                                       product=make.product_for(PRIMARY if "卫生" in name else PHARMACY)))
+                                       product=make.product_for(category)))
         if zero:
             target = zero[0]
             reports.append(make.report(day=random_day(rng, start, today), kind=ReporterKind.USE, reporter=None,

@@ -221,10 +221,10 @@ CLOSED_OPINIONS = (
 )
 
 # Reporting units the registry does not know (the unmatched queue); one more is a near-miss of a hospital.
-UNKNOWN_REPORTERS = (
-    ("温州鹿城滨江社区卫生服务站", "滨江街道"),
-    ("温州市鹿城区南郊街道卫生院", "南郊街道"),
-    ("温州瓯康药店", ""),
+UNKNOWN_REPORTERS = (  # (name, 街道/镇 in the export, reporter kind, reporter category)
+    ("温州鹿城滨江社区卫生服务站", "滨江街道", "use", PRIMARY),
+    ("温州市鹿城区南郊街道卫生院", "南郊街道", "use", PRIMARY),
+    ("温州瓯康药店", "", "operation", PHARMACY),
 )
 
 # Training courses of the demo year (month, day, topic, location, who attends).

@@ -22,7 +22,7 @@ from regsys import xlsx
 
 from .choices import EventOutcome, ReporterKind, ReporterMatch
 from .demo import KIND_SHARES, SAMPLE_SERIAL_START, Registry, ReportMaker, random_day, report_code
-from .demo_data import PERSON, PRIMARY, PRODUCT_BY_KEY, UNKNOWN_REPORTERS
+from .demo_data import PERSON, PRODUCT_BY_KEY, UNKNOWN_REPORTERS
 from .models import AdverseEventReport, ImportProfile
 from .reference import COLUMNS, VALUES
 
@@ -63,9 +63,9 @@ def _new_rows(registry: Registry, rng: random.Random, *, count: int, start: dt.d
     for n in range(count):
         day = random_day(rng, start, end)
         if n == 0:  # a unit the registry does not know: the import leaves it unmatched
-            name, street = UNKNOWN_REPORTERS[n]
-            rows.append(make.report(day=day, kind=ReporterKind.USE, reporter_name=name, match=ReporterMatch.UNMATCHED,
-                                    subdistrict=registry.subdistrict_by_name.get(street), product=make.product_for(PRIMARY)))
+            name, street, kind, category = UNKNOWN_REPORTERS[n]
+            rows.append(make.report(day=day, kind=kind, reporter_name=name, match=ReporterMatch.UNMATCHED,
+                                    subdistrict=registry.subdistrict_by_name.get(street), product=make.product_for(category)))
             continue
         if n == 1:  # a patient's own report
             rows.append(make.report(day=day, kind=ReporterKind.INDIVIDUAL, subdistrict=rng.choice(registry.subdistricts),
