@@ -20,8 +20,8 @@ For the demo year (``ctx.year``, reports up to ``ctx.today``) and the year befor
 code shape is not confirmed; the import treats the code as text. ``SAMPLE_SERIAL_START`` and above are
 left to the sample export (``ae_sample_export``).
 
-Evaluations are written here by ``open_evaluation``; once ``monitoring.services.evaluations.evaluations_scan``
-exists the death and cluster evaluations should be opened through it.
+Evaluations are opened by ``monitoring.services.evaluations.evaluations_scan`` (the rule the daily scan
+and every import use), then dated to the import that brought their report.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ from .models import (
     TrainingAttendance,
     TrainingCourse,
 )
+from .services.evaluations import evaluations_scan, report_is_late
+from .services.settings import settings_for_year
 
 SOURCE = "演示数据（虚构）"
 # 常住人口 of the demo year per 街道/镇 (invented; district total 1,296,400). Others (--scale): their registry figure.
@@ -484,7 +486,7 @@ class Seeder:
             report = late[0]
             report.learned_on = report.reported_on - dt.timedelta(days=26)
             report.occurred_on = report.learned_on - dt.timedelta(days=1)
-            report.is_late = True  # 严重伤害: 26 days after 获知, the limit is 20
+            report.is_late = report_is_late(report, settings_for_year(report.reported_on.year))  # 26 > 20 days
         AdverseEventReport.objects.bulk_create(reports, batch_size=BATCH)
         for imported, batch in by_import.items():  # bulk_create stamped them now: date them to their import
             AdverseEventReport.objects.filter(pk__in=[r.pk for r in batch]).update(created_at=imported, updated_at=imported)
@@ -495,27 +497,33 @@ class Seeder:
 
     # --- evaluations and trainings -----------------------------------------------------------------
     def seed_evaluations(self, reports: list[AdverseEventReport]) -> list[Evaluation]:
+        """The scan opens what the reports call for (death, serious, the cluster); each is then dated to the
+        import that brought its report (the cluster: the report that reached the threshold), and the older
+        serious ones are evaluated and closed."""
         rng = self.rng
-        evaluations = []
+        opened = evaluations_scan(today=self.today)
         settings = {s.year: s for s in MonitoringSettings.objects.all()}
-        for report in (r for r in reports if r.outcome in (EventOutcome.DEATH, EventOutcome.SERIOUS)):
-            trigger = EvaluationTrigger.DEATH if report.outcome == EventOutcome.DEATH else EvaluationTrigger.SERIOUS
-            opened = report.created_at.date()
-            evaluation = open_evaluation(trigger=trigger, reports=[report], unit=self.section, opened_on=opened,
-                                         settings=settings[report.reported_on.year], at=self.at(opened, 17))
-            if trigger == EvaluationTrigger.SERIOUS:
-                evaluated = opened + dt.timedelta(days=rng.randint(6, 13))
+        evaluations = []
+        for evaluation in sorted(opened, key=lambda e: e.pk):
+            members = sorted(evaluation.reports.all(), key=lambda r: (r.reported_on, r.pk))
+            year_settings = settings[members[0].reported_on.year]
+            trigger_report = members[min(len(members), year_settings.cluster_min_reports) - 1] \
+                if evaluation.trigger == EvaluationTrigger.CLUSTER else members[0]
+            day = trigger_report.created_at.date()
+            at = self.at(day, 17)
+            evaluation.opened_on = day
+            evaluation.due_on = day + dt.timedelta(days=year_settings.evaluation_due_days)
+            Evaluation.objects.filter(pk=evaluation.pk).update(
+                opened_on=evaluation.opened_on, due_on=evaluation.due_on, created_at=at)
+            Evaluation.history.filter(id=evaluation.pk).update(
+                opened_on=evaluation.opened_on, due_on=evaluation.due_on, created_at=at, history_date=at)
+            if evaluation.trigger == EvaluationTrigger.SERIOUS:
+                evaluated = day + dt.timedelta(days=rng.randint(6, 13))
                 closed = evaluated + dt.timedelta(days=rng.randint(10, 40))
                 if evaluated < self.today:
                     self.close_evaluation(evaluation, evaluated=evaluated, closed=closed,
                                           text=CLOSED_OPINIONS[len(evaluations) % len(CLOSED_OPINIONS)])
             evaluations.append(evaluation)
-        cluster = cluster_reports(reports, settings[self.year])
-        if cluster:
-            third = cluster[settings[self.year].cluster_min_reports - 1]
-            evaluations.append(open_evaluation(
-                trigger=EvaluationTrigger.CLUSTER, reports=cluster, unit=self.section, opened_on=third.created_at.date(),
-                settings=settings[self.year], at=self.at(third.created_at.date(), 17)))
         return evaluations
 
     def close_evaluation(self, evaluation: Evaluation, *, evaluated: dt.date, closed: dt.date, text) -> None:
@@ -576,36 +584,6 @@ def near_miss(name: str) -> str:
 def alias_name(name: str) -> str:
     """The long name a hospital carries in the national system: 温州市X医院 → 温州市鹿城区X医院."""
     return name.replace("温州市", "温州市鹿城区", 1) if name.startswith("温州市") else f"{name}（本部）"
-
-
-def cluster_reports(reports: list[AdverseEventReport], settings: MonitoringSettings) -> list[AdverseEventReport]:
-    """The demo's cluster: the largest same product + batch group within the window (≥ the threshold)."""
-    groups: dict[tuple[str, str], list[AdverseEventReport]] = defaultdict(list)
-    for report in reports:
-        if report.batch:
-            groups[(report.product_name, report.batch)].append(report)
-    best: list[AdverseEventReport] = []
-    for group in groups.values():
-        group.sort(key=lambda r: r.reported_on)
-        for i, first in enumerate(group):
-            window = [r for r in group[i:] if (r.reported_on - first.reported_on).days < settings.cluster_window_days]
-            if len(window) >= settings.cluster_min_reports and len(window) > len(best):
-                best = window
-    return best
-
-
-def open_evaluation(*, trigger: str, reports: list[AdverseEventReport], unit: Unit, opened_on: dt.date,
-                    settings: MonitoringSettings, at: dt.datetime) -> Evaluation:
-    """An open evaluation task for a death/serious report or a cluster (demo stand-in for the scan)."""
-    evaluation = Evaluation(trigger=trigger, primary_report=reports[0], unit=unit, opened_on=opened_on,
-                            due_on=opened_on + dt.timedelta(days=settings.evaluation_due_days))
-    evaluation._history_date = at
-    evaluation.save()
-    Evaluation.objects.filter(pk=evaluation.pk).update(created_at=at)
-    Evaluation.history.filter(id=evaluation.pk).update(created_at=at)
-    evaluation.created_at = at
-    evaluation.reports.set(reports)
-    return evaluation
 
 
 def seed(ctx) -> str:
