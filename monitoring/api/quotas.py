@@ -94,7 +94,7 @@ class MissingRegistrantSerializer(ScopedSerializer):
     reason = serializers.CharField()
 
 
-class RegistrationSerializer(ScopedSerializer):
+class QuotaRegistrationSerializer(ScopedSerializer):
     total = serializers.IntegerField()
     registered = serializers.IntegerField()
     missing_count = serializers.IntegerField()
@@ -151,7 +151,7 @@ class QuotaFiguresSerializer(ScopedSerializer):
     by_unit = UnitQuotaSerializer(many=True)
     unassigned_reports = serializers.IntegerField()
     by_kind = KindSerializer(many=True)
-    registration = RegistrationSerializer()
+    registration = QuotaRegistrationSerializer()
     coverage = CoverageSerializer()
 
 

@@ -15,13 +15,14 @@ from enterprises.choices import InstitutionType
 from enterprises.tests.factories import EnterpriseFactory
 from monitoring.choices import EventOutcome, ReporterKind, ReporterMatch
 from monitoring.models import AdverseEventReport, MonitoringSettings, ReporterAlias
+from monitoring.services.evaluations import report_is_late
 from monitoring.services.reports import (
-    _is_late,
     normalise_name,
     report_create,
     report_update,
     reporter_resolve,
 )
+from monitoring.services.settings import settings_for_year
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_legal_limits_flag_a_late_report(outcome, days, late):
     report = AdverseEventReport(outcome=outcome, learned_on=dt.date(2025, 3, 1),
                                 reported_on=dt.date(2025, 3, 1) + dt.timedelta(days=days))
 
-    assert _is_late(report, None) is late
+    assert report_is_late(report, settings_for_year(report.reported_on.year)) is late
 
 
 def test_the_years_settings_change_the_limits(district):

@@ -92,6 +92,7 @@ def test_the_changed_sample_repeats_the_rows_with_changes_adds_new_ones_and_supp
 
 
 def test_a_past_year_and_the_profile_headers(district, tmp_path):
+    ImportProfile.objects.update(is_default=False)  # the administrator makes the changed export the default
     profile = ImportProfile.objects.create(name="改版导出", is_default=True, sheet_name="报告", header_row=2,
                                            columns={**COLUMNS, "code": ["报告编号"], "batch": ["生产批号"]})
     out = tmp_path / "old.xlsx"

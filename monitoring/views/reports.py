@@ -193,7 +193,7 @@ def unmatched(request):
     """The 药械科's queue of reporting units not found in the registry, one line per name."""
     groups = selectors.unmatched_groups(user=request.user)
     return render(request, "monitoring/unmatched.html", {
-        "groups": groups, "total": sum(g["count"] for g in groups),
+        "groups": groups, "total": sum(g["count"] for g in groups), "can_resolve": _is_district_writer(request.user),
     })
 
 
