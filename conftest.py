@@ -50,6 +50,35 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def export_file(django_capture_on_commit_callbacks):
+    """Ask for a list export as the page's 导出 link does and return the job's file, reopened with openpyxl.
+
+    The request files a job (the download centre's) and redirects there; the job runs inline (eager) once
+    the request's transaction commits. ``export_file.last_job`` is the job, ``last_response`` the redirect.
+    """
+    import io
+
+    from django.apps import apps
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    export_job = apps.get_model("reporting", "ExportJob")
+
+    def run(client, url, params=None):
+        before = set(export_job.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url, params or {})
+        assert (response.status_code, response["Location"]) == (302, reverse("reporting:downloads")), response
+        [job] = export_job.objects.exclude(pk__in=before)
+        assert (job.kind, job.status, job.progress, job.error) == ("list", "success", 100, ""), job.error
+        run.last_job, run.last_response = job, response
+        with job.xlsx.open("rb") as handle:
+            return load_workbook(io.BytesIO(handle.read()))
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _static_without_collectstatic(settings):
     """Tests run with DEBUG off but without collectstatic: serve static files from the finders
