@@ -1,12 +1,10 @@
 """Licences expiring within 90 days: selector window, page scoping and export."""
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from enterprises.choices import LicenceStatus
 from enterprises.selectors import licences_expiring
@@ -48,12 +46,10 @@ def test_page_is_scoped_and_shows_days_left(client, district, expiring):
     assert "藤桥30天" not in response.content.decode()
 
 
-def test_export_is_the_filtered_expiring_list(client, district, expiring):
+def test_export_is_the_filtered_expiring_list(client, district, expiring, export_file):
     client.force_login(district.section_user)
 
-    response = client.get(reverse("enterprises:licences_expiring"),
-                          {"unit": district.station_b.pk, "export": "xlsx"})
-
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = export_file(client, reverse("enterprises:licences_expiring"),
+                     {"unit": district.station_b.pk, "export": "xlsx"}).active
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [(r[2], r[3], r[9]) for r in rows] == [("藤桥30天", "藤桥大药房", 30)]
