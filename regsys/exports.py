@@ -14,10 +14,12 @@ Each app registers its exports in ``<app>/list_exports.py`` (found like ``admin.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib import messages
@@ -137,9 +139,17 @@ def _cells(ws, values: Sequence, formats: dict[int, str]) -> list:
     return cells
 
 
-def write_xlsx(path: Path | str, sheets: Sequence[Sheet], *, progress: Callable[[int, int | None], None] | None = None,
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A small workbook as bytes (a one-object document such as a draw's result); lists go through jobs."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, sheets)
+    return buffer.getvalue()
+
+
+def write_xlsx(path: Path | str | BinaryIO, sheets: Sequence[Sheet], *, progress: Callable[[int, int | None], None] | None = None,
                every: int = 5000) -> int:
-    """Stream ``sheets`` into an .xlsx at ``path`` (write-only mode); returns the number of rows written.
+    """Stream ``sheets`` into an .xlsx at ``path`` (a path or a binary file; write-only mode); returns the number
+    of rows written.
 
     ``progress(done, total)`` is called every ``every`` rows. Bold shaded header, frozen first row,
     landscape fit-to-width printing, as the exports always had.
@@ -174,5 +184,5 @@ def write_xlsx(path: Path | str, sheets: Sequence[Sheet], *, progress: Callable[
             ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{count + 1}"
     if not sheets:
         book.create_sheet(title=_("列表"))
-    book.save(str(path))
+    book.save(path if hasattr(path, "write") else str(path))
     return done

@@ -1,10 +1,8 @@
 """The unit boundary on every grading and planning page, export and API endpoint."""
 
 import datetime
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from enterprises.choices import OperationMode, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
@@ -202,14 +200,13 @@ def test_grade_export_holds_exactly_the_filtered_rows(client, two_units, export_
                                                 ("甲医疗器械商行3", "一级")]
 
 
-def test_progress_export_has_every_sheet(client, two_units):
+def test_progress_export_has_every_sheet(client, two_units, export_file):
     mine, _other = two_units
     chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
     client.force_login(chief)
 
-    response = client.get(f"/planning/progress/export/?year={YEAR}")
+    book = export_file(client, f"/planning/progress/export/?year={YEAR}")
 
-    book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["按月份", "按检查类型", "年度指标", "尚未检查企业", "各单位"]
     # each 所 has its own row with its own plan items (counted here from the rows) and none done yet (no
     # item is linked to an inspection); the chief's own 科 plans nothing
