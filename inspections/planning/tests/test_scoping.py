@@ -221,3 +221,49 @@ def test_progress_export_has_every_sheet(client, two_units, export_file):
     month_total = list(book["按月份"].iter_rows(values_only=True))[-1]
     assert month_total[0] == "合计"
     assert month_total[1] == PlanItem.objects.count()
+
+
+EXPORTS = [  # (URL, the sheet's header row starts with)
+    (f"/grading/grades/export/?year={YEAR}", ("年度", "企业名称", "统一社会信用代码", "监管单位")),
+    ("/grading/credit/export/", ("企业名称", "统一社会信用代码", "监管单位", "类型")),
+    (f"/planning/export/?year={YEAR}", ("年度", "单位", "计划类型", "状态")),
+    ("plan_items", ("企业名称", "统一社会信用代码", "检查类型", "计划时间")),
+    (f"/planning/due/export/?year={YEAR}", ("企业名称", "统一社会信用代码", "监管单位", "环节")),
+    ("/planning/conflicts/export/", ("检查人员", "所在单位", "企业", "回避理由")),
+    (f"/planning/progress/export/?year={YEAR}", ("月份", "计划检查", "按计划完成", "全部已完成检查")),
+]
+
+
+@pytest.mark.parametrize(("url", "header"), EXPORTS)
+def test_every_export_is_a_job_of_the_station_holding_only_its_own_rows(client, two_units, export_file, url, header):
+    mine, _other = two_units
+    user = mine["officers"][0]
+    client.force_login(user)
+    if url == "plan_items":
+        url = f"/planning/plans/{mine['plan'].pk}/export/"
+
+    book = export_file(client, url)
+
+    job = export_file.last_job
+    assert (job.created_by, job.unit) == (user, mine["unit"])
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert book.worksheets[0].cell(row=1, column=1).font.b
+    assert rows[0][: len(header)] == header
+    text = repr(rows)
+    assert "乙医疗器械商行" not in text and "乙所" not in text and "乙市场监管所" not in text
+    if "progress" not in url:
+        assert len(book.active["A"]) > 1 and "甲" in text
+    messages = [str(m) for m in client.get("/reporting/downloads/").context["messages"]]
+    assert messages == [f"已加入下载中心：{job.title}，生成后可在下载中心下载"]
+
+
+def test_another_units_plan_cannot_be_exported_and_nothing_is_filed(client, two_units):
+    from reporting.models import ExportJob
+
+    mine, other = two_units
+    client.force_login(mine["officers"][0])
+
+    response = client.get(f"/planning/plans/{other['plan'].pk}/export/")
+
+    assert response.status_code == 404
+    assert ExportJob.objects.count() == 0
