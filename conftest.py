@@ -149,8 +149,12 @@ def point_celery_at(redis_url: str) -> None:
     app.amqp._producer_pool = None  # the producer pool is bound to the broker it was made for
 
 
-def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None = None) -> subprocess.Popen:
-    """A real worker process (``pool`` solo, or prefork with one child) on the test database; waits until it answers."""
+def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None = None,
+                        queues: str | None = None) -> subprocess.Popen:
+    """A real worker process (``pool`` solo, or prefork with one child) on the test database; waits until it answers.
+
+    Like a worker started by hand it consumes every queue (settings.CELERY_TASK_QUEUES) unless ``queues``
+    names some (``-Q reports``), as one host of several would."""
     from django.conf import settings as dj_settings
 
 
@@ -160,7 +164,7 @@ def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None 
     log = tempfile.NamedTemporaryFile("w+", prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [celery, "-A", "regsys", "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *(["-Q", queues, "-n", f"{queues.replace(',', '-')}@%h"] if queues else [])],
         cwd=Path(__file__).parent, env=worker_env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     proc.log_path = log.name  # read by worker_log()

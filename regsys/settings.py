@@ -226,7 +226,7 @@ REGSYS_JOB_PENDING_TIMEOUT = int(os.environ.get("REGSYS_JOB_PENDING_TIMEOUT", 30
 REGSYS_JOB_RUNNING_TIMEOUT = int(os.environ.get("REGSYS_JOB_RUNNING_TIMEOUT", 5 * 60))
 REGSYS_JOB_MAX_ATTEMPTS = int(os.environ.get("REGSYS_JOB_MAX_ATTEMPTS", 3))
 # Test hook only: seconds a return build sleeps before writing its files (so a test can kill the worker
-# mid-job). Always 0 in production.
+# mid-job), and a list export before reading its rows (a long export). Always 0 in production.
 REGSYS_JOB_TEST_DELAY = float(os.environ.get("REGSYS_JOB_TEST_DELAY", 0))
 # List exports are jobs of the download centre (regsys/exports.py files them through this service).
 REGSYS_EXPORT_JOB_SERVICE = "reporting.services.list_export_request"

@@ -403,6 +403,8 @@ def list_export_build(*, job_id: int, task_id: str) -> ExportJob | None:
 def _list_build(job: ExportJob) -> None:
     export = export_get(job.export_name)
     job_progress(job, 5, _("正在读取数据"))
+    if settings.REGSYS_JOB_TEST_DELAY:  # test hook only (0 in production): a long export, for the queue test
+        time.sleep(settings.REGSYS_JOB_TEST_DELAY)
     request = ExportRequest(user=job.created_by, query=job.params.get("query", ""), pk=job.params.get("pk"))
     sheets = export.sheets(request)
 
