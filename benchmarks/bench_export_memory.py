@@ -1,7 +1,7 @@
 """Benchmark: peak memory (RSS) and time of a large list export built as a download-centre job.
 
-Builds a throwaway PostgreSQL database (Django's test database, ``test_<NAME>`` of DATABASE_URL, created,
-migrated and dropped by this script), fills it with ``--rows`` inspections (2 officers each) of 1,000
+Builds a throwaway PostgreSQL database (``test_<NAME>_bench`` of DATABASE_URL's NAME, created, migrated and
+dropped by this script with Django's test-database machinery; the test suite's ``test_<NAME>`` is untouched), fills it with ``--rows`` inspections (2 officers each) of 1,000
 enterprises in two 所, then runs the inspection list export exactly as the worker does
 (``reporting.services.list_export_build``: the district user's scope, no filter, streamed with
 ``QuerySet.iterator(chunk_size=…)`` into openpyxl's write-only workbook). The export runs in a fresh child
@@ -134,9 +134,12 @@ def main() -> None:
         return
     if not (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database (its test_ copy is built and dropped)")
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_{name}_bench"
     _setup_django()
     from django.db import connection
-    from django.test.utils import get_runner  # noqa: F401 - the test database machinery
 
     sizes = sorted(args.rows or [200_000])
     creation = connection.creation
