@@ -402,6 +402,11 @@ def list_export_build(*, job_id: int, task_id: str) -> ExportJob | None:
 
 def _list_build(job: ExportJob) -> None:
     export = export_get(job.export_name)
+    from django.db import connection
+
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        logger.warning("list export %s: server-side cursors are disabled (PgBouncer transaction pooling), so each "
+                       "query's rows are read into memory at once; connect workers to PostgreSQL directly", job.pk)
     job_progress(job, 5, _("正在读取数据"))
     if settings.REGSYS_JOB_TEST_DELAY:  # test hook only (0 in production): a long export, for the queue test
         time.sleep(settings.REGSYS_JOB_TEST_DELAY)
