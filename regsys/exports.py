@@ -84,6 +84,7 @@ class ExportRequest:
 
 
 _REGISTRY: dict[str, ListExport] = {}
+_discovered = False
 
 
 def register(export: ListExport) -> ListExport:
@@ -92,8 +93,10 @@ def register(export: ListExport) -> ListExport:
 
 
 def export_get(name: str) -> ListExport:
-    if not _REGISTRY:
+    global _discovered
+    if not _discovered:  # every app's list_exports.py, once per process (the web's and the worker's)
         autodiscover_modules("list_exports")
+        _discovered = True
     try:
         return _REGISTRY[name]
     except KeyError:

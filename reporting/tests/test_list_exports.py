@@ -123,3 +123,14 @@ def test_each_kind_of_job_has_its_queue_and_a_worker_without_q_consumes_them_all
     assert app.amqp.router.route({}, "reporting.tasks.jobs_sweep_task")["queue"].name == "celery"
     assert sorted(app.amqp.queues) == ["celery", "exports", "imports", "reports"]  # what `worker` consumes
     assert ExportJob.task_path_of(0) == "reporting.tasks.return_build_task"
+
+
+def test_every_lists_export_is_registered_once_per_process():
+    from regsys import exports
+
+    exports.export_get("inspections")
+
+    assert sorted(exports._REGISTRY) == [
+        "campaigns", "cases", "conflicts", "credit_records", "enterprises", "form_templates", "grades",
+        "inspections", "interviews", "licences_expiring", "plan_items", "plan_progress", "planning_due", "plans",
+        "rectifications", "referrals", "return_cell", "returns"]
