@@ -50,6 +50,35 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def export_file(django_capture_on_commit_callbacks):
+    """Ask for a list export as the page's 导出 link does and return the job's file, reopened with openpyxl.
+
+    The request files a job (the download centre's) and redirects there; the job runs inline (eager) once
+    the request's transaction commits. ``export_file.last_job`` is the job, ``last_response`` the redirect.
+    """
+    import io
+
+    from django.apps import apps
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    export_job = apps.get_model("reporting", "ExportJob")
+
+    def run(client, url, params=None):
+        before = set(export_job.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url, params or {})
+        assert (response.status_code, response["Location"]) == (302, reverse("reporting:downloads")), response
+        [job] = export_job.objects.exclude(pk__in=before)
+        assert (job.kind, job.status, job.progress, job.error) == ("list", "success", 100, ""), job.error
+        run.last_job, run.last_response = job, response
+        with job.xlsx.open("rb") as handle:
+            return load_workbook(io.BytesIO(handle.read()))
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _static_without_collectstatic(settings):
     """Tests run with DEBUG off but without collectstatic: serve static files from the finders
@@ -120,8 +149,12 @@ def point_celery_at(redis_url: str) -> None:
     app.amqp._producer_pool = None  # the producer pool is bound to the broker it was made for
 
 
-def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None = None) -> subprocess.Popen:
-    """A real worker process (``pool`` solo, or prefork with one child) on the test database; waits until it answers."""
+def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None = None,
+                        queues: str | None = None) -> subprocess.Popen:
+    """A real worker process (``pool`` solo, or prefork with one child) on the test database; waits until it answers.
+
+    Like a worker started by hand it consumes every queue (settings.CELERY_TASK_QUEUES) unless ``queues``
+    names some (``-Q reports``), as one host of several would."""
     from django.conf import settings as dj_settings
 
 
@@ -131,7 +164,7 @@ def start_celery_worker(redis_url: str, *, pool: str = "solo", env: dict | None 
     log = tempfile.NamedTemporaryFile("w+", prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [celery, "-A", "regsys", "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *(["-Q", queues, "-n", f"{queues.replace(',', '-')}@%h"] if queues else [])],
         cwd=Path(__file__).parent, env=worker_env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     proc.log_path = log.name  # read by worker_log()

@@ -1,32 +1,19 @@
-"""A plain list as an .xlsx (the Excel export of a filtered list page)."""
+"""A plain list as an .xlsx, for a small list built in the request (the download centre's own list).
+
+Lists that grow with the data are exported as download-centre jobs (regsys/exports.py).
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from regsys import xlsx
+from regsys.exports import Sheet, xlsx_bytes
 
 
 def list_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "列表") -> bytes:
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = title[:31]
-    ws.append(xlsx.row(ws, headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(xlsx.row(ws, ["" if v is None else v for v in row]))
-    for index, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([Sheet(title=title, headers=headers, rows=rows)])
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -33,3 +33,16 @@ class CampaignFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(doc_number__icontains=value))
+
+
+def template_list_qs(params):
+    """Form templates as the template list filters them (``year``, ``q`` on the code)."""
+    from campaigns.models import FormTemplate
+
+    templates = FormTemplate.objects.prefetch_related("rows", "columns")
+    year = params.get("year")
+    if year and year.isdigit():
+        templates = templates.filter(year=int(year))
+    if params.get("q"):
+        templates = templates.filter(code__icontains=params["q"])
+    return templates

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import services
-from campaigns.exports import list_xlsx, xlsx_response
-from campaigns.filters import CampaignFilter
+from campaigns.filters import CampaignFilter, template_list_qs
 from campaigns.forms import CampaignForm, TemplateCopyForm
 from campaigns.history import history_rows
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.models import Tag
+from regsys.exports import export_start
 from regsys.scoping import scope_for
 from regsys.versioning import EditConflict
 
@@ -33,18 +33,21 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+def _export(request, name: str):
+    """The list as filtered (without the ``export`` switch) as a download-centre job."""
+    query = request.GET.copy()
+    query.pop("export")
+    request.GET = query
+    return export_start(request, name)
+
+
 @login_required
 def campaign_list(request):
     queryset = Campaign.objects.prefetch_related("forms", "due_dates", "units")
     filterset = CampaignFilter(request.GET, queryset=queryset, request=request)
     campaigns = filterset.qs
     if request.GET.get("export") == "xlsx":
-        rows = [(c.name, c.doc_number, c.year, c.start_date, c.end_date,
-                 "、".join(u.display_name for u in c.units.all()), "、".join(str(f) for f in c.forms.all()),
-                 "、".join(f"{d.due_on:%m-%d}" for d in c.due_dates.all()), "是" if c.is_active else "否")
-                for c in campaigns]
-        headers = ["名称", "文号", "年度", "开始日期", "结束日期", "参加单位", "报表", "报送截止日期", "进行中"]
-        return xlsx_response(list_xlsx(headers, rows, title="专项整治"), "专项整治.xlsx")
+        return _export(request, "campaigns")
     page = Paginator(campaigns, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -124,17 +127,9 @@ def due_date_toggle(request, pk: int):
 
 @login_required
 def template_list(request):
-    templates = FormTemplate.objects.prefetch_related("rows", "columns")
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        templates = templates.filter(year=int(year))
-    if request.GET.get("q"):
-        templates = templates.filter(code__icontains=request.GET["q"])
+    templates = template_list_qs(request.GET)
     if request.GET.get("export") == "xlsx":
-        rows = [(str(t), t.code, t.year, t.version, t.rows.count(), t.columns.count(), t.get_case_count_date_display(),
-                 t.get_interview_count_mode_display()) for t in templates]
-        headers = ["模板", "代码", "年度", "版本", "行数", "列数", "案件计入日期", "约谈计数"]
-        return xlsx_response(list_xlsx(headers, rows, title="报表模板"), "报表模板.xlsx")
+        return _export(request, "form_templates")
     page = Paginator(templates, 20).get_page(request.GET.get("page"))
     return render(request, "campaigns/template_list.html", {"page": page, "can_manage": _can_manage(request.user)})
 

@@ -1,19 +1,14 @@
-"""Excel exports of the filtered lists: column definitions (data) and one writer (rows in, bytes out)."""
+"""Excel exports of the filtered lists: column definitions (data) and a sheet of them (rows streamed out)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from inspections.choices import Conclusion, InspectionKind, InspectionStatus
 from inspections.deadlines import provincial_entry_late, rectification_overdue
-from regsys import xlsx
+from regsys.exports import CHUNK, Sheet
 
 Column = tuple[str, Callable[[object], object], int]
 
@@ -111,29 +106,12 @@ def rectification_columns(today: date) -> list[Column]:
     ]
 
 
-def xlsx_bytes(*, title: str, columns: list[Column], objects: Iterable) -> bytes:
-    """Write ``objects`` as one sheet with a bold header; returns the .xlsx file's bytes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, (_header, _getter, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    header_font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for name, _getter, _width in columns:
-        cell = xlsx.cell(sheet, name)
-        cell.font, cell.fill = header_font, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
-    for obj in objects:
-        sheet.append(xlsx.row(sheet, (getter(obj) for _name, getter, _width in columns)))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def column_sheet(*, title: str, columns: list[Column], queryset) -> Sheet:
+    """One sheet of ``queryset`` (streamed in chunks, its prefetches per chunk) in the given columns."""
 
+    def rows():
+        for obj in queryset.iterator(chunk_size=CHUNK):
+            yield [getter(obj) for _name, getter, _width in columns]
+
+    return Sheet(title=title, headers=[name for name, _g, _w in columns], rows=rows(), total=queryset.count(),
+                 widths=[width for _n, _g, width in columns])

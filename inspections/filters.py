@@ -235,3 +235,15 @@ class ReferralFilterSet(ScopedUnitsMixin, filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _search(queryset, "enterprise__", value)
+
+
+def filtered(request, *, queryset, filterset_class):
+    """The FilterSet of a list and its rows: all when unfiltered, none when a filter is invalid.
+
+    Shared by the list page and its export (regsys/exports.py), so the file holds what the page lists.
+    """
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        qs = queryset.none()
+    return filterset, qs

@@ -74,6 +74,22 @@ def case_qs(user: User) -> QuerySet[Case]:
     )
 
 
+def rectification_qs(user: User) -> QuerySet[Rectification]:
+    """Open orders first, the most overdue on top; then completed ones, the latest first."""
+    return scoped(
+        Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"), user
+    ).order_by(F("completed_on").desc(nulls_first=True), "deadline", "pk")
+
+
+def interview_qs(user: User) -> QuerySet[Interview]:
+    return scoped(Interview.objects.select_related("enterprise", "unit", "inspection").prefetch_related("campaigns"),
+                  user)
+
+
+def referral_qs(user: User) -> QuerySet[Referral]:
+    return scoped(Referral.objects.select_related("enterprise", "unit", "case").prefetch_related("campaigns"), user)
+
+
 # Oldest first; a record without a stored due date is older than the column (its due is long past).
 PROVINCIAL_ORDER = (F("provincial_entry_due").asc(nulls_first=True), "start_date", "pk")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -17,13 +18,23 @@ TEMP_SUFFIX = ".part"
 
 def file_write_atomic(*, name: str, content: bytes) -> str:
     """Write ``content`` to ``name`` (relative to MEDIA_ROOT) so that readers see the old file or the new one."""
+
+    def write(temp: Path) -> None:
+        with open(temp, "wb") as handle:
+            handle.write(content)
+
+    return file_write_atomic_with(name=name, write=write)
+
+
+def file_write_atomic_with(*, name: str, write: Callable[[Path], object]) -> str:
+    """Let ``write(path)`` produce the file at a temporary path (streamed, never held in memory), then move it
+    to ``name`` (relative to MEDIA_ROOT) atomically."""
     path = Path(default_storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TEMP_SUFFIX}")
     try:
-        with open(temp, "wb") as handle:
-            handle.write(content)
-            handle.flush()
+        write(temp)
+        with open(temp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, path)
     finally:

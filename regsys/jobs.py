@@ -60,6 +60,11 @@ class BackgroundJob(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def task_path_of(cls, pk: int) -> str:
+        """The task that runs this job (a model with several kinds of job picks per row)."""
+        return cls.task_path
+
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCESS, JobStatus.FAILED)
@@ -101,7 +106,7 @@ def job_dispatch(*, model: type[BackgroundJob], pk: int) -> bool:
     task_id = str(uuid.uuid4())
     if not model.objects.filter(pk=pk, status=JobStatus.PENDING).update(task_id=task_id, dispatched_at=None):
         return False
-    task = import_string(model.task_path)
+    task = import_string(model.task_path_of(pk))
     if task.app.conf.task_always_eager:  # no broker (development, tests): run inline, let errors show
         task.apply_async(args=[pk], task_id=task_id)
     else:

@@ -113,12 +113,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "regsys.wsgi.application"
 
+# Persistent connections (DB_CONN_MAX_AGE seconds, checked before reuse so a connection the database or
+# PgBouncer dropped is replaced instead of failing a request). Behind PgBouncer in transaction pooling set
+# DB_DISABLE_SERVER_SIDE_CURSORS=1: a server-side cursor (QuerySet.iterator()) outlives the transaction
+# PgBouncer hands the server connection back after. See the README's production section.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DB_DISABLE_SERVER_SIDE_CURSORS", "") in (
+    "1", "true", "True", "yes")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -196,6 +203,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
+# One queue per kind of job, so a long export never waits behind (or delays) a return build. A worker started
+# without -Q consumes every queue below (development, CI, a single host); on several hosts each worker can
+# take its own: celery -A regsys worker -Q reports … (README, production). Maintenance (beat) stays on "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in (
+    "celery", "reports", "exports", "imports")}
+CELERY_TASK_ROUTES = {
+    "reporting.tasks.return_build_task": {"queue": "reports"},
+    "reporting.tasks.list_export_task": {"queue": "exports"},
+    "enterprises.tasks.enterprise_import_task": {"queue": "imports"},
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "jobs-sweep": {"task": "reporting.tasks.jobs_sweep_task", "schedule": 60.0},
     # 不良事件评价: open evaluations for new death/serious reports and clusters, once a day (idempotent).
@@ -210,8 +228,11 @@ REGSYS_JOB_PENDING_TIMEOUT = int(os.environ.get("REGSYS_JOB_PENDING_TIMEOUT", 30
 REGSYS_JOB_RUNNING_TIMEOUT = int(os.environ.get("REGSYS_JOB_RUNNING_TIMEOUT", 5 * 60))
 REGSYS_JOB_MAX_ATTEMPTS = int(os.environ.get("REGSYS_JOB_MAX_ATTEMPTS", 3))
 # Test hook only: seconds a return build sleeps before writing its files (so a test can kill the worker
-# mid-job). Always 0 in production.
+# mid-job), and a list export before reading its rows (a long export). Always 0 in production.
 REGSYS_JOB_TEST_DELAY = float(os.environ.get("REGSYS_JOB_TEST_DELAY", 0))
+# List exports are jobs of the download centre (regsys/exports.py files them through this service).
+REGSYS_EXPORT_JOB_SERVICE = "reporting.services.list_export_request"
+REGSYS_DOWNLOADS_URL = "reporting:downloads"
 # Imports (Excel uploads) run as background jobs; every row read, blank or not, counts toward the limit.
 REGSYS_IMPORT_MAX_ROWS = int(os.environ.get("REGSYS_IMPORT_MAX_ROWS", 10_000))
 REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))

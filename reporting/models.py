@@ -166,10 +166,13 @@ class ExportJob(BackgroundJob):
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="export_jobs"
     )
     title = models.CharField(_("名称"), max_length=200)
+    export_name = models.CharField(_("导出列表"), max_length=50, blank=True)
+    params = models.JSONField(_("导出条件"), default=dict, blank=True)  # list exports: {"query": …, "pk": …}
     xlsx = models.FileField(_("Excel 文件"), upload_to=job_upload_to, blank=True)
     docx = models.FileField(_("Word 文件"), upload_to=job_upload_to, blank=True)
 
     task_path = "reporting.tasks.return_build_task"
+    list_task_path = "reporting.tasks.list_export_task"
     scope_unit_paths = ("unit",)
 
     class Meta:
@@ -179,6 +182,12 @@ class ExportJob(BackgroundJob):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def task_path_of(cls, pk: int) -> str:
+        """A list export (kind ``list``) has its own task, so it runs on the exports queue."""
+        kind = cls.objects.filter(pk=pk).values_list("kind", flat=True).first()
+        return cls.list_task_path if kind == "list" else cls.task_path
 
     @property
     def total_size(self) -> int:

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import Role
 from enterprises.models import Unit
-from regsys.files import file_write_atomic, folder_clear
+from regsys.exports import ExportRequest, export_get, write_xlsx
+from regsys.files import file_write_atomic, file_write_atomic_with, folder_clear
 from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_requeue, job_succeed
 from regsys.jobs import jobs_sweep as jobs_sweep_model
 from regsys.scoping import require_edit, require_unit, scope_for
@@ -363,6 +364,70 @@ def job_files_write(*, job: ExportJob, files: dict[str, tuple[str, bytes]]) -> N
     folder_clear(folder=job_file_dir(job), keep=tuple(names.values()))
     for field, (_filename, content) in files.items():
         getattr(job, field).name = file_write_atomic(name=names[field], content=content)
+
+
+@transaction.atomic
+def list_export_request(*, user, name: str, query: str = "", pk: int | None = None) -> ExportJob:
+    """File the export of a list (``name`` in regsys/exports.py) as filtered by ``query``; built by a worker."""
+    export = export_get(name)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    job = ExportJob.objects.create(
+        kind="list", export_name=name, params={"query": query, "pk": pk}, unit=user.unit, created_by=user,
+        title=f"{export.title} {stamp}", message=_("等待生成"),
+    )
+    job_enqueue(job)
+    return job
+
+
+def list_export_build(*, job_id: int, task_id: str) -> ExportJob | None:
+    """Stream the job's list (its user's scope, its filters) into an .xlsx. Safe to run twice."""
+    if job_claim(model=ExportJob, pk=job_id, task_id=task_id) is None:
+        return None
+    job = ExportJob.objects.select_related("created_by__unit").get(pk=job_id)
+    try:
+        _list_build(job)
+    except Exception as exc:
+        from django.db import OperationalError
+        from django.http import Http404
+
+        if isinstance(exc, OperationalError):
+            raise
+        if isinstance(exc, Http404):  # the object exported is no longer visible to the user
+            job_fail(job=job, error=_("导出的记录不存在或无权查看"))
+        else:
+            logger.exception("list export failed for job %s", job_id)
+            job_fail(job=job, error=f"{type(exc).__name__}: {exc}")
+    return job
+
+
+def _list_build(job: ExportJob) -> None:
+    export = export_get(job.export_name)
+    from django.db import connection
+
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        logger.warning("list export %s: server-side cursors are disabled (PgBouncer transaction pooling), so each "
+                       "query's rows are read into memory at once; connect workers to PostgreSQL directly", job.pk)
+    job_progress(job, 5, _("正在读取数据"))
+    if settings.REGSYS_JOB_TEST_DELAY:  # test hook only (0 in production): a long export, for the queue test
+        time.sleep(settings.REGSYS_JOB_TEST_DELAY)
+    request = ExportRequest(user=job.created_by, query=job.params.get("query", ""), pk=job.params.get("pk"))
+    sheets = export.sheets(request)
+
+    def progress(done: int, total: int | None) -> None:
+        percent = 10 + int(85 * done / total) if total else 50
+        job_progress(job, min(percent, 95), _("已写入 %(n)s 行") % {"n": f"{done:,}"})
+
+    written = 0
+
+    def write(path) -> None:
+        nonlocal written
+        written = write_xlsx(path, sheets, progress=progress)
+
+    stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
+    name = job_upload_to(job, f"{export.title}-{stamp}.xlsx")
+    folder_clear(folder=job_file_dir(job), keep=(name,))
+    job.xlsx.name = file_write_atomic_with(name=name, write=write)
+    job_succeed(job, _("已完成，共 %(n)s 行") % {"n": f"{written:,}"}, fields=("xlsx",))
 
 
 def job_fail_by_id(*, job_id: int, error: str) -> None:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from reporting.services import job_fail_by_id, jobs_sweep, return_build
+from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
@@ -12,6 +12,18 @@ def return_build_task(self, job_id: int) -> None:
     """Compute a return and write its files (job progress recorded on the ExportJob)."""
     try:
         return_build(job_id=job_id, task_id=self.request.id)
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            job_fail_by_id(job_id=job_id, error=str(exc))
+        raise
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=3)
+def list_export_task(self, job_id: int) -> None:
+    """Write a filtered list as .xlsx for the download centre (progress recorded on the ExportJob)."""
+    try:
+        list_export_build(job_id=job_id, task_id=self.request.id)
     except OperationalError as exc:
         if self.request.retries >= self.max_retries:
             job_fail_by_id(job_id=job_id, error=str(exc))

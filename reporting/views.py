@@ -19,6 +19,7 @@ from campaigns.exports import list_xlsx, xlsx_response
 from campaigns.history import history_rows
 from campaigns.models import Campaign
 from enterprises.selectors import import_jobs_of
+from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 from reporting import services
 from reporting.exporters.layout import label_chars
@@ -48,12 +49,10 @@ def return_list(request):
     filterset = ReturnFilter(request.GET, queryset=returns_visible(request.user), request=request)
     returns = filterset.qs
     if request.GET.get("export") == "xlsx":
-        rows = [(str(r.campaign), str(r.template), r.unit.name if r.unit_id else "全区", r.cutoff,
-                 "临时报送" if r.unscheduled else r.due_date.due_on, r.version,
-                 r.get_status_display(), r.filled_by, r.submitted_at and r.submitted_at.strftime("%Y-%m-%d %H:%M"),
-                 len(r.warnings)) for r in returns]
-        headers = ["专项整治", "报表", "填报单位", "截止日期", "报送期限", "版本", "状态", "填报人", "上报时间", "校验提示数"]
-        return xlsx_response(list_xlsx(headers, rows, title="统计报表"), "统计报表.xlsx")
+        query = request.GET.copy()
+        query.pop("export")
+        request.GET = query
+        return export_start(request, "returns")
     page = Paginator(returns, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -168,9 +167,8 @@ def _is_reviewer(user) -> bool:
     return True
 
 
-@login_required
-def return_cell(request, pk: int):
-    """The records behind one number of a return (scoped to what the user may see)."""
+def cell_records(request, pk: int):
+    """The return, its row, metric and the records behind one of its numbers (scoped to what the user may see)."""
     ret = get_object_or_404(returns_visible(request.user), pk=pk)
     row = get_object_or_404(ret.template.rows, key=request.GET.get("row", ""))
     metric_key = request.GET.get("metric", "")
@@ -188,13 +186,22 @@ def return_cell(request, pk: int):
                     case_date=ret.template.case_count_date, interview_mode=ret.template.interview_count_mode)
     records = metric_records(metric=metric_key, row=row, period=period)
     records = scoped(records, request.user)
-    kind = metric.source
     related = {"enterprise": ["owning_unit"], "inspection": ["enterprise", "unit", "rectification"],
                "interview": ["enterprise", "unit"], "case": ["enterprise", "unit"],
-               "person": ["case__enterprise", "case__unit"], "referral": ["enterprise", "unit", "case"]}[kind]
-    records = records.select_related(*related).order_by("pk")
+               "person": ["case__enterprise", "case__unit"], "referral": ["enterprise", "unit", "case"]}[metric.source]
+    return ret, row, metric, records.select_related(*related).order_by("pk")
+
+
+@login_required
+def return_cell(request, pk: int):
+    """The records behind one number of a return (scoped to what the user may see)."""
+    ret, row, metric, records = cell_records(request, pk)
+    kind = metric.source
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(list_xlsx(*_record_table(kind, records), title="明细"), f"{row.key}_{metric_key}.xlsx")
+        query = request.GET.copy()
+        query.pop("export")
+        request.GET = query
+        return export_start(request, "return_cell", pk=ret.pk)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     headers, table = _record_table(kind, page.object_list, links=True)
     query = request.GET.copy()
@@ -212,35 +219,35 @@ def _record_table(kind: str, records, *, links: bool = False):
 
     if kind == "enterprise":
         headers = ["企业名称", "统一社会信用代码", "监管单位", "状态"]
-        rows = [(url("enterprises:detail", e.pk), (e.name, e.credit_code, e.owning_unit.name, e.get_status_display()))
-                for e in records]
+        rows = ((url("enterprises:detail", e.pk), (e.name, e.credit_code, e.owning_unit.name, e.get_status_display()))
+                for e in records)
     elif kind == "inspection":
         headers = ["检查日期", "企业", "检查单位", "检查类型", "出动人员人次", "责令改正日期", "完成整改日期"]
-        rows = [(url("inspections:detail", i.pk), (
+        rows = ((url("inspections:detail", i.pk), (
             i.start_date, i.enterprise.name, i.unit.name, i.get_kind_display(), i.staff_count,
             getattr(getattr(i, "rectification", None), "ordered_on", None),
-            getattr(getattr(i, "rectification", None), "completed_on", None))) for i in records]
+            getattr(getattr(i, "rectification", None), "completed_on", None))) for i in records)
     elif kind == "interview":
         headers = ["约谈日期", "企业", "约谈单位", "被约谈人员"]
-        rows = [(url("enterprises:detail", v.enterprise_id), (v.held_on, v.enterprise.name, v.unit.name, v.persons))
-                for v in records]
+        rows = ((url("enterprises:detail", v.enterprise_id), (v.held_on, v.enterprise.name, v.unit.name, v.persons))
+                for v in records)
     elif kind == "case":
         headers = ["案件编号", "立案日期", "企业", "办案单位", "程序", "罚款（元）", "没收（元）", "状态"]
-        rows = [(url("inspections:case_detail", c.pk), (
+        rows = ((url("inspections:case_detail", c.pk), (
             c.number, c.filed_on, c.enterprise.name, c.unit.name, c.get_procedure_display(), c.fine_amount,
-            c.confiscation_amount, c.get_status_display())) for c in records]
+            c.confiscation_amount, c.get_status_display())) for c in records)
     elif kind == "person":
         headers = ["姓名", "职务", "罚款（元）", "案件编号", "企业"]
-        rows = [(url("inspections:case_detail", p.case_id), (p.name, p.position, p.fine_amount, p.case.number,
-                                                            p.case.enterprise.name)) for p in records]
+        rows = ((url("inspections:case_detail", p.case_id), (p.name, p.position, p.fine_amount, p.case.number,
+                                                            p.case.enterprise.name)) for p in records)
     else:
         headers = ["移送日期", "移送对象", "企业", "移送单位", "案件编号"]
-        rows = [(url("inspections:case_detail", r.case_id) if r.case_id else url("enterprises:detail", r.enterprise_id),
+        rows = ((url("inspections:case_detail", r.case_id) if r.case_id else url("enterprises:detail", r.enterprise_id),
                  (r.referred_on, r.get_target_display(), r.enterprise.name, r.unit.name,
-                  r.case.number if r.case_id else "")) for r in records]
+                  r.case.number if r.case_id else "")) for r in records)
     if links:
-        return headers, rows
-    return headers, [values for _url, values in rows]
+        return headers, list(rows)
+    return headers, (values for _url, values in rows)
 
 
 @login_required

@@ -24,8 +24,8 @@ from enterprises.grading.selectors import (
     scheme_of,
     visible_units,
 )
-from enterprises.grading.xlsx import workbook_bytes, xlsx_response
 from enterprises.models import Enterprise, EnterpriseGrade
+from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 from regsys.versioning import EditConflict
 
@@ -148,17 +148,7 @@ def grade_list(request):
 
 @login_required
 def grade_export(request):
-    filterset = _filtered_grades(request)
-    rows = [
-        (g.year, g.enterprise.name, g.enterprise.credit_code, g.enterprise.owning_unit.display_name,
-         g.get_sector_display(), g.level.name, "是" if g.is_key else "否", g.proposed_level.name,
-         "；".join(f"{r['name']}（{r['note']}）" for r in g.reasons), g.get_status_display(), g.change_reason,
-         str(g.approved_by or ""), timezone.localtime(g.approved_at).strftime("%Y-%m-%d") if g.approved_at else "")
-        for g in filterset.qs
-    ]
-    headers = ["年度", "企业名称", "统一社会信用代码", "监管单位", "环节", "监管等级", "重点监管", "系统建议等级",
-               "命中标准", "状态", "调整理由", "审批人", "审批日期"]
-    return xlsx_response(workbook_bytes([("企业监管等级", headers, rows)]), "企业监管等级.xlsx")
+    return export_start(request, "grades")
 
 
 def _grade_history(grade):
@@ -251,12 +241,6 @@ def credit_list(request):
 
 @login_required
 def credit_export(request):
-    rows = [
-        (r.enterprise.name, r.enterprise.credit_code, r.enterprise.owning_unit.display_name, r.get_kind_display(),
-         r.recorded_on, r.valid_until, r.reason, str(r.created_by or ""))
-        for r in _filtered_credit(request).qs
-    ]
-    headers = ["企业名称", "统一社会信用代码", "监管单位", "类型", "记录日期", "有效期至", "事由", "录入人"]
-    return xlsx_response(workbook_bytes([("信用记录", headers, rows)]), "信用记录.xlsx")
+    return export_start(request, "credit_records")
 
 

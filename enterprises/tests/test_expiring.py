@@ -1,12 +1,10 @@
 """Licences expiring within 90 days: selector window, page scoping and export."""
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from enterprises.choices import LicenceStatus
 from enterprises.selectors import licences_expiring
@@ -48,12 +46,22 @@ def test_page_is_scoped_and_shows_days_left(client, district, expiring):
     assert "藤桥30天" not in response.content.decode()
 
 
-def test_export_is_the_filtered_expiring_list(client, district, expiring):
+def test_export_is_the_filtered_expiring_list(client, district, expiring, export_file):
     client.force_login(district.section_user)
 
-    response = client.get(reverse("enterprises:licences_expiring"),
-                          {"unit": district.station_b.pk, "export": "xlsx"})
-
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = export_file(client, reverse("enterprises:licences_expiring"),
+                     {"unit": district.station_b.pk, "export": "xlsx"}).active
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [(r[2], r[3], r[9]) for r in rows] == [("藤桥30天", "藤桥大药房", 30)]
+
+
+def test_a_stations_export_job_holds_only_its_own_licences(client, district, expiring, export_file):
+    client.force_login(district.inspector_a)
+
+    ws = export_file(client, reverse("enterprises:licences_expiring"), {"export": "xlsx"}).active
+
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "证照类型", "证照编号", "企业名称")
+    assert [(r[2], r[3], r[9]) for r in rows[1:]] == [("今天到期", "五马大药房", 0), ("90天后到期", "五马大药房", 90)]
+    assert ws["I2"].number_format == "yyyy-mm-dd" and ws.auto_filter.ref == "A1:K3"
+    assert export_file.last_job.unit == district.inspector_a.unit

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from enterprises.grading.choices import DUE_STATUS_COLOURS, DueStatus, Sector
 from enterprises.grading.selectors import history_rows, scheme_of, visible_units
 from enterprises.grading.views import form_errors, style_form
-from enterprises.grading.xlsx import fill, workbook_bytes, xlsx_response
 from enterprises.models import Enterprise, EnterpriseGrade, User
 from inspections.choices import InspectionKind
 from inspections.models import Inspection, PlanItem
@@ -33,6 +32,7 @@ from inspections.planning.forms import (
 )
 from inspections.planning.generate import plan_generate
 from inspections.planning.selectors import due_grades_for, items_for, linkable_inspections, plans_for
+from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 from regsys.versioning import EditConflict
 
@@ -105,16 +105,7 @@ def due_list(request):
 
 @login_required
 def due_export(request):
-    year, scheme, qs, _params = _due_rows(request)
-    rows = []
-    if scheme:
-        for g in decorate(qs, scheme, timezone.localdate()):
-            rows.append((g.enterprise.name, g.enterprise.credit_code, g.enterprise.owning_unit.display_name,
-                         g.get_sector_display(), g.level.name, g.level.frequency_text, g.last_inspected,
-                         g.due_date, g.due_status_label, fill(g.due_colour)))
-    headers = ["企业名称", "统一社会信用代码", "监管单位", "环节", "监管等级", "检查频次", "上次检查日期",
-               "下次应检日期", "到期状态"]
-    return xlsx_response(workbook_bytes([(f"{year}年检查到期情况", headers, rows)]), f"{year}年检查到期情况.xlsx")
+    return export_start(request, "planning_due")
 
 
 @login_required
@@ -158,11 +149,7 @@ def plan_list(request):
 
 @login_required
 def plan_export(request):
-    rows = [(p.year, p.unit.display_name, p.get_kind_display(), p.get_status_display(), p.item_count, p.done_count,
-             str(p.approved_by or ""), timezone.localtime(p.approved_at).strftime("%Y-%m-%d") if p.approved_at else "")
-            for p in _plans_filter(request).qs]
-    headers = ["年度", "单位", "计划类型", "状态", "计划项", "已完成", "审批人", "审批日期"]
-    return xlsx_response(workbook_bytes([("检查计划", headers, rows)]), "检查计划.xlsx")
+    return export_start(request, "plans")
 
 
 @login_required
@@ -214,15 +201,8 @@ def plan_detail(request, pk: int):
 
 @login_required
 def plan_items_export(request, pk: int):
-    plan = get_object_or_404(plans_for(request.user), pk=pk)
-    rows = [
-        (i.enterprise.name, i.enterprise.credit_code, i.get_kind_display(), i.period_label, i.get_source_display(),
-         i.reason, "、".join(str(o) for o in i.officers.all()), i.note, i.done_on or "",
-         fill("success") if i.done_on else fill("secondary"))
-        for i in _items_filter(request, plan).qs
-    ]
-    headers = ["企业名称", "统一社会信用代码", "检查类型", "计划时间", "来源", "列入理由", "检查人员", "备注", "完成日期"]
-    return xlsx_response(workbook_bytes([(str(plan), headers, rows)]), f"{plan}.xlsx")
+    get_object_or_404(plans_for(request.user), pk=pk)  # another unit's plan: 404 here, nothing filed
+    return export_start(request, "plan_items", pk=pk)
 
 
 def _plan_action(request, pk: int, action, success: str):

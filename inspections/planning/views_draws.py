@@ -24,6 +24,7 @@ from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter
 from inspections.planning.forms import ConflictForm, DrawForm
 from inspections.planning.selectors import conflicts_for, draws_for
+from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 
 PAGE_SIZE = 50
@@ -184,11 +185,7 @@ def conflict_list(request):
 
 @login_required
 def conflict_export(request):
-    filterset = ConflictFilter(request.GET, queryset=conflicts_for(request.user))
-    rows = [(c.officer.display_name, c.officer.unit.display_name if c.officer.unit else "", c.enterprise.name,
-             c.reason, c.declared_on, "是" if c.is_active else "否") for c in filterset.qs]
-    headers = ["检查人员", "所在单位", "企业", "回避理由", "申报日期", "有效"]
-    return xlsx_response(workbook_bytes([("回避关系", headers, rows)]), "回避关系.xlsx")
+    return export_start(request, "conflicts")
 
 
 @login_required

@@ -1,12 +1,10 @@
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import LicenceFactory, UnitFactory, UserFactory
@@ -169,16 +167,13 @@ def test_enterprise_search_is_scoped(client, two_stations):
     assert two_stations["other"]["name"] not in html
 
 
-def test_inspection_export_matches_filtered_list(client, two_stations):
+def test_inspection_export_matches_filtered_list(client, two_stations, export_file):
     d = two_stations["mine"]
     InspectionFactory(enterprise=d["enterprise"], kind=InspectionKind.FLIGHT, start_date=dt.date(2024, 8, 1),
                       conclusion="non_compliant")
     client.force_login(d["user"])
 
-    response = client.get(reverse("inspections:export"), {"kind": "flight"})
-
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = export_file(client, reverse("inspections:export"), {"kind": "flight"}).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("检查日期", "被检查企业", "统一社会信用代码", "检查单位", "检查类型")
     assert len(rows) == 2
@@ -187,19 +182,19 @@ def test_inspection_export_matches_filtered_list(client, two_stations):
     assert rows[0][-1] == "检查人员" and rows[1][-1] is None  # this one was entered without officers
 
 
-def test_inspection_export_is_scoped_and_overdue_filter(client, two_stations):
+def test_inspection_export_is_scoped_and_overdue_filter(client, two_stations, export_file):
     client.force_login(two_stations["mine"]["user"])
 
-    response = client.get(reverse("inspections:export"), {"overdue": "rectification"})
+    book = export_file(client, reverse("inspections:export"), {"overdue": "rectification"})
 
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(book.active.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == [two_stations["mine"]["name"]]
     assert rows[1][9] == "逾期（期限2024-04-05）"
     officers = two_stations["mine"]["inspection"].officers.order_by("id")
     assert sorted(rows[1][-1].split("、")) == sorted(f"{o.name}（{o.cert_no}）" for o in officers)
 
 
-def test_case_export(client, two_stations):
+def test_case_export(client, two_stations, export_file):
     d = two_stations["mine"]
     licence = LicenceFactory(enterprise=d["enterprise"])
     case = d["case"]
@@ -210,9 +205,9 @@ def test_case_export(client, two_stations):
                          by=d["user"])
     client.force_login(d["user"])
 
-    response = client.get(reverse("inspections:case_export"), {"status": "decided"})
+    book = export_file(client, reverse("inspections:case_export"), {"status": "decided"})
 
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["案件编号"] == case.number
@@ -225,14 +220,15 @@ def test_case_export(client, two_stations):
 
 @pytest.mark.parametrize("name", ["inspections:export", "inspections:case_export", "inspections:rectification_export",
                                   "inspections:interview_export", "inspections:referral_export"])
-def test_every_export_leaves_out_other_station(client, two_stations, name):
+def test_every_export_leaves_out_other_station(client, two_stations, name, export_file):
     client.force_login(two_stations["mine"]["user"])
 
-    response = client.get(reverse(name))
+    book = export_file(client, reverse(name))
 
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(book.active.iter_rows(values_only=True))
     text = repr(rows)
     assert len(rows) == 2
+    assert export_file.last_job.unit == two_stations["mine"]["user"].unit
     assert two_stations["other"]["name"] not in text
     assert two_stations["other"]["case"].number not in text
 
@@ -637,7 +633,7 @@ def test_decision_refuses_a_penalised_persons_fine_without_a_name_and_saves_noth
     assert (case.decided_on, case.fine_amount, case.penalised_persons.count()) == (None, 0, 0)
 
 
-def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top(client):
+def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top(client, export_file):
     _unit, enterprise, (a, b) = station_with_staff()
     for name, deadline, completed in [("done-old", dt.date(2023, 3, 1), dt.date(2023, 2, 20)),
                                       ("open-late", dt.date(2024, 1, 10), None),
@@ -649,7 +645,7 @@ def test_rectification_list_and_export_put_open_orders_first_most_overdue_on_top
     client.force_login(a)
 
     page = [r.requirements for r in client.get(reverse("inspections:rectification_list")).context["objects"]]
-    sheet = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_export")).content)).active
+    sheet = export_file(client, reverse("inspections:rectification_export")).active
     exported = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
     assert page == ["open-older", "open-late", "done-new", "done-old"]

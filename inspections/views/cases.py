@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from inspections import services
 from inspections.choices import CaseStatus
-from inspections.exports import CASE_COLUMNS
 from inspections.filters import CaseFilterSet
 from inspections.forms import (
     CaseAdvanceForm,
@@ -26,10 +25,11 @@ from inspections.forms import (
 )
 from inspections.models import Referral
 from inspections.selectors import case_history, case_qs, inspection_qs, units_for
+from regsys.exports import export_start
 from regsys.scoping import can_edit, require_edit, require_unit, require_write, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, campaign_messages, export_list, list_page
+from .common import apply_errors, campaign_messages, list_page
 
 
 @login_required
@@ -40,8 +40,7 @@ def case_list(request):
 
 @login_required
 def case_export(request):
-    return export_list(request, queryset=case_qs(request.user), filterset_class=CaseFilterSet,
-                       columns=CASE_COLUMNS, title="案件")
+    return export_start(request, "cases")
 
 
 @login_required

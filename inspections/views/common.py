@@ -1,4 +1,4 @@
-"""Small helpers shared by the inspections views: filtered lists, exports, service errors on forms, and the
+"""Small helpers shared by the inspections views: filtered lists, service errors on forms, and the
 messages about a saved record's campaigns."""
 
 from __future__ import annotations
@@ -6,16 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import services
-from inspections.exports import xlsx_bytes
+from inspections.filters import filtered
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -25,27 +23,6 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}-{stamp}.xlsx"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
-def filtered(request, *, queryset, filterset_class):
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    if filterset.is_bound and not filterset.is_valid():
-        qs = queryset.none()
-    return filterset, qs
 
 
 def list_page(request, *, queryset, filterset_class, template: str, context: dict | None = None):
@@ -58,13 +35,6 @@ def list_page(request, *, queryset, filterset_class, template: str, context: dic
            "total": page.paginator.count, "today": timezone.localdate()}
     ctx.update(context or {})
     return render(request, template, ctx)
-
-
-def export_list(request, *, queryset, filterset_class, columns, title: str):
-    """The same filtered list as the page, every row, as .xlsx."""
-    _filterset, qs = filtered(request, queryset=queryset, filterset_class=filterset_class)
-    content = xlsx_bytes(title=title, columns=columns, objects=qs.iterator(chunk_size=2000))
-    return xlsx_response(content, title)
 
 
 def campaign_messages(request, record) -> None:

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from inspections import services
 from inspections.choices import AnswerResult
-from inspections.exports import inspection_columns
 from inspections.filters import InspectionFilterSet
 from inspections.forms import (
     AmendForm,
@@ -37,10 +36,11 @@ from inspections.models import Attachment, ChecklistTemplate, Finding, Inspectio
 from inspections.reference import default_template_code
 from inspections.rules import checklist_tally
 from inspections.selectors import inspection_detail_qs, inspection_history, inspection_qs, units_for
+from regsys.exports import export_start
 from regsys.scoping import can_edit, require_approver, require_edit, require_write, scope_for, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, campaign_messages, export_list, list_page
+from .common import apply_errors, campaign_messages, list_page
 
 
 def _inspection(request, pk: int) -> Inspection:
@@ -57,10 +57,7 @@ def inspection_list(request):
 
 @login_required
 def inspection_export(request):
-    return export_list(
-        request, queryset=inspection_qs(request.user), filterset_class=InspectionFilterSet,
-        columns=inspection_columns(timezone.localdate()), title="监督检查",
-    )
+    return export_start(request, "inspections")
 
 
 @login_required

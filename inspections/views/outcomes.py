@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,16 +17,24 @@ from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from inspections import services
 from inspections.deadlines import due_soon_cutoff
-from inspections.exports import INTERVIEW_COLUMNS, REFERRAL_COLUMNS, rectification_columns
 from inspections.filters import InterviewFilterSet, RectificationFilterSet, ReferralFilterSet
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
-from inspections.models import Attachment, Interview, Rectification, Referral
-from inspections.selectors import inspection_detail_qs, todo_for, unit_work_list, units_for
+from inspections.models import Attachment, Rectification
+from inspections.selectors import (
+    inspection_detail_qs,
+    interview_qs,
+    rectification_qs,
+    referral_qs,
+    todo_for,
+    unit_work_list,
+    units_for,
+)
 from inspections.work_sources import extra_work
+from regsys.exports import export_start
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
 from regsys.versioning import EditConflict
 
-from .common import apply_errors, campaign_messages, export_list, list_page
+from .common import apply_errors, campaign_messages, list_page
 
 
 @login_required
@@ -122,25 +129,16 @@ def rectification_complete(request, pk: int):
     })
 
 
-def _rectification_qs(user):
-    """Open orders first, the most overdue on top; then completed ones, the latest first."""
-    return scoped(
-        Rectification.objects.select_related("inspection__enterprise", "inspection__unit", "follow_up"), user
-    ).order_by(F("completed_on").desc(nulls_first=True), "deadline", "pk")
-
-
 @login_required
 def rectification_list(request):
-    qs = _rectification_qs(request.user)
+    qs = rectification_qs(request.user)
     return list_page(request, queryset=qs, filterset_class=RectificationFilterSet,
                      template="inspections/rectification_list.html", context={"units": units_for(request.user)})
 
 
 @login_required
 def rectification_export(request):
-    qs = _rectification_qs(request.user)
-    return export_list(request, queryset=qs, filterset_class=RectificationFilterSet,
-                       columns=rectification_columns(timezone.localdate()), title="责令改正")
+    return export_start(request, "rectifications")
 
 
 @login_required
@@ -172,34 +170,23 @@ def interview_create(request, pk: int):
     })
 
 
-def _interview_qs(user):
-    return scoped(Interview.objects.select_related("enterprise", "unit", "inspection").prefetch_related("campaigns"),
-                  user)
-
-
 @login_required
 def interview_list(request):
-    return list_page(request, queryset=_interview_qs(request.user), filterset_class=InterviewFilterSet,
+    return list_page(request, queryset=interview_qs(request.user), filterset_class=InterviewFilterSet,
                      template="inspections/interview_list.html", context={"units": units_for(request.user)})
 
 
 @login_required
 def interview_export(request):
-    return export_list(request, queryset=_interview_qs(request.user), filterset_class=InterviewFilterSet,
-                       columns=INTERVIEW_COLUMNS, title="约谈")
-
-
-def _referral_qs(user):
-    return scoped(Referral.objects.select_related("enterprise", "unit", "case").prefetch_related("campaigns"), user)
+    return export_start(request, "interviews")
 
 
 @login_required
 def referral_list(request):
-    return list_page(request, queryset=_referral_qs(request.user), filterset_class=ReferralFilterSet,
+    return list_page(request, queryset=referral_qs(request.user), filterset_class=ReferralFilterSet,
                      template="inspections/referral_list.html", context={"units": units_for(request.user)})
 
 
 @login_required
 def referral_export(request):
-    return export_list(request, queryset=_referral_qs(request.user), filterset_class=ReferralFilterSet,
-                       columns=REFERRAL_COLUMNS, title="移送移交")
+    return export_start(request, "referrals")

@@ -140,3 +140,21 @@ def test_hsts_and_ssl_redirect_come_from_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["31536000", "True", "True"]
+
+
+def test_connections_persist_with_health_checks_and_pgbouncer_mode_disables_server_side_cursors():
+    code = "import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default']; " \
+           "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['DISABLE_SERVER_SIDE_CURSORS'])"
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DB_CONN_MAX_AGE", "DB_DISABLE_SERVER_SIDE_CURSORS"}}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50,
+           "DATABASE_URL": "postgres://u:p@pgbouncer.example:6432/regsys"}
+
+    def run(extra: dict) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                env={**env, **extra})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert run({}) == ["60", "True", "False"]
+    assert run({"DB_CONN_MAX_AGE": "600", "DB_DISABLE_SERVER_SIDE_CURSORS": "1"}) == ["600", "True", "True"]

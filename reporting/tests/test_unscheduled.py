@@ -89,7 +89,7 @@ def test_the_calendar_lists_unscheduled_returns_apart_and_never_overdue(s, file_
         == [[ret]]
 
 
-def test_pages_mark_unscheduled_returns(client, s, file_return):
+def test_pages_mark_unscheduled_returns(client, s, file_return, export_file):
     ret = file_return(campaign=s["campaign"], template=s["t1"], unit=s["unit_a"], cutoff=YEAR_END, by=s["user_a"])
     client.force_login(s["user_a"])
 
@@ -97,13 +97,13 @@ def test_pages_mark_unscheduled_returns(client, s, file_return):
     detail = client.get(reverse("reporting:return_detail", args=[ret.pk])).content.decode()
     cal = client.get(reverse("reporting:calendar"), {"campaign": s["campaign"].pk}).content.decode()
     only = client.get(reverse("reporting:return_list"), {"unscheduled": "true"})
-    export = client.get(reverse("reporting:return_list"), {"export": "xlsx"})
+    export = export_file(client, reverse("reporting:return_list"), {"export": "xlsx"})
 
     assert "临时报送</span>" in listing
     assert "临时报送</span>" in detail and "报送期限 " not in detail
     assert cal.count("临时报送 <span class=\"badge text-bg-info\">不定期</span>") == 1 and cal.count("data-unscheduled") == 1
     assert [r.pk for r in only.context["page"]] == [ret.pk]
-    rows = list(load_workbook(__import__("io").BytesIO(export.content)).active.values)
+    rows = list(export.active.values)
     assert (rows[0][4], rows[1][4]) == ("报送期限", "临时报送")
 
 

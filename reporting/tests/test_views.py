@@ -27,14 +27,14 @@ def s(forms, file_return):
     return data
 
 
-def test_return_list_shows_only_the_units_own_returns(client, s):
+def test_return_list_shows_only_the_units_own_returns(client, s, export_file):
     client.force_login(s["user_a"])
 
     response = client.get(reverse("reporting:return_list"))
 
     assert [r.pk for r in response.context["page"]] == [s["ret_a"].pk]
-    export = client.get(reverse("reporting:return_list"), {"export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    export = export_file(client, reverse("reporting:return_list"), {"export": "xlsx"})
+    rows = list(export.active.values)
     assert [r[2] for r in rows[1:]] == ["五马市场监管所"]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import skip_or_fail, stop_process, worker_log
 from reporting.choices import JobStatus, ReturnAction
@@ -165,3 +166,34 @@ def test_with_redis_stopped_filing_answers_queued_at_once_and_the_job_completes_
     assert (job.status, job.progress, job.error, job.attempts) == (JobStatus.SUCCESS, 100, "", 1), \
         worker_log(worker)[-3000:]
     assert job.ret.is_current and job.ret.computed_at is not None
+
+
+@pytest.mark.worker
+def test_a_long_export_on_its_own_queue_does_not_delay_a_return_build(celery_worker_factory, forms):
+    """Two hosts' workers: one takes report builds, one exports; the export runs for a minute, the return
+    is built meanwhile."""
+    from reporting.services import list_export_request
+
+    s = build(forms)
+    redis_url = os.environ["REDIS_URL"]
+    reports = celery_worker_factory(redis_url, queues="reports")
+    exports = celery_worker_factory(redis_url, queues="exports", env={"REGSYS_JOB_TEST_DELAY": "60"})
+
+    export = list_export_request(user=s["user_a"], name="returns", query="")  # transactional test: published
+    export = _wait_for(export, lambda j: j.status == JobStatus.RUNNING, seconds=30)
+    assert export.status == JobStatus.RUNNING, worker_log(exports)[-3000:]
+    started = time.monotonic()
+    ret = return_request(campaign=s["campaign"], template=forms["统计表二"], unit=s["unit_a"],
+                         cutoff=dt.date(2023, 9, 30), by=s["user_a"])
+    job = _wait_for(ExportJob.objects.get(ret=ret), lambda j: j.status in (JobStatus.SUCCESS, JobStatus.FAILED))
+    built_in = time.monotonic() - started
+
+    assert (job.status, job.error) == (JobStatus.SUCCESS, ""), worker_log(reports)[-3000:]
+    assert built_in < 45, built_in
+    export.refresh_from_db()
+    assert export.status == JobStatus.RUNNING  # still sleeping on the other worker: it did not hold the return up
+    assert "Task reporting.tasks.return_build_task[" not in worker_log(exports)
+    assert "Task reporting.tasks.list_export_task[" not in worker_log(reports)
+    export = _wait_for(export, lambda j: j.status in (JobStatus.SUCCESS, JobStatus.FAILED), seconds=120)
+    assert (export.status, export.error) == (JobStatus.SUCCESS, ""), worker_log(exports)[-3000:]
+    assert load_workbook(export.xlsx.path).active["A1"].value == "专项整治"

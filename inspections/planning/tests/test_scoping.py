@@ -1,10 +1,8 @@
 """The unit boundary on every grading and planning page, export and API endpoint."""
 
 import datetime
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from enterprises.choices import OperationMode, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
@@ -75,7 +73,9 @@ def test_station_user_reaches_own_details_but_not_the_other_units(client, two_un
     mine, other = two_units
     client.force_login(mine["officers"][0])
 
-    assert {url: client.get(url).status_code for url in detail_urls(mine)} == {url: 200 for url in detail_urls(mine)}
+    plan_export = f"/planning/plans/{mine['plan'].pk}/export/"  # files a job, then the download centre
+    assert {url: client.get(url).status_code for url in detail_urls(mine)} == {
+        url: 302 if url == plan_export else 200 for url in detail_urls(mine)}
     assert {url: client.get(url).status_code for url in detail_urls(other)} == {url: 404 for url in detail_urls(other)}
 
 
@@ -189,27 +189,24 @@ def test_anonymous_gets_nothing(client, two_units):
     assert client.get(f"/planning/draws/{mine['draw'].pk}/export/").status_code == 403
 
 
-def test_grade_export_holds_exactly_the_filtered_rows(client, two_units):
+def test_grade_export_holds_exactly_the_filtered_rows(client, two_units, export_file):
     mine, _other = two_units
     client.force_login(mine["officers"][0])
 
-    response = client.get(f"/grading/grades/export/?year={YEAR}&level=o1&o=enterprise")
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = export_file(client, f"/grading/grades/export/?year={YEAR}&level=o1&o=enterprise").active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("年度", "企业名称", "统一社会信用代码")
     assert [(r[1], r[5]) for r in rows[1:]] == [("甲医疗器械商行1", "一级"), ("甲医疗器械商行2", "一级"),
                                                 ("甲医疗器械商行3", "一级")]
 
 
-def test_progress_export_has_every_sheet(client, two_units):
+def test_progress_export_has_every_sheet(client, two_units, export_file):
     mine, _other = two_units
     chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
     client.force_login(chief)
 
-    response = client.get(f"/planning/progress/export/?year={YEAR}")
+    book = export_file(client, f"/planning/progress/export/?year={YEAR}")
 
-    book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["按月份", "按检查类型", "年度指标", "尚未检查企业", "各单位"]
     # each 所 has its own row with its own plan items (counted here from the rows) and none done yet (no
     # item is linked to an inspection); the chief's own 科 plans nothing
@@ -224,3 +221,49 @@ def test_progress_export_has_every_sheet(client, two_units):
     month_total = list(book["按月份"].iter_rows(values_only=True))[-1]
     assert month_total[0] == "合计"
     assert month_total[1] == PlanItem.objects.count()
+
+
+EXPORTS = [  # (URL, the sheet's header row starts with)
+    (f"/grading/grades/export/?year={YEAR}", ("年度", "企业名称", "统一社会信用代码", "监管单位")),
+    ("/grading/credit/export/", ("企业名称", "统一社会信用代码", "监管单位", "类型")),
+    (f"/planning/export/?year={YEAR}", ("年度", "单位", "计划类型", "状态")),
+    ("plan_items", ("企业名称", "统一社会信用代码", "检查类型", "计划时间")),
+    (f"/planning/due/export/?year={YEAR}", ("企业名称", "统一社会信用代码", "监管单位", "环节")),
+    ("/planning/conflicts/export/", ("检查人员", "所在单位", "企业", "回避理由")),
+    (f"/planning/progress/export/?year={YEAR}", ("月份", "计划检查", "按计划完成", "全部已完成检查")),
+]
+
+
+@pytest.mark.parametrize(("url", "header"), EXPORTS)
+def test_every_export_is_a_job_of_the_station_holding_only_its_own_rows(client, two_units, export_file, url, header):
+    mine, _other = two_units
+    user = mine["officers"][0]
+    client.force_login(user)
+    if url == "plan_items":
+        url = f"/planning/plans/{mine['plan'].pk}/export/"
+
+    book = export_file(client, url)
+
+    job = export_file.last_job
+    assert (job.created_by, job.unit) == (user, mine["unit"])
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert book.worksheets[0].cell(row=1, column=1).font.b
+    assert rows[0][: len(header)] == header
+    text = repr(rows)
+    assert "乙医疗器械商行" not in text and "乙所" not in text and "乙市场监管所" not in text
+    if "progress" not in url:
+        assert len(book.active["A"]) > 1 and "甲" in text
+    messages = [str(m) for m in client.get("/reporting/downloads/").context["messages"]]
+    assert messages == [f"已加入下载中心：{job.title}，生成后可在下载中心下载"]
+
+
+def test_another_units_plan_cannot_be_exported_and_nothing_is_filed(client, two_units):
+    from reporting.models import ExportJob
+
+    mine, other = two_units
+    client.force_login(mine["officers"][0])
+
+    response = client.get(f"/planning/plans/{other['plan'].pk}/export/")
+
+    assert response.status_code == 404
+    assert ExportJob.objects.count() == 0
