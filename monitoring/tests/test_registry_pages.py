@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from enterprises.tests.factories import EnterpriseFactory
 from monitoring.models import MonitoringSettings, PopulationFigure, RegistrantRegistration, TrainingCourse
@@ -21,21 +19,21 @@ from .registry_fixtures import PNG, reg_fixture  # noqa: F401  (reg_fixture prov
 YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 
 
-def _rows(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content)).active
+def _rows(book) -> list[tuple]:
+    sheet = book.active
     return [tuple(row) for row in sheet.iter_rows(values_only=True)]
 
 
 # ---------------------------------------------------------------- registrations
 
 
-def test_station_list_and_export_show_only_its_registrants(client, reg):
+def test_station_list_and_export_show_only_its_registrants(export_file, client, reg):
     services.registration_update(enterprise=reg.registrant_a, registered=True, registered_on=dt.date(2025, 3, 1),
                                  by=reg.user_a)
     client.force_login(reg.user_a)
 
     page = client.get(reverse("monitoring:registration_list"))
-    export = client.get(reverse("monitoring:registration_export"))
+    export = export_file(client, reverse("monitoring:registration_export"))
 
     assert [e.name for e in page.context["objects"]] == ["五马医疗科技有限公司"]
     assert (page.context["registered_count"], page.context["unregistered_count"], page.context["rate"]) == (1, 0, 100.0)
@@ -44,14 +42,14 @@ def test_station_list_and_export_show_only_its_registrants(client, reg):
     assert [(r[0], r[5], r[6]) for r in rows[1:]] == [("五马医疗科技有限公司", "已注册", "2025-03-01")]
 
 
-def test_district_filter_lists_the_unregistered_with_a_newcomer(client, reg):
+def test_district_filter_lists_the_unregistered_with_a_newcomer(export_file, client, reg):
     services.registration_update(enterprise=reg.registrant_a, registered=True, registered_on=YESTERDAY,
                                  by=reg.user_a)
     EnterpriseFactory(name="新注册人", subdistrict=reg.sub_b, is_registrant=True)
     client.force_login(reg.manager)
 
     page = client.get(reverse("monitoring:registration_list"), {"registered": "no"})
-    export = client.get(reverse("monitoring:registration_export"), {"registered": "no"})
+    export = export_file(client, reverse("monitoring:registration_export"), {"registered": "no"})
 
     # 3 registrants, 1 registered: the summary counts the filtered list (2 unregistered, 0 registered)
     assert sorted(e.name for e in page.context["objects"]) == ["新注册人", "藤桥医疗器械有限公司"]
@@ -250,7 +248,7 @@ def test_course_form_refuses_another_units_enterprise(client, reg):
     assert not TrainingCourse.objects.exists()
 
 
-def test_course_edit_and_export_stay_within_the_unit(client, reg):
+def test_course_edit_and_export_stay_within_the_unit(export_file, client, reg):
     mine = services.training_create(held_on=YESTERDAY, topic="五马培训", attendances=[
         AttendanceInput(reg.registrant_a, 2)], by=reg.user_a)
     theirs = services.training_create(held_on=YESTERDAY, topic="藤桥培训", attendances=[
@@ -260,7 +258,7 @@ def test_course_edit_and_export_stay_within_the_unit(client, reg):
     edited = client.post(reverse("monitoring:training_edit", args=[mine.pk]),
                          _training_post([(reg.registrant_a, 5, "")], topic="五马培训（补）", version=mine.version,
                                         **{"att-INITIAL_FORMS": 1}))
-    export = _rows(client.get(reverse("monitoring:training_export")))
+    export = _rows(export_file(client, reverse("monitoring:training_export")))
     listed = client.get(reverse("monitoring:training_list"))
 
     assert edited.status_code == 302

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from enterprises.choices import InstitutionType
@@ -143,15 +141,15 @@ def test_the_form_on_a_phone_saves_a_report(client, district):
     assert 'id="report-late"' in detail and "获知后第 25 日报告" in detail
 
 
-def test_the_list_filters_and_its_export_show_the_same_rows(client, district, reports):
+def test_the_list_filters_and_its_export_show_the_same_rows(export_file, client, district, reports):
     mine, other = reports
     client.force_login(district.section_user)
 
     page = client.get(reverse("monitoring:report_list"), {"matched": "unmatched", "year": 2025}).content.decode()
-    response = client.get(reverse("monitoring:report_export"), {"matched": "unmatched", "year": 2025})
+    response = export_file(client, reverse("monitoring:report_export"), {"matched": "unmatched", "year": 2025})
 
     assert mine.code in page and other.code not in page
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = response.active
     assert [c.value for c in sheet[1]][:3] == ["报告编码", "报告日期", "事件发生日期"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["AE-A-1"]
 
@@ -167,14 +165,14 @@ def test_each_filter(district, reports, params, codes):
     assert [r["code"] for r in api.get("/api/ae-reports/", params).json()["results"]] == codes
 
 
-def test_a_station_user_sees_only_its_reports_through_page_export_and_api(client, district, reports):
+def test_a_station_user_sees_only_its_reports_through_page_export_and_api(export_file, client, district, reports):
     mine, other = reports
     client.force_login(district.inspector_a)
     api = APIClient()
     api.force_authenticate(district.inspector_a)
 
     listing = client.get(reverse("monitoring:report_list")).content.decode()
-    export = load_workbook(io.BytesIO(client.get(reverse("monitoring:report_export")).content)).active
+    export = export_file(client, reverse("monitoring:report_export")).active
     api_codes = [r["code"] for r in api.get("/api/ae-reports/").json()["results"]]
 
     assert mine.code in listing and other.code not in listing

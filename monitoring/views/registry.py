@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, Subdistrict
-from inspections.views.common import apply_errors, export_list, list_page
+from inspections.views.common import apply_errors, list_page
 from monitoring import registry_selectors as selectors
 from monitoring.access import is_ae_manager, require_ae_manager
 from monitoring.choices import DISTRICT_RULE_HELP, DistrictRule
@@ -31,6 +31,7 @@ from monitoring.registry_forms import (
     enterprise_option,
 )
 from monitoring.services import registry as services
+from regsys.exports import export_start
 from regsys.scoping import can_edit, referable, require_edit, require_unit, require_write, scoped
 from regsys.validators import MAX_YEAR, MIN_YEAR
 from regsys.versioning import EditConflict
@@ -94,8 +95,7 @@ def registration_list(request):
 
 @login_required
 def registration_export(request):
-    return export_list(request, queryset=selectors.registrant_list(user=request.user),
-                       filterset_class=RegistrantFilterSet, columns=REGISTRATION_COLUMNS, title="注册人监测系统注册情况")
+    return export_start(request, "ae_registrations")
 
 
 @login_required
@@ -261,9 +261,7 @@ def training_list(request):
 
 @login_required
 def training_export(request):
-    queryset = selectors.training_list(user=request.user).prefetch_related("attendances__enterprise")
-    return export_list(request, queryset=queryset, filterset_class=TrainingFilterSet,
-                       columns=_training_columns(), title="不良事件监测业务培训")
+    return export_start(request, "ae_trainings")
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections.exports import Column
-from inspections.views.common import apply_errors, export_list, list_page
+from inspections.views.common import apply_errors, list_page
 from monitoring import importers, selectors
 from monitoring.access import is_ae_manager
 from monitoring.choices import ReporterMatch
@@ -19,6 +19,7 @@ from monitoring.filters import AEReportFilterSet
 from monitoring.forms import ReporterResolveForm, ReportForm, ReportImportForm
 from monitoring.models import AdverseEventReport
 from monitoring.services import reports as services
+from regsys.exports import export_start
 from regsys.scoping import can_edit, require_edit, require_write, scope_for
 from regsys.versioning import EditConflict
 
@@ -68,8 +69,7 @@ def report_list(request):
 @login_required
 def report_export(request):
     """The filtered list, every row, as .xlsx (the same FilterSet and scope as the page)."""
-    return export_list(request, queryset=selectors.report_list(user=request.user),
-                       filterset_class=AEReportFilterSet, columns=REPORT_COLUMNS, title="不良事件报告")
+    return export_start(request, "ae_reports")
 
 
 @login_required
