@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.grading.selectors import visible_units
-from enterprises.grading.xlsx import fill, workbook_bytes, xlsx_response
+from enterprises.grading.xlsx import workbook_bytes, xlsx_response
 from enterprises.models import Unit
 from monitoring.choices import ReporterKind
 from monitoring.quotas import (
@@ -33,6 +33,7 @@ from monitoring.quotas import (
     registrants_with_status,
     settings_for_year,
 )
+from regsys.exports import row_fill as fill
 from regsys.scoping import scope_for, scoped
 
 PAGE_SIZE = 50

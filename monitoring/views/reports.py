@@ -15,6 +15,7 @@ from inspections.views.common import apply_errors, list_page
 from monitoring import importers, selectors
 from monitoring.access import is_ae_manager
 from monitoring.choices import ReporterMatch
+from monitoring.evaluation_selectors import evaluations_for
 from monitoring.filters import AEReportFilterSet
 from monitoring.forms import ReporterResolveForm, ReportForm, ReportImportForm
 from monitoring.models import AdverseEventReport
@@ -80,6 +81,7 @@ def report_detail(request, pk: int):
         "report": report, "can_edit": can_edit(request.user, report), "days_to_report": days,
         "history": selectors.report_history(report=report),
         "can_resolve": _is_district_writer(request.user) and report.reporter_kind not in services.NO_MATCH_KINDS,
+        "evaluations": evaluations_for(request.user).filter(reports=report).order_by("-opened_on", "-pk"),
     })
 
 
