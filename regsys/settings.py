@@ -119,7 +119,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Server settings for every connection (libpq "options"). JIT off by default: PostgreSQL compiles
+    # any query whose estimated cost passes jit_above_cost, and on our short page queries the compiling
+    # took most of the time (230-265 ms of a 300 ms count at seed_demo --scale 10). DB_OPTIONS="" keeps
+    # the server's own settings; an "options" in DATABASE_URL's query string wins over both.
+    db_options = os.environ.get("DB_OPTIONS", "-c jit=off").strip()
+    if db_options:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", db_options)
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
