@@ -7,7 +7,7 @@ Usage (any seeded database; run it at two scales and compare — the counts must
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/regsys_s10 SECRET_KEY=x \\
         .venv/bin/python benchmarks/bench_queries.py --compare /tmp/queries-demo.json
 
-Prints the statement count and the slowest statement (ms) per URL; with ``--compare`` exits 1 when a
+Prints the statement count, the time of all statements and the slowest one (ms) per URL; with ``--compare`` exits 1 when a
 count differs from the earlier run. The query-count tests that CI keeps live beside the code
 (``inspections/tests/test_query_counts.py``, ``inspections/planning/tests/test_targets.py``).
 """
@@ -39,6 +39,7 @@ def main() -> int:
     baseline = json.loads(open(args.compare).read()) if args.compare else {}
     results: dict[str, dict[str, int]] = {}
     slowest: dict[str, dict[str, float]] = {}
+    total: dict[str, dict[str, float]] = {}
     for who, user in users.items():
         client = Client()
         client.force_login(user)
@@ -47,14 +48,16 @@ def main() -> int:
             with CaptureQueriesContext(connection) as queries:
                 client.get(target.url)
             results.setdefault(target.label, {})[who] = len(queries)
-            slowest.setdefault(target.label, {})[who] = max(
-                (float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0)
+            times = [float(q["time"]) * 1000 for q in queries.captured_queries]
+            slowest.setdefault(target.label, {})[who] = max(times, default=0.0)
+            total.setdefault(target.label, {})[who] = sum(times)
             if args.show_sql and args.show_sql in target.label:
                 for q in queries.captured_queries:
                     print(f"-- {who} {float(q['time']) * 1000:.1f} ms\n{q['sql']}\n")
 
     whos = list(users)
-    header = ["page"] + [f"{w} queries" for w in whos] + [f"{w} slowest ms" for w in whos]
+    header = (["page"] + [f"{w} queries" for w in whos] + [f"{w} SQL ms" for w in whos]
+              + [f"{w} slowest ms" for w in whos])
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     changed = []
@@ -66,7 +69,7 @@ def main() -> int:
             if mark:
                 changed.append(f"{w} {label}{mark}")
             cells.append(f"{row[w]}{mark}")
-        cells += [f"{slowest[label][w]:.1f}" for w in whos]
+        cells += [f"{total[label][w]:.0f}" for w in whos] + [f"{slowest[label][w]:.0f}" for w in whos]
         print("| " + " | ".join(cells) + " |")
     if args.json:
         with open(args.json, "w") as out:

@@ -137,18 +137,6 @@ def _progress_scope(user):
     return None if scope.district_wide else user.unit
 
 
-class TargetListSerializer(serializers.ListSerializer):
-    """A page of targets: every target's progress in one grouped pass, before the rows are written."""
-
-    def to_representation(self, data):
-        targets = list(data.all() if hasattr(data, "all") else data)
-        unit = _progress_scope(self.context["request"].user)
-        self.context["progress"] = {
-            p.target.pk: p for p in progress_of(targets, unit=unit, today=timezone.localdate(), missing_limit=0)
-        }
-        return super().to_representation(targets)
-
-
 class TargetSerializer(ScopedModelSerializer):
     progress = serializers.SerializerMethodField()
 
@@ -157,7 +145,6 @@ class TargetSerializer(ScopedModelSerializer):
         fields = ["id", "year", "code", "name", "kind", "links", "tag_codes", "inspection_kinds", "min_ratio",
                   "min_count", "district_only", "confidence", "basis", "progress"]
         read_only_fields = fields
-        list_serializer_class = TargetListSerializer
 
     def get_progress(self, target) -> dict:
         """Figures for the requesting user's scope: the district, or their own unit."""
@@ -177,3 +164,14 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = TargetFilter
     queryset = AnnualTarget.objects.filter(is_active=True).order_by("year", "sort_order")
+
+    def get_serializer(self, *args, **kwargs):
+        """A page of targets: every target's progress in one grouped pass, before the rows are written."""
+        if kwargs.get("many") and args:
+            targets = list(args[0])
+            unit = _progress_scope(self.request.user)
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["progress"] = {p.target.pk: p for p in progress_of(
+                targets, unit=unit, today=timezone.localdate(), missing_limit=0)}
+            args = (targets, *args[1:])
+        return super().get_serializer(*args, **kwargs)
