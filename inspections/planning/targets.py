@@ -3,8 +3,9 @@
 Each target is defined once as data (``AnnualTarget``): the denominator selects enterprises with
 ``enterprises.links.link_q`` and tag codes; the numerator is those with a finalised inspection of
 the counted kinds in the year. All targets' figures, for the district and every unit, come from one
-grouped query over the enterprises (a COUNT ... FILTER per target), and the missing enterprises of all
-coverage targets from one more: the query count does not grow with the number of targets.
+grouped query over the enterprises (grouped by unit and by a flag per distinct condition, so each year's
+inspections are read once), and the missing enterprises of all coverage targets from one more: the query
+count does not grow with the number of targets.
 """
 
 from __future__ import annotations
