@@ -121,8 +121,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Server settings for every connection (libpq "options"). JIT off by default: PostgreSQL compiles
-    # any query whose estimated cost passes jit_above_cost, and on our short page queries the compiling
-    # took most of the time (230-265 ms of a 300 ms count at seed_demo --scale 10). DB_OPTIONS="" keeps
+    # any query whose estimated cost passes jit_above_cost, and on the page queries the compiling took
+    # most of the time (1.8 s of a 2.2 s 待办 count at seed_demo --scale 10). DB_OPTIONS="" keeps
     # the server's own settings; an "options" in DATABASE_URL's query string wins over both.
     db_options = os.environ.get("DB_OPTIONS", "-c jit=off").strip()
     if db_options:
