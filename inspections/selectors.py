@@ -94,10 +94,6 @@ def referral_qs(user: User) -> QuerySet[Referral]:
 PROVINCIAL_ORDER = (F("provincial_entry_due").asc(nulls_first=True), "start_date", "pk")
 
 
-def _mine(user: User, *, officers: str, creator: str) -> Q:
-    return Q(**{officers: user}) | Q(**{creator: user})
-
-
 @dataclass
 class WorkList:
     """What waits on one person (or, for a chief, on one unit)."""
@@ -109,32 +105,74 @@ class WorkList:
     cases: QuerySet
 
 
-def todo_for(user: User, *, today: date) -> WorkList:
-    """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""
-    cutoff = due_soon_cutoff(today)
-    inspections = scoped(Inspection.objects.select_related("enterprise", "unit"), user)
-    is_follow_up = Exists(Rectification.objects.filter(follow_up=OuterRef("pk")))
+# The 待办 rules, once each: the lists filter by them and the home card counts by them. Each starts from a
+# partial index (inspection_open_draft_idx, inspection_unentered_idx, rectification_open_idx, case_open_idx)
+# so a count reads the open work of the district, never the years of finished inspections.
+def _is_follow_up() -> Exists:
+    return Exists(Rectification.objects.filter(follow_up=OuterRef("pk")))
+
+
+def _draft_q() -> Q:
+    return Q(status=InspectionStatus.DRAFT) & ~Q(_is_follow_up())
+
+
+def _follow_up_q(cutoff: date) -> Q:
+    return Q(_is_follow_up(), status=InspectionStatus.DRAFT, start_date__lte=cutoff)
+
+
+def _provincial_q(cutoff: date) -> Q:
+    return Q(provincial_entry_due_q(on_or_before=cutoff), status=InspectionStatus.FINALISED,
+             provincial_entry_date__isnull=True)
+
+
+def _my_inspections(user: User) -> QuerySet[Inspection]:
+    """Inspections ``user`` took part in (an officer) or entered, within their scope."""
     mine = Exists(InspectionOfficer.objects.filter(inspection=OuterRef("pk"), user=user)) | Q(created_by=user)
-    drafts = inspections.filter(mine, status=InspectionStatus.DRAFT).exclude(is_follow_up).order_by("start_date")
-    follow_ups = inspections.filter(
-        mine, is_follow_up, status=InspectionStatus.DRAFT, start_date__lte=cutoff
-    ).order_by("start_date")
-    provincial = inspections.filter(
-        provincial_entry_due_q(on_or_before=cutoff), mine, status=InspectionStatus.FINALISED,
-        provincial_entry_date__isnull=True,
-    ).order_by(*PROVINCIAL_ORDER)
-    rectifications = scoped(
+    return scoped(Inspection.objects.select_related("enterprise", "unit"), user).filter(mine)
+
+
+def _my_rectifications(user: User, cutoff: date) -> QuerySet[Rectification]:
+    return scoped(
         Rectification.objects.select_related("inspection__enterprise", "follow_up"), user
     ).filter(
         Exists(InspectionOfficer.objects.filter(inspection=OuterRef("inspection"), user=user))
         | Q(ordered_by=user),
         completed_on__isnull=True, deadline__lte=cutoff,
-    ).order_by("deadline")
-    cases = case_qs(user).filter(Q(handlers=user) | Q(created_by=user)).exclude(
-        status=CaseStatus.CLOSED
-    ).distinct().order_by("filed_on")
-    return WorkList(drafts=drafts, rectifications=rectifications, follow_ups=follow_ups,
-                    provincial=provincial, cases=cases)
+    )
+
+
+def _my_cases(user: User) -> QuerySet[Case]:
+    # A handler test per open case (EXISTS), not a join on handlers that needs DISTINCT over every case.
+    handled = Exists(Case.handlers.through.objects.filter(case=OuterRef("pk"), user=user))
+    return case_qs(user).filter(handled | Q(created_by=user)).exclude(status=CaseStatus.CLOSED)
+
+
+def todo_for(user: User, *, today: date) -> WorkList:
+    """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""
+    cutoff = due_soon_cutoff(today)
+    inspections = _my_inspections(user)
+    return WorkList(
+        drafts=inspections.filter(_draft_q()).order_by("start_date"),
+        rectifications=_my_rectifications(user, cutoff).order_by("deadline"),
+        follow_ups=inspections.filter(_follow_up_q(cutoff)).order_by("start_date"),
+        provincial=inspections.filter(_provincial_q(cutoff)).order_by(*PROVINCIAL_ORDER),
+        cases=_my_cases(user).order_by("filed_on"),
+    )
+
+
+def todo_counts(user: User, *, today: date) -> dict[str, int]:
+    """The sizes of ``todo_for``'s lists in three statements: the three inspection lists in one pass."""
+    cutoff = due_soon_cutoff(today)
+    counts = _my_inspections(user).filter(
+        Q(status=InspectionStatus.DRAFT) | Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
+    ).aggregate(
+        drafts=Count("pk", filter=_draft_q()),
+        follow_ups=Count("pk", filter=_follow_up_q(cutoff)),
+        provincial=Count("pk", filter=_provincial_q(cutoff)),
+    )
+    counts["rectifications"] = _my_rectifications(user, cutoff).count()
+    counts["cases"] = _my_cases(user).count()
+    return counts
 
 
 def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: bool) -> WorkList:

@@ -74,6 +74,10 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-filed_on", "-id"]
+        indexes = [
+            # Cases still being handled (待办), without the closed history.
+            models.Index(fields=["filed_on"], condition=~models.Q(status=CaseStatus.CLOSED), name="case_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -80,6 +80,17 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["unit", "start_date"]),
             models.Index(fields=["enterprise", "start_date"]),
+            # The 待办 lists start from these small sets, not from the unit's whole history: drafts (and
+            # the follow-ups scheduled as drafts), and finalised inspections not yet entered provincially.
+            models.Index(fields=["start_date"], condition=models.Q(status=InspectionStatus.DRAFT),
+                         name="inspection_open_draft_idx"),
+            models.Index(fields=["provincial_entry_due"],
+                         condition=models.Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True),
+                         name="inspection_unentered_idx"),
+            # "Enterprises with a finalised inspection (of these kinds) in the year": the annual targets and
+            # the grading due dates read it from the index alone, without visiting the table.
+            models.Index(fields=["start_date", "kind", "enterprise"],
+                         condition=models.Q(status=InspectionStatus.FINALISED), name="inspection_finalised_day_idx"),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +226,11 @@ class Rectification(models.Model):
         verbose_name = _("责令改正")
         verbose_name_plural = _("责令改正")
         ordering = ["deadline"]
+        indexes = [
+            # Open orders only: 待办 and the overdue lists never read the completed history.
+            models.Index(fields=["deadline"], condition=models.Q(completed_on__isnull=True),
+                         name="rectification_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inspection.enterprise} 整改期限 {self.deadline:%Y-%m-%d}"

@@ -11,7 +11,7 @@ from inspections.models import AnnualTarget, ConflictOfInterest, InspectionPlan,
 from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
 from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
-from inspections.planning.targets import target_progress
+from inspections.planning.targets import progress_of, target_progress
 from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scope_for
 
@@ -132,6 +132,11 @@ class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
         return conflicts_for(self.request.user).order_by("id")
 
 
+def _progress_scope(user):
+    scope = scope_for(user)
+    return None if scope.district_wide else user.unit
+
+
 class TargetSerializer(ScopedModelSerializer):
     progress = serializers.SerializerMethodField()
 
@@ -143,10 +148,9 @@ class TargetSerializer(ScopedModelSerializer):
 
     def get_progress(self, target) -> dict:
         """Figures for the requesting user's scope: the district, or their own unit."""
-        user = self.context["request"].user
-        scope = scope_for(user)
-        unit = None if scope.district_wide else user.unit
-        p = target_progress(target, unit=unit, today=timezone.localdate(), missing_limit=0)
+        unit = _progress_scope(self.context["request"].user)
+        p = self.context.get("progress", {}).get(target.pk) or target_progress(
+            target, unit=unit, today=timezone.localdate(), missing_limit=0)
         return {"unit": None if unit is None else unit.pk, "numerator": p.numerator, "denominator": p.denominator,
                 "required": p.required, "percentage": None if p.percentage is None else str(p.percentage),
                 "expected_by_now": p.expected_by_now, "on_track": p.on_track, "missing_count": p.missing_count}
@@ -160,3 +164,14 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = TargetFilter
     queryset = AnnualTarget.objects.filter(is_active=True).order_by("year", "sort_order")
+
+    def get_serializer(self, *args, **kwargs):
+        """A page of targets: every target's progress in one grouped pass, before the rows are written."""
+        if kwargs.get("many") and args:
+            targets = list(args[0])
+            unit = _progress_scope(self.request.user)
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["progress"] = {p.target.pk: p for p in progress_of(
+                targets, unit=unit, today=timezone.localdate(), missing_limit=0)}
+            args = (targets, *args[1:])
+        return super().get_serializer(*args, **kwargs)

@@ -89,10 +89,11 @@ def plan_progress(items: QuerySet, inspections: QuerySet, year: int) -> dict:
         if done_on.year == year:
             done_month[done_on.month] += 1
     all_month = defaultdict(int)
-    # Re-base on the ids: a scoped queryset may be DISTINCT, and DISTINCT with the model's ordering
-    # would group per row instead of per month.
-    inspections = Inspection.objects.filter(pk__in=inspections.values("pk")).order_by()
-    for row in inspections.filter(start_date__year=year, status=InspectionStatus.FINALISED).values(
+    # Scoped querysets are never DISTINCT (regsys.scoping); without the model's ordering the rows group
+    # per month. (Re-basing on "pk IN (all visible ids)" made the district read every inspection ever.)
+    if inspections.query.distinct:
+        inspections = Inspection.objects.filter(pk__in=inspections.values("pk"))
+    for row in inspections.order_by().filter(start_date__year=year, status=InspectionStatus.FINALISED).values(
         "start_date__month"
     ).annotate(n=Count("id")):
         all_month[row["start_date__month"]] = row["n"]

@@ -2,7 +2,10 @@
 
 Each target is defined once as data (``AnnualTarget``): the denominator selects enterprises with
 ``enterprises.links.link_q`` and tag codes; the numerator is those with a finalised inspection of
-the counted kinds in the year. District figures and the per-unit breakdown use one grouped query each.
+the counted kinds in the year. All targets' figures, for the district and every unit, come from one
+grouped query over the enterprises (grouped by unit and by a flag per distinct condition, so each year's
+inspections are read once), and the missing enterprises of all coverage targets from one more: the query
+count does not grow with the number of targets.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from enterprises.choices import ACTIVE_STATUSES
 from enterprises.links import link_q
@@ -33,18 +37,32 @@ def year_elapsed(year: int, today: datetime.date) -> Decimal:
     return Decimal(today.timetuple().tm_yday) / Decimal(days)
 
 
-def denominator(target: AnnualTarget, unit: Unit | None = None) -> QuerySet:
-    """The enterprises a coverage target is about (active, in any of its links, with any of its tags)."""
-    qs = Enterprise.objects.filter(status__in=ACTIVE_STATUSES)
-    if unit is not None:
-        qs = qs.filter(owning_unit=unit)
+def _links_q(target: AnnualTarget) -> Q:
     links = Q()
     for link in target.link_list:
         links |= link_q(link)
-    qs = qs.filter(links)
+    return links
+
+
+def _inspected_q(target: AnnualTarget) -> Q:
+    """Enterprises with a counted inspection (an uncorrelated ``IN``: PostgreSQL hashes it once)."""
+    return Q(id__in=counted_inspections(target).values("enterprise_id"))
+
+
+def _denominator_q(target: AnnualTarget) -> Q:
+    """The enterprises a coverage target is about (active, in any of its links, with any of its tags)."""
+    q = Q(status__in=ACTIVE_STATUSES) & _links_q(target)
     if target.tag_list:
-        qs = qs.filter(id__in=Enterprise.tags.through.objects.filter(tag__code__in=target.tag_list)
-                       .values("enterprise_id"))
+        q &= Q(id__in=Enterprise.tags.through.objects.filter(tag__code__in=target.tag_list)
+               .values("enterprise_id"))
+    return q
+
+
+def denominator(target: AnnualTarget, unit: Unit | None = None) -> QuerySet:
+    """The enterprises a coverage target is about, in the district or one unit."""
+    qs = Enterprise.objects.filter(_denominator_q(target))
+    if unit is not None:
+        qs = qs.filter(owning_unit=unit)
     return qs
 
 
@@ -94,68 +112,164 @@ def _required(target: AnnualTarget, denominator_count: int) -> int:
     return math.ceil(Decimal(denominator_count) * (target.min_ratio or Decimal(0)))
 
 
+Counts = dict[int, dict[int | None, tuple[int, int]]]  # target id → owning unit id → (denominator, numerator)
+
+
+class _Flags:
+    """One boolean column per distinct condition of the targets, each computed once per enterprise.
+
+    ``base``: the target's enterprises (a coverage target's denominator; a count target's links).
+    ``inspected``: a counted inspection in the year (targets of the same year and kinds share it, so the
+    year's inspections are read once, not once per target).
+    """
+
+    def __init__(self, targets: list[AnnualTarget]):
+        self.expressions: dict[str, ExpressionWrapper] = {}
+        self.base: dict[int, str | None] = {}
+        self.inspected: dict[int, str] = {}
+        keys: dict[tuple, str] = {}
+        for t in targets:
+            if t.kind == TargetKind.COUNT:
+                base = _links_q(t)
+                base_key = ("links", tuple(t.link_list))
+            else:
+                base = _denominator_q(t)
+                base_key = ("denominator", tuple(t.link_list), tuple(t.tag_list))
+            self.base[t.pk] = self._flag(keys, base_key, base) if base else None
+            self.inspected[t.pk] = self._flag(keys, ("inspected", t.year, tuple(t.kind_list)), _inspected_q(t))
+
+    def _flag(self, keys: dict[tuple, str], key: tuple, q: Q) -> str:
+        if key not in keys:
+            keys[key] = f"flag_{len(keys)}"
+            self.expressions[keys[key]] = ExpressionWrapper(q, output_field=BooleanField())
+        return keys[key]
+
+    def in_base(self, row, target: AnnualTarget) -> bool:
+        alias = self.base[target.pk]
+        return alias is None or bool(_get(row, alias))
+
+
+def _get(row, alias: str):
+    return row[alias] if isinstance(row, dict) else getattr(row, alias)
+
+
+def _grouped_counts(targets: list[AnnualTarget], unit: Unit | None) -> Counts:
+    """Every target's denominator and numerator per owning unit, in one query: enterprises grouped by
+    unit and by their flags (a few dozen groups), summed per target here."""
+    counts: Counts = {t.pk: {} for t in targets}
+    if not targets:
+        return counts
+    flags = _Flags(targets)
+    qs = Enterprise.objects.order_by()
+    if unit is not None:
+        qs = qs.filter(owning_unit=unit)
+    rows = qs.annotate(**flags.expressions).values("owning_unit", *flags.expressions).annotate(n=Count("pk"))
+    for row in rows:
+        for t in targets:
+            if flags.in_base(row, t):
+                total, done = counts[t.pk].get(row["owning_unit"], (0, 0))
+                done += row["n"] if row[flags.inspected[t.pk]] else 0
+                counts[t.pk][row["owning_unit"]] = (total + row["n"], done)
+    return counts
+
+
+def _missing(targets: list[AnnualTarget], unit: Unit | None, limit: int | None) -> dict[int, list[Enterprise]]:
+    """Each coverage target's enterprises without a counted inspection, by name, up to ``limit`` each.
+
+    One query: the flags, and per target a row number within (in the denominator, inspected).
+    """
+    coverage = [t for t in targets if t.kind == TargetKind.COVERAGE]
+    missing: dict[int, list[Enterprise]] = {t.pk: [] for t in targets}
+    if not coverage or limit == 0:
+        return missing
+    flags = _Flags(coverage)
+    qs = Enterprise.objects.select_related("owning_unit")
+    if unit is not None:
+        qs = qs.filter(owning_unit=unit)
+    in_any = Q()
+    for t in coverage:
+        in_any |= _denominator_q(t)
+    qs = qs.filter(in_any).annotate(**flags.expressions)
+    wanted = Q()
+    for t in coverage:
+        base, inspected = flags.base[t.pk], flags.inspected[t.pk]
+        if limit is None:
+            wanted |= Q(**{base: True, inspected: False})
+        else:
+            qs = qs.annotate(**{f"rank_{t.pk}": Window(RowNumber(), partition_by=[F(base), F(inspected)],
+                                                        order_by=[F("name").asc(), F("pk").asc()])})
+            wanted |= Q(**{base: True, inspected: False, f"rank_{t.pk}__lte": limit})
+    for enterprise in qs.filter(wanted).order_by("name", "pk"):
+        for t in coverage:
+            if (flags.in_base(enterprise, t) and not _get(enterprise, flags.inspected[t.pk])
+                    and (limit is None or _get(enterprise, f"rank_{t.pk}") <= limit)):
+                missing[t.pk].append(enterprise)
+    return missing
+
+
+def _progress(target: AnnualTarget, per_unit: dict[int | None, tuple[int, int]], *, unit: Unit | None,
+              elapsed: Decimal, missing: list[Enterprise]) -> TargetProgress:
+    if unit is None:
+        total = sum(t for t, _done in per_unit.values())
+        numerator = sum(done for _t, done in per_unit.values())
+    else:
+        total, numerator = per_unit.get(unit.pk, (0, 0))
+    required = None if (unit is not None and target.district_only) else _required(target, total)
+    expected = None if required is None else math.floor(required * elapsed)
+    if target.kind == TargetKind.COUNT:
+        return TargetProgress(target, numerator, None, required, expected)
+    return TargetProgress(target, numerator, total, required, expected, missing, total - numerator)
+
+
+def progress_of(
+    targets: list[AnnualTarget], *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50
+) -> list[TargetProgress]:
+    """Figures of ``targets`` for ``unit`` (None = district): two queries however many targets there are
+    (one when ``missing_limit`` is 0), with up to ``missing_limit`` missing enterprises each (None = all)."""
+    counts = _grouped_counts(targets, unit)
+    missing = _missing(targets, unit, missing_limit)
+    return [_progress(t, counts[t.pk], unit=unit, elapsed=year_elapsed(t.year, today), missing=missing[t.pk])
+            for t in targets]
+
+
 def target_progress(
     target: AnnualTarget, *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50
 ) -> TargetProgress:
     """Figures of ``target`` for ``unit`` (None = district), with up to ``missing_limit`` missing enterprises
     (None = all of them, 0 = none: only ``missing_count``)."""
-    elapsed = year_elapsed(target.year, today)
-    inspected = counted_inspections(target).values("enterprise_id")
-    if target.kind == TargetKind.COUNT:
-        qs = Enterprise.objects.all()
-        if unit is not None:
-            qs = qs.filter(owning_unit=unit)
-        links = Q()
-        for link in target.link_list:
-            links |= link_q(link)
-        numerator = qs.filter(links, id__in=inspected).count()
-        required = None if (unit is not None and target.district_only) else _required(target, 0)
-        expected = None if required is None else math.floor(required * elapsed)
-        return TargetProgress(target, numerator, None, required, expected)
-    base = denominator(target, unit)
-    total = base.count()
-    done = base.filter(id__in=inspected)
-    numerator = done.count()
-    required = None if (unit is not None and target.district_only) else _required(target, total)
-    expected = None if required is None else math.floor(required * elapsed)
-    missing_qs = base.exclude(id__in=inspected).select_related("owning_unit").order_by("name")
-    missing = list(missing_qs if missing_limit is None else missing_qs[:missing_limit])
-    return TargetProgress(target, numerator, total, required, expected, missing, total - numerator)
+    return progress_of([target], unit=unit, today=today, missing_limit=missing_limit)[0]
+
+
+def active_targets(year: int) -> list[AnnualTarget]:
+    return list(AnnualTarget.objects.filter(year=year, is_active=True))
 
 
 def targets_progress(
     year: int, *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50
 ) -> list[TargetProgress]:
-    targets = AnnualTarget.objects.filter(year=year, is_active=True)
-    return [target_progress(t, unit=unit, today=today, missing_limit=missing_limit) for t in targets]
+    return progress_of(active_targets(year), unit=unit, today=today, missing_limit=missing_limit)
+
+
+def _by_unit(targets: list[AnnualTarget], counts: Counts, units: list[Unit],
+             today: datetime.date) -> dict[int, dict[int, TargetProgress]]:
+    return {t.pk: {u.pk: _progress(t, counts[t.pk], unit=u, elapsed=year_elapsed(t.year, today), missing=[])
+                   for u in units} for t in targets}
 
 
 def targets_by_unit(year: int, units: list[Unit], today: datetime.date) -> dict[int, dict[int, TargetProgress]]:
-    """target id → unit id → figures; one grouped query per target."""
-    elapsed = year_elapsed(year, today)
-    result: dict[int, dict[int, TargetProgress]] = {}
-    for target in AnnualTarget.objects.filter(year=year, is_active=True):
-        inspected = counted_inspections(target).values("enterprise_id")
-        if target.kind == TargetKind.COUNT:
-            links = Q()
-            for link in target.link_list:
-                links |= link_q(link)
-            base = Enterprise.objects.filter(links, id__in=inspected)
-            rows = base.values("owning_unit").annotate(done=Count("id"))
-            counts = {r["owning_unit"]: (None, r["done"]) for r in rows}
-        else:
-            rows = denominator(target).values("owning_unit").annotate(
-                total=Count("id"), done=Count("id", filter=Q(id__in=inspected))
-            )
-            counts = {r["owning_unit"]: (r["total"], r["done"]) for r in rows}
-        per_unit = {}
-        for unit in units:
-            total, done = counts.get(unit.id, (0 if target.kind == TargetKind.COVERAGE else None, 0))
-            if target.district_only:
-                required = expected = None
-            else:
-                required = _required(target, total or 0)
-                expected = math.floor(required * elapsed)
-            per_unit[unit.id] = TargetProgress(target, done, total, required, expected)
-        result[target.id] = per_unit
-    return result
+    """target id → unit id → figures; one grouped query for all targets and units."""
+    targets = active_targets(year)
+    return _by_unit(targets, _grouped_counts(targets, None), units, today)
+
+
+def district_and_units(
+    year: int, units: list[Unit], *, today: datetime.date, missing_limit: int | None = 50
+) -> tuple[list[TargetProgress], dict[int, dict[int, TargetProgress]]]:
+    """The district figures and the per-unit breakdown (the dashboard shows both) from the same grouped
+    counts: ``targets_progress(unit=None)`` and ``targets_by_unit`` without counting twice."""
+    targets = active_targets(year)
+    counts = _grouped_counts(targets, None)
+    missing = _missing(targets, None, missing_limit)
+    district = [_progress(t, counts[t.pk], unit=None, elapsed=year_elapsed(t.year, today), missing=missing[t.pk])
+                for t in targets]
+    return district, _by_unit(targets, counts, units, today)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from enterprises.grading.selectors import visible_units
 from inspections.models import Inspection, PlanItem
 from inspections.planning.selectors import plan_progress, unit_plan_summary
-from inspections.planning.targets import targets_by_unit, targets_progress
+from inspections.planning.targets import district_and_units, targets_progress
 from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 
@@ -42,11 +42,17 @@ def _context(request, missing_limit: int | None = 50) -> dict:
         items = items.filter(plan__unit=unit)
         inspections = inspections.filter(enterprise__owning_unit=unit)
     progress = plan_progress(items, inspections, year)
-    targets = targets_progress(year, unit=unit, today=today, missing_limit=missing_limit) if (
-        unit is not None or scope.district_wide) else []
+    district = unit is None and scope.district_wide
+    by_unit = {}
+    if district:  # the district table and the per-unit table share one grouped pass
+        targets, by_unit = district_and_units(year, units, today=today, missing_limit=missing_limit)
+    elif unit is not None:
+        targets = targets_progress(year, unit=unit, today=today, missing_limit=missing_limit)
+    else:
+        targets = []
     context = {
         "year": year, "unit": unit, "units": units, "progress": progress, "targets": targets, "today": today,
-        "district": unit is None and scope.district_wide,
+        "district": district,
         "chart": {"months": [f"{m}月" for m in progress["months"]], "planned": progress["planned"],
                   "done": _until_today(progress["done"], year, today),
                   "inspections": _until_today(progress["inspections"], year, today),
@@ -54,9 +60,8 @@ def _context(request, missing_limit: int | None = 50) -> dict:
                   "kind_planned": [k["planned"] for k in progress["by_kind"]],
                   "kind_done": [k["done"] for k in progress["by_kind"]]},
     }
-    if context["district"]:
+    if district:
         summary = unit_plan_summary(year, units)
-        by_unit = targets_by_unit(year, units, today)
         context["unit_rows"] = [
             {"unit": u, **summary[u.id], "targets": [by_unit[t.target.id][u.id] for t in targets]}
             for u in units

@@ -8,7 +8,7 @@ from django import forms, template
 from django.utils import timezone
 
 from inspections.deadlines import provincial_entry_late, rectification_overdue
-from inspections.selectors import amendment_changes, enterprise_timeline, todo_for
+from inspections.selectors import amendment_changes, enterprise_timeline, todo_counts
 
 register = template.Library()
 
@@ -65,12 +65,7 @@ def inspections_todo(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    work = todo_for(request.user, today=timezone.localdate())
-    return {
-        "drafts": work.drafts.count(), "rectifications": work.rectifications.count(),
-        "follow_ups": work.follow_ups.count(), "provincial": work.provincial.count(),
-        "cases": work.cases.count(),
-    }
+    return todo_counts(request.user, today=timezone.localdate())
 
 
 @register.simple_tag(takes_context=True)

@@ -44,6 +44,26 @@ def test_production_settings_come_from_the_environment():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False", "Asia/Shanghai"]
 
 
+def db_options(env: dict) -> str:
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DB_OPTIONS"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**base, "DJANGO_SETTINGS_MODULE": "regsys.settings", "SECRET_KEY": "x" * 50,
+                                 **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_told_otherwise():
+    url = "postgres://u:p@db.example:5432/regsys"
+
+    assert db_options({"DATABASE_URL": url}) == "'-c jit=off'"
+    assert db_options({"DATABASE_URL": url, "DB_OPTIONS": "-c jit=on -c statement_timeout=30000"}) == \
+        "'-c jit=on -c statement_timeout=30000'"
+    assert db_options({"DATABASE_URL": url, "DB_OPTIONS": ""}) == "None"
+    assert db_options({}) == "None"  # SQLite has no such option
+
 @pytest.mark.parametrize("debug", ["0", "1"])
 def test_secret_key_is_always_required(debug):
     result = run_settings({"DEBUG": debug})

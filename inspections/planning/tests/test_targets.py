@@ -4,13 +4,28 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from enterprises.choices import EnterpriseStatus, InstitutionType, OperationMode
-from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, TagFactory
+from enterprises.choices import EnterpriseStatus, InstitutionType, OperationMode, Role, UnitKind
+from enterprises.tests.factories import (
+    EnterpriseFactory,
+    SubdistrictFactory,
+    TagFactory,
+    UnitFactory,
+    UserFactory,
+)
 from inspections.choices import InspectionKind, InspectionStatus
 from inspections.models import AnnualTarget
 from inspections.planning.services import targets_ensure
-from inspections.planning.targets import target_progress, targets_by_unit, targets_progress, year_elapsed
+from inspections.planning.targets import (
+    progress_of,
+    target_progress,
+    targets_by_unit,
+    targets_progress,
+    year_elapsed,
+)
 from inspections.planning.tests.factories import InspectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +171,74 @@ def test_next_year_copies_the_edited_targets():
     assert created == 5
     assert AnnualTarget.objects.get(year=2025, code="flight").min_count == 12
     assert targets_ensure(year=2025) == 0
+
+
+def extra_targets(n):
+    for i in range(n):
+        AnnualTarget.objects.create(year=2024, code=f"extra-{i}", name=f"附加指标{i}", kind="coverage",
+                                    links="operation", tag_codes="sterile", inspection_kinds="routine" if i % 2 else "",
+                                    min_ratio=Decimal("0.500"), confidence="R", sort_order=100 + i)
+
+
+def test_all_targets_are_computed_in_a_fixed_number_of_queries(district):
+    unit_a, unit_b, _a, _b = district
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            targets_progress(2024, unit=None, today=JULY_1)
+            targets_progress(2024, unit=unit_a, today=JULY_1)
+            targets_by_unit(2024, [unit_a, unit_b], JULY_1)
+        return len(captured)
+
+    five_targets = queries()
+    extra_targets(6)
+    eleven_targets = queries()
+
+    # per call: the targets, one grouped count over the enterprises, one query for the missing lists
+    assert (five_targets, eleven_targets) == (8, 8)
+    extra = {p.target.code: p for p in targets_progress(2024, unit=unit_a, today=JULY_1)}
+    # operators tagged sterile in A: the 10 retail ops; inspected in 2024: ops[0], ops[1] (routine)
+    assert (extra["extra-0"].numerator, extra["extra-0"].denominator, extra["extra-0"].required) == (2, 10, 5)
+    assert (extra["extra-1"].numerator, extra["extra-1"].denominator) == (2, 10)
+    assert len(extra["extra-0"].missing) == 8
+
+
+def test_targets_of_two_years_are_counted_each_in_its_own_year(district):
+    unit_a, _unit_b, _a, _b = district
+    targets_ensure(year=2025)
+    targets = list(AnnualTarget.objects.filter(code="sterile-implant").order_by("year"))
+
+    figures = progress_of(targets, unit=None, today=JULY_1)
+
+    # 2024: 4 of 20 (see the district test above); 2025: no inspection yet, same 20 enterprises
+    assert [(p.target.year, p.numerator, p.denominator) for p in figures] == [(2024, 4, 20), (2025, 0, 20)]
+    assert [p.missing_count for p in figures] == [16, 20]
+    assert [len(p.missing) for p in figures] == [16, 20]
+
+
+def test_api_targets_and_progress_page_run_the_same_queries_for_five_targets_or_eleven(client, district):
+    unit_a, _unit_b, _a, _b = district
+    chief = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER)
+    station = UserFactory(unit=unit_a)
+    urls = ["/api/targets/?year=2024", f"{reverse('planning:progress')}?year=2024"]
+
+    def queries(user):
+        client.force_login(user)
+        client.get(urls[0])  # the session's first request stamps its login time
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    before = {"district": queries(chief), "station": queries(station)}
+    extra_targets(6)
+    after = {"district": queries(chief), "station": queries(station)}
+
+    assert after == before
+    client.force_login(station)
+    rows = {t["code"]: t["progress"] for t in client.get("/api/targets/?year=2024").json()["results"]}
+    assert len(rows) == 11
+    assert (rows["sterile-implant"]["numerator"], rows["sterile-implant"]["denominator"]) == (3, 13)
+    assert (rows["extra-0"]["numerator"], rows["extra-0"]["missing_count"], rows["extra-0"]["unit"]) == (2, 8, unit_a.pk)
