@@ -131,6 +131,6 @@ def test_every_lists_export_is_registered_once_per_process():
     exports.export_get("inspections")
 
     assert sorted(exports._REGISTRY) == [
-        "campaigns", "cases", "conflicts", "credit_records", "enterprises", "form_templates", "grades",
+        "ae_registrations", "ae_reports", "ae_trainings", "campaigns", "cases", "conflicts", "credit_records", "enterprises", "form_templates", "grades",
         "inspections", "interviews", "licences_expiring", "plan_items", "plan_progress", "planning_due", "plans",
         "rectifications", "referrals", "return_cell", "returns"]
