@@ -50,14 +50,19 @@ def test_signed_in_user_sees_the_api_operations(live_server, browser_context):
     problems = watch(page)
     browser_login(page, live_server, user.username)
 
+    # Swagger UI draws the groups of operations that fall in the window (headless Chromium does not draw
+    # the rest on scrolling): a tall window shows the registry's operations after the monitoring ones.
+    page.set_viewport_size({"width": 1280, "height": 8000})
     page.goto(f"{live_server.url}/api/docs/")
     page.wait_for_selector(".opblock", timeout=30_000)
+    enterprises = page.locator(".opblock-summary-path", has_text="/api/enterprises/")
+    for _ in range(40):
+        if enterprises.count():
+            break
+        page.wait_for_timeout(250)
 
-    # Swagger UI draws the first groups of operations (it stops after the monitoring groups, see the
-    # closing note of issue 10); the schema it loads holds every operation, the registry's included.
-    assert page.locator(".opblock").count() >= 5
-    schema = page.request.get(f"{live_server.url}/api/schema/?format=json").json()
-    assert "/api/enterprises/" in schema["paths"] and len(schema["paths"]) > 20
+    assert page.locator(".opblock").count() > 20
+    assert enterprises.count() >= 1
     assert problems == []
 
 
