@@ -359,6 +359,28 @@ def _over_row_limit(file) -> bool:
     return False
 
 
+def read_body_rows(rows, headers: list[str], *, header_row: int, result) -> list[tuple[int, dict[str, Any], set[str]]] | None:
+    """The rows under the header as (row number, {header: value}, headers of formula cells), blank rows left
+    out. Every row read counts toward the limit, blank or not; None when there are too many (the reason is
+    added to ``result.errors``). Shared by every Excel import."""
+    read: list[tuple[int, dict[str, Any], set[str]]] = []
+    for row_number, cells in enumerate(rows, start=header_row + 1):
+        if row_number - header_row > _max_rows():
+            result.errors.append(_too_many_rows())
+            return None
+        values: dict[str, Any] = {}
+        formulas: set[str] = set()
+        for header, cell in zip(headers, cells, strict=False):
+            if header:
+                values[header] = cell.value
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.add(header)
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        read.append((row_number, values, formulas))
+    return read
+
+
 def _read_rows(
     sheet, result: ImportResult, *, columns: list[Column] = COLUMNS, sheet_name: str = SHEET_NAME,
     required: bool = True,
@@ -376,21 +398,9 @@ def _read_rows(
     if missing and (required or any(headers)):
         result.errors.append(RowError(1, "、".join(missing), "表头缺少必填列，请使用下载的导入模板", sheet_name))
         return None
-    read: list[tuple[int, dict[str, Any], set[str]]] = []
-    for row_number, cells in enumerate(rows, start=2):
-        if row_number - 1 > _max_rows():
-            result.errors.append(_too_many_rows())
-            return None
-        values: dict[str, Any] = {}
-        formulas: set[str] = set()
-        for header, cell in zip(headers, cells, strict=False):
-            if header:
-                values[header] = cell.value
-                if getattr(cell, "data_type", None) == "f":
-                    formulas.add(header)
-        if all(_text(v) == "" for v in values.values()):
-            continue
-        read.append((row_number, values, formulas))
+    read = read_body_rows(rows, headers, header_row=1, result=result)
+    if read is None:
+        return None
     if not read and required:
         result.errors.append(RowError(0, "文件", f"没有数据：“{sheet.title}”工作表表头下没有任何企业行"))
         return None

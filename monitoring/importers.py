@@ -30,11 +30,11 @@ from enterprises.importers import (
     Column,
     RowError,
     _date,
-    _max_rows,
     _over_row_limit,
     _read_cell,
     _text,
     _too_many_rows,
+    read_body_rows,
 )
 from enterprises.models import Subdistrict, User
 from monitoring import reference
@@ -132,21 +132,9 @@ def _read(file, profile: ImportProfile, result: AEImportResult) -> tuple[list[Co
             result.errors.extend(RowError(profile.header_row, column, message, sheet.title)
                                  for column, message in missing)
             return None
-        read = []
-        for row_number, cells in enumerate(rows, start=profile.header_row + 1):
-            if row_number - profile.header_row > _max_rows():
-                result.errors.append(_too_many_rows())
-                return None
-            values: dict[str, Any] = {}
-            formulas: set[str] = set()
-            for header, cell in zip(headers, cells, strict=False):
-                if header:
-                    values[header] = cell.value
-                    if getattr(cell, "data_type", None) == "f":
-                        formulas.add(header)
-            if all(_text(v) == "" for v in values.values()):
-                continue
-            read.append((row_number, values, formulas))
+        read = read_body_rows(rows, headers, header_row=profile.header_row, result=result)
+        if read is None:
+            return None
         if not read:
             result.errors.append(RowError(0, "文件", _("没有数据：“%(s)s”工作表表头下没有任何报告行") % {"s": sheet.title},
                                           sheet.title))
