@@ -11,6 +11,7 @@ from inspections.filters import ScopedUnitsMixin
 from monitoring.choices import EventOutcome, ReporterKind, ReporterMatch
 from monitoring.models import AdverseEventReport
 from regsys.filters import IntegerFilter
+from regsys.validators import MAX_YEAR, MIN_YEAR
 
 ALL = _("全部")
 QUARTERS = [("1", _("第一季度")), ("2", _("第二季度")), ("3", _("第三季度")), ("4", _("第四季度"))]
@@ -23,7 +24,8 @@ class AEReportFilterSet(ScopedUnitsMixin, filters.FilterSet):
 
     q = filters.CharFilter(label=_("搜索"), method="filter_q",
                            help_text=_("报告编码、产品名称、报告单位、注册人、注册证编号或批号"))
-    year = IntegerFilter(label=_("年度"), field_name="reported_on__year", min_value=2000, max_value=2100)
+    year = IntegerFilter(label=_("年度"), field_name="reported_on__year", min_value=MIN_YEAR,
+                         max_value=MAX_YEAR)
     quarter = filters.ChoiceFilter(label=_("季度"), choices=QUARTERS, method="filter_quarter", empty_label=ALL)
     unit = filters.ModelChoiceFilter(label=_("所属监管所"), queryset=Unit.objects.all(), empty_label=ALL)
     outcome = filters.ChoiceFilter(label=_("事件后果"), choices=EventOutcome.choices, empty_label=ALL)

@@ -11,6 +11,7 @@ from enterprises.models import Enterprise, Subdistrict, Unit
 from monitoring.models import PopulationFigure, RegistrantRegistration, TrainingCourse
 from monitoring.registry_selectors import registered_q
 from regsys.filters import IntegerFilter
+from regsys.validators import MAX_YEAR, MIN_YEAR
 
 REGISTERED_CHOICES = (("yes", _("已注册")), ("no", _("未注册")))
 
@@ -57,7 +58,7 @@ class RegistrationFilterSet(django_filters.FilterSet):
 
 
 class PopulationFilterSet(django_filters.FilterSet):
-    year = IntegerFilter(label=_("年度"))
+    year = IntegerFilter(label=_("年度"), min_value=MIN_YEAR, max_value=MAX_YEAR)
     unit = django_filters.ModelChoiceFilter(label=_("监管所"), field_name="subdistrict__unit",
                                             queryset=Unit.objects.all())
     subdistrict = django_filters.ModelChoiceFilter(label=_("街道/镇"), queryset=Subdistrict.objects.all())
@@ -68,7 +69,7 @@ class PopulationFilterSet(django_filters.FilterSet):
 
 
 class TrainingFilterSet(_StyledFilterSet):
-    year = IntegerFilter(label=_("年度"), field_name="held_on__year")
+    year = IntegerFilter(label=_("年度"), field_name="held_on__year", min_value=MIN_YEAR, max_value=MAX_YEAR)
     unit = django_filters.ModelChoiceFilter(
         label=_("组织单位"), field_name="unit", queryset=Unit.objects.all(), empty_label=_("全部单位"),
     )

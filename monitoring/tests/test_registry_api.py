@@ -164,3 +164,12 @@ def test_training_api_update_is_versioned_and_scoped(reg):
     assert _api(reg.auditor).patch(url, {"topic": "审计", "version": 2}, format="json").status_code == 403
     course.refresh_from_db()
     assert course.topic == "培训（更正）"
+
+
+def test_a_year_outside_the_calendar_is_a_400_not_a_server_error(reg):
+    api = _api(reg.manager)
+
+    for path in ("/api/trainings/", "/api/population/", "/api/ae-reports/"):
+        for year in ("0", "0.0", "99999"):
+            assert api.get(path, {"year": year}).status_code == 400, (path, year)
+    assert api.get("/api/trainings/", {"year": "2025"}).status_code == 200
