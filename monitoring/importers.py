@@ -151,8 +151,13 @@ class _Lookups:
         self.subdistricts = {s.name: s for s in Subdistrict.objects.select_related("unit")}
         self.words: dict[str, dict[str, str]] = {}
         for name, choices in CHOICE_FIELDS.items():
+            order = {value: index for index, value in enumerate(choices.values)}
             words = {str(label): value for value, label in choices.choices}
-            words.update((profile.values or {}).get(name, {}))
+            # The profile's own words after the labels, in the choices' order: a JSON column does not keep
+            # key order on PostgreSQL, and the message listing them must read the same everywhere.
+            extra = (profile.values or {}).get(name, {})
+            for word in sorted(extra, key=lambda w: (order.get(extra[w], len(order)), w)):
+                words[word] = extra[word]
             self.words[name] = {w: v for w, v in words.items() if v in choices.values}
 
 

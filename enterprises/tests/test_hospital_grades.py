@@ -1,10 +1,8 @@
 """Hospital grades with 甲/乙 through the registry: filter (二级以上), list, export, import, API."""
 
-import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from enterprises.choices import HospitalGrade, InstitutionType
@@ -50,16 +48,15 @@ def test_grade_filter_offers_two_plus_and_each_grade(district):
     assert choices["2a"] == "二级甲等"
 
 
-def test_list_export_and_api_carry_the_grade(client, district):
+def test_list_export_and_api_carry_the_grade(client, district, export_file):
     _hospitals(district)
     client.force_login(district.section_user)
     api = APIClient()
     api.force_authenticate(district.section_user)
 
     page = client.get(reverse("enterprises:list"), {"hospital_grade": "2plus"})
-    export = client.get(reverse("enterprises:export"), {"hospital_grade": "2plus"})
-    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content) if export.streaming
-                                         else export.content)).active.iter_rows(values_only=True))
+    export = export_file(client, reverse("enterprises:export"), {"hospital_grade": "2plus"})
+    rows = list(export.active.iter_rows(values_only=True))
     listed = api.get("/api/enterprises/", {"hospital_grade": "2plus"}).json()["results"]
 
     assert "二级乙等" in page.content.decode()

@@ -189,8 +189,8 @@ def test_a_bad_file_changes_nothing_and_lists_every_row_error(client, district, 
     assert job.status == "failed" and job.stage == "preview"
     assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [
         (3, "报告日期", "“2025-13-45”不是有效日期，请填写如 2024-03-01"),
-        (4, "报告来源", "“药店”无法识别（可填：生产企业、经营企业、使用单位、个人、其他、注册人、持有人、生产、经营、"
-                        "医疗机构、使用）"),
+        (4, "报告来源", "“药店”无法识别（可填：生产企业、经营企业、使用单位、个人、其他、持有人、注册人、生产、经营、"
+                        "使用、医疗机构）"),
         (6, "报告编码", "与第5行的报告编码重复"),
         (7, "产品名称", "该单元格是公式，请改为直接填写内容（可复制后“选择性粘贴”为数值）"),
     ]
