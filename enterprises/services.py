@@ -205,8 +205,23 @@ def enterprise_change_status(
         errors.setdefault("effective_on", []).append(
             _("生效日期不能早于当前状态的起始日期 %(d)s") % {"d": enterprise.status_since.isoformat()}
         )
+    if not errors:
+        from enterprises.suspensions import open_suspension, status_change_problems
+
+        blocked = status_change_problems(enterprise, to_status=to_status, effective_on=effective_on)
+        if blocked:
+            errors["to_status"] = blocked
     if errors:
         raise ValidationError(errors)
+    if enterprise.status == EnterpriseStatus.PRODUCTION_STOPPED and to_status == EnterpriseStatus.ACTIVE:
+        # A plain 复产 ends the open suspension, which passed the same checks just above.
+        suspension = open_suspension(enterprise)
+        if suspension is not None:
+            suspension.resumed_on = effective_on
+            suspension.resume_note = reason.strip()[:300]
+            suspension.resumed_by = by
+            suspension._history_user = by
+            suspension.save()
     change = EnterpriseStatusChange.objects.create(
         enterprise=enterprise,
         from_status=enterprise.status,

@@ -71,3 +71,91 @@ class Causality(models.TextChoices):
     POSSIBLE = "possible", _("可能有关")
     UNLIKELY = "unlikely", _("可能无关")
     UNASSESSABLE = "unassessable", _("无法评价")
+
+
+# ----- Sampling (监督抽检) -----
+
+
+class SamplingLevel(models.TextChoices):
+    NATIONAL = "national", _("国抽")
+    PROVINCIAL = "provincial", _("省抽")
+    CITY = "city", _("市抽")
+    DISTRICT = "district", _("区抽")
+
+
+class SampledLink(models.TextChoices):
+    """抽样环节: where in the chain the sample was taken."""
+
+    PRODUCTION = "production", _("生产环节")
+    OPERATION = "operation", _("经营环节")
+    USE = "use", _("使用环节")
+
+
+class SampleStepKind(models.TextChoices):
+    """The steps of one sample, in order. Durations between them are data (``SamplingStepRule``)."""
+
+    SAMPLED = "sampled", _("抽样")
+    DATA_ENTERED = "data_entered", _("数据录入")
+    REPORT_RECEIVED = "report_received", _("收到检验报告")
+    REPORT_DELIVERED = "report_delivered", _("检验报告书送达")
+    RECEIPT_UPLOADED = "receipt_uploaded", _("送达回执上传")
+    RETEST_WINDOW = "retest_window", _("复检申请期届满")
+    CONCLUDED = "concluded", _("结论确认")
+
+
+class SampleConclusion(models.TextChoices):
+    PENDING = "pending", _("待检验")
+    PASSED = "passed", _("合格")
+    FAILED = "failed", _("不合格")
+
+
+class RetestStatus(models.TextChoices):
+    NONE = "none", _("未申请")
+    REQUESTED = "requested", _("已申请复检")
+    UPHELD = "upheld", _("复检维持原结论")
+    OVERTURNED = "overturned", _("复检结论为合格")
+
+
+class ControlMeasure(models.TextChoices):
+    """Measures taken on the related operators and use units after a failure."""
+
+    STOP_SALE = "stop_sale", _("暂停销售")
+    STOP_USE = "stop_use", _("暂停使用")
+    SEAL = "seal", _("查封扣押")
+    RECALL = "recall", _("督促召回")
+    REMOVE_ONLINE = "remove_online", _("网络下架")
+    TRACE = "trace", _("追溯核查去向")
+    OTHER = "other", _("其他")
+
+
+# ----- Complaints, public opinion and risk consultation (风险会商) -----
+
+
+class ComplaintKind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉举报")
+    OPINION = "opinion", _("舆情")
+
+
+class RiskSource(models.TextChoices):
+    """Where a risk came from (domain §8.7)."""
+
+    INSPECTION = "inspection", _("监督检查")
+    SAMPLING = "sampling", _("抽检")
+    ADVERSE_EVENT = "adverse_event", _("不良事件")
+    ONLINE = "online", _("网络监测")
+    COMPLAINT = "complaint", _("投诉举报")
+    OPINION = "opinion", _("舆情")
+    NOTICE = "notice", _("上级通报")
+    OTHER = "other", _("其他")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("高")
+    MEDIUM = "medium", _("中")
+    LOW = "low", _("低")
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("管控中")
+    CLOSING = "closing", _("销号待审批")
+    CLOSED = "closed", _("已销号")

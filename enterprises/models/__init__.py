@@ -1,9 +1,15 @@
+from .calendar import CalendarDay, CalendarDayKind
 from .grading import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
 from .imports import ImportJob
 from .org import LoginLockout, Subdistrict, Unit, User
 from .registry import Enterprise, EnterpriseStatusChange, Licence, OwnershipRule, Tag
+from .suspensions import ProductionSuspension, SuspensionKind
 
 __all__ = [
+    "CalendarDay",
+    "CalendarDayKind",
+    "ProductionSuspension",
+    "SuspensionKind",
     "LoginLockout",
     "CreditRecord",
     "EnterpriseGrade",

@@ -15,10 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, Subdistrict, Unit
 from inspections.models import Inspection, Interview
-from regsys.jobs import BackgroundJob, JobStatus
-from regsys.versioning import VersionField
-
-from .choices import (
+from monitoring.choices import (
     Causality,
     DistrictRule,
     EvaluationStatus,
@@ -27,6 +24,8 @@ from .choices import (
     ReporterKind,
     ReporterMatch,
 )
+from regsys.jobs import BackgroundJob, JobStatus
+from regsys.versioning import VersionField
 
 
 class AdverseEventReport(models.Model):

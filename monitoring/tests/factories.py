@@ -1,0 +1,91 @@
+"""factory_boy factories for issue 11's records (sampling, complaints, risk consultation).
+
+Each helper area may add its own factories below in a block of its own.
+"""
+
+import datetime as dt
+
+import factory
+
+from enterprises.tests.factories import EnterpriseFactory, UnitFactory
+from monitoring.choices import (
+    ComplaintKind,
+    RiskLevel,
+    RiskSource,
+    SampledLink,
+    SamplingLevel,
+)
+from monitoring.models import Complaint, Risk, RiskMeeting, Sample, SamplingTask
+
+
+class SamplingTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SamplingTask
+
+    level = SamplingLevel.PROVINCIAL
+    year = 2024
+    name = factory.Sequence(lambda n: f"2024年省级医疗器械监督抽检第{n}批")
+    quota = 10
+
+
+class SampleFactory(factory.django.DjangoModelFactory):
+    """A sample taken at an enterprise by its own unit (officers: pass ``officers=[u1, u2]``)."""
+
+    class Meta:
+        model = Sample
+        skip_postgeneration_save = True
+
+    task = factory.SubFactory(SamplingTaskFactory)
+    sample_no = factory.Sequence(lambda n: f"CJ2024-{n:05d}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    link = SampledLink.OPERATION
+    unit = factory.LazyAttribute(lambda o: o.enterprise.owning_unit)
+    product_name = "一次性使用无菌注射器"
+    registrant_name = "浙江某医疗器械有限公司"
+    model_spec = "5ml"
+    batch = factory.Sequence(lambda n: f"2024{n:04d}")
+    quantity = "200支"
+    sampled_on = dt.date(2024, 5, 10)
+
+    @factory.post_generation
+    def officers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.officers.set(extracted)
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Complaint
+
+    kind = ComplaintKind.COMPLAINT
+    received_on = dt.date(2024, 5, 6)
+    source = "12315平台"
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    subject_name = factory.LazyAttribute(lambda o: o.enterprise.name if o.enterprise else "")
+    product = "医用口罩"
+    summary = "消费者反映购买的医用口罩无中文标签"
+    unit = factory.LazyAttribute(lambda o: o.enterprise.owning_unit if o.enterprise else UnitFactory())
+
+
+class RiskMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskMeeting
+
+    year = 2024
+    quarter = 2
+    held_on = dt.date(2024, 6, 28)
+    chair = "王副局长"
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    meeting = factory.SubFactory(RiskMeetingFactory)
+    source_kind = RiskSource.SAMPLING
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    owner_unit = factory.LazyAttribute(lambda o: o.enterprise.owning_unit if o.enterprise else UnitFactory())
+    risk_point = "一次性使用无菌注射器抽检不合格，相关批次仍在流通"
+    level = RiskLevel.HIGH
+    measures = "督促企业召回，经营使用单位暂停销售使用"
+    due_on = dt.date(2024, 7, 31)
