@@ -1,4 +1,15 @@
 from .calendar import CalendarDay, CalendarDayKind
+from .duties import (
+    AnnualFiling,
+    ContractManufacturing,
+    DutyYear,
+    FilingImportJob,
+    HospitalUdi,
+    ManufacturerUdi,
+    Warehouse,
+    WarehouseExchange,
+    ZombieCase,
+)
 from .grading import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
 from .imports import ImportJob
 from .org import LoginLockout, Subdistrict, Unit, User
@@ -6,6 +17,15 @@ from .registry import Enterprise, EnterpriseStatusChange, Licence, OwnershipRule
 from .suspensions import ProductionSuspension, SuspensionKind
 
 __all__ = [
+    "AnnualFiling",
+    "ContractManufacturing",
+    "DutyYear",
+    "FilingImportJob",
+    "HospitalUdi",
+    "ManufacturerUdi",
+    "Warehouse",
+    "WarehouseExchange",
+    "ZombieCase",
     "CalendarDay",
     "CalendarDayKind",
     "ProductionSuspension",

@@ -1,0 +1,8 @@
+# Slot kept for one piece of issue 12, so that pieces built side by side chain in one order.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("enterprises", "0014_annual_duties")]
+
+    operations = []
