@@ -32,6 +32,7 @@ class RiskReportForm(ScopedForm):
             self.scope_choices()
             self.fields["unit"].required = True
             self.fields["unit"].empty_label = None
+            self.fields["unit"].error_messages["required"] = _("监管所只能生成本所的报告，请选择本所")
 
     @staticmethod
     def initial_for(today: dt.date) -> dict:
