@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,8 +28,10 @@ TEXT_WIDTH_CM = 21.0 - 2.6 - 2.4
 SOURCE_HEADERS = ("风险来源", "线索/信号数", "新增风险", "其中高风险", "季末在控", "本季度销号")
 SOURCE_WIDTHS_CM = (3.4, 2.6, 2.4, 2.6, 2.4, 2.6)
 REGISTER_HEADERS = ("序号", "风险点", "来源", "涉及企业/产品", "等级", "责任单位", "管控措施", "时限", "状态")
-REGISTER_WIDTHS_CM = (0.9, 2.6, 1.2, 2.3, 0.9, 1.5, 2.7, 1.6, 2.3)
+REGISTER_WIDTHS_CM = (0.9, 2.5, 1.2, 2.4, 0.9, 1.6, 2.4, 2.2, 1.9)
 CHINESE_NUMBERS = "一二三四五六七八九十"
+CELL_MARGIN_TWIPS = {"top": 40, "bottom": 40, "left": 57, "right": 57}  # 2 pt above/below, 0.1 cm each side
+ROW_HEIGHT = Cm(0.6)
 
 
 def _font(run, name: str, size: float, *, bold: bool = False) -> None:
@@ -70,12 +72,19 @@ def _borders(table) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), "000000")
         borders.append(element)
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in CELL_MARGIN_TWIPS.items():
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
     tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is not None:
-        look.addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema orders tblBorders, tblCellMar before tblLook
+    for element in (borders, margins):
+        if look is not None:
+            look.addprevious(element)
+        else:
+            tbl_pr.append(element)
 
 
 def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
@@ -111,6 +120,7 @@ def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] 
             align = WD_ALIGN_PARAGRAPH.LEFT if c in left_columns else WD_ALIGN_PARAGRAPH.CENTER
             _cell(flat[r * width + c], text, align=align)
     for index, row in enumerate(table.rows):
+        row.height, row.height_rule = ROW_HEIGHT, WD_ROW_HEIGHT_RULE.AT_LEAST
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         cant_split.set(qn("w:val"), "true")
@@ -119,6 +129,9 @@ def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] 
             header = OxmlElement("w:tblHeader")
             header.set(qn("w:val"), "true")
             tr_pr.append(header)
+    spacer = document.add_paragraph()  # breathing room before the next heading
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(12)
 
 
 def _register(document, caption: str, rows) -> None:

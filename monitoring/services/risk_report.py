@@ -234,7 +234,7 @@ def _measures(risks) -> list[str]:
 def _next_steps(*, meetings, open_, overdue, year, quarter) -> list[str]:
     lines = []
     for meeting in meetings:
-        lines.extend(line.strip() for line in meeting.next_steps.splitlines() if line.strip())
+        lines.extend(line.strip().rstrip("。；;") + "。" for line in meeting.next_steps.splitlines() if line.strip())
     if open_:
         following = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
         text = _("对尚未销号的%(n)s项风险，结转至%(next)s继续管控，责任单位按时限落实管控措施并报送进展") % {
@@ -242,7 +242,7 @@ def _next_steps(*, meetings, open_, overdue, year, quarter) -> list[str]:
         if overdue:
             text += _("；其中%(n)s项已超过完成时限，督促责任单位限期完成") % {"n": len(overdue)}
         lines.append(text + "。")
-    return lines
+    return [f"{n}. {line}" for n, line in enumerate(lines, start=1)]
 
 
 def risk_report_data(*, year: int, quarter: int, unit: Unit | None, today: dt.date) -> RiskReportData:
