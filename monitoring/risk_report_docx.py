@@ -59,7 +59,7 @@ def _paragraph(document, text: str, *, font: str = BODY_FONT, size: float = BODY
 
 
 def _heading(document, text: str) -> None:
-    _paragraph(document, text, font=HEADING_FONT)
+    _paragraph(document, text, font=HEADING_FONT).paragraph_format.keep_with_next = True
 
 
 def _borders(table) -> None:
@@ -101,8 +101,9 @@ def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTE
             run.add_break()
 
 
-def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] = ()) -> None:
-    """A bordered table, fixed column widths, header row in 黑体 repeated across pages, no row split."""
+def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] = (), whole: bool = False) -> None:
+    """A bordered table, fixed column widths, header row in 黑体 repeated across pages, no row split;
+    ``whole``: a short table kept on one page (each row kept with the next)."""
     table = document.add_table(rows=1 + len(rows), cols=len(headers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -121,6 +122,9 @@ def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] 
             _cell(flat[r * width + c], text, align=align)
     for index, row in enumerate(table.rows):
         row.height, row.height_rule = ROW_HEIGHT, WD_ROW_HEIGHT_RULE.AT_LEAST
+        if whole and index < len(table.rows) - 1:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         cant_split.set(qn("w:val"), "true")
@@ -135,8 +139,9 @@ def _table(document, headers, widths_cm, rows, *, left_columns: tuple[int, ...] 
 
 
 def _register(document, caption: str, rows) -> None:
-    _paragraph(document, caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-               space_before=6)
+    caption_paragraph = _paragraph(document, caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER,
+                                   indent=False, space_before=6)
+    caption_paragraph.paragraph_format.keep_with_next = True  # never a caption alone at a page's foot
     if not rows:
         _paragraph(document, "本季度无。", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         return
@@ -191,7 +196,7 @@ def risk_report_docx(data: RiskReportData) -> bytes:
     title.paragraph_format.space_after = Pt(BODY_SIZE)
     title.paragraph_format.line_spacing = Pt(36)
     _font(title.add_run(data.title), TITLE_FONT, TITLE_SIZE, bold=True)
-    _paragraph(document, "市市场监督管理局：", indent=False)
+    _paragraph(document, f"{data.addressee}：", indent=False)
     _paragraph(document, f"现将{data.issuer}{data.year}年第{CHINESE_NUMBERS[data.quarter - 1]}季度"
                "医疗器械质量安全风险会商及风险管控情况报告如下：")
 
@@ -209,9 +214,10 @@ def risk_report_docx(data: RiskReportData) -> bytes:
     _paragraph(document, data.overview)
 
     _heading(document, _section(2, "风险信号来源"))
-    _paragraph(document, "本季度各渠道风险线索、信号及纳入风险清单情况见下表（单位：条、项）。")
+    intro = _paragraph(document, "本季度各渠道风险线索、信号及纳入风险清单情况见下表（单位：条、项）。")
+    intro.paragraph_format.keep_with_next = True
     _table(document, SOURCE_HEADERS, SOURCE_WIDTHS_CM,
-           [row.cells() for row in [*data.sources, data.total]])
+           [row.cells() for row in [*data.sources, data.total]], whole=True)
 
     _heading(document, _section(3, "风险清单"))
     _register(document, "表1  本季度新增风险", data.new)

@@ -84,6 +84,7 @@ class RiskReportData:
 
     title: str
     issuer: str
+    addressee: str
     year: int
     quarter: int
     report_on: dt.date  # the register is read at this date (quarter end, or today while it runs)
@@ -103,6 +104,17 @@ def bureau_name() -> str:
     """The district bureau's name (the 监管单位 of kind 区局), as the returns use it."""
     return (Unit.objects.filter(kind=UnitKind.BUREAU).order_by("pk").values_list("name", flat=True).first()
             or _("区市场监督管理局"))
+
+
+def addressee(unit: Unit | None) -> str:
+    """Whom the report goes to: the city bureau (from the bureau's name, 温州市鹿城区… → 温州市市场监督管理局) for the
+    district's report, the 药械科 for a 所's."""
+    if unit is not None:
+        return (Unit.objects.filter(kind=UnitKind.SECTION).order_by("pk").values_list("name", flat=True).first()
+                or _("药械科"))
+    name = bureau_name()
+    city = name[: name.index("市") + 1] if "市" in name[: name.find("区") if "区" in name else len(name)] else ""
+    return f"{city}市场监督管理局" if city else _("市市场监督管理局")
 
 
 def cn_date(day: dt.date) -> str:
@@ -212,8 +224,12 @@ def _overview(*, year, quarter, meetings, issuer, total, new, open_, overdue, on
          "open": len(open_), "carried": carried, "overdue": len(overdue), "closed": total.closed})
     escalated = sum(1 for r in new if r.escalated)
     key = sum(1 for r in new if r.key_supervision)
-    if escalated or key:
-        parts.append(_("新增风险中上报市局%(e)s项，会商点名列入重点监管的企业涉及风险%(k)s项。") % {"e": escalated, "k": key})
+    flagged = [text for n, text in (
+        (escalated, _("上报市局%(n)s项") % {"n": escalated}),
+        (key, _("会商点名、企业列入重点监管%(n)s项") % {"n": key}),
+    ) if n]
+    if flagged:
+        parts.append(_("新增风险中") + "，".join(flagged) + "。")
     return "".join(parts)
 
 
@@ -262,7 +278,7 @@ def risk_report_data(*, year: int, quarter: int, unit: Unit | None, today: dt.da
         (new_risks(year, quarter, unit) | open_qs).distinct(), year, quarter, today)
     return RiskReportData(
         title=risk_report_title(year=year, quarter=quarter, unit=unit),
-        issuer=issuer, year=year, quarter=quarter, report_on=on, signed_on=today,
+        issuer=issuer, addressee=addressee(unit), year=year, quarter=quarter, report_on=on, signed_on=today,
         meetings=[MeetingInfo(held_on=m.held_on, chair=m.chair, participants=_participants(m), summary=m.summary,
                               next_steps=m.next_steps) for m in meetings],
         overview=_overview(year=year, quarter=quarter, meetings=meetings, issuer=issuer, total=total, new=new,
@@ -278,7 +294,7 @@ def risk_report_data(*, year: int, quarter: int, unit: Unit | None, today: dt.da
 
 def risk_report_filename(*, year: int, quarter: int, unit: Unit | None) -> str:
     who = unit.display_name if unit is not None else _("全区")
-    return _("%(year)s年第%(q)s季度风险会商情况报告_%(who)s.docx") % {"year": year, "q": quarter, "who": who}
+    return _("%(quarter)s风险会商情况报告_%(who)s.docx") % {"quarter": quarter_label(year, quarter), "who": who}
 
 
 def risk_report_document(*, year: int, quarter: int, unit: Unit | None, today: dt.date) -> tuple[str, bytes]:

@@ -133,17 +133,18 @@ def test_district_report_tables_and_counts(client, district, scenario, django_ca
 
     assert job.unit_id is None
     assert job.title == "2024年第二季度风险会商情况报告（全区）"
-    assert job.docx.name.endswith("/2024年第2季度风险会商情况报告_全区.docx")
+    assert job.docx.name.endswith("/2024年第二季度风险会商情况报告_全区.docx")
     document = _document(job)
     texts = _texts(document)
     assert texts[0] == "测试区市场监督管理局2024年第二季度医疗器械质量安全风险会商情况报告"
+    assert texts[1] == "市市场监督管理局："  # the test bureau's name names no city
     assert [t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、"}] == [
         "一、基本情况", "二、风险信号来源", "三、风险清单", "四、主要管控措施", "五、下一步工作"]
     assert "2024年6月27日，召开本季度医疗器械质量安全风险会商会，会议由李局长主持，药械科、五马所、藤桥所、区卫生健康局参加。" in texts
     assert "会议通报了第二季度监督抽检、不良事件监测和网络销售监测发现的风险信号。" in texts
     assert ("本季度共召开风险会商会1次。截至2024年6月30日，各渠道共收集风险线索和信号7条；经会商新增纳入风险清单4项"
             "（高风险1项、中风险2项、低风险1项）；在控风险4项（其中以前季度结转1项，逾期未完成1项）；本季度销号2项。"
-            "新增风险中上报市局1项，会商点名列入重点监管的企业涉及风险1项。") in texts
+            "新增风险中上报市局1项，会商点名、企业列入重点监管1项。") in texts
 
     # 二、风险信号来源: candidates per source, new (high), open at quarter end, closed in the quarter
     assert _rows(document.tables[0]) == [
@@ -245,7 +246,7 @@ def test_unit_report_holds_its_own_risks_and_candidates(client, district, scenar
 
     assert job.unit == district.station_a
     document = _document(job)
-    assert _texts(document)[0] == "五马市场监管所2024年第二季度医疗器械质量安全风险会商情况报告"
+    assert _texts(document)[:2] == ["五马市场监管所2024年第二季度医疗器械质量安全风险会商情况报告", "药械科："]
     assert [row[0] + row[1] for row in _rows(_register(document, NEW_CAPTION))[1:]] == [
         "1洁净车间环境监测记录缺失", "2网络舆情反映冷敷贴夸大宣传"]
     assert [row[0] + row[1] for row in _rows(_register(document, OPEN_CAPTION))[1:]] == [
@@ -375,3 +376,12 @@ def test_report_opens_in_libreoffice_with_chinese_title_and_register(client, dis
     assert "注射器抽检不合格批次仍在流通" in text
     assert "销号待审批" in text  # a register cell (longer cells wrap, and pdftotext interleaves wrapped columns)
     assert "合计74142" in text  # the sources table's last row
+
+
+def test_city_bureau_is_named_from_the_district_bureau(district):
+    from monitoring.services.risk_report import addressee
+
+    district.bureau.name = "温州市鹿城区市场监督管理局"
+    district.bureau.save()
+
+    assert addressee(None) == "温州市市场监督管理局"
