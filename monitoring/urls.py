@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations, quotas, registry, reports
+from monitoring.views import evaluations, quotas, registry, reports, risk_report
 
 app_name = "monitoring"
 
@@ -44,4 +44,7 @@ urlpatterns = [
     path("unmatched/", reports.unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", reports.unmatched_resolve, name="unmatched_resolve"),
     # --- end aeimport ---
+    # --- report: the quarterly risk-consultation report (Word, built in the download centre) ---
+    path("risk-report/", risk_report.risk_report, name="risk_report"),
+    # --- end report ---
 ]

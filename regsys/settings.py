@@ -220,6 +220,7 @@ CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in 
 CELERY_TASK_ROUTES = {
     "reporting.tasks.return_build_task": {"queue": "reports"},
     "reporting.tasks.list_export_task": {"queue": "exports"},
+    "reporting.tasks.risk_report_task": {"queue": "reports"},
     "enterprises.tasks.enterprise_import_task": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
@@ -241,6 +242,9 @@ REGSYS_JOB_TEST_DELAY = float(os.environ.get("REGSYS_JOB_TEST_DELAY", 0))
 # List exports are jobs of the download centre (regsys/exports.py files them through this service).
 REGSYS_EXPORT_JOB_SERVICE = "reporting.services.list_export_request"
 REGSYS_DOWNLOADS_URL = "reporting:downloads"
+# The quarterly risk-consultation report's job (filed from a monitoring page, kept in the download centre)
+REGSYS_RISK_REPORT_JOB_SERVICE = "reporting.risk_report.risk_report_request"
+REGSYS_RISK_REPORT_JOBS = "reporting.risk_report.risk_report_jobs"
 # Imports (Excel uploads) run as background jobs; every row read, blank or not, counts toward the limit.
 REGSYS_IMPORT_MAX_ROWS = int(os.environ.get("REGSYS_IMPORT_MAX_ROWS", 10_000))
 REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))

@@ -173,6 +173,7 @@ class ExportJob(BackgroundJob):
 
     task_path = "reporting.tasks.return_build_task"
     list_task_path = "reporting.tasks.list_export_task"
+    kind_task_paths = {"list": list_task_path, "risk_report": "reporting.tasks.risk_report_task"}
     scope_unit_paths = ("unit",)
 
     class Meta:
@@ -185,9 +186,10 @@ class ExportJob(BackgroundJob):
 
     @classmethod
     def task_path_of(cls, pk: int) -> str:
-        """A list export (kind ``list``) has its own task, so it runs on the exports queue."""
+        """A list export (kind ``list``) has its own task, so it runs on the exports queue; so has the quarterly
+        risk-consultation report (kind ``risk_report``)."""
         kind = cls.objects.filter(pk=pk).values_list("kind", flat=True).first()
-        return cls.list_task_path if kind == "list" else cls.task_path
+        return cls.kind_task_paths.get(kind, cls.task_path)
 
     @property
     def total_size(self) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
-from regsys.scoping import scope_for, scoped
+from regsys.scoping import scope_for, scoped, visibility_q
 from reporting.choices import ReturnAction
 from reporting.exporters.layout import ColumnSpec, FormLayout, LabelCell, RowSpec
 from reporting.metrics import METRICS
@@ -31,9 +31,12 @@ def jobs_of(user) -> QuerySet[ExportJob]:
 
 
 def jobs_downloadable(user) -> QuerySet[ExportJob]:
-    """Files a user may download: their own, and those of every return they may see (a reviewer)."""
+    """Files a user may download: their own, those of every return they may see (a reviewer), and the risk
+    reports of their scope."""
     visible = returns_visible(user).values("pk")
-    return ExportJob.objects.filter(Q(created_by=user) | Q(ret__in=visible)).select_related("ret")
+    # the quarterly risk-consultation report: every build of the user's scope (see reporting.risk_report)
+    risk_reports = Q(kind="risk_report") & visibility_q(user, ExportJob)
+    return ExportJob.objects.filter(Q(created_by=user) | Q(ret__in=visible) | risk_reports).select_related("ret")
 
 
 def campaign_units(campaign: Campaign) -> list[Unit]:

@@ -97,6 +97,8 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # monitoring: the quarterly risk-consultation report (a 所 user builds and sees its own unit's only)
+    "monitoring:risk_report": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.

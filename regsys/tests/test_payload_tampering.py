@@ -27,7 +27,8 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
-                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms"]
+                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
+                "monitoring.risk_report_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",

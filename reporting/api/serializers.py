@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from campaigns.models import Campaign, FormTemplate
+from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from regsys.api import ScopedModelSerializer, ScopedSerializer
 from reporting.models import ExportJob, Return
@@ -39,6 +40,15 @@ class ReturnRequestSerializer(ScopedSerializer):
 
 class ReviewSerializer(ScopedSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RiskReportRequestSerializer(ScopedSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="年度")
+    quarter = serializers.IntegerField(min_value=1, max_value=4, help_text="季度（1–4）")
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(kind=UnitKind.STATION), required=False, allow_null=True, default=None,
+        help_text="为空表示全区报告（药械科）；监管所只能生成本所的报告",
+    )
 
 
 class ExportJobSerializer(ScopedModelSerializer):

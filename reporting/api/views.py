@@ -4,12 +4,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from regsys.api import ScopedWritePermission
+from regsys.scoping import require_write
 from reporting import services
 from reporting.filters import ReturnFilter
 from reporting.models import ExportJob
+from reporting.risk_report import risk_report_request
 from reporting.selectors import jobs_of, returns_visible
 
-from .serializers import ExportJobSerializer, ReturnRequestSerializer, ReturnSerializer, ReviewSerializer
+from .serializers import (
+    ExportJobSerializer,
+    ReturnRequestSerializer,
+    ReturnSerializer,
+    ReviewSerializer,
+    RiskReportRequestSerializer,
+)
 
 
 class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -67,3 +75,14 @@ class ExportJobViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ExportJob.objects.none()
         return jobs_of(self.request.user)
+
+    @extend_schema(request=RiskReportRequestSerializer, responses={201: ExportJobSerializer})
+    @action(detail=False, methods=["post"], url_path="risk-report")
+    def risk_report(self, request):
+        """生成季度风险会商情况报告（Word）：在下载中心排队生成，返回导出任务。"""
+        require_write(request.user)
+        data = RiskReportRequestSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job = risk_report_request(user=request.user, year=v["year"], quarter=v["quarter"], unit=v["unit"])
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_201_CREATED)

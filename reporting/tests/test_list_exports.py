@@ -118,6 +118,7 @@ def test_each_kind_of_job_has_its_queue_and_a_worker_without_q_consumes_them_all
     assert {task: route["queue"] for task, route in routes.items()} == {
         "reporting.tasks.return_build_task": "reports",
         "reporting.tasks.list_export_task": "exports",
+        "reporting.tasks.risk_report_task": "reports",
         "enterprises.tasks.enterprise_import_task": "imports",
     }
     assert app.amqp.router.route({}, "reporting.tasks.jobs_sweep_task")["queue"].name == "celery"
