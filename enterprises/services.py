@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from enterprises.choices import EnterpriseStatus, InstitutionType
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Tag, User
 from enterprises.ownership import resolve_owning_unit
+from enterprises.suspension_rules import open_suspension, status_change_problems
 from regsys.deletion import delete_or_refuse
 from regsys.scoping import require_administrator, require_edit, require_unit
 from regsys.versioning import version_lock
@@ -206,8 +207,6 @@ def enterprise_change_status(
             _("生效日期不能早于当前状态的起始日期 %(d)s") % {"d": enterprise.status_since.isoformat()}
         )
     if not errors:
-        from enterprises.suspensions import open_suspension, status_change_problems
-
         blocked = status_change_problems(enterprise, to_status=to_status, effective_on=effective_on)
         if blocked:
             errors["to_status"] = blocked
