@@ -9,7 +9,6 @@ Every run sets its East-Asian font (``w:eastAsia``); without it Word and LibreOf
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -18,8 +17,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-if TYPE_CHECKING:
-    from monitoring.services.risk_report import RiskReportData
 
 TITLE_FONT, BODY_FONT, HEADING_FONT = "宋体", "仿宋", "黑体"
 TITLE_SIZE, BODY_SIZE, TABLE_SIZE = 22, 16, 9  # 二号, 三号, 小五
@@ -175,8 +172,8 @@ def _section(n: int, text: str) -> str:
     return f"{CHINESE_NUMBERS[n - 1]}、{text}"
 
 
-def risk_report_docx(data: RiskReportData) -> bytes:
-    """The report as .docx bytes."""
+def risk_report_docx(data) -> bytes:
+    """The report as .docx bytes; ``data`` is the ``RiskReportData`` built by ``monitoring.services.risk_report``."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
