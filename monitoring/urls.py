@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations, quotas, registry, reports
+from monitoring.views import complaints, evaluations, quotas, registry, reports
 
 app_name = "monitoring"
 
@@ -44,4 +44,12 @@ urlpatterns = [
     path("unmatched/", reports.unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", reports.unmatched_resolve, name="unmatched_resolve"),
     # --- end aeimport ---
+    # --- complaints and public opinion (complaints) ---
+    path("complaints/", complaints.complaint_list_page, name="complaint_list"),
+    path("complaints/export/", complaints.complaint_export, name="complaint_export"),
+    path("complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/edit/", complaints.complaint_edit, name="complaint_edit"),
+    path("complaints/<int:pk>/delete/", complaints.complaint_delete, name="complaint_delete"),
+    # --- end complaints ---
 ]
