@@ -41,7 +41,7 @@ class ComplaintSerializer(VersionedSerializerMixin, ScopedModelSerializer):
         instance = self.instance if isinstance(self.instance, Complaint) else None
         if instance is not None and instance.enterprise_id:  # the record's own enterprise stays valid
             field = fields["enterprise"]
-            field.queryset = field.queryset | Enterprise.objects.filter(pk=instance.enterprise_id)
+            field.queryset = field.queryset.all() | Enterprise.objects.filter(pk=instance.enterprise_id)
         return fields
 
 

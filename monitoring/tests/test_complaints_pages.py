@@ -227,6 +227,9 @@ def test_api_lists_scoped(district, records):
 
     assert [r["id"] for r in mine["results"]] == [records["a"].pk]
     assert [r["id"] for r in everything["results"]] == [records["section"].pk]
+    detail = _api(district.section_user).get(f"/api/complaints/{records['b'].pk}/")
+    assert (detail.status_code, detail.json()["enterprise_name"], detail.json()["substantiated"]) == (
+        200, "藤桥眼镜店", True)
 
 
 def test_api_station_cannot_reach_another_stations_record(district, records):
