@@ -20,7 +20,8 @@ def _tri(value):
 
 
 class ComplaintForm(VersionedFormMixin, ScopedForm):
-    kind = forms.ChoiceField(label=_("类别"), choices=ComplaintKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("类别"), choices=ComplaintKind.choices,
+                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     received_on = forms.DateField(label=_("受理/发现日期"), widget=DATE)
     source = forms.CharField(label=_("来源渠道"), max_length=100,
                              help_text=_("如12315平台、12345热线、来信来访、媒体报道、网络平台"))

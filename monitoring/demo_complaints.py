@@ -54,15 +54,15 @@ RECORDS = [
 ]
 
 
-def _pickers(today: dt.date) -> dict[str, list[Enterprise]]:
+def _pickers() -> dict[str, list[Enterprise]]:
     active = Enterprise.objects.filter(status__in=ACTIVE_STATUSES).select_related("owning_unit").order_by("pk")
     return {
-        "retail": list(active.filter(operation_mode=OperationMode.RETAIL, is_user_unit=False)[:20]),
-        "wholesale": list(active.filter(operation_mode=OperationMode.WHOLESALE)[:10]),
-        "optical": list(active.filter(Q(name__contains="眼镜") | Q(name__contains="视光"))[:10]),
-        "aesthetic": list(active.filter(institution_type=InstitutionType.AESTHETIC)[:10]),
-        "hospital": list(active.filter(institution_type=InstitutionType.HOSPITAL)[:10]),
-        "online": list(active.filter(is_online_seller=True)[:10]),
+        "retail": list(active.filter(operation_mode=OperationMode.RETAIL, is_user_unit=False)[:200]),
+        "wholesale": list(active.filter(operation_mode=OperationMode.WHOLESALE)[:100]),
+        "optical": list(active.filter(Q(name__contains="眼镜") | Q(name__contains="视光"))[:100]),
+        "aesthetic": list(active.filter(institution_type=InstitutionType.AESTHETIC)[:100]),
+        "hospital": list(active.filter(institution_type=InstitutionType.HOSPITAL)[:20]),
+        "online": list(active.filter(is_online_seller=True)[:100]),
     }
 
 
@@ -71,7 +71,8 @@ def seed(ctx) -> int:
     rng = ctx.rng("monitoring-complaints")
     section = Unit.objects.filter(kind=UnitKind.SECTION).order_by("sort_order", "pk").first()
     clerk = User.objects.filter(role=Role.SECTION_STAFF, unit=section).order_by("username").first()
-    pickers = _pickers(ctx.today)
+    pickers = _pickers()
+    stations = list(Unit.objects.filter(kind=UnitKind.STATION).order_by("sort_order", "code"))
     created = 0
     for n, (kind, ago, source, pick, outside, product, summary, handling, substantiated, close) in enumerate(RECORDS):
         received = ctx.today - dt.timedelta(days=ago)
@@ -80,7 +81,10 @@ def seed(ctx) -> int:
             pool = pickers.get(pick) or pickers["retail"]
             if not pool:
                 continue
-            enterprise = pool[rng.randrange(len(pool))]
+            # spread the records over the 所: the n-th record goes to the n-th 所 when the pool has one of it
+            station = stations[n % len(stations)] if stations else None
+            local = [e for e in pool if e.owning_unit_id == getattr(station, "pk", None)]
+            enterprise = (local or pool)[rng.randrange(len(local or pool))]
         unit = enterprise.owning_unit if enterprise is not None and enterprise.owning_unit_id else section
         officer = User.objects.filter(unit=unit, is_active=True).order_by("username").first() or clerk
         handled_on = received + dt.timedelta(days=close) if close is not None else None

@@ -35,7 +35,7 @@ def test_station_user_reads_the_year_without_edit_controls(client, district):
     assert 'data-date="2024-02-12" data-working="0"' in html
     assert 'data-date="2024-02-04" data-working="1"' in html
     assert "国办发明电〔2023〕7号" in html
-    assert "默认值，可修改" in html
+    assert html.count('title="默认值，可修改">默认</span>') == 36
     assert "calendar-add" not in html and "/calendar/new/" not in html
     assert not re.search(r"/calendar/\d+/(edit|delete)/", html)
     assert len(response.context["days"]) == 36
