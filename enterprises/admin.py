@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.models import (
+    CalendarDay,
+    CalendarDayKind,
     Enterprise,
     EnterpriseStatusChange,
     Licence,
@@ -215,5 +217,33 @@ class OwnershipRuleAdmin(CheckedChangelistMixin, admin.ModelAdmin):
     list_editable = ["role", "target", "unit", "note"]
     list_display_links = ["priority"]
     ordering = ["priority"]
+
+class CalendarDayAdminForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name", "source"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CalendarDayKind.WORKDAY and data.get("date") and data["date"].weekday() < 5:
+            self.add_error("kind", _("调休上班日应为周六或周日（周一至周五本来就是工作日）"))
+        return data
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """节假日与调休 (the calendar page is the usual place; a change here is the same change)."""
+
+    form = CalendarDayAdminForm
+    list_display = ["date", "kind", "name", "is_default", "source", "updated_by", "updated_at"]
+    list_filter = ["kind", "is_default"]
+    search_fields = ["name", "source"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        obj.is_default = False
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 from enterprises.grading import admin as _grading_admin  # noqa: E402, F401  (grading models' admin)

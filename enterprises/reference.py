@@ -4,6 +4,7 @@ Tag codes are stable identifiers: form templates, grading criteria and targets r
 Admins may add more tags; these are never deleted by a reload.
 """
 
+from enterprises.holidays import holidays_load
 from enterprises.models import Tag
 
 # (code, name, parent code, description)
@@ -54,4 +55,5 @@ def load_reference() -> str:
         )
         by_code[code] = tag
         created += was_created
-    return f"{len(TAGS)} 个产品领域标签（新增 {created}）"
+    holidays = holidays_load()
+    return f"{len(TAGS)} 个产品领域标签（新增 {created}）；节假日与调休默认值新增 {holidays} 天"

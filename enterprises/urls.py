@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views
+from enterprises import calendar_views, views
 
 app_name = "enterprises"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/jobs/<int:pk>/row/", views.import_job_row, name="import_job_row"),
+    # --- working-day calendar (complaints helper, issue 11) ---
+    path("calendar/", calendar_views.calendar_year, name="calendar"),
+    path("calendar/new/", calendar_views.calendar_day_create, name="calendar_day_create"),
+    path("calendar/<int:pk>/edit/", calendar_views.calendar_day_edit, name="calendar_day_edit"),
+    path("calendar/<int:pk>/delete/", calendar_views.calendar_day_delete, name="calendar_day_delete"),
+    # --- end calendar ---
 ]

@@ -7,6 +7,7 @@ A year with no holiday rows is counted as plain Monday–Friday; ``calendar_conf
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from enterprises.models import CalendarDay, CalendarDayKind
@@ -79,3 +80,43 @@ def working_days_between(start: date, end: date) -> int:
 def calendar_configured(year: int) -> bool:
     """Whether any holiday of ``year`` is on file (a year without one counts Monday–Friday only)."""
     return CalendarDay.objects.filter(date__year=year, kind=CalendarDayKind.HOLIDAY).exists()
+
+
+@dataclass(frozen=True)
+class GridDay:
+    """One cell of the month grid: the day, whether it is worked, and the calendar entry behind it."""
+
+    day: date
+    working: bool
+    entry: CalendarDay | None
+
+    @property
+    def weekend(self) -> bool:
+        return self.day.weekday() >= 5
+
+
+@dataclass(frozen=True)
+class GridMonth:
+    month: int
+    weeks: list[list[GridDay | None]]  # Monday first; None pads the first and last week
+    working_days: int
+
+
+def year_grid(year: int) -> list[GridMonth]:
+    """The twelve months of ``year`` as Monday-first week rows, each day marked working or not."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    entries = {e.date: e for e in CalendarDay.objects.filter(date__gte=start, date__lte=end)}
+    kinds = {d: e.kind for d, e in entries.items()}
+    months = []
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        cells: list[GridDay | None] = [None] * first.weekday()
+        day = first
+        while day <= last:
+            cells.append(GridDay(day, _working(day, kinds), entries.get(day)))
+            day += timedelta(days=1)
+        cells += [None] * (-len(cells) % 7)
+        weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
+        months.append(GridMonth(month, weeks, sum(1 for c in cells if c is not None and c.working)))
+    return months

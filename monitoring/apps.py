@@ -11,3 +11,5 @@ class MonitoringConfig(AppConfig):
         from monitoring.work import evaluation_work
 
         register_work_source(evaluation_work)
+        from monitoring.complaint_risk import register_complaint_sources  # complaints
+        register_complaint_sources()  # complaints

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations, quotas, registry, reports, risk_report
+from monitoring.views import complaints, evaluations, quotas, registry, reports, risk_report
 
 app_name = "monitoring"
 
@@ -47,4 +47,12 @@ urlpatterns = [
     # --- report: the quarterly risk-consultation report (Word, built in the download centre) ---
     path("risk-report/", risk_report.risk_report, name="risk_report"),
     # --- end report ---
+    # --- complaints and public opinion (complaints) ---
+    path("complaints/", complaints.complaint_list_page, name="complaint_list"),
+    path("complaints/export/", complaints.complaint_export, name="complaint_export"),
+    path("complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/edit/", complaints.complaint_edit, name="complaint_edit"),
+    path("complaints/<int:pk>/delete/", complaints.complaint_delete, name="complaint_delete"),
+    # --- end complaints ---
 ]

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regsys.versioning import VersionField
+
 
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("法定节假日（休息）")
@@ -22,11 +24,15 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=CalendarDayKind.choices)
     name = models.CharField(_("名称"), max_length=50, help_text=_("如“春节”“国庆节调休”"))
     source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如国务院办公厅放假安排通知"))
+    is_default = models.BooleanField(
+        _("默认值"), default=False, help_text=_("按国务院办公厅通知载入的默认值，可修改；修改后不再是默认值"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("维护人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = VersionField()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -99,6 +99,13 @@ PAGES: dict[str, dict] = {
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
     # monitoring: the quarterly risk-consultation report (a 所 user builds and sees its own unit's only)
     "monitoring:risk_report": {},
+    # monitoring: complaints and public opinion (complaints)
+    "monitoring:complaint_list": {}, "monitoring:complaint_export": {}, "monitoring:complaint_create": {},
+    "monitoring:complaint_detail": {"pk": "complaint"}, "monitoring:complaint_edit": {"pk": "complaint"},
+    "monitoring:complaint_delete": {"pk": "complaint"},
+    # enterprises: the working-day calendar; everyone reads it, only the 药械科/administrators change it (complaints)
+    "enterprises:calendar": {}, "enterprises:calendar_day_create": {},
+    "enterprises:calendar_day_edit": {"pk": "calendar_day"}, "enterprises:calendar_day_delete": {"pk": "calendar_day"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -113,6 +120,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "complaints": "complaint",  # complaints
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -305,6 +313,8 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "monitoring:complaint_create", "monitoring:complaint_edit", "monitoring:complaint_delete",  # complaints
+    "enterprises:calendar_day_create", "enterprises:calendar_day_edit", "enterprises:calendar_day_delete",
 }
 
 

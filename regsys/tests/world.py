@@ -135,7 +135,17 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
         preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
                   "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
+    # complaints: a complaint about the side's enterprise, and a calendar day (district data, changed only by the 药械科)
+    from enterprises.models import CalendarDay
+    from monitoring.models import Complaint
+
+    complaint = Complaint.objects.create(
+        kind="complaint", received_on=dt.date(YEAR, 1, 8), source="12315平台", enterprise=enterprise,
+        subject_name=enterprise.name, product="医用口罩", summary=f"{name}消费者反映口罩无中文标签", unit=unit)
+    calendar_day = CalendarDay.objects.create(date=dt.date(2099, 1, 2 if name == "甲" else 3), kind="holiday",
+                                              name=f"{name}测试假日")
     objects = {
+        "complaint": complaint, "calendar_day": calendar_day,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
