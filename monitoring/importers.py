@@ -82,7 +82,7 @@ class AEImportResult:
 
 
 def default_profile() -> ImportProfile | None:
-    return ImportProfile.objects.filter(is_default=True).order_by("pk").first()
+    return ImportProfile.objects.filter(kind=ImportProfile.Kind.AE, is_default=True).order_by("pk").first()
 
 
 def _resolve_columns(headers: list[str], profile: ImportProfile) -> tuple[list[Column], list[tuple[str, str]]]:
