@@ -11,3 +11,4 @@ class MonitoringConfig(AppConfig):
         from monitoring.work import evaluation_work
 
         register_work_source(evaluation_work)
+        __import__("monitoring.leads_work", fromlist=["register"]).register()  # leads: 待办 and risk candidates

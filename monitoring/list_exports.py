@@ -32,3 +32,17 @@ def _training_sheets(request) -> list[Sheet]:
 register(ListExport(name="ae_reports", title="不良事件报告", sheets=_report_sheets))
 register(ListExport(name="ae_registrations", title="注册人监测系统注册情况", sheets=_registration_sheets))
 register(ListExport(name="ae_trainings", title="不良事件监测业务培训", sheets=_training_sheets))
+
+
+# --- leads ---
+def _lead_sheets(request) -> list[Sheet]:
+    from monitoring.leads_filters import OnlineLeadFilterSet
+    from monitoring.leads_selectors import lead_list
+    from monitoring.views.leads import LEAD_COLUMNS
+
+    _f, qs = filtered(request, queryset=lead_list(user=request.user), filterset_class=OnlineLeadFilterSet)
+    return [column_sheet(title="网络销售监测线索", columns=LEAD_COLUMNS, queryset=qs)]
+
+
+register(ListExport(name="online_leads", title="网络销售监测线索", sheets=_lead_sheets))
+# --- end leads ---

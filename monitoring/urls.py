@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations, quotas, registry, reports
+from monitoring.views import evaluations, leads, quotas, registry, reports
 
 app_name = "monitoring"
 
@@ -44,4 +44,16 @@ urlpatterns = [
     path("unmatched/", reports.unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", reports.unmatched_resolve, name="unmatched_resolve"),
     # --- end aeimport ---
+    # --- leads: online-sales monitoring leads ---
+    path("leads/", leads.lead_list, name="lead_list"),
+    path("leads/export.xlsx", leads.lead_export, name="lead_export"),
+    path("leads/counts/", leads.lead_counts, name="lead_counts"),
+    path("leads/queue/", leads.lead_queue, name="lead_queue"),
+    path("leads/<int:pk>/", leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/assign/", leads.lead_assign, name="lead_assign"),
+    path("leads/import/", leads.lead_import, name="lead_import"),
+    path("leads/import/jobs/<int:pk>/", leads.lead_import_job, name="lead_import_job"),
+    path("leads/import/jobs/<int:pk>/row/", leads.lead_import_job_row, name="lead_import_job_row"),
+    path("leads/import/jobs/<int:pk>/confirm/", leads.lead_import_confirm, name="lead_import_confirm"),
+    # --- end leads ---
 ]

@@ -1,8 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
+from .leads import OnlineLeadViewSet
 from .views import AEReportViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("ae-reports", AEReportViewSet, basename="ae-report")  # aeimport
+router.register("online-leads", OnlineLeadViewSet, basename="online-lead")  # leads
 
 urlpatterns = router.urls
