@@ -97,6 +97,13 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # monitoring: online-sales leads (leads)
+    "monitoring:lead_list": {}, "monitoring:lead_export": {}, "monitoring:lead_counts": {},
+    "monitoring:lead_queue": {}, "monitoring:lead_detail": {"pk": "online_lead"},
+    "monitoring:lead_assign": {"pk": "online_lead"}, "monitoring:lead_import": {},
+    "monitoring:lead_import_job": {"pk": "lead_import_job", "own": True},
+    "monitoring:lead_import_job_row": {"pk": "lead_import_job", "own": True},
+    "monitoring:lead_import_confirm": {"pk": "lead_import_job", "own": True},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -111,6 +118,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "online-leads": "online_lead",  # leads
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -303,6 +311,7 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "monitoring:lead_assign", "monitoring:lead_import", "monitoring:lead_import_confirm",  # leads
 }
 
 
