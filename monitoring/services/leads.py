@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +21,10 @@ from enterprises.models import Enterprise, Unit, User
 from inspections.choices import ReferralTarget
 from inspections.models import Case
 from inspections.services.cases import referral_create
+from monitoring.access import is_ae_manager
 from monitoring.leads_choices import LeadMatch, LeadResult, LeadStatus
 from monitoring.models import OnlineLead
-from monitoring.services.reports import ReportMatcher, require_district
+from monitoring.services.reports import ReportMatcher
 from regsys.scoping import require_edit, require_write, scoped
 from regsys.versioning import version_lock
 
@@ -49,6 +50,12 @@ def lead_overdue(*, deadline: date, feedback_on: date | None, today: date) -> bo
 def lead_due_by(today: date) -> date:
     """Open leads with a deadline up to this day are 'due soon' (待办)."""
     return today + timedelta(days=DUE_SOON_DAYS)
+
+
+def require_district(user) -> None:
+    """The import and the queue's assignment are the 药械科's (``monitoring.access.is_ae_manager``)."""
+    if not is_ae_manager(user):
+        raise PermissionDenied(_("只有区局药械科可以导入和分派网络销售监测线索"))
 
 
 def _label(name: str) -> str:
