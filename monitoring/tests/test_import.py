@@ -86,10 +86,11 @@ def test_load_reference_keeps_an_edited_default_profile():
 
     message = load_reference()
 
-    assert message == "默认导入列对应方案：已存在，保持不变"
+    assert message == "默认导入列对应方案：已存在，保持不变；网络销售线索导入列对应方案：已存在，保持不变"
     assert ImportProfile.objects.get(kind="ae", is_default=True).columns["code"] == ["报告编码", "报告编号", "编码"]
     ImportProfile.objects.all().delete()
-    assert load_reference() == "默认导入列对应方案：已新建"
+    assert load_reference() == "默认导入列对应方案：已新建；网络销售线索导入列对应方案：已新建"
+    assert set(ImportProfile.objects.filter(is_default=True).values_list("kind", flat=True)) == {"ae", "lead"}
     assert ImportProfile.objects.get(kind="ae", is_default=True).values["outcome"]["死亡"] == "death"
 
 
