@@ -45,8 +45,9 @@ def seed(ctx) -> str:
     for index, enterprise in enumerate(chosen):
         product, problem = PROBLEMS[index % len(PROBLEMS)]
         platform, link = PLATFORMS[index % len(PLATFORMS)]
-        pushed = today - dt.timedelta(days=rng.randint(5, 150))
-        by_code = index % 3 == 0
+        recent = index % 3 == 1  # pushed within the last fortnight: still within its deadline
+        pushed = today - dt.timedelta(days=rng.randint(3, 12) if recent else rng.randint(20, 150))
+        by_code = index % 3 == 0 or index == 2
         lead = OnlineLead.objects.create(
             code=f"XS{pushed:%Y%m}{serial:04d}", platform=platform,
             shop_name=f"{enterprise.name[:6]}{'官方旗舰店' if platform == '京东' else '医疗器械专营店'}",
@@ -58,10 +59,10 @@ def seed(ctx) -> str:
         serial += 1
         created += 1
         officer = officers.get(enterprise.owning_unit_id)
-        if officer is None or lead.deadline >= today - dt.timedelta(days=3) and index % 2:
+        if officer is None or recent:
             continue  # still within its deadline: waiting for the 所
-        if index in (4, 9):
-            continue  # left overdue for the demo
+        if index in (5, 9):
+            continue  # no feedback after the deadline: overdue
         result = RESULTS[index % len(RESULTS)]
         checked = min(today, pushed + dt.timedelta(days=rng.randint(2, 8)))
         lead_dispose(
