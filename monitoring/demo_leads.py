@@ -44,7 +44,7 @@ def seed(ctx) -> str:
     serial = 1
     for index, enterprise in enumerate(chosen):
         product, problem = PROBLEMS[index % len(PROBLEMS)]
-        platform, link = PLATFORMS[index % len(PLATFORMS)]
+        platform, link = PLATFORMS[(index // 2) % len(PLATFORMS)]
         recent = index % 3 == 1  # pushed within the last fortnight: still within its deadline
         pushed = today - dt.timedelta(days=rng.randint(3, 12) if recent else rng.randint(20, 150))
         by_code = index % 3 == 0 or index == 2

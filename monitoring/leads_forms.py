@@ -48,10 +48,15 @@ class LeadDisposeForm(VersionedFormMixin, ScopedForm):
     feedback_on = forms.DateField(label=_("反馈日期"), required=False, widget=DATE_INPUT,
                                   help_text=_("填写后线索办结"))
 
-    def __init__(self, *args, cases=None, **kwargs):
+    def __init__(self, *args, cases=None, referred: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if cases is not None:
             self.fields["case"].queryset = cases
+        if referred:  # the referral exists (it is a record of its own): shown, not asked again
+            field = self.fields["refer_telecom"]
+            field.initial, field.disabled = True, True
+            field.label = _("已移交通信管理部门")
+            field.help_text = _("移送记录已生成，可在“移送/移交”中查看")
         for name, field in self.fields.items():
             if name != "refer_telecom" and not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)

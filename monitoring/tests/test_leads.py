@@ -172,7 +172,7 @@ def _lead(unit, enterprise=None, **kwargs) -> OnlineLead:
     return OnlineLead.objects.create(**values)
 
 
-def test_referral_to_the_telecom_authority_is_created_through_the_inspections_service(district, firms):
+def test_referral_to_the_telecom_authority_is_created_through_the_inspections_service(client, district, firms):
     wuma, _t = firms
     lead = _lead(district.station_a, wuma)
     lead = lead_dispose(lead=lead, by=district.inspector_a, version=lead.version, result=LeadResult.SUBSTANTIATED,
@@ -182,7 +182,10 @@ def test_referral_to_the_telecom_authority_is_created_through_the_inspections_se
     assert (referral.enterprise, referral.target, referral.unit, referral.referred_on) == (
         wuma, ReferralTarget.TELECOM, district.station_a, TODAY)
     assert lead.referral == referral and lead.status == LeadStatus.DONE
-    # saving again does not refer twice
+    client.force_login(district.inspector_a)
+    # the page shows the referral as done; saving again does not refer twice
+    page = client.get(reverse("monitoring:lead_detail", args=[lead.pk])).content.decode()
+    assert "已移交通信管理部门" in page and 'name="refer_telecom"' in page and "disabled" in page
     lead_dispose(lead=lead, by=district.inspector_a, version=lead.version, result=LeadResult.SUBSTANTIATED,
                  checked_on=TODAY, refer_telecom=True, feedback_on=TODAY)
     assert Referral.objects.count() == 1
@@ -259,6 +262,9 @@ def test_counts_by_platform_outcome_and_unit(client, district, firms):
     units = {row["unit_id"]: row["total"] for row in response.context["by_unit"]}
     assert units == {district.station_a.pk: 2, district.station_b.pk: 1, None: 1}
     assert response.context["totals"]["total"] == 4
+    this_year = client.get(reverse("monitoring:lead_counts")).context  # this year unless asked otherwise
+    assert (this_year["filter"].data["year"], this_year["totals"]["total"]) == (
+        str(TODAY.year), OnlineLead.objects.filter(pushed_on__year=TODAY.year).count())
     client.force_login(district.inspector_b)
     response = client.get(reverse("monitoring:lead_counts"), {"year": PUSHED.year})
     assert response.context["totals"]["total"] == 1

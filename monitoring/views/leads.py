@@ -80,7 +80,7 @@ def lead_detail(request, pk: int):
                "correction_ordered_on": lead.correction_ordered_on, "correction_note": lead.correction_note,
                "case": lead.case_id, "feedback_on": lead.feedback_on}
     form = LeadDisposeForm(request.POST if request.method == "POST" else None, initial=initial, versioned=lead,
-                           user=request.user, cases=cases)
+                           user=request.user, cases=cases, referred=lead.referral_id is not None)
     if request.method == "POST":
         if not editable:
             messages.error(request, _("无权处置该线索"))
@@ -136,6 +136,9 @@ def lead_assign(request, pk: int):
 @login_required
 def lead_counts(request):
     """Counts for a year/quarter (the list's filters): by platform × 核查结果, by unit, overdue."""
+    if "year" not in request.GET:  # the counts are read per year: this year unless another (or all) is asked
+        request.GET = request.GET.copy()
+        request.GET["year"] = str(timezone.localdate().year)
     filterset, qs = filtered(request, queryset=leads_selectors.lead_list(user=request.user),
                              filterset_class=OnlineLeadFilterSet)
     counts = leads_selectors.lead_counts(queryset=qs, today=timezone.localdate())
