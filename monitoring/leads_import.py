@@ -131,7 +131,7 @@ def _plan_row(
     row_number: int, fields: dict[str, Any], existing: dict[str, OnlineLead], matcher: LeadMatcher,
     result: LeadImportResult, headers: dict[str, str], *, by: User | None, reason: str,
 ) -> list[tuple[str, str]]:
-    current = existing.get(fields["code"])
+    current = existing.get(fields["code"])  # prepared in place: each code appears once in a file
     try:
         lead, changed = lead_prepare(lead=current, fields=fields, matcher=matcher)
     except ValidationError as exc:

@@ -112,7 +112,7 @@ def lead_prepare(*, lead: OnlineLead | None, fields: dict[str, Any], matcher: Le
               for name in PUSHED_FIELDS}
     fields["operator_credit_code"] = fields["operator_credit_code"].strip().upper()
     current = lead
-    lead = OnlineLead() if current is None else OnlineLead.objects.get(pk=current.pk)
+    lead = OnlineLead() if current is None else current
     changed = [name for name in PUSHED_FIELDS if getattr(lead, name) != fields[name]] if current else []
     for name, value in fields.items():
         setattr(lead, name, value)
@@ -152,8 +152,6 @@ def lead_assign(
     if enterprise is not None:
         lead.enterprise, lead.match = enterprise, LeadMatch.MANUAL
     lead.unit = unit or enterprise.owning_unit
-    if lead.unit is None:
-        raise ValidationError({"unit": _("该企业没有所属监管单位，请指定承办单位")})
     lead.status = LeadStatus.OPEN
     lead._history_user = by
     lead._change_reason = _("分派线索")
