@@ -324,3 +324,27 @@ def test_work_lists_and_risk_candidates(district, firms):
     assert [c.source for c in candidates_for(start=quarter_start, end=TODAY, today=TODAY)
             if c.source_kind == "online"] == [found]
     assert list(lead_candidates(start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31), today=TODAY)) == []
+
+
+def test_the_sample_lead_list_imports_and_a_second_import_adds_nothing(district, firms, tmp_path):
+    from django.core.management import call_command
+
+    from monitoring.leads_import import default_lead_profile, leads_import
+
+    wuma, tengqiao = firms  # two operating enterprises of the 所 (the factory's default)
+    known = _lead(district.station_a, wuma, code="XS-OLD", pushed_on=TODAY - dt.timedelta(days=1),
+                  deadline=TODAY + dt.timedelta(days=10))
+    out = tmp_path / "线索.xlsx"
+    call_command("lead_sample_export", out=str(out), today=TODAY)
+    profile = default_lead_profile()
+
+    with out.open("rb") as handle:
+        first = leads_import(file=handle, profile=profile, by=district.section_user, apply=True)
+    with out.open("rb") as handle:
+        second = leads_import(file=handle, profile=profile, by=district.section_user, apply=True)
+
+    assert first.errors == [] and (first.created, first.unchanged, first.unmatched) == (5, 1, 3)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 6)
+    assert OnlineLead.objects.count() == 6
+    assert set(OnlineLead.objects.exclude(unit=None).exclude(pk=known.pk).values_list("unit", flat=True)) == {
+        district.station_a.pk, district.station_b.pk}
