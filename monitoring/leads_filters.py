@@ -12,6 +12,7 @@ from inspections.filters import ScopedUnitsMixin
 from monitoring.filters import ALL, QUARTERS, YES_NO
 from monitoring.leads_choices import LeadResult, LeadStatus
 from monitoring.models import OnlineLead
+from monitoring.services.leads import overdue_q
 from regsys.filters import IntegerFilter
 from regsys.validators import MAX_YEAR, MIN_YEAR
 
@@ -52,8 +53,7 @@ class OnlineLeadFilterSet(ScopedUnitsMixin, filters.FilterSet):
         return queryset.filter(result=value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """The rule of ``monitoring.services.leads.lead_overdue`` as a query."""
-        overdue = Q(feedback_on__isnull=True, deadline__lt=timezone.localdate())
+        overdue = overdue_q(timezone.localdate())
         if value == "yes":
             return queryset.filter(overdue)
         if value == "no":

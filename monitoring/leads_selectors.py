@@ -15,6 +15,7 @@ from inspections.models import Case
 from inspections.selectors import history_of
 from monitoring.leads_choices import LeadResult, LeadStatus
 from monitoring.models import LeadImportJob, OnlineLead
+from monitoring.services.leads import overdue_q
 from regsys.scoping import scope_for, scoped
 
 
@@ -69,7 +70,7 @@ def _outcome_counts(today: date) -> dict:
         counts[f"r_{value}"] = Count("pk", filter=Q(result=value))
     counts["unchecked"] = Count("pk", filter=Q(result=""))
     counts["done"] = Count("pk", filter=Q(status=LeadStatus.DONE))
-    counts["overdue"] = Count("pk", filter=Q(feedback_on__isnull=True, deadline__lt=today))
+    counts["overdue"] = Count("pk", filter=overdue_q(today))
     counts["late_feedback"] = Count("pk", filter=Q(feedback_on__gt=F("deadline")))
     return counts
 

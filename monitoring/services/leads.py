@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,11 @@ REFERRAL_RESULTS = {LeadResult.SUBSTANTIATED, LeadResult.UNVERIFIABLE}
 def lead_overdue(*, deadline: date, feedback_on: date | None, today: date) -> bool:
     """No feedback by the end of the deadline day."""
     return feedback_on is None and deadline < today
+
+
+def overdue_q(today: date) -> Q:
+    """``lead_overdue`` as a query (lists, filters, counts)."""
+    return Q(feedback_on__isnull=True, deadline__lt=today)
 
 
 def lead_due_by(today: date) -> date:

@@ -348,3 +348,22 @@ def test_the_sample_lead_list_imports_and_a_second_import_adds_nothing(district,
     assert OnlineLead.objects.count() == 6
     assert set(OnlineLead.objects.exclude(unit=None).exclude(pk=known.pk).values_list("unit", flat=True)) == {
         district.station_a.pk, district.station_b.pk}
+
+
+def test_a_substantiated_lead_links_a_case_of_its_enterprise_only(district, firms):
+    from inspections.models import Case
+
+    wuma, tengqiao = firms
+    lead = _lead(district.station_a, wuma)
+    own = Case.objects.create(number="五马所械案〔2026〕1号", enterprise=wuma, unit=district.station_a,
+                              filed_on=TODAY, procedure="ordinary", violation="网络销售未注册医疗器械")
+    foreign = Case.objects.create(number="藤桥所械案〔2026〕1号", enterprise=tengqiao, unit=district.station_b,
+                                  filed_on=TODAY, procedure="ordinary", violation="无证经营")
+    with pytest.raises(ValidationError) as exc:
+        lead_dispose(lead=lead, by=district.section_user, version=lead.version, result=LeadResult.SUBSTANTIATED,
+                     checked_on=TODAY, case=foreign)
+    assert exc.value.message_dict == {"case": ["案件的当事企业须是该线索的对应企业"]}
+    lead = lead_dispose(lead=lead, by=district.inspector_a, version=lead.version,
+                        result=LeadResult.SUBSTANTIATED, checked_on=TODAY, case=own)
+    lead.refresh_from_db()
+    assert (lead.case, lead.status, lead.version) == (own, LeadStatus.OPEN, 2)
