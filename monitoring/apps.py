@@ -13,3 +13,4 @@ class MonitoringConfig(AppConfig):
         register_work_source(evaluation_work)
         from monitoring.complaint_risk import register_complaint_sources  # complaints
         register_complaint_sources()  # complaints
+        __import__("monitoring.leads_work", fromlist=["register"]).register()  # leads: 待办 and risk candidates

@@ -82,20 +82,23 @@ class AEImportResult:
 
 
 def default_profile() -> ImportProfile | None:
-    return ImportProfile.objects.filter(is_default=True).order_by("pk").first()
+    return ImportProfile.objects.filter(kind=ImportProfile.Kind.AE, is_default=True).order_by("pk").first()
 
 
-def _resolve_columns(headers: list[str], profile: ImportProfile) -> tuple[list[Column], list[tuple[str, str]]]:
-    """The sheet's column of each report field (the first of the profile's header names found), and the
-    required fields that have none, as (header names, message)."""
+def _resolve_columns(
+    headers: list[str], profile: ImportProfile, *, known=reference.COLUMNS, required_fields=reference.REQUIRED,
+) -> tuple[list[Column], list[tuple[str, str]]]:
+    """The sheet's column of each field (the first of the profile's header names found), and the
+    required fields that have none, as (header names, message). ``known``/``required_fields``: the
+    fields the import reads (the AE export's by default; the lead import passes its own)."""
     columns: list[Column] = []
     missing: list[tuple[str, str]] = []
     present = set(headers)
     for name, candidates in profile.columns.items():
-        if name not in reference.COLUMNS:
+        if name not in known:
             continue  # a field this version does not import
         header = next((h for h in candidates if h in present), None)
-        required = name in reference.REQUIRED
+        required = name in required_fields
         if header is not None:
             columns.append(Column(header, name, required, ""))
         elif required:
@@ -104,15 +107,21 @@ def _resolve_columns(headers: list[str], profile: ImportProfile) -> tuple[list[C
     return columns, missing
 
 
-def _read(file, profile: ImportProfile, result: AEImportResult) -> tuple[list[Column], list, str] | None:
-    """(columns, [(row number, {header: value}, formula headers)], sheet title), or None (why: in ``result``)."""
+def _read(
+    file, profile: ImportProfile, result, *, known=reference.COLUMNS, required_fields=reference.REQUIRED,
+    source: str = "", noun: str = "",
+) -> tuple[list[Column], list, str] | None:
+    """(columns, [(row number, {header: value}, formula headers)], sheet title), or None (why: in ``result``).
+    Shared by the AE and the online-lead imports (``source``: what exported the file, ``noun``: its rows)."""
+    source = source or _("国家监测系统导出的")
+    noun = noun or _("报告")
     if _over_row_limit(file):
         result.errors.append(_too_many_rows())
         return None
     try:
         workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - any unreadable upload is the user's file, not our bug
-        result.errors.append(RowError(0, "文件", _("无法读取该文件，请上传国家监测系统导出的 Excel 文件（.xlsx）"), ""))
+        result.errors.append(RowError(0, "文件", _("无法读取该文件，请上传%(s)s Excel 文件（.xlsx）") % {"s": source}, ""))
         return None
     try:
         if profile.sheet_name and profile.sheet_name not in workbook.sheetnames:
@@ -127,7 +136,7 @@ def _read(file, profile: ImportProfile, result: AEImportResult) -> tuple[list[Co
                 header_cells = cells
                 break
         headers = [_text(cell.value).rstrip("*＊").strip() for cell in header_cells]
-        columns, missing = _resolve_columns(headers, profile)
+        columns, missing = _resolve_columns(headers, profile, known=known, required_fields=required_fields)
         if missing:
             result.errors.extend(RowError(profile.header_row, column, message, sheet.title)
                                  for column, message in missing)
@@ -136,7 +145,7 @@ def _read(file, profile: ImportProfile, result: AEImportResult) -> tuple[list[Co
         if read is None:
             return None
         if not read:
-            result.errors.append(RowError(0, "文件", _("没有数据：“%(s)s”工作表表头下没有任何报告行") % {"s": sheet.title},
+            result.errors.append(RowError(0, "文件", _("没有数据：“%(s)s”工作表表头下没有任何%(n)s行") % {"s": sheet.title, "n": noun},
                                           sheet.title))
             return None
         return columns, read, sheet.title

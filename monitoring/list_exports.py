@@ -34,3 +34,17 @@ register(ListExport(name="ae_registrations", title="注册人监测系统注册�
 register(ListExport(name="ae_trainings", title="不良事件监测业务培训", sheets=_training_sheets))
 
 from monitoring import complaint_exports  # noqa: E402, F401  (complaints)
+
+
+# --- leads ---
+def _lead_sheets(request) -> list[Sheet]:
+    from monitoring.leads_filters import OnlineLeadFilterSet
+    from monitoring.leads_selectors import lead_list
+    from monitoring.views.leads import LEAD_COLUMNS
+
+    _f, qs = filtered(request, queryset=lead_list(user=request.user), filterset_class=OnlineLeadFilterSet)
+    return [column_sheet(title="网络销售监测线索", columns=LEAD_COLUMNS, queryset=qs)]
+
+
+register(ListExport(name="online_leads", title="网络销售监测线索", sheets=_lead_sheets))
+# --- end leads ---

@@ -135,7 +135,7 @@ def sample_rows(*, year: int, today: dt.date, changed: bool = False, seed: int =
 
 def sample_workbook(rows: list[dict]) -> bytes:
     """The rows under the default profile's headers (its sheet name and header row), as .xlsx bytes."""
-    profile = ImportProfile.objects.filter(is_default=True).order_by("pk").first()
+    profile = ImportProfile.objects.filter(kind=ImportProfile.Kind.AE, is_default=True).order_by("pk").first()
     columns = profile.columns if profile and profile.columns else COLUMNS
     fields = [field for field in COLUMNS if columns.get(field)]
     book = Workbook()

@@ -18,3 +18,14 @@ def evaluations_scan_task() -> int:
 def ae_import_task(self, job_id: int) -> None:
     """Check (preview) or import (after confirmation) an uploaded AE export; progress on the AEImportJob."""
     ae_import_job_run(job_id=job_id, task_id=self.request.id)
+
+
+# --- leads ---
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=3)
+def lead_import_task(self, job_id: int) -> None:
+    """Check (preview) or import (after confirmation) an uploaded lead list; progress on the LeadImportJob."""
+    from monitoring.leads_import import lead_import_job_run
+
+    lead_import_job_run(job_id=job_id, task_id=self.request.id)
+# --- end leads ---

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import complaints, evaluations, quotas, registry, reports, risk_report
+from monitoring.views import complaints, evaluations, leads, quotas, registry, reports, risk_report
 
 app_name = "monitoring"
 
@@ -55,4 +55,16 @@ urlpatterns = [
     path("complaints/<int:pk>/edit/", complaints.complaint_edit, name="complaint_edit"),
     path("complaints/<int:pk>/delete/", complaints.complaint_delete, name="complaint_delete"),
     # --- end complaints ---
+    # --- leads: online-sales monitoring leads ---
+    path("leads/", leads.lead_list, name="lead_list"),
+    path("leads/export.xlsx", leads.lead_export, name="lead_export"),
+    path("leads/counts/", leads.lead_counts, name="lead_counts"),
+    path("leads/queue/", leads.lead_queue, name="lead_queue"),
+    path("leads/<int:pk>/", leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/assign/", leads.lead_assign, name="lead_assign"),
+    path("leads/import/", leads.lead_import, name="lead_import"),
+    path("leads/import/jobs/<int:pk>/", leads.lead_import_job, name="lead_import_job"),
+    path("leads/import/jobs/<int:pk>/row/", leads.lead_import_job_row, name="lead_import_job_row"),
+    path("leads/import/jobs/<int:pk>/confirm/", leads.lead_import_confirm, name="lead_import_confirm"),
+    # --- end leads ---
 ]

@@ -1,10 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
 from .complaints import ComplaintViewSet
+from .leads import OnlineLeadViewSet
 from .views import AEReportViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("ae-reports", AEReportViewSet, basename="ae-report")  # aeimport
 router.register("complaints", ComplaintViewSet, basename="complaint")  # complaints
+router.register("online-leads", OnlineLeadViewSet, basename="online-lead")  # leads
 
 urlpatterns = router.urls

@@ -15,6 +15,7 @@ from .ae import (
     ae_import_upload_to,
     registration_upload_to,
 )
+from .leads import LeadImportJob, OnlineLead, lead_import_upload_to
 from .risks import Complaint, Risk, RiskFollowUp, RiskMeeting
 from .sampling import Sample, SampleControl, SampleStep, SamplingStepRule, SamplingTask
 
@@ -25,7 +26,9 @@ __all__ = [
     "Evaluation",
     "ImportProfile",
     "LateReportCredit",
+    "LeadImportJob",
     "MonitoringSettings",
+    "OnlineLead",
     "PopulationFigure",
     "RegistrantRegistration",
     "ReporterAlias",
@@ -40,5 +43,6 @@ __all__ = [
     "TrainingAttendance",
     "TrainingCourse",
     "ae_import_upload_to",
+    "lead_import_upload_to",
     "registration_upload_to",
 ]

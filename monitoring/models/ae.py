@@ -119,14 +119,20 @@ class ReporterAlias(models.Model):
 
 
 class ImportProfile(models.Model):
-    """The column mapping of the national system's Excel export: header names are data, not code.
+    """The column mapping of an imported Excel export (``kind``: the AE system's or the online-sales
+    monitoring platform's lead list): header names are data, not code.
 
     ``columns`` maps each report field (``code``, ``reported_on`` …) to the header names it may carry,
     so a renamed column in a new export is one edit here.
     """
 
+    class Kind(models.TextChoices):
+        AE = "ae", _("不良事件报告")
+        LEAD = "lead", _("网络销售监测线索")
+
     name = models.CharField(_("名称"), max_length=100, unique=True)
-    is_default = models.BooleanField(_("默认"), default=False)
+    kind = models.CharField(_("导入内容"), max_length=10, choices=Kind.choices, default=Kind.AE)
+    is_default = models.BooleanField(_("默认"), default=False, help_text=_("每类导入内容的默认方案"))
     sheet_name = models.CharField(_("工作表名称"), max_length=100, blank=True, help_text=_("留空取第一个工作表"))
     header_row = models.PositiveSmallIntegerField(_("表头所在行"), default=1)
     columns = models.JSONField(_("列对应关系"), default=dict)
@@ -139,7 +145,7 @@ class ImportProfile(models.Model):
     class Meta:
         verbose_name = _("导入列对应方案")
         verbose_name_plural = _("导入列对应方案")
-        ordering = ["-is_default", "name"]
+        ordering = ["kind", "-is_default", "name"]
 
     def __str__(self) -> str:
         return self.name

@@ -90,6 +90,10 @@ class ReportMatcher:
         names = [r.get(k) or "" for r in rows for k in ("reporter_name", "registrant_name")]
         return cls(names=names, credit_codes=[r.get("reporter_credit_code") or "" for r in rows])
 
+    def one_by_name(self, name: str, *, registrant: bool = False) -> Enterprise | None:
+        """The one registry enterprise of that (normalised) name, preferring an active one; None when unsure."""
+        return self._one_by_name(name, registrant=registrant)
+
     def _one_by_name(self, name: str, *, registrant: bool = False) -> Enterprise | None:
         found = self.by_name.get(normalise_name(name), [])
         if registrant:

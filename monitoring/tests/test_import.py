@@ -71,7 +71,7 @@ def jobs(django_capture_on_commit_callbacks):
 
 
 def test_the_default_profile_exists_after_migrate():
-    profile = ImportProfile.objects.get(is_default=True)
+    profile = ImportProfile.objects.get(kind="ae", is_default=True)
 
     assert profile.columns["code"] == ["报告编码", "报告编号"]
     assert profile.values["reporter_kind"]["医疗机构"] == "use"
@@ -80,17 +80,18 @@ def test_the_default_profile_exists_after_migrate():
 def test_load_reference_keeps_an_edited_default_profile():
     from monitoring.loader import load_reference
 
-    profile = ImportProfile.objects.get(is_default=True)
+    profile = ImportProfile.objects.get(kind="ae", is_default=True)
     profile.columns["code"].append("编码")
     profile.save()
 
     message = load_reference()
 
-    assert message == "默认导入列对应方案：已存在，保持不变"
-    assert ImportProfile.objects.get(is_default=True).columns["code"] == ["报告编码", "报告编号", "编码"]
+    assert message == "默认导入列对应方案：已存在，保持不变；网络销售线索导入列对应方案：已存在，保持不变"
+    assert ImportProfile.objects.get(kind="ae", is_default=True).columns["code"] == ["报告编码", "报告编号", "编码"]
     ImportProfile.objects.all().delete()
-    assert load_reference() == "默认导入列对应方案：已新建"
-    assert ImportProfile.objects.get(is_default=True).values["outcome"]["死亡"] == "death"
+    assert load_reference() == "默认导入列对应方案：已新建；网络销售线索导入列对应方案：已新建"
+    assert set(ImportProfile.objects.filter(is_default=True).values_list("kind", flat=True)) == {"ae", "lead"}
+    assert ImportProfile.objects.get(kind="ae", is_default=True).values["outcome"]["死亡"] == "death"
 
 
 def test_a_first_import_previews_then_adds_every_report(client, district, firms, jobs):
@@ -220,7 +221,7 @@ def test_a_file_without_a_required_column_is_refused_at_the_header(client, distr
 
 def test_a_renamed_column_needs_only_a_profile_edit(client, district, firms, jobs):
     hospital, _shop, _maker = firms
-    profile = ImportProfile.objects.get(is_default=True)
+    profile = ImportProfile.objects.get(kind="ae", is_default=True)
     profile.columns["outcome"] = [*profile.columns["outcome"], "伤害后果"]
     profile.values["outcome"]["导致死亡"] = "death"
     profile.save()

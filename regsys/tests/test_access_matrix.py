@@ -106,6 +106,13 @@ PAGES: dict[str, dict] = {
     # enterprises: the working-day calendar; everyone reads it, only the 药械科/administrators change it (complaints)
     "enterprises:calendar": {}, "enterprises:calendar_day_create": {},
     "enterprises:calendar_day_edit": {"pk": "calendar_day"}, "enterprises:calendar_day_delete": {"pk": "calendar_day"},
+    # monitoring: online-sales leads (leads)
+    "monitoring:lead_list": {}, "monitoring:lead_export": {}, "monitoring:lead_counts": {},
+    "monitoring:lead_queue": {}, "monitoring:lead_detail": {"pk": "online_lead"},
+    "monitoring:lead_assign": {"pk": "online_lead"}, "monitoring:lead_import": {},
+    "monitoring:lead_import_job": {"pk": "lead_import_job", "own": True},
+    "monitoring:lead_import_job_row": {"pk": "lead_import_job", "own": True},
+    "monitoring:lead_import_confirm": {"pk": "lead_import_job", "own": True},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -121,6 +128,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
     "complaints": "complaint",  # complaints
+    "online-leads": "online_lead",  # leads
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -315,6 +323,7 @@ WRITE_PAGES = {
     "monitoring:unmatched_resolve",
     "monitoring:complaint_create", "monitoring:complaint_edit", "monitoring:complaint_delete",  # complaints
     "enterprises:calendar_day_create", "enterprises:calendar_day_edit", "enterprises:calendar_day_delete",
+    "monitoring:lead_assign", "monitoring:lead_import", "monitoring:lead_import_confirm",  # leads
 }
 
 

@@ -25,11 +25,12 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
                "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
-               "monitoring.api.complaints"]
+               "monitoring.api.complaints", "monitoring.api.leads"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
                 "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
-                "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms"]
+                "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms",
+                "monitoring.leads_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -250,3 +251,19 @@ def test_form_mixin_refuses_other_units_choices_for_every_scoped_model(world):
         other = Probe({"target": world.other[key].pk}, user=world.mine.user)
         assert own.is_valid(), label
         assert not other.is_valid(), label
+
+
+def test_lead_disposal_naming_another_units_case_is_refused(world):
+    """leads: a 所 links its online lead to a case of another unit: 400, nothing changes."""
+    from regsys.tests.test_access_matrix import _fingerprint
+
+    lead = world.mine["online_lead"]
+    before = _fingerprint()
+
+    response = _api(world.mine.user).post(f"/api/online-leads/{lead.pk}/dispose/", {
+        "version": lead.version, "result": "substantiated", "checked_on": "2024-05-10",
+        "case": world.other["case"].pk}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["case"]
+    assert _fingerprint() == before

@@ -131,7 +131,7 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         reporter_name=f"{name}某诊所", outcome=EventOutcome.OTHER, product_name=f"{name}输液器", subdistrict=sd,
         unit=unit)
     ae_import_job = AEImportJob.objects.create(
-        profile=ImportProfile.objects.get(is_default=True), unit=unit, created_by=user, title=f"{name}不良事件导入",
+        profile=ImportProfile.objects.get(kind="ae", is_default=True), unit=unit, created_by=user, title=f"{name}不良事件导入",
         filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
         preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
                   "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
@@ -144,6 +144,19 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         subject_name=enterprise.name, product="医用口罩", summary=f"{name}消费者反映口罩无中文标签", unit=unit)
     calendar_day = CalendarDay.objects.create(date=dt.date(2099, 1, 2 if name == "甲" else 3), kind="holiday",
                                               name=f"{name}测试假日")
+    # online-sales leads (leads): one lead of the side's enterprise and one lead import of the side's user.
+    from monitoring.models import LeadImportJob, OnlineLead
+
+    online_lead = OnlineLead.objects.create(
+        code=f"{name}-XS-1", platform="淘宝", shop_name=f"{name}器械专营店", operator_name=enterprise.name,
+        problem="销售未经注册的第二类医疗器械", pushed_on=dt.date(YEAR, 1, 6), deadline=dt.date(YEAR, 1, 21),
+        enterprise=enterprise, match="name", unit=unit, status="open")
+    lead_import_job = LeadImportJob.objects.create(
+        profile=ImportProfile.objects.get(kind="lead", is_default=True), unit=unit, created_by=user,
+        title=f"{name}线索导入", filename="线索.xlsx", file="monitoring/lead-imports/线索.xlsx", status="success",
+        progress=100, preview=[{"row": 2, "code": f"{name}-XS-2", "action": "add", "platform": "淘宝",
+                                "shop": "某店", "operator": "", "match": "", "matched_to": "", "unmatched": True,
+                                "unit": "", "changes": []}])
     objects = {
         "complaint": complaint, "calendar_day": calendar_day,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
@@ -153,6 +166,7 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         "return": ret, "export_job": job, "import_job": import_job, "user": user, "officer": user,
         "registrant": registrant, "registration": registration, "population": population, "training": training,
         "ae_report": ae_report, "ae_import_job": ae_import_job,
+        "online_lead": online_lead, "lead_import_job": lead_import_job,
     }
     return Side(unit=unit, user=user, colleague=colleague, objects=objects)
 

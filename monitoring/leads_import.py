@@ -1,0 +1,228 @@
+"""Import of the national online-sales monitoring platform's lead list: preview first, then all-or-nothing.
+
+The columns come from the lead ``ImportProfile`` (data; ``monitoring.leads_reference`` holds the default).
+The file is read with the AE import's helpers (``monitoring.importers``: sheet, header row, formula cells,
+required blanks, the row limit); rows are matched to leads by 线索编号, so importing a file twice adds
+nothing: a known lead gets the platform's changed fields, its disposal is never touched. Each row is
+prepared and checked by ``monitoring.services.leads.lead_prepare``, the one place for a lead's rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.importers import RowError, _read_cell
+from enterprises.models import User
+from monitoring import leads_reference
+from monitoring.importers import COUNTERS, Action, Progress, _day, _read
+from monitoring.leads_choices import LeadMatch
+from monitoring.models import ImportProfile, LeadImportJob, OnlineLead
+from monitoring.services.leads import LeadMatcher, lead_prepare, lead_save_prepared, require_district
+from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_requeue, job_succeed
+
+logger = logging.getLogger(__name__)
+DATE_FIELDS = ("pushed_on", "deadline")
+
+
+@dataclass
+class LeadImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    planned: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def default_lead_profile() -> ImportProfile | None:
+    return ImportProfile.objects.filter(kind=ImportProfile.Kind.LEAD, is_default=True).order_by("pk").first()
+
+
+def _label(name: str) -> str:
+    return str(OnlineLead._meta.get_field(name).verbose_name)
+
+
+def _parse_row(values: dict[str, Any], formulas: set[str], columns) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    fields: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    for column in columns:
+        cell = _read_cell(column, values, formulas, errors)
+        if cell is None:
+            continue
+        raw, text = cell
+        if column.field in DATE_FIELDS:
+            try:
+                fields[column.field] = _day(raw)
+            except (ValueError, TypeError):
+                errors.append((column.header, _("“%(t)s”不是有效日期，请填写如 2024-03-01") % {"t": text}))
+        else:
+            fields[column.field] = text
+    return fields, errors
+
+
+def _service_errors(exc: ValidationError, headers: dict[str, str]) -> list[tuple[str, str]]:
+    if not hasattr(exc, "error_dict"):
+        return [("整行", "；".join(exc.messages))]
+    return [(headers.get(name) or _label(name), "；".join(messages)) for name, messages in exc.message_dict.items()]
+
+
+def leads_import(
+    *, file, profile: ImportProfile, by: User, apply: bool, progress: Progress | None = None, reason: str = "",
+) -> LeadImportResult:
+    """Check every row and plan it (add / update / unchanged; matched or to the queue); with ``apply`` write
+    all of it, or nothing when any row fails. Without ``apply`` nothing is ever written."""
+    require_district(by)
+    result = LeadImportResult()
+    report = progress or (lambda percent, message: None)
+    report(5, _("正在读取文件"))
+    read = _read(file, profile, result, known=leads_reference.COLUMNS, required_fields=leads_reference.REQUIRED,
+                 source=_("网络销售监测平台导出的"), noun=_("线索"))
+    if read is None:
+        return result
+    columns, rows, sheet_title = read
+    headers = {c.field: c.header for c in columns}
+    parsed: list[tuple[int, dict[str, Any], list[tuple[str, str]]]] = []
+    seen: dict[str, int] = {}
+    for row_number, values, formulas in rows:
+        fields, errors = _parse_row(values, formulas, columns)
+        code = fields.get("code", "")
+        if code and code in seen:
+            errors.append((headers["code"], _("与第%(n)s行的线索编号重复") % {"n": seen[code]}))
+        elif code:
+            seen[code] = row_number
+        parsed.append((row_number, fields, errors))
+    matcher = LeadMatcher(fields for _n, fields, _e in parsed)
+    total = len(parsed)
+    step = max(1, total // 50)
+    with transaction.atomic():
+        current = OnlineLead.objects.filter(code__in=list(seen))
+        if apply:
+            current = current.select_for_update()
+        existing = {lead.code: lead for lead in current}
+        for index, (row_number, fields, errors) in enumerate(parsed):
+            if index % step == 0:
+                report(10 + 85 * index // total, _("正在检查第 %(i)s/%(n)s 行") % {"i": index + 1, "n": total})
+            result.rows += 1
+            if not errors:
+                errors = _plan_row(row_number, fields, existing, matcher, result, headers,
+                                   by=by if apply else None, reason=reason)
+            result.errors.extend(RowError(row_number, column, message, sheet_title) for column, message in errors)
+        if result.errors or not apply:
+            transaction.set_rollback(True)
+    if result.errors:
+        result.created = result.updated = result.unchanged = result.unmatched = 0
+        result.planned = []
+    return result
+
+
+def _plan_row(
+    row_number: int, fields: dict[str, Any], existing: dict[str, OnlineLead], matcher: LeadMatcher,
+    result: LeadImportResult, headers: dict[str, str], *, by: User | None, reason: str,
+) -> list[tuple[str, str]]:
+    current = existing.get(fields["code"])  # prepared in place: each code appears once in a file
+    try:
+        lead, changed = lead_prepare(lead=current, fields=fields, matcher=matcher)
+    except ValidationError as exc:
+        return _service_errors(exc, headers)
+    action = Action.ADD if current is None else (Action.UPDATE if changed else Action.UNCHANGED)
+    counter = COUNTERS[action]
+    setattr(result, counter, getattr(result, counter) + 1)
+    unmatched = lead.unit_id is None
+    result.unmatched += unmatched
+    result.planned.append({
+        "row": row_number, "code": lead.code, "action": action, "platform": lead.platform,
+        "shop": lead.shop_name, "operator": lead.operator_name,
+        "match": str(lead.get_match_display()) if lead.match != LeadMatch.UNMATCHED else "",
+        "matched_to": lead.enterprise.name if lead.enterprise_id else "", "unmatched": unmatched,
+        "unit": lead.unit.display_name if lead.unit_id else "",
+        "changes": [_label(name) for name in changed] if action == Action.UPDATE else [],
+    })
+    if by is not None and action != Action.UNCHANGED:
+        try:
+            with transaction.atomic():
+                lead_save_prepared(lead=lead, by=by, reason=reason)
+        except ValidationError as exc:
+            return _service_errors(exc, headers)
+        except PermissionDenied as exc:
+            return [("整行", str(exc))]
+    return []
+
+
+@transaction.atomic
+def lead_import_job_create(*, file, by: User, profile: ImportProfile | None = None) -> LeadImportJob:
+    """Store an upload and queue its preview (nothing is imported until the user confirms)."""
+    require_district(by)
+    profile = profile or default_lead_profile()
+    if profile is None:
+        raise ValidationError(_("系统中没有线索导入列对应方案，请管理员运行“载入参考数据”"))
+    job = LeadImportJob(profile=profile, created_by=by, unit=by.unit, filename=file.name[:255],
+                        title=f"线索导入 {file.name}"[:200], message=_("排队中，等待检查"))
+    job.file.save(file.name, file, save=False)
+    job.save()
+    job_enqueue(job)
+    return job
+
+
+@transaction.atomic
+def lead_import_job_confirm(*, job: LeadImportJob, by: User) -> LeadImportJob:
+    """The user confirms a checked preview: queue the import of the same file (checked again, all or nothing)."""
+    require_district(by)
+    job = LeadImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != by.pk:
+        raise PermissionDenied(_("只能确认自己上传的导入"))
+    if not job.preview_ready:
+        raise ValidationError(_("该导入不在待确认状态（可能尚未检查完、有错误或已经导入）"))
+    job.stage = LeadImportJob.Stage.APPLY
+    job.save(update_fields=["stage"])
+    job_requeue(job=job, message=_("已确认，等待导入"))
+    return job
+
+
+def lead_import_job_run(*, job_id: int, task_id: str) -> LeadImportJob | None:
+    """The worker's side: the preview (nothing written) or, once confirmed, the import (all rows or none)."""
+    job = job_claim(model=LeadImportJob, pk=job_id, task_id=task_id)
+    if job is None:
+        return None
+    apply = job.stage == LeadImportJob.Stage.APPLY
+    try:
+        with job.file.open("rb") as handle:
+            result = leads_import(
+                file=handle, profile=job.profile, by=job.created_by, apply=apply,
+                progress=lambda percent, message: job_progress(job, percent, message),
+                reason=_("导入 %(f)s") % {"f": job.filename},
+            )
+    except OperationalError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
+        logger.exception("lead import job %s failed", job_id)
+        job_fail(job=job, error=_("导入出错：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"}, message=_("未导入"))
+        return job
+    job.rows, job.created, job.updated = result.rows, result.created, result.updated
+    job.unchanged, job.unmatched, job.preview = result.unchanged, result.unmatched, result.planned
+    job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+    fields = ("rows", "created", "updated", "unchanged", "unmatched", "preview", "errors")
+    counts = {"a": result.created, "u": result.updated, "s": result.unchanged, "m": result.unmatched}
+    if not result.ok:
+        job.save(update_fields=list(fields))
+        job_fail(job=job, error=_("文件未导入：共检查 %(r)s 行，发现 %(e)s 处错误")
+                 % {"r": result.rows, "e": len(result.errors)}, message=_("未导入"))
+    elif apply:
+        job.applied_at = timezone.now()
+        job_succeed(job, _("导入完成：新增 %(a)s 条，更新 %(u)s 条，无变化 %(s)s 条，待分派 %(m)s 条") % counts,
+                    fields=(*fields, "applied_at"))
+    else:
+        job_succeed(job, _("检查完成：将新增 %(a)s 条，更新 %(u)s 条，无变化 %(s)s 条，待分派 %(m)s 条；"
+                           "请核对后确认导入") % counts, fields=fields)
+    return job
