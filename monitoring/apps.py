@@ -8,6 +8,8 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from inspections.work_sources import register_work_source
+        from monitoring.sampling_work import sampling_work
         from monitoring.work import evaluation_work
 
         register_work_source(evaluation_work)
+        register_work_source(sampling_work)

@@ -92,11 +92,15 @@ def _previous_manual(step: str) -> str | None:
     return previous
 
 
+def step_base(step: str) -> str | None:
+    """The step ``step``'s due date counts from (结论确认: from the end of the 复检 window)."""
+    return STEP_BASE.get(step) or _previous(step)
+
+
 def _base_date(step: str, rows: dict[str, SampleStep]) -> dt.date | None:
-    if step == Step.CONCLUDED:
-        window = rows.get(Step.RETEST_WINDOW)
-        return window.due_on if window is not None else None
-    base = rows.get(STEP_BASE.get(step) or _previous(step))
+    base = rows.get(step_base(step))
+    if step == Step.CONCLUDED:  # the window's last day, known as soon as the report is delivered
+        return base.due_on if base is not None else None
     return base.done_on if base is not None else None
 
 

@@ -97,6 +97,14 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # monitoring (sampling): tasks are district reference (read by all, written by the 药械科); samples scoped
+    "monitoring:sampling_task_list": {}, "monitoring:sampling_task_create": {},
+    "monitoring:sampling_task_edit": {"pk": "sampling_task", "shared": True},
+    "monitoring:sample_list": {}, "monitoring:sampling_export": {}, "monitoring:sample_create": {},
+    "monitoring:sample_detail": {"pk": "sample"}, "monitoring:sample_edit": {"pk": "sample"},
+    "monitoring:sample_step": {"pk": "sample"}, "monitoring:sample_retest": {"pk": "sample"},
+    "monitoring:sample_retest_result": {"pk": "sample"}, "monitoring:sample_step_file": {"pk": "sample_receipt"},
+    "monitoring:sampling_rules": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -111,6 +119,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "sampling-tasks": None, "samples": "sample",  # sampling
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -186,6 +195,7 @@ def _reference_pk(collection: str, side) -> int:
         "ownership-rules": lambda: OwnershipRule.objects.order_by("pk").values_list("pk", flat=True)[0],
         "tags": lambda: Tag.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
         "targets": lambda: AnnualTarget.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
+        "sampling-tasks": lambda: side["sampling_task"].pk,
     }
     return picks[collection]()
 
@@ -303,6 +313,8 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "monitoring:sampling_task_create", "monitoring:sampling_task_edit", "monitoring:sample_create",
+    "monitoring:sample_edit", "monitoring:sample_step", "monitoring:sample_retest", "monitoring:sample_retest_result",
 }
 
 
