@@ -115,6 +115,7 @@ class RetestRequestForm(BootstrapMixin, VersionedFormMixin, ScopedForm):
                            help_text=_("如申请人、受理部门、复检机构"))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "retest")  # shares the detail page with the step form
         super().__init__(*args, **kwargs)
         self.initial.setdefault("requested_on", timezone.localdate())
         self._style()
@@ -126,6 +127,7 @@ class RetestResultForm(BootstrapMixin, VersionedFormMixin, ScopedForm):
     note = forms.CharField(label=_("复检情况"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "result")
         super().__init__(*args, **kwargs)
         self._style()
 
