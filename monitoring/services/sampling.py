@@ -108,9 +108,10 @@ def _rows(sample: Sample) -> dict[str, SampleStep]:
     return {row.step: row for row in SampleStep.objects.filter(sample=sample)}
 
 
-def steps_sync(sample: Sample) -> Sample:
+def steps_sync(sample: Sample, *, by: User | None = None) -> Sample:
     """Create the step rows whose base is known, recompute the due dates of open steps, and set
-    ``next_step``/``next_due_on`` (the first open step a user performs). Called by every write."""
+    ``next_step``/``next_due_on`` (the first open step a user performs). Called by every write; a change of
+    the next step is saved with its history row (the sample's history then reads as a log of its steps)."""
     rules = step_rules()
     rows = _rows(sample)
     sampled = rows.get(Step.SAMPLED) or SampleStep(sample=sample, step=Step.SAMPLED)
@@ -140,7 +141,8 @@ def steps_sync(sample: Sample) -> Sample:
     next_due = next_row.due_on if next_row is not None else None
     if (sample.next_step, sample.next_due_on) != (next_step, next_due):
         sample.next_step, sample.next_due_on = next_step, next_due
-        Sample.objects.filter(pk=sample.pk).update(next_step=next_step, next_due_on=next_due)
+        sample._history_user = by
+        sample.save(update_fields=["next_step", "next_due_on", "updated_at", "version"])
     return sample
 
 
@@ -266,7 +268,7 @@ def sample_create(*, by: User, officers: list[User], unit: Unit | None = None, *
     _save(sample, by=by)
     sample.officers.set(officers)
     SampleStep.objects.create(sample=sample, step=Step.SAMPLED, done_on=sample.sampled_on, done_by=by)
-    return steps_sync(sample)
+    return steps_sync(sample, by=by)
 
 
 @transaction.atomic
@@ -286,7 +288,7 @@ def sample_update(*, sample: Sample, by: User, version: int | None, officers: li
     _sample_check(sample=sample, officers=officers, today=_today())
     _save(sample, by=by)
     sample.officers.set(officers)
-    return steps_sync(sample)
+    return steps_sync(sample, by=by)
 
 
 # ----------------------------------------------------------------- steps
@@ -365,7 +367,7 @@ def sample_step_record(*, sample: Sample, step: str, done_on: dt.date | None, by
         row.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
     row._history_user = by
     row.save()
-    steps_sync(sample)
+    steps_sync(sample, by=by)
     return row
 
 
@@ -413,7 +415,7 @@ def sample_retest_request(*, sample: Sample, requested_on: dt.date | None, by: U
     sample.retest, sample.retest_requested_on = RetestStatus.REQUESTED, requested_on
     sample.retest_note = (note or "").strip()[:300]
     _save(sample, by=by, reason=_("申请复检"))
-    return steps_sync(sample)
+    return steps_sync(sample, by=by)
 
 
 @transaction.atomic
@@ -432,7 +434,7 @@ def sample_retest_result(*, sample: Sample, result: str, by: User, note: str = "
     if result == RetestStatus.OVERTURNED:
         sample.conclusion = SampleConclusion.PASSED
     _save(sample, by=by, reason=_("复检结论"))
-    return steps_sync(sample)
+    return steps_sync(sample, by=by)
 
 
 # ----------------------------------------------------------------- step rules (settings)
@@ -464,5 +466,5 @@ def step_rules_update(*, rows: list[dict], by: User) -> list[SamplingStepRule]:
             changed.append(rule)
     if changed:
         for sample in Sample.objects.exclude(next_step=""):
-            steps_sync(sample)
+            steps_sync(sample, by=by)
     return changed
