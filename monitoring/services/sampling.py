@@ -7,8 +7,9 @@ The one place for the rules of a sample's steps:
 * each step's due date is its base date plus the step's ``SamplingStepRule`` (calendar or working days,
   ``enterprises.workdays``). The base is the step before it, except the 复检 window (counted from the
   report's delivery: 条例第七十五条) and 结论确认 (counted from the window's last day);
-* the 复检 window is no one's task: it ends by itself (its row shows the last day), a retest request is
-  accepted only inside it, and 结论确认 of a failed sample waits for it (or for the retest result);
+* the 复检 window is no one's task: it ends by itself (the daily ``sampling_windows_close`` records it on
+  its last day, or 结论确认 does), a retest request is accepted only inside it, and 结论确认 of a failed
+  sample waits for it (or for the retest result);
 * ``Sample.next_step``/``next_due_on`` mirror the first open step for lists and 待办.
 """
 
@@ -144,6 +145,26 @@ def steps_sync(sample: Sample, *, by: User | None = None) -> Sample:
         sample._history_user = by
         sample.save(update_fields=["next_step", "next_due_on", "updated_at", "version"])
     return sample
+
+
+def _window_close(window: SampleStep, sample: Sample, *, on: dt.date) -> None:
+    window.done_on = on
+    window.note = _("已申请复检") if sample.retest != RetestStatus.NONE else _("未申请复检")
+    window.save()
+
+
+@transaction.atomic
+def sampling_windows_close(*, today: dt.date | None = None) -> int:
+    """Record every 复检 window that has ended (its last day is past) as done on its last day; the daily
+    task calls this. Returns how many were closed (none on a second run the same day)."""
+    today = today or _today()
+    ended = SampleStep.objects.filter(step=Step.RETEST_WINDOW, done_on=None, due_on__lt=today).select_related(
+        "sample")
+    count = 0
+    for window in ended:
+        _window_close(window, window.sample, on=window.due_on)
+        count += 1
+    return count
 
 
 def retest_last_day(sample: Sample) -> dt.date | None:
@@ -358,10 +379,8 @@ def sample_step_record(*, sample: Sample, step: str, done_on: dt.date | None, by
         _save(sample, by=by, reason=_("收到检验报告"))
     if step == Step.CONCLUDED:
         window = rows[Step.RETEST_WINDOW]
-        if window.done_on is None:
-            window.done_on = min(window.due_on, done_on)
-            window.note = _("已申请复检") if sample.retest != RetestStatus.NONE else _("未申请复检")
-            window.save()
+        if window.done_on is None:  # the daily task has not closed it yet (or a passed sample concludes early)
+            _window_close(window, sample, on=min(window.due_on, done_on))
     row.done_on, row.done_by, row.note = done_on, by, note[:300]
     if file is not None:
         row.file.save(file.name.rsplit("/", 1)[-1], file, save=False)

@@ -269,3 +269,17 @@ def test_changing_a_rule_recounts_open_steps_and_keeps_history(district, shop, o
         services.step_rules_update(rows=[{"step": "data_entered", "days": 0}], by=district.section_user)
     assert exc.value.messages == ["“数据录入”的时限应为1至365天"]
 
+
+
+def test_the_daily_task_records_ended_windows_once(district, shop, officers):
+    from monitoring.tasks import sampling_windows_close_task
+
+    mid_autumn_2024()
+    sample = walk_to_delivery(district, make_sample(district, shop, officers))
+    assert services.sampling_windows_close(today=dt.date(2024, 9, 24)) == 0  # the last day is still open
+    assert sampling_windows_close_task.delay().get() == 1
+    assert sampling_windows_close_task.delay().get() == 0
+    window = sample.steps.get(step="retest_window")
+    assert (window.done_on, window.note) == (dt.date(2024, 9, 24), "未申请复检")
+    sample.refresh_from_db()
+    assert sample.next_step == "receipt_uploaded"  # the window is no one's step: the receipt is still due
