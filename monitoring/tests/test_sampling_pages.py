@@ -221,3 +221,22 @@ def test_factory_sample_has_no_steps_until_synced(district):
     sample = SampleFactory(enterprise=EnterpriseFactory(subdistrict=district.sub_a))
     services.steps_sync(sample)
     assert list(sample.steps.values_list("step", flat=True)) == ["sampled", "data_entered"]
+
+
+def test_edit_page_saves_and_refuses_a_stale_version(client, district, world):
+    sample = world["mine"]
+    client.force_login(district.inspector_a)
+    data = {"enterprise": sample.enterprise_id, "task": sample.task_id, "sample_no": sample.sample_no,
+            "link": "use", "product_name": "医用外科口罩（灭菌级）", "batch": sample.batch, "quantity": "100只",
+            "sampled_on": str(sample.sampled_on), "officers": [district.inspector_a.pk, world["colleague_a"].pk],
+            "version": sample.version - 1}
+    response = client.post(reverse("monitoring:sample_edit", args=[sample.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    sample.refresh_from_db()
+    assert (sample.product_name, sample.link) == ("医用外科口罩", "operation")
+    data["version"] = sample.version
+    response = client.post(reverse("monitoring:sample_edit", args=[sample.pk]), data)
+    assert response.status_code == 302
+    sample.refresh_from_db()
+    assert (sample.product_name, sample.link) == ("医用外科口罩（灭菌级）", "use")
