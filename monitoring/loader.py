@@ -1,4 +1,4 @@
-"""Reference data of the monitoring app, loaded by ``manage.py load_reference`` (and migration 0002)."""
+"""Reference data of the monitoring app, loaded by ``manage.py load_reference`` (and migrations 0002, 0007)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,15 @@ def ensure_default_profile(profile_model) -> bool:
 
 
 def load_reference() -> str:
-    from monitoring.models import ImportProfile
+    from monitoring.models import ImportProfile, SamplingStepRule
+    from monitoring.sampling_reference import ensure_step_rules
 
     created = ensure_default_profile(ImportProfile)
     lead_created = ensure_lead_profile(ImportProfile)
+    rules = ensure_step_rules(SamplingStepRule)  # also loaded by migration 0007; said only when some were missing
     return ("默认导入列对应方案：" + ("已新建" if created else "已存在，保持不变")
-            + "；网络销售线索导入列对应方案：" + ("已新建" if lead_created else "已存在，保持不变"))
+            + "；网络销售线索导入列对应方案：" + ("已新建" if lead_created else "已存在，保持不变")
+            + (f"；抽检环节时限：新建 {rules} 项" if rules else ""))
 
 
 def lead_profile_fields() -> dict:

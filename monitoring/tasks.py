@@ -5,6 +5,7 @@ from django.db import OperationalError
 
 from monitoring.importers import ae_import_job_run
 from monitoring.services.evaluations import evaluations_scan
+from monitoring.services.sampling import sampling_windows_close
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -29,3 +30,7 @@ def lead_import_task(self, job_id: int) -> None:
 
     lead_import_job_run(job_id=job_id, task_id=self.request.id)
 # --- end leads ---
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def sampling_windows_close_task() -> int:
+    """Beat, daily: record the 复检 windows that ended as done on their last day (idempotent)."""
+    return sampling_windows_close()

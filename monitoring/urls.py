@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import complaints, evaluations, leads, quotas, registry, reports, risk_report
+from monitoring.views import complaints, evaluations, leads, quotas, registry, reports, risk_report, sampling
 
 app_name = "monitoring"
 
@@ -67,4 +67,19 @@ urlpatterns = [
     path("leads/import/jobs/<int:pk>/row/", leads.lead_import_job_row, name="lead_import_job_row"),
     path("leads/import/jobs/<int:pk>/confirm/", leads.lead_import_confirm, name="lead_import_confirm"),
     # --- end leads ---
+    # --- sampling: tasks, samples and their steps, step durations ---
+    path("sampling/tasks/", sampling.sampling_task_list, name="sampling_task_list"),
+    path("sampling/tasks/new/", sampling.sampling_task_create, name="sampling_task_create"),
+    path("sampling/tasks/<int:pk>/edit/", sampling.sampling_task_edit, name="sampling_task_edit"),
+    path("sampling/samples/", sampling.sample_list, name="sample_list"),
+    path("sampling/samples/export/", sampling.sampling_export, name="sampling_export"),
+    path("sampling/samples/new/", sampling.sample_create, name="sample_create"),
+    path("sampling/samples/<int:pk>/", sampling.sample_detail, name="sample_detail"),
+    path("sampling/samples/<int:pk>/edit/", sampling.sample_edit, name="sample_edit"),
+    path("sampling/samples/<int:pk>/step/", sampling.sample_step, name="sample_step"),
+    path("sampling/samples/<int:pk>/retest/", sampling.sample_retest, name="sample_retest"),
+    path("sampling/samples/<int:pk>/retest-result/", sampling.sample_retest_result, name="sample_retest_result"),
+    path("sampling/steps/<int:pk>/file/", sampling.sample_step_file, name="sample_step_file"),
+    path("sampling/rules/", sampling.sampling_rules, name="sampling_rules"),
+    # --- end sampling ---
 ]

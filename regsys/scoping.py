@@ -94,6 +94,7 @@ def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) ->
 REFERENCE_DATA_MODELS = {
     "enterprises.tag", "enterprises.subdistrict", "enterprises.gradelevel",
     "inspections.checklisttemplate", "inspections.checklistitem", "campaigns.formtemplate", "campaigns.formrow",
+    "monitoring.samplingtask",  # a plan's sampling task; the sampling service refuses another unit's task
 }
 
 

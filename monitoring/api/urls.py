@@ -1,3 +1,4 @@
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from .complaints import ComplaintViewSet
@@ -10,3 +11,4 @@ router.register("complaints", ComplaintViewSet, basename="complaint")  # complai
 router.register("online-leads", OnlineLeadViewSet, basename="online-lead")  # leads
 
 urlpatterns = router.urls
+urlpatterns += [path("", include("monitoring.api.sampling"))]  # sampling: sampling-tasks, samples

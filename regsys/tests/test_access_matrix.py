@@ -113,6 +113,14 @@ PAGES: dict[str, dict] = {
     "monitoring:lead_import_job": {"pk": "lead_import_job", "own": True},
     "monitoring:lead_import_job_row": {"pk": "lead_import_job", "own": True},
     "monitoring:lead_import_confirm": {"pk": "lead_import_job", "own": True},
+    # monitoring (sampling): tasks are district reference (read by all, written by the 药械科); samples scoped
+    "monitoring:sampling_task_list": {}, "monitoring:sampling_task_create": {},
+    "monitoring:sampling_task_edit": {"pk": "sampling_task", "shared": True},
+    "monitoring:sample_list": {}, "monitoring:sampling_export": {}, "monitoring:sample_create": {},
+    "monitoring:sample_detail": {"pk": "sample"}, "monitoring:sample_edit": {"pk": "sample"},
+    "monitoring:sample_step": {"pk": "sample"}, "monitoring:sample_retest": {"pk": "sample"},
+    "monitoring:sample_retest_result": {"pk": "sample"}, "monitoring:sample_step_file": {"pk": "sample_receipt"},
+    "monitoring:sampling_rules": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -129,6 +137,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-reports": "ae_report",
     "complaints": "complaint",  # complaints
     "online-leads": "online_lead",  # leads
+    "sampling-tasks": None, "samples": "sample",  # sampling
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -204,6 +213,7 @@ def _reference_pk(collection: str, side) -> int:
         "ownership-rules": lambda: OwnershipRule.objects.order_by("pk").values_list("pk", flat=True)[0],
         "tags": lambda: Tag.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
         "targets": lambda: AnnualTarget.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
+        "sampling-tasks": lambda: side["sampling_task"].pk,
     }
     return picks[collection]()
 
@@ -324,6 +334,8 @@ WRITE_PAGES = {
     "monitoring:complaint_create", "monitoring:complaint_edit", "monitoring:complaint_delete",  # complaints
     "enterprises:calendar_day_create", "enterprises:calendar_day_edit", "enterprises:calendar_day_delete",
     "monitoring:lead_assign", "monitoring:lead_import", "monitoring:lead_import_confirm",  # leads
+    "monitoring:sampling_task_create", "monitoring:sampling_task_edit", "monitoring:sample_create",
+    "monitoring:sample_edit", "monitoring:sample_step", "monitoring:sample_retest", "monitoring:sample_retest_result",
 }
 
 

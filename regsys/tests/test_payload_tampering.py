@@ -25,12 +25,12 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
                "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
-               "monitoring.api.complaints", "monitoring.api.leads"]
+               "monitoring.api.complaints", "monitoring.api.leads", "monitoring.api.sampling"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
                 "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
                 "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms",
-                "monitoring.leads_forms"]
+                "monitoring.leads_forms", "monitoring.forms_sampling"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -185,6 +185,14 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
                                     "summary": "x", "enterprise": w.other["enterprise"].pk}),
     ("/api/complaints/", lambda w: {"kind": "complaint", "received_on": "2024-05-10", "source": "来电",  # complaints
                                     "summary": "x", "subject_name": "某店", "unit": w.other.unit.pk}),
+    ("/api/samples/", lambda w: {"task": w.mine["sampling_task"].pk, "sample_no": "T-1", "link": "operation",
+                                 "enterprise": w.other["enterprise"].pk, "product_name": "口罩", "batch": "1",
+                                 "quantity": "10只", "sampled_on": "2024-05-10",
+                                 "officers": [w.mine.user.pk, w.mine.colleague.pk]}),
+    ("/api/samples/", lambda w: {"task": w.mine["sampling_task"].pk, "sample_no": "T-2", "link": "operation",
+                                 "enterprise": w.mine["enterprise"].pk, "product_name": "口罩", "batch": "1",
+                                 "quantity": "10只", "sampled_on": "2024-05-10",
+                                 "officers": [w.mine.user.pk, w.other.user.pk]}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

@@ -186,6 +186,25 @@ def _monitoring(side: Side, section: Unit) -> None:
     side.objects.update(ae_report=report, ae_evaluation=evaluation)
 
 
+def _sampling(side: Side, task) -> None:
+    """A sample of the side's enterprise taken by its two officers, walked to the uploaded receipt (sampling)."""
+    from monitoring.models import Sample, SampleStep
+
+    sample = Sample.objects.create(
+        task=task, sample_no=f"{side.unit.short_name}CY-0001", enterprise=side["enterprise"], link="operation",
+        unit=side.unit, product_name="一次性使用无菌注射器", batch="20240101", quantity="200支",
+        sampled_on=dt.date(YEAR, 1, 2), lab="浙江省医疗器械检验研究院", report_no="QW-1", conclusion="failed",
+        failed_items="无菌", next_step="concluded", next_due_on=dt.date(YEAR, 3, 1))
+    sample.officers.set([side.user, side.colleague])
+    for step, day in (("sampled", 2), ("data_entered", 3), ("report_received", 20), ("report_delivered", 22)):
+        SampleStep.objects.create(sample=sample, step=step, done_on=dt.date(YEAR, 1, day), done_by=side.user)
+    receipt = SampleStep.objects.create(sample=sample, step="receipt_uploaded", done_on=dt.date(YEAR, 1, 23),
+                                        file=ContentFile(b"%PDF-1.4", name="receipt.pdf"))
+    SampleStep.objects.create(sample=sample, step="retest_window", due_on=dt.date(YEAR, 2, 2))
+    SampleStep.objects.create(sample=sample, step="concluded", due_on=dt.date(YEAR, 3, 1))
+    side.objects.update(sample=sample, sample_receipt=receipt)
+
+
 def build_world() -> World:
     from campaigns.reference import load_reference as load_forms
     from enterprises.reference import load_reference as load_tags
@@ -205,6 +224,12 @@ def build_world() -> World:
     mine, other = _side("甲", template, checklist), _side("乙", template, checklist)
     for side in (mine, other):
         _monitoring(side, section)
+    from monitoring.models import SamplingTask
+
+    task = SamplingTask.objects.create(level="provincial", year=YEAR, name="省级医疗器械监督抽检", quota=10)
+    for side in (mine, other):
+        _sampling(side, task)
+        side.objects["sampling_task"] = task
     return World(
         mine=mine, other=other,
         district_user=UserFactory(unit=section, role=Role.SECTION_STAFF),
