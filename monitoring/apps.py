@@ -11,3 +11,6 @@ class MonitoringConfig(AppConfig):
         from monitoring.work import evaluation_work
 
         register_work_source(evaluation_work)
+        from monitoring.risk_providers import register as register_risk  # risk
+
+        register_risk()  # risk

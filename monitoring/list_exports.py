@@ -32,3 +32,4 @@ def _training_sheets(request) -> list[Sheet]:
 register(ListExport(name="ae_reports", title="不良事件报告", sheets=_report_sheets))
 register(ListExport(name="ae_registrations", title="注册人监测系统注册情况", sheets=_registration_sheets))
 register(ListExport(name="ae_trainings", title="不良事件监测业务培训", sheets=_training_sheets))
+from monitoring import risk_exports  # noqa: E402, F401  (risk: the register's export registers itself)
