@@ -41,7 +41,8 @@ def risk_work(user, *, unit, personal: bool, due_by: date | None, today: date) -
                 title=_("销号待审批 · %(p)s") % {"p": r.risk_point},
                 url=reverse("monitoring:risk_detail", args=[r.pk]), due_on=r.closure_requested_on, overdue=False,
                 detail=_("%(u)s于%(d)s申请") % {"u": r.owner_unit.display_name,
-                                              "d": f"{r.closure_requested_on:%Y-%m-%d}"},
+                                              "d": f"{r.closure_requested_on:%Y-%m-%d}" if r.closure_requested_on
+                                              else "—"},
             )
             for r in closures_awaiting(user)[:50]
         ]

@@ -64,7 +64,8 @@ def _file(field, name: str):
 
 @login_required
 def meeting_list(request):
-    queryset = selectors.meetings_for(request.user).annotate(risk_count=Count("risks"))
+    queryset = selectors.meetings_for(request.user).annotate(risk_count=Count("risks")).order_by(
+        "-year", "-quarter", "-held_on", "-id")
     return list_page(request, queryset=queryset, filterset_class=MeetingFilterSet, template="monitoring/risk_meeting_list.html",
                      context={"can_manage": is_ae_manager(request.user)})
 

@@ -24,10 +24,12 @@ pytestmark = pytest.mark.django_db
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
-               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers"]
+               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
+               "monitoring.api.risks"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
-                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms"]
+                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
+                "monitoring.risk_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
