@@ -17,7 +17,7 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
 from monitoring.choices import RiskSource, RiskStatus
@@ -51,10 +51,14 @@ def meetings_for(user) -> QuerySet[RiskMeeting]:
 
 # ---------------------------------------------------------------- the register
 
+STATUS_RANK = Case(When(status=RiskStatus.OPEN, then=Value(0)), When(status=RiskStatus.CLOSING, then=Value(1)),
+                   default=Value(2), output_field=IntegerField())
+
+
 def risks_for(user) -> QuerySet[Risk]:
-    """The risks ``user`` may see, with what the list and detail pages show, and their meeting period."""
+    """The risks ``user`` may see (under control first, then awaiting approval, then closed; by due date)."""
     qs = Risk.objects.select_related("meeting", "enterprise", "owner_unit", "credit_record")
-    return with_period(scoped(qs, user))
+    return with_period(scoped(qs, user)).order_by(STATUS_RANK, "due_on", "id")
 
 
 def with_period(qs: QuerySet[Risk]) -> QuerySet[Risk]:
