@@ -46,6 +46,7 @@ from enterprises.choices import (
 from enterprises.demo import REGION, person
 from enterprises.models import Enterprise, Subdistrict, Unit, User
 
+from . import demo_risks
 from .choices import EvaluationStatus, EvaluationTrigger, EventOutcome, ReporterKind, ReporterMatch
 from .demo_data import (
     AESTHETIC,
@@ -601,7 +602,8 @@ def seed(ctx) -> str:
     attendances = seeder.seed_trainings()
     this_year = sum(1 for r in reports if r.reported_on.year == ctx.year)
     open_count = sum(1 for e in evaluations if e.status == EvaluationStatus.OPEN)
+    risks = demo_risks.seed(ctx)  # risk: last, after every source's demo records
     return (f"常住人口 {population / 10000:.2f} 万（演示数据）；不良事件报告 {ctx.year - 1}年 {len(reports) - this_year} 份、"
             f"{ctx.year}年 {this_year} 份（落后进度：{seeder.behind.short_name}；零报告二级以上医院 {len(zero)} 家）；"
             f"评价 {len(evaluations)} 项（待评价 {open_count} 项）；未注册注册人 {unregistered} 家；"
-            f"培训 {len(TRAININGS)} 次、参训企业 {attendances} 家次")
+            f"培训 {len(TRAININGS)} 次、参训企业 {attendances} 家次；{risks}")
