@@ -80,7 +80,10 @@ def _diverse(candidates: list, count: int) -> list:
 
 
 def _station_user(unit: Unit, fallback: User) -> User:
-    return (User.objects.filter(unit=unit, is_active=True).exclude(role=Role.AUDITOR).order_by("username").first()
+    """Who writes for the owner unit: a staff member of a 所, the 药械科 staff member for the 药械科's risks."""
+    if unit.kind != UnitKind.STATION:
+        return fallback
+    return (User.objects.filter(unit=unit, is_active=True, role=Role.STATION_STAFF).order_by("username").first()
             or fallback)
 
 

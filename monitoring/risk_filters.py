@@ -43,7 +43,6 @@ class RiskFilterSet(filters.FilterSet):
     escalated = filters.BooleanFilter(label=_("上报一级"), widget=YES_NO)
     overdue = filters.BooleanFilter(label=_("逾期"), method="filter_overdue", widget=YES_NO)
     carried = filters.BooleanFilter(label=_("结转"), method="filter_carried", widget=YES_NO)
-    meeting = filters.ModelChoiceFilter(queryset=RiskMeeting.objects.all(), widget=forms.HiddenInput)
 
     class Meta:
         model = Risk

@@ -96,6 +96,7 @@ def meeting_save(
     if minutes is not None:
         _store(meeting, "minutes", minutes, f"会议纪要-{year}Q{quarter}")
     save_with_history(meeting, by=by, reason=_("新建风险会商") if creating else "")
+    meeting.__dict__.pop("_change_reason", None)  # the units' history row is a change of its own
     meeting.units.set(list(units))
     if old_file and old_file != meeting.minutes.name:
         storage = meeting.minutes.storage
