@@ -137,6 +137,7 @@ def seed(ctx) -> str:
                                        reason="经会商研判，已按日常监管处置，不列入风险清单")
         risks_by_meeting.append((meeting, risks))
     closed, waiting = _progress(risks_by_meeting, chief=chief, staff=staff, today=today)
+    _date_history(ctx, risks_by_meeting)
     total = sum(len(r) for _m, r in risks_by_meeting)
     return (f"风险会商 {len(risks_by_meeting)} 次；风险清单 {total} 项（已销号 {closed} 项、待审批 {waiting} 项、"
             f"列入重点监管 {named} 项）")
@@ -169,3 +170,24 @@ def _progress(risks_by_meeting, *, chief: User, staff: User, today: dt.date) -> 
             else:
                 waiting += 1
     return closed, waiting
+
+
+def _date_history(ctx, risks_by_meeting) -> None:
+    """Date the records and their history rows to the days they stand for (the services stamp the seeding time)."""
+    reasons = {"申请销号": "closure_requested_on", "审批同意销号": "closed_on"}
+    for meeting, risks in risks_by_meeting:
+        held = ctx.at(meeting.held_on, 9)
+        RiskMeeting.objects.filter(pk=meeting.pk).update(created_at=held, updated_at=held)
+        meeting.history.all().update(history_date=held)
+        for risk in Risk.objects.filter(pk__in=[r.pk for r in risks]):
+            Risk.objects.filter(pk=risk.pk).update(created_at=ctx.at(meeting.held_on, 10))
+            for row in risk.history.all():
+                field = next((f for reason, f in reasons.items() if (row.history_change_reason or "").startswith(reason)),
+                             None)
+                day = getattr(risk, field) if field else meeting.held_on
+                row.history_date = ctx.at(day, 15 if field == "closed_on" else 10)
+                row.save(update_fields=["history_date"])
+            for entry in risk.follow_ups.all():
+                at = ctx.at(entry.on, 16)
+                type(entry).objects.filter(pk=entry.pk).update(created_at=at)
+                entry.history.all().update(history_date=at)

@@ -308,9 +308,17 @@ def _post_action(request, risk, form, action, success: str):
         else:
             messages.success(request, success)
     else:
-        messages.error(request, "；".join(f"{form.fields[f].label if f in form.fields else ''}：{'，'.join(e)}"
-                                         .lstrip("：") for f, e in form.errors.items()))
+        messages.error(request, "；".join(_error_lines(form)))
     return redirect("monitoring:risk_detail", pk=risk.pk)
+
+
+def _error_lines(form) -> list[str]:
+    """A refused action form's errors as lines of a message (the form itself is not shown again)."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        lines.append(f"{label}：{'，'.join(errors)}" if label else "，".join(errors))
+    return lines
 
 
 @login_required
