@@ -94,7 +94,8 @@ def _date(value: dt.date, today: dt.date) -> dt.date:
 def seed(ctx) -> str:
     section = Unit.objects.filter(kind=UnitKind.SECTION).order_by("sort_order", "code").first()
     staff = User.objects.filter(unit=section, role=Role.SECTION_STAFF).order_by("username").first()
-    chief = User.objects.filter(role=Role.LEADER).order_by("username").first()
+    chief = (User.objects.filter(role=Role.LEADER, unit=section).order_by("username").first()
+             or User.objects.filter(role=Role.LEADER).order_by("username").first())
     if section is None or staff is None or chief is None:
         return "风险会商：没有药械科人员或局领导，跳过"
     today = ctx.today
@@ -186,7 +187,10 @@ def _date_history(ctx, risks_by_meeting) -> None:
                              None)
                 day = getattr(risk, field) if field else meeting.held_on
                 row.history_date = ctx.at(day, 15 if field == "closed_on" else 10)
-                row.save(update_fields=["history_date"])
+                for name in reasons.values():  # the dates as backdated, so the diffs read true
+                    if getattr(row, name) is not None:
+                        setattr(row, name, getattr(risk, name))
+                row.save(update_fields=["history_date", *reasons.values()])
             for entry in risk.follow_ups.all():
                 at = ctx.at(entry.on, 16)
                 type(entry).objects.filter(pk=entry.pk).update(created_at=at)
