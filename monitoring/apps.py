@@ -16,3 +16,6 @@ class MonitoringConfig(AppConfig):
         register_complaint_sources()  # complaints
         __import__("monitoring.leads_work", fromlist=["register"]).register()  # leads: 待办 and risk candidates
         register_work_source(sampling_work)
+        from monitoring.risk_providers import register as register_risk  # risk
+
+        register_risk()  # risk

@@ -46,7 +46,10 @@ from enterprises.choices import (
 from enterprises.demo import REGION, person
 from enterprises.models import Enterprise, Subdistrict, Unit, User
 
-from . import demo_leads  # leads
+from . import (
+    demo_leads,  # leads
+    demo_risks,
+)
 from .choices import EvaluationStatus, EvaluationTrigger, EventOutcome, ReporterKind, ReporterMatch
 from .demo_complaints import seed as seed_complaints
 from .demo_data import (
@@ -606,8 +609,10 @@ def seed(ctx) -> str:
     sampling = seed_sampling(ctx)
     this_year = sum(1 for r in reports if r.reported_on.year == ctx.year)
     open_count = sum(1 for e in evaluations if e.status == EvaluationStatus.OPEN)
+    leads = demo_leads.seed(ctx)  # leads
+    risks = demo_risks.seed(ctx)  # risk: last, after every source's demo records
     return (f"常住人口 {population / 10000:.2f} 万（演示数据）；不良事件报告 {ctx.year - 1}年 {len(reports) - this_year} 份、"
             f"{ctx.year}年 {this_year} 份（落后进度：{seeder.behind.short_name}；零报告二级以上医院 {len(zero)} 家）；"
             f"评价 {len(evaluations)} 项（待评价 {open_count} 项）；未注册注册人 {unregistered} 家；"
             f"培训 {len(TRAININGS)} 次、参训企业 {attendances} 家次；投诉举报与舆情 {complaints} 条；{sampling}；"
-            + demo_leads.seed(ctx))  # leads
+            f"{leads}；{risks}")

@@ -48,4 +48,7 @@ def _lead_sheets(request) -> list[Sheet]:
 
 register(ListExport(name="online_leads", title="网络销售监测线索", sheets=_lead_sheets))
 # --- end leads ---
-from monitoring import sampling_exports  # noqa: E402,F401 - the sample list's export (sampling)
+from monitoring import (
+    risk_exports,  # noqa: E402, F401  (risk: the register's export registers itself)
+    sampling_exports,  # noqa: E402,F401 - the sample list's export (sampling)
+)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from monitoring.views import complaints, evaluations, leads, quotas, registry, reports, risk_report, sampling
+from monitoring.views import (
+    complaints,
+    evaluations,
+    leads,
+    quotas,
+    registry,
+    reports,
+    risk_report,
+    risks,
+    sampling,
+)
 
 app_name = "monitoring"
 
@@ -82,4 +92,26 @@ urlpatterns = [
     path("sampling/steps/<int:pk>/file/", sampling.sample_step_file, name="sample_step_file"),
     path("sampling/rules/", sampling.sampling_rules, name="sampling_rules"),
     # --- end sampling ---
+    # --- risk: the quarterly consultation, its candidates and the register ---
+    path("risk-meetings/", risks.meeting_list, name="risk_meeting_list"),
+    path("risk-meetings/new/", risks.meeting_create, name="risk_meeting_create"),
+    path("risk-meetings/<int:pk>/", risks.meeting_detail, name="risk_meeting_detail"),
+    path("risk-meetings/<int:pk>/edit/", risks.meeting_edit, name="risk_meeting_edit"),
+    path("risk-meetings/<int:pk>/minutes/", risks.meeting_minutes, name="risk_meeting_minutes"),
+    path("risk-meetings/<int:pk>/accept/", risks.candidate_accept, name="risk_candidate_accept"),
+    path("risk-meetings/<int:pk>/dismiss/", risks.candidate_dismiss, name="risk_candidate_dismiss"),
+    path("risk-meetings/<int:pk>/dismissals/<int:dismissal_pk>/restore/", risks.candidate_restore,
+         name="risk_candidate_restore"),
+    path("risk-meetings/<int:pk>/notice/", risks.risk_create_manual, name="risk_create_manual"),
+    path("risks/", risks.risk_list, name="risk_list"),
+    path("risks/export/", risks.risk_export, name="risk_export"),
+    path("risks/<int:pk>/", risks.risk_detail, name="risk_detail"),
+    path("risks/<int:pk>/edit/", risks.risk_edit, name="risk_edit"),
+    path("risks/<int:pk>/follow-up/", risks.risk_follow_up, name="risk_follow_up"),
+    path("risks/<int:pk>/follow-up/<int:entry_pk>/file/", risks.follow_up_file, name="risk_follow_up_file"),
+    path("risks/<int:pk>/closure/", risks.risk_closure_request, name="risk_closure_request"),
+    path("risks/<int:pk>/closure/approve/", risks.risk_closure_approve, name="risk_closure_approve"),
+    path("risks/<int:pk>/closure/return/", risks.risk_closure_return, name="risk_closure_return"),
+    path("risks/<int:pk>/evidence/", risks.risk_evidence, name="risk_evidence"),
+    # --- end risk ---
 ]

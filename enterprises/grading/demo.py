@@ -20,12 +20,11 @@ from enterprises.grading.services import grades_propose, scheme_ensure
 from enterprises.models import CreditRecord, Enterprise, EnterpriseGrade, GradeLevel, User
 
 CHANGES = 3  # grades changed by staff (with a reason) before approval, to show the workflow
-# bad-credit facts recorded last year (cases and rectifications escalate grades on their own)
+# bad-credit facts recorded last year (cases and rectifications escalate grades on their own). 风险会商点名
+# records are not typed here: they arise from the risk register (monitoring.demo_risks, 列入重点监管).
 CREDIT_RECORDS = [
     (CreditKind.BAD_CREDIT, 5, 12, "未按规定报送年度自查报告，经催告仍未报送"),
     (CreditKind.BAD_CREDIT, 8, 3, "提供虚假资料办理第二类医疗器械经营备案"),
-    (CreditKind.RISK_NAMED, 9, 20, "第三季度风险会商点名：冷链运输温度记录缺失"),
-    (CreditKind.RISK_NAMED, 11, 15, "第四季度风险会商点名：网络销售未备案产品"),
     (CreditKind.SERIOUS_DISHONEST, 10, 8, "列入严重违法失信名单（市场监管部门）"),
 ]
 

@@ -111,6 +111,10 @@ class Risk(models.Model):
     source_id = models.PositiveBigIntegerField(_("来源记录编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     source_label = models.CharField(_("来源摘要"), max_length=300, blank=True)
+    source_key = models.CharField(
+        _("来源标识"), max_length=200, blank=True, db_index=True,
+        help_text=_("候选风险的稳定标识（monitoring.risk_sources.Candidate.identity），用于排除已纳入清单的候选"),
+    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("涉及企业"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="risks",
@@ -139,6 +143,7 @@ class Risk(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    closure_returned_reason = models.TextField(_("退回理由"), blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
@@ -164,6 +169,34 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}风险：{self.risk_point}"
+
+
+class CandidateDismissal(models.Model):
+    """A candidate the meeting decided not to take into the register (不纳入), with the reason."""
+
+    meeting = models.ForeignKey(
+        RiskMeeting, verbose_name=_("风险会商"), on_delete=models.CASCADE, related_name="dismissals"
+    )
+    source_kind = models.CharField(_("风险来源"), max_length=20, choices=RiskSource.choices)
+    identity = models.CharField(_("候选标识"), max_length=200)
+    title = models.CharField(_("候选风险"), max_length=300)
+    reason = models.CharField(_("不纳入理由"), max_length=300)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    dismissed_at = models.DateTimeField(_("操作时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("不纳入的候选风险")
+        verbose_name_plural = _("不纳入的候选风险")
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "identity"], name="risk_dismissal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}：{self.title}（不纳入）"
 
 
 def follow_up_upload_to(entry: RiskFollowUp, filename: str) -> str:

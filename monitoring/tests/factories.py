@@ -89,3 +89,27 @@ class RiskFactory(factory.django.DjangoModelFactory):
     level = RiskLevel.HIGH
     measures = "督促企业召回，经营使用单位暂停销售使用"
     due_on = dt.date(2024, 7, 31)
+
+
+# ---- risk: the consultation's records (helper "risk") ----
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "销号佐证.pdf"):
+    """A small valid PDF upload (attachments are checked by extension and leading bytes)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+class RiskFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "monitoring.RiskFollowUp"
+
+    risk = factory.SubFactory(RiskFactory)
+    on = dt.date(2024, 7, 10)
+    text = "已督促企业完成召回，涉及批次全部下架"
+
+
+# ---- end risk ----

@@ -121,6 +121,20 @@ PAGES: dict[str, dict] = {
     "monitoring:sample_step": {"pk": "sample"}, "monitoring:sample_retest": {"pk": "sample"},
     "monitoring:sample_retest_result": {"pk": "sample"}, "monitoring:sample_step_file": {"pk": "sample_receipt"},
     "monitoring:sampling_rules": {},
+    # monitoring (risk): meetings are read by every unit ("shared"); risks by their owner unit and the district
+    "monitoring:risk_meeting_list": {}, "monitoring:risk_meeting_create": {},
+    "monitoring:risk_meeting_detail": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_meeting_edit": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_meeting_minutes": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_candidate_accept": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_candidate_dismiss": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_candidate_restore": {"pk": "risk_meeting", "dismissal_pk": "risk_dismissal", "shared": True},
+    "monitoring:risk_create_manual": {"pk": "risk_meeting", "shared": True},
+    "monitoring:risk_list": {}, "monitoring:risk_export": {}, "monitoring:risk_detail": {"pk": "risk"},
+    "monitoring:risk_edit": {"pk": "risk"}, "monitoring:risk_follow_up": {"pk": "risk"},
+    "monitoring:risk_follow_up_file": {"pk": "risk", "entry_pk": "risk_follow_up"},
+    "monitoring:risk_closure_request": {"pk": "risk"}, "monitoring:risk_closure_approve": {"pk": "risk"},
+    "monitoring:risk_closure_return": {"pk": "risk"}, "monitoring:risk_evidence": {"pk": "risk"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -138,6 +152,8 @@ API_OBJECTS: dict[str, str | None] = {
     "complaints": "complaint",  # complaints
     "online-leads": "online_lead",  # leads
     "sampling-tasks": None, "samples": "sample",  # sampling
+    "risk-meetings": None,  # risk: every unit reads the consultation; the 药械科 writes it
+    "risks": "risk",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -186,7 +202,7 @@ def _page_url(name: str, side) -> str:
     for key, value in rule.items():
         if key in ("public", "shared", "skip", "query", "own"):
             continue
-        if key in ("pk", "finding_pk"):
+        if key in ("pk", "finding_pk", "entry_pk", "dismissal_pk"):
             kwargs[key] = (side.template.pk if value == "template" else side[value].pk)
         else:
             kwargs[key] = value
@@ -210,6 +226,7 @@ def _reference_pk(collection: str, side) -> int:
     picks = {
         "units": lambda: side.unit.pk, "subdistricts": lambda: side["subdistrict"].pk,
         "campaigns": lambda: side["campaign"].pk, "form-templates": lambda: side.template.pk,
+        "risk-meetings": lambda: side["risk_meeting"].pk,
         "ownership-rules": lambda: OwnershipRule.objects.order_by("pk").values_list("pk", flat=True)[0],
         "tags": lambda: Tag.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
         "targets": lambda: AnnualTarget.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0],
@@ -336,6 +353,10 @@ WRITE_PAGES = {
     "monitoring:lead_assign", "monitoring:lead_import", "monitoring:lead_import_confirm",  # leads
     "monitoring:sampling_task_create", "monitoring:sampling_task_edit", "monitoring:sample_create",
     "monitoring:sample_edit", "monitoring:sample_step", "monitoring:sample_retest", "monitoring:sample_retest_result",
+    "monitoring:risk_meeting_create", "monitoring:risk_meeting_edit", "monitoring:risk_candidate_accept",
+    "monitoring:risk_candidate_dismiss", "monitoring:risk_candidate_restore", "monitoring:risk_create_manual",
+    "monitoring:risk_edit", "monitoring:risk_follow_up", "monitoring:risk_closure_request",
+    "monitoring:risk_closure_approve", "monitoring:risk_closure_return",
 }
 
 

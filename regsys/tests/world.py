@@ -203,6 +203,23 @@ def _sampling(side: Side, task) -> None:
     SampleStep.objects.create(sample=sample, step="retest_window", due_on=dt.date(YEAR, 2, 2))
     SampleStep.objects.create(sample=sample, step="concluded", due_on=dt.date(YEAR, 3, 1))
     side.objects.update(sample=sample, sample_receipt=receipt)
+def _risks(side: Side, quarter: int) -> None:
+    """risk: a consultation meeting (read by all) and a risk of the side's enterprise, with its files."""
+    from monitoring.models import Risk, RiskFollowUp, RiskMeeting
+    from monitoring.models.risks import CandidateDismissal
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    meeting = RiskMeeting.objects.create(year=YEAR - 1, quarter=quarter, held_on=dt.date(YEAR - 1, 3 * quarter, 25),
+                                         chair="王副局长", minutes=ContentFile(pdf, name="m.pdf"))
+    risk = Risk.objects.create(
+        meeting=meeting, source_kind="notice", risk_point=f"{side.unit.short_name}冷链储存风险", level="high",
+        enterprise=side["enterprise"], owner_unit=side.unit, measures="每月检查", due_on=dt.date(YEAR, 12, 31),
+        status="closing", closure_note="已整改", closure_requested_on=dt.date(YEAR - 1, 12, 2), closure_evidence=ContentFile(pdf, name="e.pdf"))
+    follow_up = RiskFollowUp.objects.create(risk=risk, on=dt.date(YEAR - 1, 12, 1), text="已检查",
+                                            file=ContentFile(pdf, name="f.pdf"))
+    dismissal = CandidateDismissal.objects.create(meeting=meeting, source_kind="inspection", identity=f"x:{quarter}",
+                                                  title="候选", reason="不构成风险")
+    side.objects.update(risk_meeting=meeting, risk=risk, risk_follow_up=follow_up, risk_dismissal=dismissal)
 
 
 def build_world() -> World:
@@ -230,6 +247,8 @@ def build_world() -> World:
     for side in (mine, other):
         _sampling(side, task)
         side.objects["sampling_task"] = task
+    _risks(mine, 1)
+    _risks(other, 2)
     return World(
         mine=mine, other=other,
         district_user=UserFactory(unit=section, role=Role.SECTION_STAFF),

@@ -134,4 +134,4 @@ def test_every_lists_export_is_registered_once_per_process():
     assert sorted(exports._REGISTRY) == [
         "ae_registrations", "ae_reports", "ae_trainings", "campaigns", "cases", "conflicts", "credit_records", "enterprises", "form_templates", "grades",
         "inspections", "interviews", "licences_expiring", "plan_items", "plan_progress", "planning_due", "plans",
-        "rectifications", "referrals", "return_cell", "returns"]
+        "rectifications", "referrals", "return_cell", "returns", "risks"]
