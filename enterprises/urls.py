@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import views
+from enterprises import suspension_views, views
 
 app_name = "enterprises"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/jobs/<int:pk>/row/", views.import_job_row, name="import_job_row"),
+    # 停产/复产 (disposal)
+    path("suspensions/", suspension_views.suspension_list, name="suspension_list"),
+    path("suspensions/export/", suspension_views.suspension_export, name="suspension_export"),
+    path("suspensions/<int:pk>/", suspension_views.suspension_detail, name="suspension_detail"),
+    path("suspensions/<int:pk>/rectify/", suspension_views.suspension_rectify, name="suspension_rectify"),
+    path("suspensions/<int:pk>/resume/", suspension_views.suspension_resume, name="suspension_resume"),
+    path("<int:pk>/suspensions/new/", suspension_views.suspension_start_view, name="suspension_start"),
 ]

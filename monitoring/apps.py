@@ -11,3 +11,6 @@ class MonitoringConfig(AppConfig):
         from monitoring.work import evaluation_work
 
         register_work_source(evaluation_work)
+        from monitoring.disposal_risk import register as register_disposal_risk  # disposal
+
+        register_disposal_risk()  # disposal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import evaluations, quotas, registry, reports
+from monitoring.views import disposal, evaluations, quotas, registry, reports
 
 app_name = "monitoring"
 
@@ -44,4 +44,9 @@ urlpatterns = [
     path("unmatched/", reports.unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", reports.unmatched_resolve, name="unmatched_resolve"),
     # --- end aeimport ---
+    # --- disposal: a failed sample's disposal (不合格处置) ---
+    path("samples/<int:pk>/disposal/", disposal.sample_disposal, name="sample_disposal"),
+    path("samples/<int:pk>/disposal/<slug:action>/", disposal.sample_disposal_action, name="sample_disposal_action"),
+    path("sample-controls/<int:pk>/delete/", disposal.sample_control_delete, name="sample_control_delete"),
+    # --- end disposal ---
 ]
