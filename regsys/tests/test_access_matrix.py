@@ -97,6 +97,13 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # disposal: a failed sample's disposal page and actions; 停产/复产 pages of the registry
+    "monitoring:sample_disposal": {"pk": "failed_sample"},
+    "monitoring:sample_disposal_action": {"pk": "failed_sample", "action": "control"},
+    "monitoring:sample_control_delete": {"pk": "sample_control"},
+    "enterprises:suspension_list": {}, "enterprises:suspension_export": {},
+    "enterprises:suspension_detail": {"pk": "suspension"}, "enterprises:suspension_rectify": {"pk": "suspension"},
+    "enterprises:suspension_resume": {"pk": "suspension"}, "enterprises:suspension_start": {"pk": "enterprise"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -111,6 +118,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "sample-controls": "sample_control", "sample-disposals": "failed_sample", "suspensions": "suspension",  # disposal
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -303,6 +311,8 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "monitoring:sample_disposal_action", "monitoring:sample_control_delete", "enterprises:suspension_rectify",
+    "enterprises:suspension_resume", "enterprises:suspension_start",
 }
 
 

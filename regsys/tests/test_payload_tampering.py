@@ -24,15 +24,18 @@ pytestmark = pytest.mark.django_db
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
-               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers"]
+               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
+               "monitoring.api.disposal", "enterprises.suspension_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
-                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms"]
+                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
+                "monitoring.disposal_forms", "enterprises.suspension_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
     "enterprises.user": "user", "inspections.inspection": "inspection", "inspections.case": "case",
     "inspections.planitem": "plan_item", "campaigns.campaign": "campaign", "reporting.return": "return",
+    "monitoring.sample": "failed_sample",  # disposal
 }
 
 
