@@ -26,7 +26,7 @@ from inspections.services import cases as case_services
 from inspections.services import inspections as inspection_services
 from monitoring.choices import ControlMeasure, SampleConclusion
 from monitoring.models import Sample, SampleControl
-from regsys.scoping import can_edit, require_edit, scoped
+from regsys.scoping import can_edit, referable, require_edit, scoped
 
 # 从严查处: this many failed samples of one enterprise within this many years (counting the later one).
 REPEAT_FAILURE_COUNT = 2
@@ -146,6 +146,8 @@ def control_add(
         errors["done_on"] = [_("实施日期不能晚于今天")]
     elif done_on < sample.sampled_on:
         errors["done_on"] = [_("实施日期不能早于抽样日期")]
+    if not referable(Enterprise.objects.filter(pk=enterprise.pk), by).exists():
+        errors["enterprise"] = [_("该单位不在你的监管范围内，请告知药械科或其监管所采取控制措施")]
     if measure == ControlMeasure.OTHER and not (note or "").strip():
         errors["note"] = [_("措施为“其他”时请在说明中写明具体措施")]
     if errors:

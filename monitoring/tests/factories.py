@@ -89,3 +89,26 @@ class RiskFactory(factory.django.DjangoModelFactory):
     level = RiskLevel.HIGH
     measures = "督促企业召回，经营使用单位暂停销售使用"
     due_on = dt.date(2024, 7, 31)
+
+
+# --- disposal: failed samples and control measures ---------------------------------------------------------
+
+class FailedSampleFactory(SampleFactory):
+    """A sample whose conclusion is 不合格 (pass ``enterprise``, ``registrant``, ``sampled_on`` as needed)."""
+
+    conclusion = "failed"
+    failed_items = "无菌、细菌内毒素"
+    lab = "浙江省医疗器械检验研究院"
+    report_no = factory.Sequence(lambda n: f"QW2024-{n:04d}")
+
+
+class SampleControlFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "monitoring.SampleControl"
+
+    sample = factory.SubFactory(FailedSampleFactory)
+    enterprise = factory.LazyAttribute(lambda o: o.sample.enterprise)
+    measure = "stop_sale"
+    done_on = dt.date(2024, 6, 3)
+    quantity = "120支"
+# --- end disposal ---
