@@ -121,6 +121,11 @@ def sample_disposal_action(request, pk: int, action: str):
     sample = _sample(request, pk)
     if not can_edit(request.user, sample):
         raise PermissionDenied(_("无权修改其他单位的记录"))
+    try:
+        services.require_failed(sample)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("monitoring:sample_disposal", pk=sample.pk)
     user, post = request.user, request.POST
     manufacturers = services.local_manufacturers(sample)
     if action == "control":
@@ -149,7 +154,6 @@ def sample_disposal_action(request, pk: int, action: str):
                     _("处置情况已保存"), "note_form")
     if action == "strict":
         try:
-            services.require_failed(sample)
             sample = services.disposal_strict_check(sample=sample, by=user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
