@@ -96,12 +96,12 @@ def suspension_detail(request, pk: int):
     return _detail(request, _suspension(request, pk))
 
 
-def rectify(request, suspension: ProductionSuspension) -> RectificationForm | None:
+def rectify(request, suspension: ProductionSuspension, *, prefix: str | None = None) -> RectificationForm | None:
     """Handle a posted rectification form; None when saved, else the form with its errors.
 
     Shared with the disposal page of a failed sample (``monitoring.views.disposal``).
     """
-    form = RectificationForm(request.POST, user=request.user, versioned=suspension)
+    form = RectificationForm(request.POST, user=request.user, versioned=suspension, prefix=prefix)
     if form.is_valid():
         version = form.pop_version()
         data = form.cleaned_data
@@ -119,9 +119,9 @@ def rectify(request, suspension: ProductionSuspension) -> RectificationForm | No
     return form
 
 
-def resume(request, suspension: ProductionSuspension) -> ResumeForm | None:
+def resume(request, suspension: ProductionSuspension, *, prefix: str | None = None) -> ResumeForm | None:
     """Handle a posted 复产 form; None when saved, else the form with its errors (the refusal included)."""
-    form = ResumeForm(request.POST, request.FILES, user=request.user, versioned=suspension)
+    form = ResumeForm(request.POST, request.FILES, user=request.user, versioned=suspension, prefix=prefix)
     if form.is_valid():
         version = form.pop_version()
         data = form.cleaned_data

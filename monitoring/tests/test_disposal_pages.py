@@ -48,14 +48,14 @@ def test_page_actions_add_control_draft_suspension_and_case(client, district, fa
     client.force_login(district.section_user)
 
     page = client.get(_url(failed))
-    control = client.post(_url(failed, "control"), {"enterprise": shop.pk, "measure": "stop_sale",
-                                                    "done_on": TODAY.isoformat(), "quantity": "30支"})
-    draft = client.post(_url(failed, "inspection"), {"enterprise": failed.enterprise.pk, "kind": "for_cause",
-                                                     "start_date": TODAY.isoformat()})
-    stop = client.post(_url(failed, "suspension"), {"enterprise": failed.enterprise.pk,
-                                                    "started_on": TODAY.isoformat()})
-    case = client.post(_url(failed, "case_open"), {"enterprise": failed.enterprise.pk, "procedure": "ordinary",
-                                                   "filed_on": TODAY.isoformat()})
+    control = client.post(_url(failed, "control"), {"control-enterprise": shop.pk, "control-measure": "stop_sale",
+                                                    "control-done_on": TODAY.isoformat(), "control-quantity": "30支"})
+    draft = client.post(_url(failed, "inspection"), {"inspection-enterprise": failed.enterprise.pk, "inspection-kind": "for_cause",
+                                                     "inspection-start_date": TODAY.isoformat()})
+    stop = client.post(_url(failed, "suspension"), {"suspension-enterprise": failed.enterprise.pk,
+                                                    "suspension-started_on": TODAY.isoformat()})
+    case = client.post(_url(failed, "case_open"), {"case_open-enterprise": failed.enterprise.pk, "case_open-procedure": "ordinary",
+                                                   "case_open-filed_on": TODAY.isoformat()})
     after = client.get(_url(failed))
 
     assert page.status_code == 200
@@ -73,17 +73,17 @@ def test_page_actions_add_control_draft_suspension_and_case(client, district, fa
 
 def test_resume_on_the_page_shows_the_foundations_refusal(client, district, failed):
     client.force_login(district.section_user)
-    client.post(_url(failed, "suspension"), {"enterprise": failed.enterprise.pk, "started_on": TODAY.isoformat()})
+    client.post(_url(failed, "suspension"), {"suspension-enterprise": failed.enterprise.pk, "suspension-started_on": TODAY.isoformat()})
     failed.refresh_from_db()
 
-    refused = client.post(_url(failed, "resume"), {"resumed_on": TODAY.isoformat(),
-                                                   "version": failed.suspension.version})
-    recorded = client.post(_url(failed, "rectify"), {"cause": "灭菌参数偏离", "rectification": "重新验证灭菌工艺",
-                                                     "recorded_on": TODAY.isoformat(),
-                                                     "version": failed.suspension.version})
+    refused = client.post(_url(failed, "resume"), {"resume-resumed_on": TODAY.isoformat(),
+                                                   "resume-version": failed.suspension.version})
+    recorded = client.post(_url(failed, "rectify"), {"rectify-cause": "灭菌参数偏离", "rectify-rectification": "重新验证灭菌工艺",
+                                                     "rectify-recorded_on": TODAY.isoformat(),
+                                                     "rectify-version": failed.suspension.version})
     failed.suspension.refresh_from_db()
-    resumed = client.post(_url(failed, "resume"), {"resumed_on": TODAY.isoformat(),
-                                                   "version": failed.suspension.version})
+    resumed = client.post(_url(failed, "resume"), {"resume-resumed_on": TODAY.isoformat(),
+                                                   "resume-version": failed.suspension.version})
 
     assert refused.status_code == 200
     assert "责令停产整改尚未记录原因分析和整改情况，不能复产" in refused.content.decode()
@@ -98,8 +98,8 @@ def test_station_form_refuses_another_units_enterprise_and_changes_nothing(clien
     sample = FailedSampleFactory(enterprise=own, unit=district.station_a)
     client.force_login(district.inspector_a)
 
-    response = client.post(_url(sample, "control"), {"enterprise": other.pk, "measure": "seal",
-                                                     "done_on": TODAY.isoformat()})
+    response = client.post(_url(sample, "control"), {"control-enterprise": other.pk, "control-measure": "seal",
+                                                     "control-done_on": TODAY.isoformat()})
 
     assert response.status_code == 200
     assert response.context["control_form"].errors["enterprise"]
@@ -114,7 +114,7 @@ def test_other_unit_reaches_neither_page_nor_actions(client, district):
     responses = [client.get(_url(sample)), client.post(_url(sample, "control"), {}),
                  client.post(reverse("monitoring:sample_control_delete", args=[control.pk]))]
     client.force_login(district.auditor)
-    auditor = [client.get(_url(sample)).status_code, client.post(_url(sample, "note"), {"note": "x"}).status_code]
+    auditor = [client.get(_url(sample)).status_code, client.post(_url(sample, "note"), {"note-note": "x"}).status_code]
 
     assert [r.status_code for r in responses] == [404, 404, 404]
     assert auditor == [200, 403]
@@ -126,8 +126,8 @@ def test_page_of_a_passed_sample_offers_no_disposal(client, district, maker):
     client.force_login(district.section_user)
 
     response = client.get(_url(sample))
-    action = client.post(_url(sample, "inspection"), {"enterprise": maker.pk, "kind": "for_cause",
-                                                      "start_date": TODAY.isoformat()}, follow=True)
+    action = client.post(_url(sample, "inspection"), {"inspection-enterprise": maker.pk, "inspection-kind": "for_cause",
+                                                      "inspection-start_date": TODAY.isoformat()}, follow=True)
 
     assert "该样品检验结论不是不合格，无需不合格处置" in response.content.decode()
     assert 'id="control_form"' not in response.content.decode()

@@ -70,21 +70,21 @@ def disposal_context(request, sample: Sample, forms: dict | None = None) -> dict
         return context
     cases = services.linkable_cases(sample, user)
     defaults = {
-        "control_form": lambda: ControlForm(user=user, initial={"done_on": today}),
-        "inspection_form": lambda: InspectionDraftForm(user=user, manufacturers=manufacturers,
+        "control_form": lambda: ControlForm(user=user, prefix="control", initial={"done_on": today}),
+        "inspection_form": lambda: InspectionDraftForm(user=user, manufacturers=manufacturers, prefix="inspection",
                                                        initial={"start_date": today}),
-        "suspension_form": lambda: SuspensionStartForm(user=user, manufacturers=manufacturers,
+        "suspension_form": lambda: SuspensionStartForm(user=user, manufacturers=manufacturers, prefix="suspension",
                                                        initial={"started_on": today}),
-        "case_link_form": lambda: CaseLinkForm(user=user, cases=cases),
-        "case_open_form": lambda: CaseOpenForm(user=user, manufacturers=case_parties(sample),
+        "case_link_form": lambda: CaseLinkForm(user=user, cases=cases, prefix="case_link"),
+        "case_open_form": lambda: CaseOpenForm(user=user, manufacturers=case_parties(sample), prefix="case_open",
                                                initial={"filed_on": today}),
-        "note_form": lambda: DisposalNoteForm(user=user, initial={"note": sample.disposal_note}),
+        "note_form": lambda: DisposalNoteForm(user=user, prefix="note", initial={"note": sample.disposal_note}),
     }
     if suspension is not None and suspension.is_open and can_edit(user, suspension):
-        defaults["rectify_form"] = lambda: RectificationForm(user=user, versioned=suspension, initial={
+        defaults["rectify_form"] = lambda: RectificationForm(user=user, versioned=suspension, prefix="rectify", initial={
             "cause": suspension.cause, "rectification": suspension.rectification,
             "recorded_on": suspension.rectification_recorded_on or today})
-        defaults["resume_form"] = lambda: ResumeForm(user=user, versioned=suspension, initial={"resumed_on": today})
+        defaults["resume_form"] = lambda: ResumeForm(user=user, versioned=suspension, prefix="resume", initial={"resumed_on": today})
         context["rectify_action"] = reverse("monitoring:sample_disposal_action", args=[sample.pk, "rectify"])
         context["resume_action"] = reverse("monitoring:sample_disposal_action", args=[sample.pk, "resume"])
     for name, build in defaults.items():
@@ -129,27 +129,27 @@ def sample_disposal_action(request, pk: int, action: str):
     user, post = request.user, request.POST
     manufacturers = services.local_manufacturers(sample)
     if action == "control":
-        form = ControlForm(post, user=user)
+        form = ControlForm(post, user=user, prefix="control")
         return _run(request, sample, form, lambda d: services.control_add(sample=sample, by=user, **d),
                     _("已添加控制措施"), "control_form")
     if action == "inspection":
-        form = InspectionDraftForm(post, user=user, manufacturers=manufacturers)
+        form = InspectionDraftForm(post, user=user, manufacturers=manufacturers, prefix="inspection")
         return _run(request, sample, form, lambda d: services.disposal_inspection_create(sample=sample, by=user, **d),
                     _("已建立检查草稿并关联到本样品"), "inspection_form")
     if action == "suspension":
-        form = SuspensionStartForm(post, user=user, manufacturers=manufacturers)
+        form = SuspensionStartForm(post, user=user, manufacturers=manufacturers, prefix="suspension")
         return _run(request, sample, form, lambda d: services.disposal_suspension_start(sample=sample, by=user, **d),
                     _("已责令停产整改，企业经营状态已改为停产"), "suspension_form")
     if action == "case_link":
-        form = CaseLinkForm(post, user=user, cases=services.linkable_cases(sample, user))
+        form = CaseLinkForm(post, user=user, cases=services.linkable_cases(sample, user), prefix="case_link")
         return _run(request, sample, form, lambda d: services.disposal_case_link(sample=sample, by=user, **d),
                     _("已关联案件"), "case_link_form")
     if action == "case_open":
-        form = CaseOpenForm(post, user=user, manufacturers=case_parties(sample))
+        form = CaseOpenForm(post, user=user, manufacturers=case_parties(sample), prefix="case_open")
         return _run(request, sample, form, lambda d: services.disposal_case_open(sample=sample, by=user, **d),
                     _("已立案并关联到本样品"), "case_open_form")
     if action == "note":
-        form = DisposalNoteForm(post, user=user)
+        form = DisposalNoteForm(post, user=user, prefix="note")
         return _run(request, sample, form, lambda d: services.disposal_note_save(sample=sample, by=user, **d),
                     _("处置情况已保存"), "note_form")
     if action == "strict":
@@ -171,7 +171,7 @@ def sample_disposal_action(request, pk: int, action: str):
         if not can_edit(user, suspension):
             raise PermissionDenied(_("无权修改其他单位的记录"))
         handle = suspension_views.rectify if action == "rectify" else suspension_views.resume
-        form = handle(request, suspension)
+        form = handle(request, suspension, prefix=action)
         if form is None:
             return redirect(reverse("monitoring:sample_disposal", args=[sample.pk]) + "#disposal-suspension")
         sample.refresh_from_db()
