@@ -21,14 +21,23 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def maker(district):
-    return EnterpriseFactory(name="温州康宁医疗器械有限公司", subdistrict=district.sub_a, is_manufacturer=True,
-                             is_operator=False, owning_unit=district.section)
+    return EnterpriseFactory(
+        name="温州康宁医疗器械有限公司",
+        subdistrict=district.sub_a,
+        is_manufacturer=True,
+        is_operator=False,
+        owning_unit=district.section,
+    )
 
 
 @pytest.fixture
 def failed(district, maker):
-    return FailedSampleFactory(enterprise=maker, unit=district.station_a, link="production",
-                               officers=[district.inspector_a, district.section_user])
+    return FailedSampleFactory(
+        enterprise=maker,
+        unit=district.station_a,
+        link="production",
+        officers=[district.inspector_a, district.section_user],
+    )
 
 
 def _url(sample, action=None):
@@ -48,14 +57,35 @@ def test_page_actions_add_control_draft_suspension_and_case(client, district, fa
     client.force_login(district.section_user)
 
     page = client.get(_url(failed))
-    control = client.post(_url(failed, "control"), {"control-enterprise": shop.pk, "control-measure": "stop_sale",
-                                                    "control-done_on": TODAY.isoformat(), "control-quantity": "30支"})
-    draft = client.post(_url(failed, "inspection"), {"inspection-enterprise": failed.enterprise.pk, "inspection-kind": "for_cause",
-                                                     "inspection-start_date": TODAY.isoformat()})
-    stop = client.post(_url(failed, "suspension"), {"suspension-enterprise": failed.enterprise.pk,
-                                                    "suspension-started_on": TODAY.isoformat()})
-    case = client.post(_url(failed, "case_open"), {"case_open-enterprise": failed.enterprise.pk, "case_open-procedure": "ordinary",
-                                                   "case_open-filed_on": TODAY.isoformat()})
+    control = client.post(
+        _url(failed, "control"),
+        {
+            "control-enterprise": shop.pk,
+            "control-measure": "stop_sale",
+            "control-done_on": TODAY.isoformat(),
+            "control-quantity": "30支",
+        },
+    )
+    draft = client.post(
+        _url(failed, "inspection"),
+        {
+            "inspection-enterprise": failed.enterprise.pk,
+            "inspection-kind": "for_cause",
+            "inspection-start_date": TODAY.isoformat(),
+        },
+    )
+    stop = client.post(
+        _url(failed, "suspension"),
+        {"suspension-enterprise": failed.enterprise.pk, "suspension-started_on": TODAY.isoformat()},
+    )
+    case = client.post(
+        _url(failed, "case_open"),
+        {
+            "case_open-enterprise": failed.enterprise.pk,
+            "case_open-procedure": "ordinary",
+            "case_open-filed_on": TODAY.isoformat(),
+        },
+    )
     after = client.get(_url(failed))
 
     assert page.status_code == 200
@@ -73,17 +103,30 @@ def test_page_actions_add_control_draft_suspension_and_case(client, district, fa
 
 def test_resume_on_the_page_shows_the_foundations_refusal(client, district, failed):
     client.force_login(district.section_user)
-    client.post(_url(failed, "suspension"), {"suspension-enterprise": failed.enterprise.pk, "suspension-started_on": TODAY.isoformat()})
+    client.post(
+        _url(failed, "suspension"),
+        {"suspension-enterprise": failed.enterprise.pk, "suspension-started_on": TODAY.isoformat()},
+    )
     failed.refresh_from_db()
 
-    refused = client.post(_url(failed, "resume"), {"resume-resumed_on": TODAY.isoformat(),
-                                                   "resume-version": failed.suspension.version})
-    recorded = client.post(_url(failed, "rectify"), {"rectify-cause": "灭菌参数偏离", "rectify-rectification": "重新验证灭菌工艺",
-                                                     "rectify-recorded_on": TODAY.isoformat(),
-                                                     "rectify-version": failed.suspension.version})
+    refused = client.post(
+        _url(failed, "resume"),
+        {"resume-resumed_on": TODAY.isoformat(), "resume-version": failed.suspension.version},
+    )
+    recorded = client.post(
+        _url(failed, "rectify"),
+        {
+            "rectify-cause": "灭菌参数偏离",
+            "rectify-rectification": "重新验证灭菌工艺",
+            "rectify-recorded_on": TODAY.isoformat(),
+            "rectify-version": failed.suspension.version,
+        },
+    )
     failed.suspension.refresh_from_db()
-    resumed = client.post(_url(failed, "resume"), {"resume-resumed_on": TODAY.isoformat(),
-                                                   "resume-version": failed.suspension.version})
+    resumed = client.post(
+        _url(failed, "resume"),
+        {"resume-resumed_on": TODAY.isoformat(), "resume-version": failed.suspension.version},
+    )
 
     assert refused.status_code == 200
     assert "责令停产整改尚未记录原因分析和整改情况，不能复产" in refused.content.decode()
@@ -98,8 +141,10 @@ def test_station_form_refuses_another_units_enterprise_and_changes_nothing(clien
     sample = FailedSampleFactory(enterprise=own, unit=district.station_a)
     client.force_login(district.inspector_a)
 
-    response = client.post(_url(sample, "control"), {"control-enterprise": other.pk, "control-measure": "seal",
-                                                     "control-done_on": TODAY.isoformat()})
+    response = client.post(
+        _url(sample, "control"),
+        {"control-enterprise": other.pk, "control-measure": "seal", "control-done_on": TODAY.isoformat()},
+    )
 
     assert response.status_code == 200
     assert response.context["control_form"].errors["enterprise"]
@@ -107,14 +152,22 @@ def test_station_form_refuses_another_units_enterprise_and_changes_nothing(clien
 
 
 def test_other_unit_reaches_neither_page_nor_actions(client, district):
-    sample = FailedSampleFactory(enterprise=EnterpriseFactory(subdistrict=district.sub_a), unit=district.station_a)
+    sample = FailedSampleFactory(
+        enterprise=EnterpriseFactory(subdistrict=district.sub_a), unit=district.station_a
+    )
     control = SampleControlFactory(sample=sample)
     client.force_login(district.inspector_b)
 
-    responses = [client.get(_url(sample)), client.post(_url(sample, "control"), {}),
-                 client.post(reverse("monitoring:sample_control_delete", args=[control.pk]))]
+    responses = [
+        client.get(_url(sample)),
+        client.post(_url(sample, "control"), {}),
+        client.post(reverse("monitoring:sample_control_delete", args=[control.pk])),
+    ]
     client.force_login(district.auditor)
-    auditor = [client.get(_url(sample)).status_code, client.post(_url(sample, "note"), {"note-note": "x"}).status_code]
+    auditor = [
+        client.get(_url(sample)).status_code,
+        client.post(_url(sample, "note"), {"note-note": "x"}).status_code,
+    ]
 
     assert [r.status_code for r in responses] == [404, 404, 404]
     assert auditor == [200, 403]
@@ -126,8 +179,15 @@ def test_page_of_a_passed_sample_offers_no_disposal(client, district, maker):
     client.force_login(district.section_user)
 
     response = client.get(_url(sample))
-    action = client.post(_url(sample, "inspection"), {"inspection-enterprise": maker.pk, "inspection-kind": "for_cause",
-                                                      "inspection-start_date": TODAY.isoformat()}, follow=True)
+    action = client.post(
+        _url(sample, "inspection"),
+        {
+            "inspection-enterprise": maker.pk,
+            "inspection-kind": "for_cause",
+            "inspection-start_date": TODAY.isoformat(),
+        },
+        follow=True,
+    )
 
     assert "该样品检验结论不是不合格，无需不合格处置" in response.content.decode()
     assert 'id="control_form"' not in response.content.decode()
@@ -139,8 +199,10 @@ def test_panel_include_shows_the_disposal_state(district, failed):
     SampleControlFactory(sample=failed)
 
     html = render_to_string("monitoring/sampling/_disposal_panel.html", {"sample": failed})
-    passed = render_to_string("monitoring/sampling/_disposal_panel.html",
-                              {"sample": SampleFactory(enterprise=failed.enterprise, conclusion="passed")})
+    passed = render_to_string(
+        "monitoring/sampling/_disposal_panel.html",
+        {"sample": SampleFactory(enterprise=failed.enterprise, conclusion="passed")},
+    )
 
     assert "控制措施：1 项" in html
     assert reverse("monitoring:sample_disposal", args=[failed.pk]) in html
@@ -152,18 +214,36 @@ def test_api_actions_and_chinese_400s(district, failed):
     shop = EnterpriseFactory(subdistrict=district.sub_b)
     passed = SampleFactory(enterprise=failed.enterprise, unit=district.station_a, conclusion="passed")
 
-    control = api.post("/api/sample-controls/", {"sample": failed.pk, "enterprise": shop.pk, "measure": "recall",
-                                                 "done_on": TODAY.isoformat()}, format="json")
-    on_passed = api.post("/api/sample-controls/", {"sample": passed.pk, "enterprise": shop.pk,
-                                                   "measure": "recall", "done_on": TODAY.isoformat()}, format="json")
-    draft = api.post(f"/api/sample-disposals/{failed.pk}/inspection/", {
-        "enterprise": failed.enterprise.pk, "kind": "for_cause", "start_date": TODAY.isoformat()}, format="json")
-    again = api.post(f"/api/sample-disposals/{failed.pk}/inspection/", {
-        "enterprise": failed.enterprise.pk, "kind": "for_cause", "start_date": TODAY.isoformat()}, format="json")
-    stop = api.post(f"/api/sample-disposals/{failed.pk}/suspension/", {
-        "enterprise": failed.enterprise.pk, "started_on": TODAY.isoformat()}, format="json")
-    future = api.post(f"/api/sample-disposals/{failed.pk}/case-open/", {
-        "enterprise": failed.enterprise.pk, "filed_on": (TODAY + dt.timedelta(days=3)).isoformat()}, format="json")
+    control = api.post(
+        "/api/sample-controls/",
+        {"sample": failed.pk, "enterprise": shop.pk, "measure": "recall", "done_on": TODAY.isoformat()},
+        format="json",
+    )
+    on_passed = api.post(
+        "/api/sample-controls/",
+        {"sample": passed.pk, "enterprise": shop.pk, "measure": "recall", "done_on": TODAY.isoformat()},
+        format="json",
+    )
+    draft = api.post(
+        f"/api/sample-disposals/{failed.pk}/inspection/",
+        {"enterprise": failed.enterprise.pk, "kind": "for_cause", "start_date": TODAY.isoformat()},
+        format="json",
+    )
+    again = api.post(
+        f"/api/sample-disposals/{failed.pk}/inspection/",
+        {"enterprise": failed.enterprise.pk, "kind": "for_cause", "start_date": TODAY.isoformat()},
+        format="json",
+    )
+    stop = api.post(
+        f"/api/sample-disposals/{failed.pk}/suspension/",
+        {"enterprise": failed.enterprise.pk, "started_on": TODAY.isoformat()},
+        format="json",
+    )
+    future = api.post(
+        f"/api/sample-disposals/{failed.pk}/case-open/",
+        {"enterprise": failed.enterprise.pk, "filed_on": (TODAY + dt.timedelta(days=3)).isoformat()},
+        format="json",
+    )
     passed_detail = api.get(f"/api/sample-disposals/{passed.pk}/")
 
     assert control.status_code == 201
@@ -180,16 +260,27 @@ def test_api_actions_and_chinese_400s(district, failed):
 
 
 def test_api_scoping_of_controls_and_disposals(district):
-    own = FailedSampleFactory(enterprise=EnterpriseFactory(subdistrict=district.sub_a), unit=district.station_a)
-    theirs = FailedSampleFactory(enterprise=EnterpriseFactory(subdistrict=district.sub_b), unit=district.station_b)
+    own = FailedSampleFactory(
+        enterprise=EnterpriseFactory(subdistrict=district.sub_a), unit=district.station_a
+    )
+    theirs = FailedSampleFactory(
+        enterprise=EnterpriseFactory(subdistrict=district.sub_b), unit=district.station_b
+    )
     theirs_control = SampleControlFactory(sample=theirs)
     api = _api(district.inspector_a)
 
     listed = [s["id"] for s in api.get("/api/sample-disposals/").json()["results"]]
     controls = api.get("/api/sample-controls/").json()["results"]
-    foreign_control = api.post("/api/sample-controls/", {"sample": theirs.pk, "enterprise": own.enterprise.pk,
-                                                         "measure": "seal", "done_on": TODAY.isoformat()},
-                               format="json")
+    foreign_control = api.post(
+        "/api/sample-controls/",
+        {
+            "sample": theirs.pk,
+            "enterprise": own.enterprise.pk,
+            "measure": "seal",
+            "done_on": TODAY.isoformat(),
+        },
+        format="json",
+    )
     foreign_action = api.post(f"/api/sample-disposals/{theirs.pk}/strict-check/", {}, format="json")
     delete = api.delete(f"/api/sample-controls/{theirs_control.pk}/")
 
