@@ -45,7 +45,8 @@ def _steps(sample: Sample, by: User) -> None:
 def _own_failures(ctx, by: User) -> list[Sample]:
     """Two failed samples of the demo year (and one of the year before) when the sampling seeder left none."""
     active = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
-    maker = active.filter(is_manufacturer=True).order_by("pk").first()
+    makers = active.filter(is_manufacturer=True).order_by("pk")
+    maker = makers.filter(tags__code="sterile").first() or makers.first()
     pharmacy = active.filter(is_operator=True, is_manufacturer=False, owning_unit__kind=UnitKind.STATION).order_by(
         "pk").first()
     if maker is None or pharmacy is None:
