@@ -15,6 +15,8 @@ RESUME_REPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _style(form: forms.Form) -> None:
+    if "version" in form.fields:
+        form.fields["version"].label = _("版本号")
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
