@@ -25,9 +25,12 @@ class _Form(StyledMixin, ScopedForm):
 
 
 class ControlForm(_Form):
+    """Without a prefix: the enterprise is picked by search (``inspections/_enterprise_picker``'s ids and script)."""
+
     enterprise = forms.ModelChoiceField(
-        label=_("相关单位"), queryset=Enterprise.objects.order_by("name"),
-        help_text=_("经营企业、使用单位等；监管所只能选择本所监管的单位，其他单位请告知药械科"),
+        label=_("相关单位"), queryset=Enterprise.objects.all(), widget=forms.HiddenInput,
+        error_messages={"required": _("请搜索并选择相关单位"),
+                        "invalid_choice": _("该单位不存在或不在你的监管范围内")},
     )
     measure = forms.ChoiceField(label=_("控制措施"), choices=[("", "---------"), *ControlMeasure.choices])
     done_on = forms.DateField(label=_("实施日期"), widget=DATE)

@@ -44,9 +44,10 @@ def test_district_user_records_a_failures_disposal_on_a_phone(live_server, phone
     assert _fits(page)
 
     # a control measure on an operator of another 所
-    page.select_option("#id_control-enterprise", str(shop.pk))
-    page.select_option("#id_control-measure", "stop_sale")
-    page.fill("#id_control-quantity", "30支")
+    page.fill("#enterprise-search", "康泰")
+    page.click(f".enterprise-choice[data-id='{shop.pk}']")
+    page.select_option("#id_measure", "stop_sale")
+    page.fill("#id_quantity", "30支")
     page.click("#control-submit")
     page.wait_for_selector("#controls >> text=藤桥康泰药店")
     assert SampleControl.objects.get().measure == "stop_sale"

@@ -60,10 +60,10 @@ def test_page_actions_add_control_draft_suspension_and_case(client, district, fa
     control = client.post(
         _url(failed, "control"),
         {
-            "control-enterprise": shop.pk,
-            "control-measure": "stop_sale",
-            "control-done_on": TODAY.isoformat(),
-            "control-quantity": "30支",
+            "enterprise": shop.pk,
+            "measure": "stop_sale",
+            "done_on": TODAY.isoformat(),
+            "quantity": "30支",
         },
     )
     draft = client.post(
@@ -143,7 +143,7 @@ def test_station_form_refuses_another_units_enterprise_and_changes_nothing(clien
 
     response = client.post(
         _url(sample, "control"),
-        {"control-enterprise": other.pk, "control-measure": "seal", "control-done_on": TODAY.isoformat()},
+        {"enterprise": other.pk, "measure": "seal", "done_on": TODAY.isoformat()},
     )
 
     assert response.status_code == 200

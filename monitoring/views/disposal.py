@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises import suspension_views
 from enterprises.forms import add_service_errors
+from enterprises.models import Enterprise
 from enterprises.suspension_forms import RectificationForm, ResumeForm
 from monitoring.disposal_forms import (
     CaseLinkForm,
@@ -70,7 +71,7 @@ def disposal_context(request, sample: Sample, forms: dict | None = None) -> dict
         return context
     cases = services.linkable_cases(sample, user)
     defaults = {
-        "control_form": lambda: ControlForm(user=user, prefix="control", initial={"done_on": today}),
+        "control_form": lambda: ControlForm(user=user, initial={"done_on": today}),
         "inspection_form": lambda: InspectionDraftForm(user=user, manufacturers=manufacturers, prefix="inspection",
                                                        initial={"start_date": today}),
         "suspension_form": lambda: SuspensionStartForm(user=user, manufacturers=manufacturers, prefix="suspension",
@@ -90,6 +91,9 @@ def disposal_context(request, sample: Sample, forms: dict | None = None) -> dict
     for name, build in defaults.items():
         context[name] = forms.get(name) or build()
     context["has_cases"] = cases.exists()
+    chosen = str(context["control_form"]["enterprise"].value() or "")
+    context["chosen_enterprise"] = (
+        scoped(Enterprise.objects.filter(pk=int(chosen)), user).first() if chosen.isdigit() else None)
     return context
 
 
@@ -129,7 +133,7 @@ def sample_disposal_action(request, pk: int, action: str):
     user, post = request.user, request.POST
     manufacturers = services.local_manufacturers(sample)
     if action == "control":
-        form = ControlForm(post, user=user, prefix="control")
+        form = ControlForm(post, user=user)
         return _run(request, sample, form, lambda d: services.control_add(sample=sample, by=user, **d),
                     _("已添加控制措施"), "control_form")
     if action == "inspection":
