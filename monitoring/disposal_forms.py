@@ -45,6 +45,8 @@ class _ManufacturerForm(_Form):
     def __init__(self, *args, manufacturers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=[e.pk for e in manufacturers])
+        if isinstance(self, CaseOpenForm):
+            self.fields["enterprise"].label = _("当事企业")
 
 
 class InspectionDraftForm(_ManufacturerForm):
@@ -68,6 +70,8 @@ class CaseLinkForm(_Form):
 
 
 class CaseOpenForm(_ManufacturerForm):
+    """立案: the party is the sampled enterprise or the local registrant."""
+
     filed_on = forms.DateField(label=_("立案日期"), widget=DATE)
     procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices, initial=CaseProcedure.ORDINARY)
     violation = forms.CharField(label=_("违法事实"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
