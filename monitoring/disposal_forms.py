@@ -45,8 +45,6 @@ class _ManufacturerForm(_Form):
     def __init__(self, *args, manufacturers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=[e.pk for e in manufacturers])
-        if isinstance(self, CaseOpenForm):
-            self.fields["enterprise"].label = _("当事企业")
 
 
 class InspectionDraftForm(_ManufacturerForm):
@@ -76,6 +74,10 @@ class CaseOpenForm(_ManufacturerForm):
     procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices, initial=CaseProcedure.ORDINARY)
     violation = forms.CharField(label=_("违法事实"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("留空则按抽检不合格情况自动填写"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].label = _("当事企业")
 
 
 class DisposalNoteForm(_Form):
