@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises import calendar_views, views
+from enterprises import calendar_views, suspension_views, views
 
 app_name = "enterprises"
 
@@ -24,4 +24,11 @@ urlpatterns = [
     path("calendar/<int:pk>/edit/", calendar_views.calendar_day_edit, name="calendar_day_edit"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_day_delete, name="calendar_day_delete"),
     # --- end calendar ---
+    # 停产/复产 (disposal)
+    path("suspensions/", suspension_views.suspension_list, name="suspension_list"),
+    path("suspensions/export/", suspension_views.suspension_export, name="suspension_export"),
+    path("suspensions/<int:pk>/", suspension_views.suspension_detail, name="suspension_detail"),
+    path("suspensions/<int:pk>/rectify/", suspension_views.suspension_rectify, name="suspension_rectify"),
+    path("suspensions/<int:pk>/resume/", suspension_views.suspension_resume, name="suspension_resume"),
+    path("<int:pk>/suspensions/new/", suspension_views.suspension_start_view, name="suspension_start"),
 ]

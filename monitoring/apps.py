@@ -19,3 +19,6 @@ class MonitoringConfig(AppConfig):
         from monitoring.risk_providers import register as register_risk  # risk
 
         register_risk()  # risk
+        from monitoring.disposal_risk import register as register_disposal_risk  # disposal
+
+        register_disposal_risk()  # disposal

@@ -2,6 +2,7 @@ from django.urls import path
 
 from monitoring.views import (
     complaints,
+    disposal,
     evaluations,
     leads,
     quotas,
@@ -114,4 +115,9 @@ urlpatterns = [
     path("risks/<int:pk>/closure/return/", risks.risk_closure_return, name="risk_closure_return"),
     path("risks/<int:pk>/evidence/", risks.risk_evidence, name="risk_evidence"),
     # --- end risk ---
+    # --- disposal: a failed sample's disposal (不合格处置) ---
+    path("samples/<int:pk>/disposal/", disposal.sample_disposal, name="sample_disposal"),
+    path("samples/<int:pk>/disposal/<slug:action>/", disposal.sample_disposal_action, name="sample_disposal_action"),
+    path("sample-controls/<int:pk>/delete/", disposal.sample_control_delete, name="sample_control_delete"),
+    # --- end disposal ---
 ]

@@ -25,6 +25,7 @@ DEMO_SEEDERS: list[str] = [
     "enterprises.grading.demo.seed",  # approved grades for the current year
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
+    "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改
     "reporting.demo.seed",  # returns filed for the campaigns
 ]
 

@@ -1,5 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from enterprises.suspension_api import SuspensionViewSet  # disposal
+
 from .views import (
     EnterpriseViewSet,
     LicenceViewSet,
@@ -18,5 +20,6 @@ router.register("subdistricts", SubdistrictViewSet, basename="subdistrict")
 router.register("tags", TagViewSet, basename="tag")
 router.register("ownership-rules", OwnershipRuleViewSet, basename="ownership-rule")
 router.register("users", UserViewSet, basename="user")
+router.register("suspensions", SuspensionViewSet, basename="suspension")  # disposal
 
 urlpatterns = router.urls

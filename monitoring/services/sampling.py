@@ -31,6 +31,7 @@ from inspections.services.attachments import validate_upload
 from monitoring.access import require_ae_manager
 from monitoring.choices import RetestStatus, SampleConclusion, SampledLink, SampleStepKind, SamplingLevel
 from monitoring.models import Sample, SampleStep, SamplingStepRule, SamplingTask
+from monitoring.services.disposal import disposal_strict_check
 from regsys.scoping import require_edit, require_unit, require_write, scope_for
 from regsys.versioning import version_lock
 
@@ -387,6 +388,9 @@ def sample_step_record(*, sample: Sample, step: str, done_on: dt.date | None, by
     row._history_user = by
     row.save()
     steps_sync(sample, by=by)
+    if step == Step.CONCLUDED and sample.conclusion == SampleConclusion.FAILED:
+        # A confirmed failure is where the repeat-failure rule (从严查处) applies; a retest can no longer undo it.
+        disposal_strict_check(sample=sample, by=by)
     return row
 
 

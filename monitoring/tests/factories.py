@@ -113,3 +113,24 @@ class RiskFollowUpFactory(factory.django.DjangoModelFactory):
 
 
 # ---- end risk ----
+# --- disposal: failed samples and control measures ---------------------------------------------------------
+
+class FailedSampleFactory(SampleFactory):
+    """A sample whose conclusion is 不合格 (pass ``enterprise``, ``registrant``, ``sampled_on`` as needed)."""
+
+    conclusion = "failed"
+    failed_items = "无菌、细菌内毒素"
+    lab = "浙江省医疗器械检验研究院"
+    report_no = factory.Sequence(lambda n: f"QW2024-{n:04d}")
+
+
+class SampleControlFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "monitoring.SampleControl"
+
+    sample = factory.SubFactory(FailedSampleFactory)
+    enterprise = factory.LazyAttribute(lambda o: o.sample.enterprise)
+    measure = "stop_sale"
+    done_on = dt.date(2024, 6, 3)
+    quantity = "120支"
+# --- end disposal ---

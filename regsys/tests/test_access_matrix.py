@@ -135,6 +135,13 @@ PAGES: dict[str, dict] = {
     "monitoring:risk_follow_up_file": {"pk": "risk", "entry_pk": "risk_follow_up"},
     "monitoring:risk_closure_request": {"pk": "risk"}, "monitoring:risk_closure_approve": {"pk": "risk"},
     "monitoring:risk_closure_return": {"pk": "risk"}, "monitoring:risk_evidence": {"pk": "risk"},
+    # disposal: a failed sample's disposal page and actions; 停产/复产 pages of the registry
+    "monitoring:sample_disposal": {"pk": "failed_sample"},
+    "monitoring:sample_disposal_action": {"pk": "failed_sample", "action": "control"},
+    "monitoring:sample_control_delete": {"pk": "sample_control"},
+    "enterprises:suspension_list": {}, "enterprises:suspension_export": {},
+    "enterprises:suspension_detail": {"pk": "suspension"}, "enterprises:suspension_rectify": {"pk": "suspension"},
+    "enterprises:suspension_resume": {"pk": "suspension"}, "enterprises:suspension_start": {"pk": "enterprise"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -154,6 +161,7 @@ API_OBJECTS: dict[str, str | None] = {
     "sampling-tasks": None, "samples": "sample",  # sampling
     "risk-meetings": None,  # risk: every unit reads the consultation; the 药械科 writes it
     "risks": "risk",
+    "sample-controls": "sample_control", "sample-disposals": "failed_sample", "suspensions": "suspension",  # disposal
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -357,6 +365,8 @@ WRITE_PAGES = {
     "monitoring:risk_candidate_dismiss", "monitoring:risk_candidate_restore", "monitoring:risk_create_manual",
     "monitoring:risk_edit", "monitoring:risk_follow_up", "monitoring:risk_closure_request",
     "monitoring:risk_closure_approve", "monitoring:risk_closure_return",
+    "monitoring:sample_disposal_action", "monitoring:sample_control_delete", "enterprises:suspension_rectify",
+    "enterprises:suspension_resume", "enterprises:suspension_start",
 }
 
 

@@ -26,17 +26,19 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.evaluations",
                "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
                "monitoring.api.complaints", "monitoring.api.leads", "monitoring.api.sampling",
-               "monitoring.api.risks"]
+               "monitoring.api.risks", "monitoring.api.disposal", "enterprises.suspension_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
                 "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
                 "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms",
-                "monitoring.leads_forms", "monitoring.forms_sampling", "monitoring.risk_forms"]
+                "monitoring.leads_forms", "monitoring.forms_sampling", "monitoring.risk_forms",
+                "monitoring.disposal_forms", "enterprises.suspension_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
     "enterprises.user": "user", "inspections.inspection": "inspection", "inspections.case": "case",
     "inspections.planitem": "plan_item", "campaigns.campaign": "campaign", "reporting.return": "return",
+    "monitoring.sample": "failed_sample",  # disposal
 }
 
 

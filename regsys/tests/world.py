@@ -184,6 +184,25 @@ def _monitoring(side: Side, section: Unit) -> None:
                                            opened_on=dt.date(YEAR, 1, 7), due_on=dt.date(YEAR, 1, 22))
     evaluation.reports.set([report])
     side.objects.update(ae_report=report, ae_evaluation=evaluation)
+    _disposal(side)
+
+
+def _disposal(side: Side) -> None:
+    """disposal: a failed sample of the side's enterprise with a control measure, and an open 停产整改."""
+    from enterprises.models import ProductionSuspension
+    from monitoring.models import Sample, SampleControl, SamplingTask
+
+    task = SamplingTask.objects.create(level="provincial", year=YEAR, name=f"{side.unit.short_name}省抽任务")
+    sample = Sample.objects.create(
+        task=task, sample_no=f"{side.unit.short_name}CJ-0001", enterprise=side["enterprise"], link="operation",
+        unit=side.unit, product_name="一次性使用无菌注射器", batch="B1", quantity="200支",
+        sampled_on=dt.date(YEAR, 1, 8), conclusion="failed", failed_items="无菌")
+    sample.officers.set([side.user, side.colleague])
+    control = SampleControl.objects.create(sample=sample, enterprise=side["enterprise"], measure="stop_sale",
+                                           done_on=dt.date(YEAR, 1, 9))
+    suspension = ProductionSuspension.objects.create(
+        enterprise=side["registrant"], kind="ordered", started_on=dt.date(YEAR, 1, 9), reason="抽检不合格")
+    side.objects.update(failed_sample=sample, sample_control=control, suspension=suspension)
 
 
 def _sampling(side: Side, task) -> None:
