@@ -116,8 +116,8 @@ urlpatterns = [
     path("risks/<int:pk>/evidence/", risks.risk_evidence, name="risk_evidence"),
     # --- end risk ---
     # --- disposal: a failed sample's disposal (不合格处置) ---
-    path("samples/<int:pk>/disposal/", disposal.sample_disposal, name="sample_disposal"),
-    path("samples/<int:pk>/disposal/<slug:action>/", disposal.sample_disposal_action, name="sample_disposal_action"),
-    path("sample-controls/<int:pk>/delete/", disposal.sample_control_delete, name="sample_control_delete"),
+    path("sampling/samples/<int:pk>/disposal/", disposal.sample_disposal, name="sample_disposal"),
+    path("sampling/samples/<int:pk>/disposal/<slug:action>/", disposal.sample_disposal_action, name="sample_disposal_action"),
+    path("sampling/controls/<int:pk>/delete/", disposal.sample_control_delete, name="sample_control_delete"),
     # --- end disposal ---
 ]

@@ -279,7 +279,7 @@ def test_sampling_candidates_of_the_quarter_with_their_levels(district, maker):
         (plain, "medium", dt.date(2024, 6, 30)),
     ]
     assert found[2].source_kind == "sampling"
-    assert found[2].url == f"/monitoring/samples/{plain.pk}/disposal/"
+    assert found[2].url == f"/monitoring/sampling/samples/{plain.pk}/disposal/"
     assert found[2].unit_id == district.station_b.pk
 
 

@@ -39,7 +39,7 @@ def test_district_user_records_a_failures_disposal_on_a_phone(live_server, phone
     )
     page = phone_context.new_page()
     browser_login(page, live_server, "yaoxie")
-    page.goto(f"{live_server.url}/monitoring/samples/{sample.pk}/disposal/")
+    page.goto(f"{live_server.url}/monitoring/sampling/samples/{sample.pk}/disposal/")
     assert "不合格处置" in page.inner_text("h1")
     assert _fits(page)
 
