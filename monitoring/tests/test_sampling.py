@@ -86,11 +86,13 @@ def test_the_retest_window_is_seven_working_days_skipping_mid_autumn(district, s
     assert services.retest_last_day(sample) == dt.date(2024, 9, 24)
     # 送达回执: 3 working days: 9/13, 9/14, 9/18
     assert (sample.next_step, sample.next_due_on) == ("receipt_uploaded", dt.date(2024, 9, 18))
-    # 结论确认: 5 working days after the window's last day 9/24: 25, 26, 27, 30, 10/1 (no 国庆 rows here)
-    assert sample.steps.get(step="concluded").due_on == dt.date(2024, 10, 1)
+    # 结论确认: 5 working days after the window's last day 9/24: 25, 26, 27, Sun 9/29 (国庆调休, from the
+    # default calendar the migrations load), 30
+    assert sample.steps.get(step="concluded").due_on == dt.date(2024, 9, 30)
 
 
 def test_without_the_calendar_the_window_counts_weekdays_only(district, shop, officers):
+    CalendarDay.objects.filter(date__year=2024).delete()  # the year's defaults, loaded by the migrations
     sample = walk_to_delivery(district, make_sample(district, shop, officers))
     # 9/13, 16, 17, 18, 19, 20, 23
     assert services.retest_last_day(sample) == dt.date(2024, 9, 23)
@@ -160,7 +162,8 @@ def test_conclusion_of_a_failure_waits_for_the_window_then_for_the_retest(distri
     sample = walk_to_delivery(district, make_sample(district, shop, officers))
     record(sample, "receipt_uploaded", dt.date(2024, 9, 13), district.inspector_a, file=receipt())
     sample.refresh_from_db()
-    assert (sample.next_step, sample.next_due_on) == ("concluded", dt.date(2024, 10, 1))
+    # 5 working days after 9/24 counting the 国庆调休 Sunday 9/29 (the default 2024 calendar)
+    assert (sample.next_step, sample.next_due_on) == ("concluded", dt.date(2024, 9, 30))
     with pytest.raises(ValidationError) as exc:
         record(sample, "concluded", dt.date(2024, 9, 24), district.inspector_a)
     assert exc.value.message_dict == {"done_on": ["复检申请期至2024-09-24届满，届满后方可确认不合格结论"]}
