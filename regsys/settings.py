@@ -222,6 +222,8 @@ CELERY_TASK_ROUTES = {
     "reporting.tasks.list_export_task": {"queue": "exports"},
     "reporting.tasks.risk_report_task": {"queue": "reports"},
     "enterprises.tasks.enterprise_import_task": {"queue": "imports"},
+    "monitoring.tasks.ae_import_task": {"queue": "imports"},
+    "monitoring.tasks.lead_import_task": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "jobs-sweep": {"task": "reporting.tasks.jobs_sweep_task", "schedule": 60.0},
@@ -296,6 +298,11 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "inspections.choices.InspectionKind",
         "InspectionStatusEnum": "inspections.choices.InspectionStatus",
         "CaseStatusEnum": "inspections.choices.CaseStatus",
+        "InspectionConclusionEnum": "inspections.choices.Conclusion",
+        "AnswerResultEnum": "inspections.choices.AnswerResult",
+        "SampleConclusionEnum": "monitoring.choices.SampleConclusion",
+        "SampleStepKindEnum": "monitoring.choices.SampleStepKind",
+        "LeadResultEnum": "monitoring.leads_choices.LeadResult",
     },
 }
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -109,7 +111,7 @@ class SampleSerializer(VersionedSerializerMixin, ScopedModelSerializer):
                             "retest_note", "next_step", "next_due_on"]
         extra_kwargs = {"sample_no": {"validators": []}, "unit": {"required": False}}
 
-    def get_retest_last_day(self, sample):
+    def get_retest_last_day(self, sample) -> datetime.date | None:
         steps = {s.step: s for s in sample.steps.all()}
         window = steps.get(SampleStepKind.RETEST_WINDOW)
         return window.due_on if window is not None else None
