@@ -172,6 +172,10 @@ class ProgressTable:
         return (self.due - self.as_of).days
 
     @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
     def kind_label(self) -> str:
         return str(FilingKind(self.kind).label)
 

@@ -97,6 +97,13 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # enterprises (filings): yearly self-reports and responsibility letters, their import, 责令改正, settings
+    "enterprises:filing_list": {}, "enterprises:filing_export": {}, "enterprises:filing_progress": {},
+    "enterprises:filing_record": {"pk": "enterprise"}, "enterprises:filing_file": {"pk": "annual_filing"},
+    "enterprises:filing_import": {}, "enterprises:filing_import_template": {},
+    "enterprises:filing_import_job": {"pk": "filing_import_job", "own": True}, "enterprises:filing_orders": {},
+    "enterprises:filing_order_propose": {"pk": "enterprise"},
+    "enterprises:filing_order_confirm": {"pk": "annual_filing"}, "enterprises:duty_settings": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -111,6 +118,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "annual-filings": "annual_filing",  # filings: recorded filings; /progress/ gives a 所 user its own unit only
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -303,6 +311,8 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "enterprises:filing_record", "enterprises:filing_import", "enterprises:filing_order_propose",
+    "enterprises:filing_order_confirm",
 }
 
 
