@@ -42,7 +42,7 @@ class ProgressQuerySerializer(ScopedSerializer):
     as_of = serializers.DateField(required=False, label="统计日期")
 
 
-class ProgressRowSerializer(serializers.Serializer):
+class ProgressRowSerializer(ScopedSerializer):
     unit = serializers.IntegerField(source="unit.pk", allow_null=True)
     unit_name = serializers.CharField(source="label")
     owed = serializers.IntegerField()
@@ -53,7 +53,7 @@ class ProgressRowSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True)
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(ScopedSerializer):
     year = serializers.IntegerField()
     kind = serializers.CharField()
     due = serializers.DateField()
