@@ -54,7 +54,9 @@ def _seed_year(ctx, year: int, kind: str, officer_by_unit: dict) -> tuple[int, i
 
 def seed(ctx) -> str:
     officer_by_unit = {}
-    for user in User.objects.filter(role=Role.STATION_STAFF, unit__kind=UnitKind.STATION).order_by("username"):
+    # the one who records a unit's filings: a 所 inspector, or the 药械科's staff for what the 药械科 supervises
+    for user in User.objects.filter(role__in=[Role.STATION_STAFF, Role.SECTION_STAFF],
+                                    unit__kind__in=[UnitKind.STATION, UnitKind.SECTION]).order_by("username"):
         officer_by_unit.setdefault(user.unit_id, user)
     parts = []
     for year in (ctx.year - 1, ctx.year):
@@ -67,7 +69,8 @@ def seed(ctx) -> str:
     proposed = confirmed = 0
     if ctx.today > due_date(last, FilingKind.SELF_REPORT):
         missing = [r for r in filing_rows(last, FilingKind.SELF_REPORT, as_of=ctx.today) if r.status == "missing"]
-        for row in missing[:5]:
+        rng = ctx.rng("filings:orders")
+        for row in rng.sample(missing, min(6, len(missing))):
             officer = officer_by_unit.get(row.enterprise.owning_unit_id)
             if officer is None:
                 continue
