@@ -107,7 +107,7 @@ def filing_record(*, enterprise: Enterprise, year: int, kind: str, sector: str, 
 
 
 def _order_reason(filing: AnnualFiling) -> str:
-    return _("未按期（%(due)s前）提交%(year)s年度%(kind)s（%(sector)s），责令改正") % {
+    return _("未按期（%(due)s前）提交%(kind)s（%(year)s年，%(sector)s环节），责令改正") % {
         "due": f"{rules.due_date(filing.year, filing.kind):%Y年%m月%d日}", "year": filing.year,
         "kind": filing.get_kind_display(), "sector": filing.get_sector_display()}
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from enterprises.duties import filing_rules as rules
@@ -34,6 +35,10 @@ from regsys.validators import MAX_YEAR, MIN_YEAR
 from regsys.versioning import EditConflict
 
 PAGE_SIZE = 25
+# The 处理情况 filter of the 责令改正 list: query value → (FilingRow.order_state, label).
+ORDER_STATES = {"none": ("", gettext_lazy("未处理")), "proposed": ("proposed", gettext_lazy("待科长确认")),
+                "confirmed": ("confirmed", gettext_lazy("已确认"))}
+ORDER_SORT = {"proposed": 0, "": 1, "confirmed": 2}
 
 
 def _year(request) -> int:
@@ -178,20 +183,25 @@ def filing_import_job(request, pk: int):
 def filing_orders(request):
     """After the due date: the missing self-reports, to propose 责令改正 and a credit record; the chief confirms."""
     year = _year(request)
-    rows = selectors.order_candidates(year, user=request.user)
+    all_rows = selectors.order_candidates(year, user=request.user)
+    state = request.GET.get("state", "")
+    state = state if state in ORDER_STATES else ""
+    rows = [r for r in all_rows if not state or r.order_state == ORDER_STATES[state][0]]
+    rows.sort(key=lambda r: ORDER_SORT[r.order_state])  # awaiting the chief first, then untreated, then done
     due = rules.due_date(year, FilingKind.SELF_REPORT)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "enterprises/duties/filings/orders.html", {
         "year": year, "years": selectors.filing_years(), "due": due, "page": page, "objects": page.object_list,
         "total": len(rows), "before_due": timezone.localdate() <= due, "can_approve": scope_for(request.user).can_approve,
-        "proposed": sum(1 for r in rows if r.order_state == "proposed"),
-        "confirmed": sum(1 for r in rows if r.order_state == "confirmed"),
-        "querystring": urlencode({"year": year}),
+        "proposed": sum(1 for r in all_rows if r.order_state == "proposed"),
+        "confirmed": sum(1 for r in all_rows if r.order_state == "confirmed"), "all_total": len(all_rows),
+        "state": state, "states": [("", _("全部"))] + [(k, v[1]) for k, v in ORDER_STATES.items()],
+        "querystring": urlencode({"year": year, "state": state}),
     })
 
 
-def _back_to_orders(year: int, page: str | None = None):
-    query = {"year": year} | ({"page": page} if page else {})
+def _back_to_orders(year: int, page: str | None = None, state: str | None = None):
+    query = {"year": year} | ({"page": page} if page else {}) | ({"state": state} if state in ORDER_STATES else {})
     return redirect(f"{reverse('enterprises:filing_orders')}?{urlencode(query)}")
 
 
@@ -209,7 +219,7 @@ def filing_order_propose(request, pk: int):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("已拟对“%(name)s”责令改正并记入信用记录，待科长确认") % {"name": enterprise.name})
-    return _back_to_orders(year, request.POST.get("page"))
+    return _back_to_orders(year, request.POST.get("page"), request.POST.get("state"))
 
 
 @login_required
@@ -227,7 +237,7 @@ def filing_order_confirm(request, pk: int):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("已确认对“%(name)s”责令改正，并写入不良信用记录") % {"name": filing.enterprise.name})
-    return _back_to_orders(filing.year, request.POST.get("page"))
+    return _back_to_orders(filing.year, request.POST.get("page"), request.POST.get("state"))
 
 
 @login_required

@@ -123,6 +123,9 @@ def test_orders_station_proposes_only_the_chief_confirms(client, d):
     client.post(propose, {"year": Y, "sector": Sector.OPERATION})
     filing = AnnualFiling.objects.get()
     assert filing.order_proposed_on == datetime.date.today()
+    awaiting = client.get(reverse("enterprises:filing_orders"), {"year": Y, "state": "proposed"})
+    assert [r.enterprise for r in awaiting.context["objects"]] == [d.ent_a]
+    assert list(client.get(reverse("enterprises:filing_orders"), {"year": Y, "state": "none"}).context["objects"]) == []
     assert client.post(reverse("enterprises:filing_order_propose", args=[d.ent_b.pk]),
                        {"year": Y, "sector": "operation"}).status_code == 404
     assert client.post(reverse("enterprises:filing_order_confirm", args=[filing.pk])).status_code == 403

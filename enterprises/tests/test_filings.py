@@ -277,7 +277,7 @@ def test_propose_then_chief_confirms_writes_a_credit_record(district):
     filing.refresh_from_db()
     credit = CreditRecord.objects.get()
     assert (credit.enterprise, credit.kind, credit.recorded_on) == (o, "bad_credit", datetime.date(2025, 4, 16))
-    assert credit.reason == "未按期（2025年03月31日前）提交2025年度年度自查报告（经营），责令改正"
+    assert credit.reason == "未按期（2025年03月31日前）提交年度自查报告（2025年，经营环节），责令改正"
     assert filing.credit_record == credit and filing.order_confirmed_by == district["chief"]
     with pytest.raises(ValidationError):
         order_confirm(filing=filing, by=district["chief"])
