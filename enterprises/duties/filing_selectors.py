@@ -84,7 +84,7 @@ def filing_rows(year: int, kind: str, unit: Unit | int | None = None, as_of: dat
     due = rules.due_date(year, kind)
     base = enterprises if enterprises is not None else _enterprises(user=user, unit=unit)
     if enterprises is not None:
-        base = base.filter(rules.any_sector_q())
+        base = base.filter(rules.any_sector_q()).select_related("owning_unit", "subdistrict")
         if user is not None:
             base = scoped(base, user)
         if unit is not None:

@@ -175,3 +175,12 @@ def test_api_lists_scoped_records_and_progress(d):
                                                 "sector": "production", "submitted_on": "2026-03-05"}, format="json")
     assert refused.status_code == 400 and "sector" in refused.json()
     assert api.get("/api/annual-filings/progress/", {"year": "abc"}).status_code == 400
+
+
+def test_list_reads_in_a_fixed_number_of_queries(client, d, django_assert_max_num_queries):
+    for i in range(30):
+        EnterpriseFactory(subdistrict=d.ent_a.subdistrict, name=f"五马第{i}医疗器械商行")
+    client.force_login(d.staff)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("enterprises:filing_list"), {"year": Y})
+    assert page.context["total"] == 32
