@@ -52,3 +52,4 @@ register(ListExport(name="grades", title="企业监管等级", sheets=_grade_she
 register(ListExport(name="credit_records", title="信用记录", sheets=_credit_sheets))
 
 from enterprises import suspension_exports  # noqa: E402, F401 - 停产记录 (registers itself)
+from enterprises.duties import filing_exports  # noqa: E402, F401  (registers the yearly-filing list export)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enterprises import calendar_views, suspension_views, views
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("suspensions/<int:pk>/rectify/", suspension_views.suspension_rectify, name="suspension_rectify"),
     path("suspensions/<int:pk>/resume/", suspension_views.suspension_resume, name="suspension_resume"),
     path("<int:pk>/suspensions/new/", suspension_views.suspension_start_view, name="suspension_start"),
+    path("filings/", include("enterprises.duties.filing_urls")),
 ]

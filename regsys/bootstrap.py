@@ -23,6 +23,7 @@ DEMO_SEEDERS: list[str] = [
     "inspections.demo.seed",  # a year (and more) of inspections, outcomes, cases, referrals
     "inspections.campaign_demo.seed",  # records linked to the campaigns, a campaign inspection for every row
     "enterprises.grading.demo.seed",  # approved grades for the current year
+    "enterprises.duties.filing_demo.seed",  # self-reports and responsibility letters (on time, late, missing)
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改

@@ -142,6 +142,13 @@ PAGES: dict[str, dict] = {
     "enterprises:suspension_list": {}, "enterprises:suspension_export": {},
     "enterprises:suspension_detail": {"pk": "suspension"}, "enterprises:suspension_rectify": {"pk": "suspension"},
     "enterprises:suspension_resume": {"pk": "suspension"}, "enterprises:suspension_start": {"pk": "enterprise"},
+    # enterprises (filings): yearly self-reports and responsibility letters, their import, 责令改正, settings
+    "enterprises:filing_list": {}, "enterprises:filing_export": {}, "enterprises:filing_progress": {},
+    "enterprises:filing_record": {"pk": "enterprise"}, "enterprises:filing_file": {"pk": "annual_filing"},
+    "enterprises:filing_import": {}, "enterprises:filing_import_template": {},
+    "enterprises:filing_import_job": {"pk": "filing_import_job", "own": True}, "enterprises:filing_orders": {},
+    "enterprises:filing_order_propose": {"pk": "enterprise"},
+    "enterprises:filing_order_confirm": {"pk": "annual_filing"}, "enterprises:duty_settings": {},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -162,6 +169,7 @@ API_OBJECTS: dict[str, str | None] = {
     "risk-meetings": None,  # risk: every unit reads the consultation; the 药械科 writes it
     "risks": "risk",
     "sample-controls": "sample_control", "sample-disposals": "failed_sample", "suspensions": "suspension",  # disposal
+    "annual-filings": "annual_filing",  # filings: recorded filings; /progress/ gives a 所 user its own unit only
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -367,6 +375,8 @@ WRITE_PAGES = {
     "monitoring:risk_closure_approve", "monitoring:risk_closure_return",
     "monitoring:sample_disposal_action", "monitoring:sample_control_delete", "enterprises:suspension_rectify",
     "enterprises:suspension_resume", "enterprises:suspension_start",
+    "enterprises:filing_record", "enterprises:filing_import", "enterprises:filing_order_propose",
+    "enterprises:filing_order_confirm",
 }
 
 

@@ -23,16 +23,16 @@ pytestmark = pytest.mark.django_db
 
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
-               "monitoring.api.evaluations",
-               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
-               "monitoring.api.complaints", "monitoring.api.leads", "monitoring.api.sampling",
-               "monitoring.api.risks", "monitoring.api.disposal", "enterprises.suspension_api"]
+               "monitoring.api.evaluations", "monitoring.api.quotas", "monitoring.api.registry",
+               "monitoring.api.serializers", "monitoring.api.complaints", "monitoring.api.leads",
+               "monitoring.api.sampling", "monitoring.api.risks", "monitoring.api.disposal",
+               "enterprises.suspension_api", "enterprises.duties.filing_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
-                "inspections.planning.forms", "reporting.forms",
-                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
-                "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms",
-                "monitoring.leads_forms", "monitoring.forms_sampling", "monitoring.risk_forms",
-                "monitoring.disposal_forms", "enterprises.suspension_forms"]
+                "inspections.planning.forms", "reporting.forms", "monitoring.evaluation_forms",
+                "monitoring.registry_forms", "monitoring.forms", "monitoring.risk_report_forms",
+                "monitoring.complaint_forms", "enterprises.calendar_forms", "monitoring.leads_forms",
+                "monitoring.forms_sampling", "monitoring.risk_forms", "monitoring.disposal_forms",
+                "enterprises.suspension_forms", "enterprises.duties.filing_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -196,6 +196,8 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
                                  "enterprise": w.mine["enterprise"].pk, "product_name": "口罩", "batch": "1",
                                  "quantity": "10只", "sampled_on": "2024-05-10",
                                  "officers": [w.mine.user.pk, w.other.user.pk]}),
+    ("/api/annual-filings/", lambda w: {"enterprise": w.other["enterprise"].pk, "year": 2025, "kind": "self_report",
+                                        "sector": "operation", "submitted_on": "2025-03-10"}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

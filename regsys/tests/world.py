@@ -12,7 +12,16 @@ from django.core.files.base import ContentFile
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import OperationMode, OwnerRuleRole, OwnerTarget, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, OwnershipRule, Unit, User
+from enterprises.models import (
+    AnnualFiling,
+    CreditRecord,
+    EnterpriseGrade,
+    FilingImportJob,
+    ImportJob,
+    OwnershipRule,
+    Unit,
+    User,
+)
 from enterprises.tests.factories import (
     EnterpriseFactory,
     LicenceFactory,
@@ -157,8 +166,16 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         progress=100, preview=[{"row": 2, "code": f"{name}-XS-2", "action": "add", "platform": "淘宝",
                                 "shop": "某店", "operator": "", "match": "", "matched_to": "", "unmatched": True,
                                 "unit": "", "changes": []}])
+    # filings: a recorded self-report (with its file) and an import of the side's user
+    annual_filing = AnnualFiling.objects.create(
+        enterprise=enterprise, year=YEAR, kind="self_report", sector="operation", submitted_on=dt.date(YEAR, 1, 8),
+        file=ContentFile(b"%PDF-1.4", name="report.pdf"), created_by=user)
+    filing_import_job = FilingImportJob.objects.create(
+        unit=unit, created_by=user, year=YEAR, filename="提交名单.xlsx", file="imports/filings/提交名单.xlsx",
+        status="success", progress=100)
     objects = {
         "complaint": complaint, "calendar_day": calendar_day,
+        "annual_filing": annual_filing, "filing_import_job": filing_import_job,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
