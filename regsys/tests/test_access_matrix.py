@@ -97,6 +97,13 @@ PAGES: dict[str, dict] = {
     "monitoring:import_job_row": {"pk": "ae_import_job", "own": True},
     "monitoring:import_confirm": {"pk": "ae_import_job", "own": True}, "monitoring:unmatched": {},
     "monitoring:unmatched_resolve": {"pk": "ae_report"},
+    # enterprises.duties: 委托生产 pairs and 异地设库 warehouses (warehouses)
+    "enterprises:contract_list": {}, "enterprises:contract_export": {}, "enterprises:contract_create": {},
+    "enterprises:contract_detail": {"pk": "contract_pair"}, "enterprises:contract_edit": {"pk": "contract_pair"},
+    "enterprises:warehouse_list": {}, "enterprises:warehouse_export": {}, "enterprises:warehouse_create": {},
+    "enterprises:warehouse_detail": {"pk": "warehouse"}, "enterprises:warehouse_edit": {"pk": "warehouse"},
+    "enterprises:warehouse_accept": {"pk": "warehouse"}, "enterprises:exchange_add": {"pk": "warehouse"},
+    "enterprises:exchange_file": {"pk": "warehouse_exchange"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -111,6 +118,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "contract-pairs": "contract_pair", "warehouses": "warehouse",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -303,6 +311,8 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "enterprises:contract_create", "enterprises:contract_edit", "enterprises:warehouse_create",
+    "enterprises:warehouse_edit", "enterprises:warehouse_accept", "enterprises:exchange_add",
 }
 
 

@@ -12,7 +12,17 @@ from django.core.files.base import ContentFile
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import OperationMode, OwnerRuleRole, OwnerTarget, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, OwnershipRule, Unit, User
+from enterprises.models import (
+    ContractManufacturing,
+    CreditRecord,
+    EnterpriseGrade,
+    ImportJob,
+    OwnershipRule,
+    Unit,
+    User,
+    Warehouse,
+    WarehouseExchange,
+)
 from enterprises.tests.factories import (
     EnterpriseFactory,
     LicenceFactory,
@@ -135,7 +145,20 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
         preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
                   "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
+    # 委托生产 and 异地设库 (enterprises.duties): a pair led by the side's registrant, a warehouse with a log entry.
+    contract_pair = ContractManufacturing.objects.create(
+        registrant=registrant, registrant_name=registrant.name, manufacturer_name=f"{name}外省受托生产企业",
+        product=f"{name}一次性使用无菌注射器", cross_region=True, other_region="江苏省苏州市")
+    warehouse_entry = EnterpriseFactory(subdistrict=sd, name=f"{name}医药物流仓库", is_operator=True,
+                                        is_remote_warehouse=True)
+    warehouse = Warehouse.objects.create(enterprise=warehouse_entry, home_name=f"{name}外地医药有限公司",
+                                         home_bureau="杭州市市场监督管理局", address=f"{name}路1号", subdistrict=sd,
+                                         daily_unit=unit)
+    warehouse_exchange = WarehouseExchange.objects.create(
+        warehouse=warehouse, kind="notify", on=dt.date(YEAR, 1, 8), counterpart="杭州市市场监督管理局",
+        content="通报库房日常检查情况", file=ContentFile(b"%PDF-1.4", name="tb.pdf"))
     objects = {
+        "contract_pair": contract_pair, "warehouse": warehouse, "warehouse_exchange": warehouse_exchange,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
