@@ -10,6 +10,7 @@ from enterprises.duties.choices import ExchangeKind
 from enterprises.duties.warehouses_services import FILE_EXTENSIONS, MAX_FILE_BYTES, PairInput, WarehouseInput
 from enterprises.models import Enterprise, Subdistrict
 from regsys.forms import ScopedForm
+from regsys.scoping import scope_for
 from regsys.versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,6 +101,11 @@ class WarehouseForm(VersionedFormMixin, ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].widget.attrs["class"] = "form-select"
+        scope = scope_for(self.scoped_user)
+        if not scope.district_wide:  # a 所 registers warehouses in its own 街道/镇 only
+            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(unit_id=scope.unit_id)
+            self.fields["subdistrict"].error_messages["invalid_choice"] = _(
+                "只能选择本所辖区的街道/镇；其他辖区的库房请由该所或药械科登记")
 
     def to_input(self) -> WarehouseInput:
         d = self.cleaned_data

@@ -186,3 +186,18 @@ def test_api_acceptance_and_log(world):
     assert logged.status_code == 201
     assert bad.status_code == 400 and "counterpart" in bad.json()
     assert [e["content"] for e in _api(d.auditor).get(f"/api/warehouses/{wh.pk}/exchanges/").json()] == ["通报验收情况"]
+
+
+def test_warehouse_form_offers_a_station_its_own_subdistricts_only(client, world):
+    d = world["d"]
+    entry = EnterpriseFactory(subdistrict=d.sub_b, is_remote_warehouse=True)
+    client.force_login(d.inspector_a)
+
+    response = client.post(reverse("enterprises:warehouse_create"), {
+        "enterprise": entry.credit_code, "home_name": "杭州丁医药有限公司", "home_bureau": "杭州市市场监督管理局",
+        "address": "某路3号", "subdistrict": d.sub_b.pk, "is_active": "on"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].fields["subdistrict"].queryset) == [d.sub_a]
+    assert response.context["form"].errors["subdistrict"] == ["只能选择本所辖区的街道/镇；其他辖区的库房请由该所或药械科登记"]
+    assert not Warehouse.objects.filter(enterprise=entry).exists()
