@@ -201,3 +201,18 @@ def test_warehouse_form_offers_a_station_its_own_subdistricts_only(client, world
     assert list(response.context["form"].fields["subdistrict"].queryset) == [d.sub_a]
     assert response.context["form"].errors["subdistrict"] == ["只能选择本所辖区的街道/镇；其他辖区的库房请由该所或药械科登记"]
     assert not Warehouse.objects.filter(enterprise=entry).exists()
+
+
+def test_api_pair_update_needs_the_current_version(world):
+    api = _api(world["d"].inspector_a)
+    url = f"/api/contract-pairs/{world['mine'].pk}/"
+
+    first = api.patch(url, {"product": "医用防护口罩", "version": 1}, format="json")
+    stale = api.patch(url, {"product": "医用外科口罩（灭菌级）", "version": 1}, format="json")
+    ended = api.patch(url, {"is_active": False, "version": 2}, format="json")
+
+    assert (first.status_code, first.json()["version"]) == (200, 2)
+    assert stale.status_code == 409
+    assert ended.status_code == 400 and list(ended.json()) == ["ended_on"]
+    world["mine"].refresh_from_db()
+    assert (world["mine"].product, world["mine"].is_active, world["mine"].version) == ("医用防护口罩", True, 2)
