@@ -6,6 +6,9 @@ the counted kinds in the year. All targets' figures, for the district and every 
 grouped query over the enterprises (grouped by unit and by a flag per distinct condition, so each year's
 inspections are read once), and the missing enterprises of all coverage targets from one more: the query
 count does not grow with the number of targets.
+
+One exception: the 委托生产 target (``PAIR_TARGET_CODE``) counts registrant ↔ contract manufacturer *pairs*, not
+enterprises; its figures and missing list come from ``enterprises.duties.warehouses_selectors``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,11 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import RowNumber
 
 from enterprises.choices import ACTIVE_STATUSES
-from enterprises.duties.warehouses_selectors import PAIR_TARGET_CODE, contract_coverage_by_unit, contract_uninspected
+from enterprises.duties.warehouses_selectors import (
+    PAIR_TARGET_CODE,
+    contract_coverage_by_unit,
+    contract_uninspected,
+)
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionStatus
