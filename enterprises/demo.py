@@ -422,5 +422,8 @@ def build_status_history(ctx, enterprises: list[Enterprise]) -> None:
 def seed(ctx) -> str:
     org = build_org(ctx)
     enterprises = build_enterprises(ctx, org)
+    from enterprises.duties.warehouses_demo import seed as seed_contracts_warehouses  # 委托生产, 异地设库
+
+    duties = seed_contracts_warehouses(ctx)
     return (f"{Unit.objects.count()} 个监管单位，{Subdistrict.objects.count()} 个街道/镇，"
-            f"{User.objects.count()} 个用户，{len(enterprises)} 家企业，{Licence.objects.count()} 张证照")
+            f"{User.objects.count()} 个用户，{len(enterprises)} 家企业，{Licence.objects.count()} 张证照；{duties}")

@@ -51,5 +51,6 @@ register(ListExport(name="licences_expiring", title="证照到期提醒", sheets
 register(ListExport(name="grades", title="企业监管等级", sheets=_grade_sheets))
 register(ListExport(name="credit_records", title="信用记录", sheets=_credit_sheets))
 
+import enterprises.duties.warehouses_exports  # noqa: E402,F401  (委托生产, 异地设库)
 from enterprises import suspension_exports  # noqa: E402, F401 - 停产记录 (registers itself)
 from enterprises.duties import filing_exports  # noqa: E402, F401  (registers the yearly-filing list export)

@@ -89,3 +89,38 @@ class LicenceFactory(factory.django.DjangoModelFactory):
     kind = LicenceKind.OPERATION_FILING
     number = factory.Sequence(lambda n: f"浙温药监械经营备{20240000 + n}号")
     issuer = "温州市市场监督管理局"
+
+
+# ---------------------------------------------------------------- warehouses: 委托生产 pairs, 异地设库 (issue 12)
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    """A pair; pass ``registrant=``/``manufacturer=`` (registry entries) or leave one out for an outside side."""
+
+    class Meta:
+        model = "enterprises.ContractManufacturing"
+
+    registrant = None
+    manufacturer = None
+    registrant_name = factory.LazyAttribute(lambda o: o.registrant.name if o.registrant else "上海某医疗科技有限公司")
+    manufacturer_name = factory.LazyAttribute(lambda o: o.manufacturer.name if o.manufacturer else "苏州某医疗器械有限公司")
+    product = factory.Sequence(lambda n: f"一次性使用无菌注射器{n}")
+    registration_number = factory.Sequence(lambda n: f"浙械注准2023214{n:04d}")
+    cross_region = factory.LazyAttribute(lambda o: o.registrant is None or o.manufacturer is None)
+    other_region = factory.LazyAttribute(lambda o: "" if o.registrant and o.manufacturer else "江苏省苏州市")
+
+
+class WarehouseFactory(factory.django.DjangoModelFactory):
+    """An 异地设库 warehouse in ``subdistrict``, supervised daily by that 街道's 所."""
+
+    class Meta:
+        model = "enterprises.Warehouse"
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory, subdistrict=factory.SelfAttribute("..subdistrict"),
+                                    is_remote_warehouse=True, name=factory.Sequence(lambda n: f"某医药物流温州仓库{n}"))
+    home_name = "杭州某医药有限公司"
+    home_licence_no = "浙杭药监械经营许20190001号"
+    home_bureau = "杭州市市场监督管理局"
+    address = factory.Sequence(lambda n: f"温州市鹿城区某路{n}号")
+    daily_unit = factory.LazyAttribute(lambda o: o.subdistrict.unit)

@@ -6,6 +6,9 @@ the counted kinds in the year. All targets' figures, for the district and every 
 grouped query over the enterprises (grouped by unit and by a flag per distinct condition, so each year's
 inspections are read once), and the missing enterprises of all coverage targets from one more: the query
 count does not grow with the number of targets.
+
+One exception: the 委托生产 target (``PAIR_TARGET_CODE``) counts registrant ↔ contract manufacturer *pairs*, not
+enterprises; its figures and missing list come from ``enterprises.duties.warehouses_selectors``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import RowNumber
 
 from enterprises.choices import ACTIVE_STATUSES
+from enterprises.duties.warehouses_selectors import (
+    PAIR_TARGET_CODE,
+    contract_coverage_by_unit,
+    contract_uninspected,
+)
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionStatus
@@ -157,6 +165,9 @@ def _grouped_counts(targets: list[AnnualTarget], unit: Unit | None) -> Counts:
     """Every target's denominator and numerator per owning unit, in one query: enterprises grouped by
     unit and by their flags (a few dozen groups), summed per target here."""
     counts: Counts = {t.pk: {} for t in targets}
+    for t in [t for t in targets if t.code == PAIR_TARGET_CODE]:  # 委托生产 counts pairs, not enterprises
+        counts[t.pk] = contract_coverage_by_unit(t.year, unit=unit, kinds=t.kind_list)
+    targets = [t for t in targets if t.code != PAIR_TARGET_CODE]
     if not targets:
         return counts
     flags = _Flags(targets)
@@ -178,8 +189,10 @@ def _missing(targets: list[AnnualTarget], unit: Unit | None, limit: int | None) 
 
     One query: the flags, and per target a row number within (in the denominator, inspected).
     """
-    coverage = [t for t in targets if t.kind == TargetKind.COVERAGE]
     missing: dict[int, list[Enterprise]] = {t.pk: [] for t in targets}
+    for t in [t for t in targets if t.code == PAIR_TARGET_CODE] if limit != 0 else []:
+        missing[t.pk] = contract_uninspected(t.year, unit=unit, kinds=t.kind_list)[:limit]
+    coverage = [t for t in targets if t.kind == TargetKind.COVERAGE and t.code != PAIR_TARGET_CODE]
     if not coverage or limit == 0:
         return missing
     flags = _Flags(coverage)

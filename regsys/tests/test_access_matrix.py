@@ -149,6 +149,13 @@ PAGES: dict[str, dict] = {
     "enterprises:filing_import_job": {"pk": "filing_import_job", "own": True}, "enterprises:filing_orders": {},
     "enterprises:filing_order_propose": {"pk": "enterprise"},
     "enterprises:filing_order_confirm": {"pk": "annual_filing"}, "enterprises:duty_settings": {},
+    # enterprises.duties: 委托生产 pairs and 异地设库 warehouses (warehouses)
+    "enterprises:contract_list": {}, "enterprises:contract_export": {}, "enterprises:contract_create": {},
+    "enterprises:contract_detail": {"pk": "contract_pair"}, "enterprises:contract_edit": {"pk": "contract_pair"},
+    "enterprises:warehouse_list": {}, "enterprises:warehouse_export": {}, "enterprises:warehouse_create": {},
+    "enterprises:warehouse_detail": {"pk": "warehouse"}, "enterprises:warehouse_edit": {"pk": "warehouse"},
+    "enterprises:warehouse_accept": {"pk": "warehouse"}, "enterprises:exchange_add": {"pk": "warehouse"},
+    "enterprises:exchange_file": {"pk": "warehouse_exchange"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -170,6 +177,7 @@ API_OBJECTS: dict[str, str | None] = {
     "risks": "risk",
     "sample-controls": "sample_control", "sample-disposals": "failed_sample", "suspensions": "suspension",  # disposal
     "annual-filings": "annual_filing",  # filings: recorded filings; /progress/ gives a 所 user its own unit only
+    "contract-pairs": "contract_pair", "warehouses": "warehouse",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -377,6 +385,8 @@ WRITE_PAGES = {
     "enterprises:suspension_resume", "enterprises:suspension_start",
     "enterprises:filing_record", "enterprises:filing_import", "enterprises:filing_order_propose",
     "enterprises:filing_order_confirm",
+    "enterprises:contract_create", "enterprises:contract_edit", "enterprises:warehouse_create",
+    "enterprises:warehouse_edit", "enterprises:warehouse_accept", "enterprises:exchange_add",
 }
 
 

@@ -26,13 +26,14 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.evaluations", "monitoring.api.quotas", "monitoring.api.registry",
                "monitoring.api.serializers", "monitoring.api.complaints", "monitoring.api.leads",
                "monitoring.api.sampling", "monitoring.api.risks", "monitoring.api.disposal",
-               "enterprises.suspension_api", "enterprises.duties.filing_api"]
+               "enterprises.suspension_api", "enterprises.duties.filing_api", "enterprises.duties.warehouses_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms", "monitoring.evaluation_forms",
                 "monitoring.registry_forms", "monitoring.forms", "monitoring.risk_report_forms",
                 "monitoring.complaint_forms", "enterprises.calendar_forms", "monitoring.leads_forms",
                 "monitoring.forms_sampling", "monitoring.risk_forms", "monitoring.disposal_forms",
-                "enterprises.suspension_forms", "enterprises.duties.filing_forms"]
+                "enterprises.suspension_forms", "enterprises.duties.filing_forms",
+                "enterprises.duties.warehouses_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -198,6 +199,11 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
                                  "officers": [w.mine.user.pk, w.other.user.pk]}),
     ("/api/annual-filings/", lambda w: {"enterprise": w.other["enterprise"].pk, "year": 2025, "kind": "self_report",
                                         "sector": "operation", "submitted_on": "2025-03-10"}),
+    ("/api/contract-pairs/", lambda w: {"registrant": w.other["registrant"].pk, "manufacturer_name": "外省某厂",
+                                        "product": "x", "cross_region": True, "other_region": "江苏省"}),
+    ("/api/warehouses/", lambda w: {"enterprise": w.mine["enterprise"].pk, "home_name": "外地公司",
+                                    "home_bureau": "杭州市局", "address": "x路1号",
+                                    "subdistrict": w.other["subdistrict"].pk}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

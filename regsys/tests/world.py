@@ -14,6 +14,7 @@ from enterprises.choices import OperationMode, OwnerRuleRole, OwnerTarget, Role,
 from enterprises.grading.services import grades_propose, scheme_ensure
 from enterprises.models import (
     AnnualFiling,
+    ContractManufacturing,
     CreditRecord,
     EnterpriseGrade,
     FilingImportJob,
@@ -21,6 +22,8 @@ from enterprises.models import (
     OwnershipRule,
     Unit,
     User,
+    Warehouse,
+    WarehouseExchange,
 )
 from enterprises.tests.factories import (
     EnterpriseFactory,
@@ -173,9 +176,22 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     filing_import_job = FilingImportJob.objects.create(
         unit=unit, created_by=user, year=YEAR, filename="提交名单.xlsx", file="imports/filings/提交名单.xlsx",
         status="success", progress=100)
+    # 委托生产 and 异地设库 (enterprises.duties): a pair led by the side's registrant, a warehouse with a log entry.
+    contract_pair = ContractManufacturing.objects.create(
+        registrant=registrant, registrant_name=registrant.name, manufacturer_name=f"{name}外省受托生产企业",
+        product=f"{name}一次性使用无菌注射器", cross_region=True, other_region="江苏省苏州市")
+    warehouse_entry = EnterpriseFactory(subdistrict=sd, name=f"{name}医药物流仓库", is_operator=True,
+                                        is_remote_warehouse=True)
+    warehouse = Warehouse.objects.create(enterprise=warehouse_entry, home_name=f"{name}外地医药有限公司",
+                                         home_bureau="杭州市市场监督管理局", address=f"{name}路1号", subdistrict=sd,
+                                         daily_unit=unit)
+    warehouse_exchange = WarehouseExchange.objects.create(
+        warehouse=warehouse, kind="notify", on=dt.date(YEAR, 1, 8), counterpart="杭州市市场监督管理局",
+        content="通报库房日常检查情况", file=ContentFile(b"%PDF-1.4", name="tb.pdf"))
     objects = {
         "complaint": complaint, "calendar_day": calendar_day,
         "annual_filing": annual_filing, "filing_import_job": filing_import_job,
+        "contract_pair": contract_pair, "warehouse": warehouse, "warehouse_exchange": warehouse_exchange,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,

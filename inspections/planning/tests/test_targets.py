@@ -194,8 +194,10 @@ def test_all_targets_are_computed_in_a_fixed_number_of_queries(district):
     extra_targets(6)
     eleven_targets = queries()
 
-    # per call: the targets, one grouped count over the enterprises, one query for the missing lists
-    assert (five_targets, eleven_targets) == (8, 8)
+    # per call: the targets, one grouped count over the enterprises, one query for the missing lists; the
+    # 委托生产 target counts pairs: one query for its figures and one for its missing list (no pair here, so
+    # no inspection lookup): 3 calls → 8 + 2 + 2 + 1
+    assert (five_targets, eleven_targets) == (13, 13)
     extra = {p.target.code: p for p in targets_progress(2024, unit=unit_a, today=JULY_1)}
     # operators tagged sterile in A: the 10 retail ops; inspected in 2024: ops[0], ops[1] (routine)
     assert (extra["extra-0"].numerator, extra["extra-0"].denominator, extra["extra-0"].required) == (2, 10, 5)
