@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enterprises import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/jobs/<int:pk>/row/", views.import_job_row, name="import_job_row"),
+    path("zombies/", include("enterprises.duties.zombie_urls")),
 ]
