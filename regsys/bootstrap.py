@@ -23,6 +23,7 @@ DEMO_SEEDERS: list[str] = [
     "inspections.demo.seed",  # a year (and more) of inspections, outcomes, cases, referrals
     "inspections.campaign_demo.seed",  # records linked to the campaigns, a campaign inspection for every row
     "enterprises.grading.demo.seed",  # approved grades for the current year
+    "enterprises.duties.zombie_demo.seed",  # 僵尸企业 clean-up: five candidates taken up (two 注销, one 规范)
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "reporting.demo.seed",  # returns filed for the campaigns
