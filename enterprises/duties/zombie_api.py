@@ -72,13 +72,13 @@ class ConcludeSerializer(ScopedSerializer):
     version = version_input()
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(ScopedSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
     note = serializers.CharField()
 
 
-class CandidateSerializer(serializers.Serializer):
+class CandidateSerializer(ScopedSerializer):
     enterprise = serializers.IntegerField()
     enterprise_name = serializers.CharField()
     unit = serializers.IntegerField()
@@ -87,7 +87,7 @@ class CandidateSerializer(serializers.Serializer):
     stage = serializers.CharField(allow_null=True)
 
 
-class TallySerializer(serializers.Serializer):
+class TallySerializer(ScopedSerializer):
     unit = serializers.IntegerField(allow_null=True, help_text="为空表示全区合计")
     unit_name = serializers.CharField()
     candidates_open = serializers.IntegerField()

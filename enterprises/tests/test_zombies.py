@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, LicenceKind, LicenceStatus
-from enterprises.duties.choices import ClearanceKind, FilingKind, NoticeKind, Sector, ZombieReason, ZombieStage
+from enterprises.duties.choices import (
+    ClearanceKind,
+    FilingKind,
+    NoticeKind,
+    Sector,
+    ZombieReason,
+    ZombieStage,
+)
 from enterprises.duties.zombie_rules import candidates
 from enterprises.duties.zombie_selectors import zombie_tallies
 from enterprises.duties.zombie_services import (

@@ -37,6 +37,11 @@ PAGES: dict[str, dict] = {
     "grading:grade_list": {}, "grading:grade_export": {}, "grading:grade_detail": {"pk": "grade"},
     "grading:grade_change": {"pk": "grade"}, "grading:grade_approve": {"pk": "grade"},
     "grading:credit_list": {}, "grading:credit_export": {},
+    # enterprises (zombies): the 僵尸企业 clean-up
+    "enterprises:zombie_candidates": {}, "enterprises:zombie_case_start": {}, "enterprises:zombie_case_list": {},
+    "enterprises:zombie_case_export": {}, "enterprises:zombie_case_detail": {"pk": "zombie_case"},
+    "enterprises:zombie_case_evidence": {"pk": "zombie_case"},
+    "enterprises:zombie_case_step": {"pk": "zombie_case", "step": "verify"}, "enterprises:zombie_tallies": {},
     "campaigns:list": {}, "campaigns:create": {}, "campaigns:detail": {"pk": "campaign", "shared": True},
     "campaigns:edit": {"pk": "campaign", "shared": True}, "campaigns:delete": {"pk": "campaign", "shared": True},
     "campaigns:due_date_toggle": {"pk": "due_date", "shared": True}, "campaigns:template_list": {},
@@ -111,6 +116,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-quotas": None,  # the AE quota figures: a 所 user receives its own unit's only
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
+    "zombie-cases": "zombie_case",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -303,6 +309,7 @@ WRITE_PAGES = {
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
     "monitoring:report_create", "monitoring:report_edit", "monitoring:report_import", "monitoring:import_confirm",
     "monitoring:unmatched_resolve",
+    "enterprises:zombie_case_start", "enterprises:zombie_case_step",
 }
 
 

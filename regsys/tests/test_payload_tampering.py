@@ -17,17 +17,19 @@ from inspections.models import Inspection, PlanItem
 from regsys.api import ScopedRelationsMixin
 from regsys.forms import ScopedChoicesMixin
 from regsys.scoping import REFERENCE_DATA_MODELS
-from regsys.tests.world import build_world
+from regsys.tests.world import YEAR, build_world
 
 pytestmark = pytest.mark.django_db
 
 API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campaigns.api.serializers",
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
-               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers"]
+               "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
+               "enterprises.duties.zombie_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
-                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms"]
+                "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
+                "enterprises.duties.zombie_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -178,6 +180,7 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
     ("/api/returns/", lambda w: {"campaign": w.mine["campaign"].pk, "template": w.template.pk,
                                  "unit": w.other.unit.pk, "cutoff": "2024-06-20"}),
     ("/api/findings/", lambda w: {"inspection": w.other["inspection"].pk, "severity": "serious", "text": "x"}),
+    ("/api/zombie-cases/", lambda w: {"enterprise": w.other["zombie_enterprise"].pk, "year": YEAR}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.choices import OperationMode, OwnerRuleRole, OwnerTarget, Role, UnitKind
 from enterprises.grading.services import grades_propose, scheme_ensure
-from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, OwnershipRule, Unit, User
+from enterprises.models import CreditRecord, EnterpriseGrade, ImportJob, OwnershipRule, Unit, User, ZombieCase
 from enterprises.tests.factories import (
     EnterpriseFactory,
     LicenceFactory,
@@ -135,7 +135,16 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         filename="导出.xlsx", file="monitoring/imports/导出.xlsx", status="success", progress=100,
         preview=[{"row": 2, "code": f"{name}-AE-2", "action": "add", "product": "输液器", "reporter": "某诊所",
                   "match": "未匹配", "matched_to": "", "unmatched": True, "unit": "", "changes": []}])
+    # 僵尸企业 clean-up (zombies): a 失联 enterprise and its case, with an evidence file
+    zombie_enterprise = EnterpriseFactory(subdistrict=sd, name=f"{name}失联医疗器械商行", status="abnormal",
+                                          status_since=dt.date(YEAR - 2, 1, 1))
+    zombie_case = ZombieCase.objects.create(enterprise=zombie_enterprise, year=YEAR, unit=unit,
+                                            reasons=["unreachable"], stage="notified",
+                                            verified_on=dt.date(YEAR, 1, 2), verification="上门无人",
+                                            notice_kind="public", notice_on=dt.date(YEAR, 1, 3), notice_ref="告1")
+    zombie_case.evidence.save("决定书.pdf", ContentFile(b"%PDF-1.4", name="z.pdf"), save=True)
     objects = {
+        "zombie_enterprise": zombie_enterprise, "zombie_case": zombie_case,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
