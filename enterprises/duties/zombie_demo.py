@@ -67,7 +67,7 @@ def seed(ctx) -> str:
         case = services.zombie_case_start(enterprise=enterprise, year=year, by=by)
         # steps spaced back from today so the dates follow each other and none is in the future
         start = today - dt.timedelta(days=60 - 10 * i)
-        main = next(r for r in ZombieReason.values if r in case.reasons)
+        main = reason if reason in case.reasons else next(r for r in ZombieReason.values if r in case.reasons)
         case = services.zombie_case_verify(case=case, verified_on=start, verification=VERIFICATIONS[main], by=by)
         if target == ZombieStage.VERIFYING:
             done.append(case)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -117,7 +119,8 @@ def _forms(case: ZombieCase, user, data=None, files=None, which: str | None = No
                                    versioned=case, user=user)
     if case.verified_on and case.stage in (ZombieStage.VERIFYING, ZombieStage.NOTIFIED):
         forms["conclude"] = ConcludeForm(data if which == "conclude" else None, versioned=case, user=user)
-    for form in forms.values():
+    for step, form in forms.items():
+        form.auto_id = f"id_{step}_%s"  # several forms on one page: unique ids
         style_form(form)
         for name in ("verification", "note"):
             if name in form.fields:
@@ -128,7 +131,8 @@ def _forms(case: ZombieCase, user, data=None, files=None, which: str | None = No
 def _render_detail(request, case: ZombieCase, forms: dict, status: int = 200):
     history = history_rows(case.history.select_related("history_user")[:50], ZombieCase, skip=("reasons",))
     return render(request, "enterprises/duties/zombies/case_detail.html", {
-        "case": case, "forms": forms if can_edit(request.user, case) else {},
+        # a namespace, not a dict: the template's ``forms.clear`` would call dict.clear()
+        "case": case, "forms": SimpleNamespace(**(forms if can_edit(request.user, case) else {})),
         "reasons": [(code, dict(ZombieReason.choices).get(code, code)) for code in case.reasons],
         "history": history, "status_changes": case.enterprise.status_changes.select_related("changed_by")[:10],
     }, status=status)
