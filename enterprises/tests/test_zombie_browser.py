@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from conftest import browser_login
 from enterprises.choices import EnterpriseStatus
+from enterprises.models import AnnualFiling
 
 from .factories import EnterpriseFactory, LicenceFactory
 
@@ -18,6 +19,8 @@ def test_station_user_works_a_candidate_to_cancellation_on_a_phone(live_server, 
     lost = EnterpriseFactory(name="五马失联医疗器械商行", subdistrict=district.sub_a,
                              status=EnterpriseStatus.ABNORMAL, status_since=today - dt.timedelta(days=400))
     LicenceFactory(enterprise=lost, number="浙温药监械经营备20210001号")
+    AnnualFiling.objects.create(enterprise=lost, year=today.year, kind="self_report", sector="operation",
+                                submitted_on=dt.date(today.year, 3, 1))  # only 失联 makes it a candidate
     EnterpriseFactory(name="藤桥失联医疗器械商行", subdistrict=district.sub_b, status=EnterpriseStatus.ABNORMAL,
                       status_since=today - dt.timedelta(days=400))
     page = phone_context.new_page()
