@@ -190,3 +190,21 @@ def test_api_runs_the_workflow_and_is_scoped(district, lost):
     other.force_authenticate(district.inspector_b)
     assert other.get(f"/api/zombie-cases/{pk}/").status_code == 404
     assert other.post(f"/api/zombie-cases/{pk}/verify/", {}, format="json").status_code == 404
+
+
+def test_case_filter_by_reason_and_year(district, lost):
+    ZombieCase.objects.create(enterprise=lost[0], year=YEAR, unit=district.station_a,
+                              reasons=["no_self_report", "unreachable"])
+    ZombieCase.objects.create(enterprise=lost[1], year=YEAR - 1, unit=district.station_b, reasons=["long_suspended"])
+    api = APIClient()
+    api.force_authenticate(district.section_user)
+
+    def names(**params):
+        body = api.get("/api/zombie-cases/", params).json()
+        return sorted(row["enterprise_name"] for row in (body["results"] if isinstance(body, dict) else body))
+
+    assert names(reason="unreachable") == ["五马失联商行"]
+    assert names(reason="long_suspended") == ["藤桥失联商行"]
+    assert names(reason="licence_expired") == []
+    assert names(year=YEAR - 1) == ["藤桥失联商行"]
+    assert api.get("/api/zombie-cases/", {"reason": "nonsense"}).status_code == 400
