@@ -63,6 +63,9 @@ def _save(case: ZombieCase, by: User) -> ZombieCase:
 def zombie_case_start(*, enterprise: Enterprise, year: int, by: User) -> ZombieCase:
     """Open the 核查 of a candidate of ``year``; the case keeps the reasons it was listed for."""
     require_edit(by, enterprise)
+    this_year = timezone.localdate().year
+    if year not in (this_year - 1, this_year):
+        raise ValidationError({"year": [_("清理年度只能是今年或上一年度")]})
     if ZombieCase.objects.filter(enterprise=enterprise, year=year).exists():
         raise ValidationError(_("该企业%(y)s年度已有清理记录") % {"y": year})
     candidate = reasons_of(enterprise, year, as_of=timezone.localdate())

@@ -208,6 +208,8 @@ def test_start_refuses_a_non_candidate_a_second_case_and_another_unit(district, 
     fine = EnterpriseFactory(name="正常药房", subdistrict=district.sub_a, established_on=TODAY)
     with pytest.raises(ValidationError, match="不符合僵尸企业候选条件"):
         zombie_case_start(enterprise=fine, year=YEAR, by=district.inspector_a)
+    with pytest.raises(ValidationError, match="今年或上一年度"):
+        zombie_case_start(enterprise=lost, year=YEAR - 2, by=district.inspector_a)
     with pytest.raises(PermissionDenied):
         zombie_case_start(enterprise=lost, year=YEAR, by=district.inspector_b)
     with pytest.raises(PermissionDenied):
