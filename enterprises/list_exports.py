@@ -51,6 +51,6 @@ register(ListExport(name="licences_expiring", title="证照到期提醒", sheets
 register(ListExport(name="grades", title="企业监管等级", sheets=_grade_sheets))
 register(ListExport(name="credit_records", title="信用记录", sheets=_credit_sheets))
 
-import enterprises.duties.warehouses_exports  # noqa: E402,F401  (委托生产, 异地设库)
-from enterprises import suspension_exports  # noqa: E402, F401 - 停产记录 (registers itself)
-from enterprises.duties import filing_exports  # noqa: E402, F401  (registers the yearly-filing list export)
+# Other registry lists register their exports in modules of their own (autodiscovery finds this module only).
+from enterprises import suspension_exports  # noqa: E402, F401, I001
+from enterprises.duties import filing_exports, warehouses_exports, zombie_exports  # noqa: E402, F401, I001

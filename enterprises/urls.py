@@ -33,4 +33,5 @@ urlpatterns = [
     path("<int:pk>/suspensions/new/", suspension_views.suspension_start_view, name="suspension_start"),
     path("filings/", include("enterprises.duties.filing_urls")),
     path("", include("enterprises.duties.warehouses_urls")),  # 委托生产 pairs, 异地设库 warehouses
+    path("zombies/", include("enterprises.duties.zombie_urls")),
 ]

@@ -24,6 +24,7 @@ DEMO_SEEDERS: list[str] = [
     "inspections.campaign_demo.seed",  # records linked to the campaigns, a campaign inspection for every row
     "enterprises.grading.demo.seed",  # approved grades for the current year
     "enterprises.duties.filing_demo.seed",  # self-reports and responsibility letters (on time, late, missing)
+    "enterprises.duties.zombie_demo.seed",  # 僵尸企业 clean-up: five candidates taken up (two 注销, one 规范)
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改

@@ -21,6 +21,7 @@ api_patterns = [
     path("", include("monitoring.api.urls")),
     path("", include("enterprises.duties.filing_api_urls")),
     path("", include("enterprises.duties.warehouses_api")),
+    path("", include("enterprises.duties.zombie_api_urls")),
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).

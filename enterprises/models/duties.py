@@ -18,6 +18,7 @@ from enterprises.duties.choices import (
     UdiBatch,
     UdiCoding,
     UdiStatus,
+    ZombieReason,
     ZombieStage,
 )
 from regsys.jobs import BackgroundJob
@@ -168,6 +169,7 @@ class ZombieCase(models.Model):
     decision_no = models.CharField(_("决定文号"), max_length=100, blank=True)
     decision_on = models.DateField(_("决定日期"), null=True, blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to=zombie_upload_to, blank=True)
+    outcome_note = models.TextField(_("处理情况"), blank=True, help_text=_("规范、提升或正常经营的办结说明"))
     unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="zombie_cases")
     created_by = _user_fk(_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -186,6 +188,12 @@ class ZombieCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}年清理（{self.get_stage_display()}）"
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons it was listed for, in Chinese (pages and exports)."""
+        labels = dict(ZombieReason.choices)
+        return "、".join(str(labels.get(code, code)) for code in self.reasons)
 
 
 class ContractManufacturing(models.Model):

@@ -37,6 +37,11 @@ PAGES: dict[str, dict] = {
     "grading:grade_list": {}, "grading:grade_export": {}, "grading:grade_detail": {"pk": "grade"},
     "grading:grade_change": {"pk": "grade"}, "grading:grade_approve": {"pk": "grade"},
     "grading:credit_list": {}, "grading:credit_export": {},
+    # enterprises (zombies): the 僵尸企业 clean-up
+    "enterprises:zombie_candidates": {}, "enterprises:zombie_case_start": {}, "enterprises:zombie_case_list": {},
+    "enterprises:zombie_case_export": {}, "enterprises:zombie_case_detail": {"pk": "zombie_case"},
+    "enterprises:zombie_case_evidence": {"pk": "zombie_case"},
+    "enterprises:zombie_case_step": {"pk": "zombie_case", "step": "verify"}, "enterprises:zombie_tallies": {},
     "campaigns:list": {}, "campaigns:create": {}, "campaigns:detail": {"pk": "campaign", "shared": True},
     "campaigns:edit": {"pk": "campaign", "shared": True}, "campaigns:delete": {"pk": "campaign", "shared": True},
     "campaigns:due_date_toggle": {"pk": "due_date", "shared": True}, "campaigns:template_list": {},
@@ -178,6 +183,7 @@ API_OBJECTS: dict[str, str | None] = {
     "sample-controls": "sample_control", "sample-disposals": "failed_sample", "suspensions": "suspension",  # disposal
     "annual-filings": "annual_filing",  # filings: recorded filings; /progress/ gives a 所 user its own unit only
     "contract-pairs": "contract_pair", "warehouses": "warehouse",
+    "zombie-cases": "zombie_case",
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -387,6 +393,7 @@ WRITE_PAGES = {
     "enterprises:filing_order_confirm",
     "enterprises:contract_create", "enterprises:contract_edit", "enterprises:warehouse_create",
     "enterprises:warehouse_edit", "enterprises:warehouse_accept", "enterprises:exchange_add",
+    "enterprises:zombie_case_start", "enterprises:zombie_case_step",
 }
 
 

@@ -17,7 +17,7 @@ from inspections.models import Inspection, PlanItem
 from regsys.api import ScopedRelationsMixin
 from regsys.forms import ScopedChoicesMixin
 from regsys.scoping import REFERENCE_DATA_MODELS
-from regsys.tests.world import build_world
+from regsys.tests.world import YEAR, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,15 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.evaluations", "monitoring.api.quotas", "monitoring.api.registry",
                "monitoring.api.serializers", "monitoring.api.complaints", "monitoring.api.leads",
                "monitoring.api.sampling", "monitoring.api.risks", "monitoring.api.disposal",
-               "enterprises.suspension_api", "enterprises.duties.filing_api", "enterprises.duties.warehouses_api"]
+               "enterprises.suspension_api", "enterprises.duties.filing_api", "enterprises.duties.warehouses_api",
+               "enterprises.duties.zombie_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms", "monitoring.evaluation_forms",
                 "monitoring.registry_forms", "monitoring.forms", "monitoring.risk_report_forms",
                 "monitoring.complaint_forms", "enterprises.calendar_forms", "monitoring.leads_forms",
                 "monitoring.forms_sampling", "monitoring.risk_forms", "monitoring.disposal_forms",
                 "enterprises.suspension_forms", "enterprises.duties.filing_forms",
-                "enterprises.duties.warehouses_forms"]
+                "enterprises.duties.warehouses_forms", "enterprises.duties.zombie_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -204,6 +205,7 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
     ("/api/warehouses/", lambda w: {"enterprise": w.mine["enterprise"].pk, "home_name": "外地公司",
                                     "home_bureau": "杭州市局", "address": "x路1号",
                                     "subdistrict": w.other["subdistrict"].pk}),
+    ("/api/zombie-cases/", lambda w: {"enterprise": w.other["zombie_enterprise"].pk, "year": YEAR}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

@@ -24,6 +24,7 @@ from enterprises.models import (
     User,
     Warehouse,
     WarehouseExchange,
+    ZombieCase,
 )
 from enterprises.tests.factories import (
     EnterpriseFactory,
@@ -188,10 +189,19 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
     warehouse_exchange = WarehouseExchange.objects.create(
         warehouse=warehouse, kind="notify", on=dt.date(YEAR, 1, 8), counterpart="杭州市市场监督管理局",
         content="通报库房日常检查情况", file=ContentFile(b"%PDF-1.4", name="tb.pdf"))
+    # 僵尸企业 clean-up (zombies): a 失联 enterprise and its case, with an evidence file
+    zombie_enterprise = EnterpriseFactory(subdistrict=sd, name=f"{name}失联医疗器械商行", status="abnormal",
+                                          status_since=dt.date(YEAR - 2, 1, 1))
+    zombie_case = ZombieCase.objects.create(enterprise=zombie_enterprise, year=YEAR, unit=unit,
+                                            reasons=["unreachable"], stage="notified",
+                                            verified_on=dt.date(YEAR, 1, 2), verification="上门无人",
+                                            notice_kind="public", notice_on=dt.date(YEAR, 1, 3), notice_ref="告1")
+    zombie_case.evidence.save("决定书.pdf", ContentFile(b"%PDF-1.4", name="z.pdf"), save=True)
     objects = {
         "complaint": complaint, "calendar_day": calendar_day,
         "annual_filing": annual_filing, "filing_import_job": filing_import_job,
         "contract_pair": contract_pair, "warehouse": warehouse, "warehouse_exchange": warehouse_exchange,
+        "zombie_enterprise": zombie_enterprise, "zombie_case": zombie_case,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
         "interview": interview, "referral": referral, "plan": plan, "plan_item": item, "draw": draw,
