@@ -50,3 +50,5 @@ register(ListExport(name="enterprises", title="企业名录", sheets=_enterprise
 register(ListExport(name="licences_expiring", title="证照到期提醒", sheets=_licence_sheets))
 register(ListExport(name="grades", title="企业监管等级", sheets=_grade_sheets))
 register(ListExport(name="credit_records", title="信用记录", sheets=_credit_sheets))
+
+from enterprises.duties import udi_exports  # noqa: E402, F401  (registers the UDI list exports)

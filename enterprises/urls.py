@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enterprises import calendar_views, views
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("calendar/<int:pk>/edit/", calendar_views.calendar_day_edit, name="calendar_day_edit"),
     path("calendar/<int:pk>/delete/", calendar_views.calendar_day_delete, name="calendar_day_delete"),
     # --- end calendar ---
+    path("udi/", include("enterprises.duties.udi_urls")),
 ]

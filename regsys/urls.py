@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("monitoring.api.evaluations")),
     path("", include("monitoring.api.registry")),
     path("", include("monitoring.api.urls")),
+    path("", include("enterprises.duties.udi_api_urls")),  # UDI rollout
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).
