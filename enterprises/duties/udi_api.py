@@ -70,7 +70,7 @@ class HospitalUdiUpdateSerializer(ScopedSerializer):
     version = version_input()
 
 
-class CoverageSerializer(serializers.Serializer):
+class CoverageSerializer(ScopedSerializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField()
     hospitals = serializers.IntegerField()

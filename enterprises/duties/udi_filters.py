@@ -24,14 +24,13 @@ def year_of(params) -> int:
 
 def year_choices() -> list[tuple[int, str]]:
     this = timezone.localdate().year
-    return [(y, f"{y}年") for y in range(this + 1, this - 4, -1)]
+    return [(str(y), f"{y}年") for y in range(this + 1, this - 4, -1)]
 
 
 class HospitalUdiFilterSet(_StyledFilterSet):
     """On :func:`enterprises.duties.udi_selectors.hospitals_with_udi` (the year is read by the caller)."""
 
-    year = django_filters.TypedChoiceFilter(label=_("年度"), choices=year_choices, coerce=int, method="keep",
-                                            empty_label=None)
+    year = django_filters.ChoiceFilter(label=_("年度"), choices=year_choices, method="keep", empty_label=None)
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q", help_text=_("医院名称或统一社会信用代码"))
     unit = django_filters.ModelChoiceFilter(label=_("监管单位"), field_name="owning_unit", queryset=Unit.objects.all(),
                                             empty_label=_("全部单位"))

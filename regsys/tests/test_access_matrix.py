@@ -106,6 +106,11 @@ PAGES: dict[str, dict] = {
     # enterprises: the working-day calendar; everyone reads it, only the 药械科/administrators change it (complaints)
     "enterprises:calendar": {}, "enterprises:calendar_day_create": {},
     "enterprises:calendar_day_edit": {"pk": "calendar_day"}, "enterprises:calendar_day_delete": {"pk": "calendar_day"},
+    # enterprises: the UDI rollout (udi); a hospital's page takes the hospital (an enterprise), the evidence its row
+    "enterprises:udi_hospitals": {}, "enterprises:udi_hospital_export": {},
+    "enterprises:udi_hospital_edit": {"pk": "udi_hospital"}, "enterprises:udi_hospital_evidence": {"pk": "hospital_udi"},
+    "enterprises:udi_manufacturers": {}, "enterprises:udi_manufacturer_export": {},
+    "enterprises:udi_manufacturer_create": {}, "enterprises:udi_manufacturer_edit": {"pk": "manufacturer_udi"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -121,6 +126,7 @@ API_OBJECTS: dict[str, str | None] = {
     "ae-registrations": "registrant", "population": "population", "trainings": "training",
     "ae-reports": "ae_report",
     "complaints": "complaint",  # complaints
+    "hospital-udi": "udi_hospital", "manufacturer-udi": "manufacturer_udi",  # udi
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -315,6 +321,7 @@ WRITE_PAGES = {
     "monitoring:unmatched_resolve",
     "monitoring:complaint_create", "monitoring:complaint_edit", "monitoring:complaint_delete",  # complaints
     "enterprises:calendar_day_create", "enterprises:calendar_day_edit", "enterprises:calendar_day_delete",
+    "enterprises:udi_hospital_edit", "enterprises:udi_manufacturer_create", "enterprises:udi_manufacturer_edit",  # udi
 }
 
 

@@ -25,11 +25,12 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "inspections.api.serializers", "inspections.planning.api", "reporting.api.serializers",
                "monitoring.api.evaluations",
                "monitoring.api.quotas", "monitoring.api.registry", "monitoring.api.serializers",
-               "monitoring.api.complaints"]
+               "monitoring.api.complaints", "enterprises.duties.udi_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms",
                 "monitoring.evaluation_forms", "monitoring.registry_forms", "monitoring.forms",
-                "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms"]
+                "monitoring.risk_report_forms", "monitoring.complaint_forms", "enterprises.calendar_forms",
+                "enterprises.duties.udi_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -184,6 +185,8 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
                                     "summary": "x", "enterprise": w.other["enterprise"].pk}),
     ("/api/complaints/", lambda w: {"kind": "complaint", "received_on": "2024-05-10", "source": "来电",  # complaints
                                     "summary": "x", "subject_name": "某店", "unit": w.other.unit.pk}),
+    ("/api/manufacturer-udi/", lambda w: {"enterprise": w.other["registrant"].pk, "batch": "3",  # udi
+                                          "coding": "coded"}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

@@ -144,7 +144,18 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
         subject_name=enterprise.name, product="医用口罩", summary=f"{name}消费者反映口罩无中文标签", unit=unit)
     calendar_day = CalendarDay.objects.create(date=dt.date(2099, 1, 2 if name == "甲" else 3), kind="holiday",
                                               name=f"{name}测试假日")
+    # UDI rollout: a 三甲 hospital with this year's status (and evidence), a manufacturer's coding record
+    from enterprises.models import HospitalUdi, ManufacturerUdi
+
+    udi_hospital = EnterpriseFactory(subdistrict=sd, name=f"{name}区人民医院", is_operator=False, is_user_unit=True,
+                                     institution_type="hospital", hospital_grade="3a")
+    hospital_udi = HospitalUdi.objects.create(enterprise=udi_hospital, year=YEAR, status="applied",
+                                              status_on=dt.date(YEAR, 1, 5),
+                                              evidence=ContentFile(b"%PDF-1.4 udi", name="udi.pdf"))
+    manufacturer_udi = ManufacturerUdi.objects.create(enterprise=registrant, batch="2", coding="coded",
+                                                      products="一次性使用无菌注射器")
     objects = {
+        "udi_hospital": udi_hospital, "hospital_udi": hospital_udi, "manufacturer_udi": manufacturer_udi,
         "complaint": complaint, "calendar_day": calendar_day,
         "unit": unit, "subdistrict": sd, "enterprise": enterprise, "licence": licence, "inspection": inspection,
         "finding": finding, "rectification": rectification, "attachment": attachment, "case": case,
