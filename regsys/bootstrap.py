@@ -25,6 +25,7 @@ DEMO_SEEDERS: list[str] = [
     "enterprises.grading.demo.seed",  # approved grades for the current year
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
+    "enterprises.duties.udi_demo.seed",  # UDI: the 三甲 hospitals at mixed status, manufacturers' coding per batch
     "reporting.demo.seed",  # returns filed for the campaigns
 ]
 

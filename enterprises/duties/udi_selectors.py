@@ -92,8 +92,8 @@ class UdiCoverage:
 
     @property
     def overdue(self) -> bool:
-        """The target date has passed without the target met."""
-        return self.as_of > self.target_on and not self.met
+        """The target date is reached (or passed) without the target met."""
+        return self.as_of >= self.target_on and not self.met
 
 
 def _counted_by(as_of: datetime.date) -> tuple[Q, Q]:
