@@ -42,12 +42,13 @@ def seed(ctx) -> str:
         if status == UdiStatus.APPLIED:
             record.evidence.save("udi-evidence.pdf", ContentFile(EVIDENCE_PDF), save=False)
         record.save()
-    makers = list(Enterprise.objects.filter(udi_manufacturer_q(), max_device_class__in=["2", "3"]).order_by("name")[:6])
+    local = Enterprise.objects.filter(udi_manufacturer_q()).order_by("name")
+    makers = list(local.filter(max_device_class="3")[:3]) + list(local.filter(max_device_class="2")[:3])
     records = 0
-    for i, maker in enumerate(makers):
+    for maker in makers:
         batches = [UdiBatch.BATCH_3] if maker.max_device_class == "2" else [UdiBatch.BATCH_2, UdiBatch.BATCH_3]
         for batch in batches:
-            coding = [UdiCoding.CODED, UdiCoding.PARTIAL, UdiCoding.NOT_CODED][(i + records) % 3]
+            coding = [UdiCoding.CODED, UdiCoding.PARTIAL, UdiCoding.NOT_CODED][records % 3]
             ManufacturerUdi.objects.create(
                 enterprise=maker, batch=batch, coding=coding, products=PRODUCTS[batch],
                 checked_on=min(ctx.today, dt.date(year, rng.randint(1, 10), rng.randint(1, 28))),

@@ -45,6 +45,10 @@ class HospitalUdiFilterSet(_StyledFilterSet):
         model = Enterprise
         fields = ["year", "q", "unit", "status"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["year"].initial = str(year_of(data or {}))  # an unbound form shows this year
+
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset
 
