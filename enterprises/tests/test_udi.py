@@ -398,3 +398,25 @@ def test_manufacturer_export_is_scoped(client, district, makers, export_file):
 
     rows = list(book.active.iter_rows(values_only=True))
     assert [(r[0], r[3], r[4]) for r in rows[1:]] == [("温州康泰医疗器械有限公司", "第二批（其余第三类）", "已赋码并上传数据库")]
+
+
+def test_demo_puts_the_hospitals_at_mixed_status_and_codes_a_few_manufacturers(district, scene, makers):
+    import io
+
+    from enterprises.duties.udi_demo import seed
+    from regsys.bootstrap import DemoContext
+
+    HospitalUdi.objects.all().delete()
+    ctx = DemoContext(scale=0, seed=7, out=io.StringIO())
+
+    summary = seed(ctx)
+
+    year = ctx.year
+    coverage = selectors.udi_coverage(year)
+    # four counted hospitals by name: 已应用, 部署中, 未启动 (no row), 已应用
+    assert (coverage.hospitals, coverage.applied, coverage.deploying, coverage.not_started) == (4, 2, 1, 1)
+    assert all(r.evidence for r in HospitalUdi.objects.filter(year=year, status="applied"))
+    # the class III maker gets batches 2 and 3, the class II maker batch 3
+    assert sorted(ManufacturerUdi.objects.values_list("enterprise__name", "batch")) == [
+        ("温州康泰医疗器械有限公司", "2"), ("温州康泰医疗器械有限公司", "3"), ("温州瑞达医用耗材有限公司", "3")]
+    assert summary == "4 家三甲医院的UDI应用情况，3 条生产企业赋码记录"
