@@ -70,7 +70,7 @@ class HospitalUdiUpdateSerializer(ScopedSerializer):
     version = version_input()
 
 
-class CoverageSerializer(ScopedSerializer):
+class UdiCoverageSerializer(ScopedSerializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField()
     hospitals = serializers.IntegerField()
@@ -127,7 +127,7 @@ class HospitalUdiViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet)
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(responses=CoverageSerializer)
+    @extend_schema(responses=UdiCoverageSerializer)
     @action(detail=False, methods=["get"])
     def coverage(self, request):
         """本年度（?year=）三甲医院UDI应用覆盖率：监管所用户为本所监管的医院，区级用户为全区。"""
@@ -136,8 +136,8 @@ class HospitalUdiViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet)
             raise PermissionDenied("账号未分配监管单位")
         unit = None if scope.district_wide else request.user.unit
         coverage = selectors.udi_coverage(self._year(), unit=unit)
-        data = {name: getattr(coverage, name) for name in CoverageSerializer().fields}
-        return Response(CoverageSerializer(data).data)
+        data = {name: getattr(coverage, name) for name in UdiCoverageSerializer().fields}
+        return Response(UdiCoverageSerializer(data).data)
 
 
 class ManufacturerUdiSerializer(ScopedModelSerializer):

@@ -49,7 +49,7 @@ class HospitalUdiFilterSet(_StyledFilterSet):
         super().__init__(data, *args, **kwargs)
         self.form.fields["year"].initial = str(year_of(data or {}))  # an unbound form shows this year
 
-    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def keep(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         return queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
