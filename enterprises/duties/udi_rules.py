@@ -61,7 +61,7 @@ BATCHES: tuple[BatchInfo, ...] = (
     BatchInfo(UdiBatch.BATCH_3, UdiBatch.BATCH_3.label,
               _("103个品种第二类医疗器械（使用量大的一次性使用产品、集采中选产品、医疗美容相关产品）"),
               datetime.date(2024, 6, 1)),
-    BatchInfo(UdiBatch.NOT_IN_SCOPE, UdiBatch.NOT_IN_SCOPE.label, _("其余第二类、第一类医疗器械（实施时间未公布）"),
+    BatchInfo(UdiBatch.NOT_IN_SCOPE, UdiBatch.NOT_IN_SCOPE.label, _("其余第二类、第一类医疗器械"),
               None),
 )
 
