@@ -53,4 +53,4 @@ register(ListExport(name="credit_records", title="信用记录", sheets=_credit_
 
 # Other registry lists register their exports in modules of their own (autodiscovery finds this module only).
 from enterprises import suspension_exports  # noqa: E402, F401, I001
-from enterprises.duties import filing_exports, warehouses_exports, zombie_exports  # noqa: E402, F401, I001
+from enterprises.duties import filing_exports, udi_exports, warehouses_exports, zombie_exports  # noqa: E402, F401, I001

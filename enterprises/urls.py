@@ -34,4 +34,5 @@ urlpatterns = [
     path("filings/", include("enterprises.duties.filing_urls")),
     path("", include("enterprises.duties.warehouses_urls")),  # 委托生产 pairs, 异地设库 warehouses
     path("zombies/", include("enterprises.duties.zombie_urls")),
+    path("udi/", include("enterprises.duties.udi_urls")),
 ]

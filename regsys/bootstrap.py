@@ -28,6 +28,7 @@ DEMO_SEEDERS: list[str] = [
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改
+    "enterprises.duties.udi_demo.seed",  # UDI: the 三甲 hospitals at mixed status, manufacturers' coding per batch
     "reporting.demo.seed",  # returns filed for the campaigns
 ]
 

@@ -22,6 +22,7 @@ api_patterns = [
     path("", include("enterprises.duties.filing_api_urls")),
     path("", include("enterprises.duties.warehouses_api")),
     path("", include("enterprises.duties.zombie_api_urls")),
+    path("", include("enterprises.duties.udi_api_urls")),  # UDI rollout
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).

@@ -20,36 +20,17 @@ from enterprises.duties.settings import SETTINGS_FIELDS, duty_settings_for_year
 from enterprises.grading.choices import CreditKind
 from enterprises.models import AnnualFiling, CreditRecord, DutyYear, Enterprise, User
 from regsys.scoping import require_approver, require_edit, require_write, scope_for
+from regsys.uploads import DOCUMENTS, MB, validate_upload
 from regsys.versioning import version_lock
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# Allowed extensions of a filed report or letter and the bytes each must start with (a renamed file is refused).
-FILE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-}
+MAX_FILE_BYTES = 20 * MB
 DUTY_MANAGER_MESSAGE = _("只有药械科或系统管理员可以修改年度义务设置")
 
 
 def validate_filing_file(upload: UploadedFile) -> None:
     """A PDF, JPG/PNG scan or Word document of at most 20 MB whose content matches its extension."""
-    name = upload.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in FILE_TYPES:
-        raise ValidationError(_("“%(name)s”的文件类型不允许，只能上传 PDF、Word 文档或 JPG、PNG 扫描件") % {"name": name})
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s”是空文件") % {"name": name})
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError(_("“%(name)s”超过 %(mb)d MB") % {"name": name, "mb": MAX_FILE_BYTES // (1024 * 1024)})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in FILE_TYPES[ext]):
-        raise ValidationError(_("“%(name)s”的内容与扩展名不符") % {"name": name})
+    validate_upload(upload, allowed=DOCUMENTS, max_bytes=MAX_FILE_BYTES,
+                    accepted=_("只能上传 PDF、Word 文档或 JPG、PNG 扫描件"))
 
 
 def check_submission(*, enterprise: Enterprise, year: int, kind: str, sector: str,

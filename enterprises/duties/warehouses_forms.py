@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.duties.choices import ExchangeKind
-from enterprises.duties.warehouses_services import FILE_EXTENSIONS, MAX_FILE_BYTES, PairInput, WarehouseInput
+from enterprises.duties.warehouses_services import MAX_FILE_BYTES, PairInput, WarehouseInput
 from enterprises.models import Enterprise, Subdistrict
 from regsys.forms import ScopedForm
 from regsys.scoping import scope_for
+from regsys.uploads import OFFICE_FILES
 from regsys.versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -130,7 +131,7 @@ class ExchangeForm(ScopedForm):
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(
         label=_("附件"), required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(FILE_EXTENSIONS)}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(OFFICE_FILES)}),
         help_text=_("PDF、图片、Word 或 Excel，不超过 %(mb)d MB") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
 
     def __init__(self, *args, kinds=None, **kwargs):

@@ -32,10 +32,10 @@ from enterprises.models import (
     WarehouseExchange,
 )
 from regsys.scoping import require_edit, require_unit, require_write, scope_for
+from regsys.uploads import MB, OFFICE_FILES, validate_upload
 from regsys.versioning import version_lock
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-FILE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
+MAX_FILE_BYTES = 10 * MB
 ACCEPTANCE_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
 
 
@@ -284,11 +284,11 @@ def can_log(user, warehouse: Warehouse) -> bool:
 def _check_file(upload) -> None:
     if upload is None:
         return
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith(FILE_EXTENSIONS):
-        raise ValidationError({"file": _("附件只能是 PDF、图片、Word 或 Excel 文件")})
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError({"file": _("附件不能超过 %(mb)d MB") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}})
+    try:
+        validate_upload(upload, allowed=OFFICE_FILES, max_bytes=MAX_FILE_BYTES,
+                        accepted=_("附件只能是 PDF、图片、Word 或 Excel 文件"))
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
 
 
 @transaction.atomic

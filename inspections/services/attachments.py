@@ -12,40 +12,20 @@ from django.utils.translation import gettext as _
 from enterprises.models import User
 from inspections.models import Attachment, ChecklistAnswer, Inspection
 from regsys.scoping import require_edit
+from regsys.uploads import MB, SCANS, SIGNATURES
+from regsys.uploads import validate_upload as check_upload
 
 from ._common import save_with_history
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * MB
 MAX_FILES_PER_UPLOAD = 20
 # Allowed extensions and the leading bytes each must start with (so a renamed file is refused).
-ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".pdf": (b"%PDF",),
-}
+ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {ext: SIGNATURES[ext] for ext in SCANS}
 
 
 def validate_upload(upload: UploadedFile) -> str:
-    """Return the lower-case extension of an acceptable file, or raise with a Chinese message."""
-    name = upload.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("“%(name)s”的文件类型不允许，只能上传 JPG、PNG 照片或 PDF 扫描件") % {"name": name}
-        )
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("“%(name)s”超过 %(mb)d MB") % {"name": name, "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s”是空文件") % {"name": name})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_TYPES[ext]):
-        raise ValidationError(_("“%(name)s”的内容与扩展名不符") % {"name": name})
-    return ext
+    """Return the lower-case extension of an acceptable file (JPG, PNG or PDF ≤ 10 MB), or raise in Chinese."""
+    return check_upload(upload, allowed=SCANS, max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 @transaction.atomic

@@ -161,6 +161,11 @@ PAGES: dict[str, dict] = {
     "enterprises:warehouse_detail": {"pk": "warehouse"}, "enterprises:warehouse_edit": {"pk": "warehouse"},
     "enterprises:warehouse_accept": {"pk": "warehouse"}, "enterprises:exchange_add": {"pk": "warehouse"},
     "enterprises:exchange_file": {"pk": "warehouse_exchange"},
+    # enterprises: the UDI rollout (udi); a hospital's page takes the hospital (an enterprise), the evidence its row
+    "enterprises:udi_hospitals": {}, "enterprises:udi_hospital_export": {},
+    "enterprises:udi_hospital_edit": {"pk": "udi_hospital"}, "enterprises:udi_hospital_evidence": {"pk": "hospital_udi"},
+    "enterprises:udi_manufacturers": {}, "enterprises:udi_manufacturer_export": {},
+    "enterprises:udi_manufacturer_create": {}, "enterprises:udi_manufacturer_edit": {"pk": "manufacturer_udi"},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -184,6 +189,7 @@ API_OBJECTS: dict[str, str | None] = {
     "annual-filings": "annual_filing",  # filings: recorded filings; /progress/ gives a 所 user its own unit only
     "contract-pairs": "contract_pair", "warehouses": "warehouse",
     "zombie-cases": "zombie_case",
+    "hospital-udi": "udi_hospital", "manufacturer-udi": "manufacturer_udi",  # udi
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -394,6 +400,7 @@ WRITE_PAGES = {
     "enterprises:contract_create", "enterprises:contract_edit", "enterprises:warehouse_create",
     "enterprises:warehouse_edit", "enterprises:warehouse_accept", "enterprises:exchange_add",
     "enterprises:zombie_case_start", "enterprises:zombie_case_step",
+    "enterprises:udi_hospital_edit", "enterprises:udi_manufacturer_create", "enterprises:udi_manufacturer_edit",  # udi
 }
 
 

@@ -27,14 +27,15 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.serializers", "monitoring.api.complaints", "monitoring.api.leads",
                "monitoring.api.sampling", "monitoring.api.risks", "monitoring.api.disposal",
                "enterprises.suspension_api", "enterprises.duties.filing_api", "enterprises.duties.warehouses_api",
-               "enterprises.duties.zombie_api"]
+               "enterprises.duties.zombie_api", "enterprises.duties.udi_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms", "monitoring.evaluation_forms",
                 "monitoring.registry_forms", "monitoring.forms", "monitoring.risk_report_forms",
                 "monitoring.complaint_forms", "enterprises.calendar_forms", "monitoring.leads_forms",
                 "monitoring.forms_sampling", "monitoring.risk_forms", "monitoring.disposal_forms",
                 "enterprises.suspension_forms", "enterprises.duties.filing_forms",
-                "enterprises.duties.warehouses_forms", "enterprises.duties.zombie_forms"]
+                "enterprises.duties.warehouses_forms", "enterprises.duties.zombie_forms",
+                "enterprises.duties.udi_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",
@@ -206,6 +207,8 @@ def test_officer_of_another_unit_refused_and_district_squad_accepted(world):
                                     "home_bureau": "杭州市局", "address": "x路1号",
                                     "subdistrict": w.other["subdistrict"].pk}),
     ("/api/zombie-cases/", lambda w: {"enterprise": w.other["zombie_enterprise"].pk, "year": YEAR}),
+    ("/api/manufacturer-udi/", lambda w: {"enterprise": w.other["registrant"].pk, "batch": "3",  # udi
+                                          "coding": "coded"}),
 ])
 def test_create_naming_another_units_object_is_refused(world, path, payload_for):
     from regsys.tests.test_access_matrix import _fingerprint

@@ -197,7 +197,18 @@ def _side(name: str, template: FormTemplate, checklist: ChecklistTemplate) -> Si
                                             verified_on=dt.date(YEAR, 1, 2), verification="上门无人",
                                             notice_kind="public", notice_on=dt.date(YEAR, 1, 3), notice_ref="告1")
     zombie_case.evidence.save("决定书.pdf", ContentFile(b"%PDF-1.4", name="z.pdf"), save=True)
+    # UDI rollout: a 三甲 hospital with this year's status (and evidence), a manufacturer's coding record
+    from enterprises.models import HospitalUdi, ManufacturerUdi
+
+    udi_hospital = EnterpriseFactory(subdistrict=sd, name=f"{name}区人民医院", is_operator=False, is_user_unit=True,
+                                     institution_type="hospital", hospital_grade="3a")
+    hospital_udi = HospitalUdi.objects.create(enterprise=udi_hospital, year=YEAR, status="applied",
+                                              status_on=dt.date(YEAR, 1, 5),
+                                              evidence=ContentFile(b"%PDF-1.4 udi", name="udi.pdf"))
+    manufacturer_udi = ManufacturerUdi.objects.create(enterprise=registrant, batch="2", coding="coded",
+                                                      products="一次性使用无菌注射器")
     objects = {
+        "udi_hospital": udi_hospital, "hospital_udi": hospital_udi, "manufacturer_udi": manufacturer_udi,
         "complaint": complaint, "calendar_day": calendar_day,
         "annual_filing": annual_filing, "filing_import_job": filing_import_job,
         "contract_pair": contract_pair, "warehouse": warehouse, "warehouse_exchange": warehouse_exchange,
