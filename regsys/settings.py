@@ -224,6 +224,7 @@ CELERY_TASK_ROUTES = {
     "enterprises.tasks.enterprise_import_task": {"queue": "imports"},
     "monitoring.tasks.ae_import_task": {"queue": "imports"},
     "monitoring.tasks.lead_import_task": {"queue": "imports"},
+    "enterprises.tasks.filing_import_task": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "jobs-sweep": {"task": "reporting.tasks.jobs_sweep_task", "schedule": 60.0},

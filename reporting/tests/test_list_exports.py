@@ -122,6 +122,7 @@ def test_each_kind_of_job_has_its_queue_and_a_worker_without_q_consumes_them_all
         "enterprises.tasks.enterprise_import_task": "imports",
         "monitoring.tasks.ae_import_task": "imports",
         "monitoring.tasks.lead_import_task": "imports",
+        "enterprises.tasks.filing_import_task": "imports",
     }
     assert app.amqp.router.route({}, "reporting.tasks.jobs_sweep_task")["queue"].name == "celery"
     assert sorted(app.amqp.queues) == ["celery", "exports", "imports", "reports"]  # what `worker` consumes
@@ -134,7 +135,8 @@ def test_every_lists_export_is_registered_once_per_process():
     exports.export_get("inspections")
 
     assert sorted(exports._REGISTRY) == [
-        "ae_registrations", "ae_reports", "ae_trainings", "campaigns", "cases", "complaints", "conflicts",
-        "credit_records", "enterprises", "form_templates", "grades", "inspections", "interviews", "licences_expiring",
-        "online_leads", "plan_items", "plan_progress", "planning_due", "plans", "rectifications", "referrals",
-        "return_cell", "returns", "risks", "sampling_samples", "suspensions"]
+        "ae_registrations", "ae_reports", "ae_trainings", "annual_filings", "campaigns", "cases", "complaints",
+        "conflicts", "contract_pairs", "credit_records", "enterprises", "form_templates", "grades", "inspections",
+        "interviews", "licences_expiring", "online_leads", "plan_items", "plan_progress", "planning_due", "plans",
+        "rectifications", "referrals", "return_cell", "returns", "risks", "sampling_samples", "suspensions",
+        "udi_hospitals", "udi_manufacturers", "warehouses", "zombie_cases"]
