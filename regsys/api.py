@@ -101,3 +101,11 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
+
+
+def read_only_choice(choices, *, label: str, blank_label: str = "未填") -> serializers.ChoiceField:
+    """A read-only choice field whose model field may be blank: the schema lists "" among its values.
+
+    (A model field's choices leave "" out, so a blank value would contradict the documented enum.)
+    """
+    return serializers.ChoiceField(choices=[("", blank_label), *choices], read_only=True, label=label)

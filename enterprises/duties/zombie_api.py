@@ -15,7 +15,7 @@ from enterprises.duties.zombie_filters import ZombieCaseFilter
 from enterprises.duties.zombie_forms import OUTCOME_CHOICES
 from enterprises.duties.zombie_selectors import zombie_candidates_for, zombie_cases_for, zombie_tallies_for
 from enterprises.models import Enterprise, ZombieCase
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission, read_only_choice
 from regsys.versioning import version_input, with_conflict
 
 YEAR_FIELD = {"min_value": 2000, "max_value": 2100}
@@ -25,6 +25,8 @@ class ZombieCaseSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     enterprise_status = serializers.CharField(source="enterprise.status", read_only=True)
     reason_text = serializers.CharField(read_only=True)
+    notice_kind = read_only_choice(NoticeKind.choices, label="告知方式")
+    clearance_kind = read_only_choice(ClearanceKind.choices, label="处理方式")
     evidence = serializers.SerializerMethodField()
 
     class Meta:

@@ -159,7 +159,8 @@ class RiskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["get"], responses={200: FollowUpSerializer(many=True)})
     @extend_schema(methods=["post"], request=FollowUpSerializer, responses={201: FollowUpSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="follow-ups", serializer_class=FollowUpSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="follow-ups", serializer_class=FollowUpSerializer,
+            pagination_class=None, filter_backends=[])
     def follow_ups(self, request, pk=None):
         risk = self.get_object()
         if request.method == "GET":

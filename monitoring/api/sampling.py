@@ -22,7 +22,7 @@ from monitoring.filters_sampling import SampleFilterSet, SamplingTaskFilterSet
 from monitoring.models import Sample, SampleStep, SamplingTask
 from monitoring.sampling_selectors import samples_for, tasks_for
 from monitoring.services import sampling as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission, read_only_choice
 from regsys.versioning import VersionedSerializerMixin, version_input, with_conflict
 
 
@@ -97,6 +97,7 @@ class SampleSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, label="抽样人员")
     steps = SampleStepSerializer(many=True, read_only=True)
     conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
+    next_step = read_only_choice(SampleStepKind.choices, label="待办环节", blank_label="无（已办结）")
     next_step_display = serializers.CharField(source="get_next_step_display", read_only=True)
     retest_last_day = serializers.SerializerMethodField(help_text="复检申请截止日（送达后按工作日计算）")
 
