@@ -78,8 +78,9 @@ def test_coverage_by_hand_for_the_district_and_each_unit(district, scene):
 
 
 def test_coverage_target_date_is_the_years_setting_and_met_at_100_percent(district, scene):
-    DutyYear.objects.create(year=YEAR, self_report_due=dt.date(YEAR, 3, 31), responsibility_due=dt.date(YEAR, 3, 31),
-                            udi_target_on=dt.date(YEAR, 11, 30))
+    DutyYear.objects.update_or_create(year=YEAR, defaults=dict(
+        self_report_due=dt.date(YEAR, 3, 31), responsibility_due=dt.date(YEAR, 3, 31),
+        udi_target_on=dt.date(YEAR, 11, 30)))
     HospitalUdi.objects.filter(enterprise=scene["h3"]).update(status="applied")
 
     coverage = selectors.udi_coverage(YEAR, unit=district.station_a)

@@ -66,7 +66,8 @@ def test_no_self_report_counts_only_owing_enterprises_after_the_due_date(distric
 
 def test_no_self_report_follows_the_years_due_date(district):
     EnterpriseFactory(name="甲药房", subdistrict=district.sub_a, established_on=OLD)
-    DutyYear.objects.create(year=YEAR, self_report_due=dt.date(YEAR, 4, 30), responsibility_due=dt.date(YEAR, 3, 31))
+    DutyYear.objects.update_or_create(year=YEAR, defaults=dict(
+        self_report_due=dt.date(YEAR, 4, 30), responsibility_due=dt.date(YEAR, 3, 31)))
     assert reasons(as_of=dt.date(YEAR, 4, 30)) == {}
     assert reasons(as_of=dt.date(YEAR, 5, 1)) == {"甲药房": [ZombieReason.NO_SELF_REPORT]}
 
