@@ -155,6 +155,8 @@ HOSPITAL_GRADES = [HospitalGrade.GRADE_3A] * 3 + [HospitalGrade.GRADE_3] * 4 + [
     [HospitalGrade.GRADE_1] * 9 + [HospitalGrade.UNGRADED] * 6
 
 OWNERSHIP_RULES = [  # (role, target, fixed unit key or None, basis)
+    (OwnerRuleRole.STOPPED_MANUFACTURER, OwnerTarget.SUBDISTRICT_STATION, None,
+     "鹿城计划三(一)：停产期间的生产企业由所在街道/镇的监管所负责检查，复产后回归药械科"),
     (OwnerRuleRole.MANUFACTURER, OwnerTarget.FIXED_UNIT, "section", "鹿城计划三(一)：药械科负责医疗器械生产企业"),
     (OwnerRuleRole.HOSPITAL, OwnerTarget.FIXED_UNIT, "section", "鹿城计划三(一)：药械科负责医院类医疗机构"),
     (OwnerRuleRole.REMOTE_WAREHOUSE, OwnerTarget.SUBDISTRICT_STATION, None, "各所负责跨区域设库企业日常监管"),

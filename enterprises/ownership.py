@@ -12,16 +12,18 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from enterprises.choices import InstitutionType, OwnerRuleRole, OwnerTarget
+from enterprises.choices import EnterpriseStatus, InstitutionType, OwnerRuleRole, OwnerTarget
 from enterprises.models import Enterprise, OwnershipRule, Unit
 
 
 def enterprise_matches_role(enterprise: Enterprise, role: str) -> bool:
     """Whether ``enterprise`` holds the role a rule is written for."""
+    manufacturer = enterprise.is_manufacturer or enterprise.is_registrant or enterprise.is_contract_manufacturer
     checks = {
-        OwnerRuleRole.MANUFACTURER: enterprise.is_manufacturer
-        or enterprise.is_registrant
-        or enterprise.is_contract_manufacturer,
+        # 停产期间的检查由所在街道/镇的监管所负责 (duty split); back to the manufacturer rule on 复产.
+        OwnerRuleRole.STOPPED_MANUFACTURER: manufacturer
+        and enterprise.status == EnterpriseStatus.PRODUCTION_STOPPED,
+        OwnerRuleRole.MANUFACTURER: manufacturer,
         OwnerRuleRole.HOSPITAL: enterprise.is_user_unit
         and enterprise.institution_type == InstitutionType.HOSPITAL,
         OwnerRuleRole.REMOTE_WAREHOUSE: enterprise.is_remote_warehouse,
@@ -55,6 +57,24 @@ def resolve_owning_unit(
             raise ValidationError({"subdistrict": _("请先选择企业所在街道/镇")})
         return enterprise.subdistrict.unit, rule
     raise ValidationError(_("没有适用的事权划分规则，请联系系统管理员补充“其他（兜底）”规则"))
+
+
+def owning_unit_follow_status(enterprise: Enterprise) -> bool:
+    """After a status change: re-apply the rules when a rule depends on the status (停产 ↔ 在营).
+
+    Leaves the unit alone for an override, or when the rules cannot place the enterprise (no 街道/镇).
+    Returns whether the unit changed.
+    """
+    if enterprise.owning_unit_override_reason.strip():
+        return False
+    try:
+        unit, _rule = resolve_owning_unit(enterprise)
+    except ValidationError:
+        return False
+    if unit.pk == enterprise.owning_unit_id:
+        return False
+    enterprise.owning_unit = unit
+    return True
 
 
 def apply_owning_unit(enterprise: Enterprise, rules: Iterable[OwnershipRule] | None = None) -> None:

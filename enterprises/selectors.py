@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from enterprises.choices import ACTIVE_STATUSES, LicenceStatus
+from enterprises.choices import ACTIVE_STATUSES
 from enterprises.duties.expiry import EXPIRING_DAYS, annotate_expired_licence, expiry_list_q, expiry_settings
 from enterprises.models import (
     Enterprise,
