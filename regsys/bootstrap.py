@@ -26,6 +26,7 @@ DEMO_SEEDERS: list[str] = [
     "inspections.planning.demo.seed",  # approved plans, draws, linked inspections
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改
+    "enterprises.duties.expiry_demo.seed",  # an expired licence still 在营, renewal windows, 复产 after 14 months
     "reporting.demo.seed",  # returns filed for the campaigns
 ]
 
