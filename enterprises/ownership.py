@@ -59,19 +59,29 @@ def resolve_owning_unit(
     raise ValidationError(_("没有适用的事权划分规则，请联系系统管理员补充“其他（兜底）”规则"))
 
 
-def owning_unit_follow_status(enterprise: Enterprise) -> bool:
-    """After a status change: re-apply the rules when a rule depends on the status (停产 ↔ 在营).
+def owning_unit_follow_status(enterprise: Enterprise, *, previous_status: str) -> bool:
+    """After a status change (``enterprise.status`` is the new one): when the 停产生产企业 rule placed the
+    enterprise before or places it now, move it to the unit the rules give now (停产 → the 所 of its 街道,
+    复产 → back to the manufacturer rule's unit). Other rules are not re-applied by a status change.
 
     Leaves the unit alone for an override, or when the rules cannot place the enterprise (no 街道/镇).
     Returns whether the unit changed.
     """
     if enterprise.owning_unit_override_reason.strip():
         return False
+    rules = list(OwnershipRule.objects.select_related("unit").order_by("priority"))
     try:
-        unit, _rule = resolve_owning_unit(enterprise)
+        unit, rule = resolve_owning_unit(enterprise, rules)
+        new_status = enterprise.status
+        enterprise.status = previous_status
+        try:
+            _before, before_rule = resolve_owning_unit(enterprise, rules)
+        finally:
+            enterprise.status = new_status
     except ValidationError:
         return False
-    if unit.pk == enterprise.owning_unit_id:
+    stopped_rule = OwnerRuleRole.STOPPED_MANUFACTURER
+    if stopped_rule not in (rule.role, before_rule.role) or unit.pk == enterprise.owning_unit_id:
         return False
     enterprise.owning_unit = unit
     return True

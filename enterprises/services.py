@@ -234,7 +234,7 @@ def enterprise_change_status(
     enterprise._history_user = by
     fields = ["status", "status_since", "updated_at", "version"]
     stopping_or_resuming = EnterpriseStatus.PRODUCTION_STOPPED in (change.from_status, to_status)
-    if stopping_or_resuming and owning_unit_follow_status(enterprise):  # 停产: checked by the 街道's 所
+    if stopping_or_resuming and owning_unit_follow_status(enterprise, previous_status=change.from_status):
         fields.append("owning_unit")
     enterprise.save(update_fields=fields)
     return change
