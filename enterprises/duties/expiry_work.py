@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from enterprises.duties.expiry import RENEWAL_KINDS, expiry_settings
 from enterprises.duties.expiry_selectors import expired_while_operating, renewal_due, resumption_followups
 from enterprises.workdays import subtract_working_days_each
+from regsys.scoping import scope_for
 
 LIMIT = 50
 
@@ -25,10 +26,14 @@ def expiry_work(user, *, unit, personal: bool, due_by: date | None, today: date)
     if personal and unit is None:
         return None
     items = []
+    can_write = scope_for(user).can_write
     for s in resumption_followups(unit=unit, as_of=today, user=user)[:LIMIT]:
+        # who may record inspections opens the form for this enterprise; a read-only account its page
+        url = (reverse("inspections:create") + f"?enterprise={s.enterprise_id}" if can_write
+               else reverse("enterprises:detail", args=[s.enterprise_id]))
         items.append(WorkItem(
             title=_("复产后跟踪检查 · %(ent)s") % {"ent": s.enterprise.name},
-            url=reverse("inspections:create") + f"?enterprise={s.enterprise_id}",
+            url=url,
             due_on=s.resumed_on, overdue=False,
             detail=_("停产 %(start)s 至 %(end)s（%(days)s 天），复产后尚无检查记录") % {
                 "start": s.started_on.isoformat(), "end": s.resumed_on.isoformat(),

@@ -222,6 +222,8 @@ def test_resumption_after_fourteen_months_proposes_a_follow_up(district, stopped
     assert [i.title for i in work.items] == ["复产后跟踪检查 · 鹿城康复器材有限公司"]
     assert work.items[0].url == reverse("inspections:create") + f"?enterprise={maker.pk}"
     assert expiry_work(district.inspector_b, unit=district.station_b, personal=True, due_by=None, today=today) is None
+    audit = expiry_work(district.auditor, unit=None, personal=False, due_by=None, today=today)
+    assert audit.items[0].url == reverse("enterprises:detail", args=[maker.pk])  # read-only: no entry form
 
     InspectionFactory(enterprise=maker, unit=district.section, start_date=started + dt.timedelta(days=10))
     assert resumption_followups(as_of=today)  # an inspection during 停产 is no follow-up
