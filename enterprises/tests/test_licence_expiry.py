@@ -229,3 +229,26 @@ def test_resumption_after_fourteen_months_proposes_a_follow_up(district, stopped
     assert resumption_followups(as_of=today)  # an inspection during 停产 is no follow-up
     InspectionFactory(enterprise=maker, unit=district.section, start_date=today)
     assert resumption_followups(as_of=today) == []
+
+
+def test_data_migration_puts_the_rule_in_front_of_manufacturers_and_moves_stopped_ones(district):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("enterprises.migrations.0017_expiry")
+    stopped = EnterpriseFactory(name="鹿城已停产器械厂", subdistrict=district.sub_b, is_operator=False,
+                                is_manufacturer=True, owning_unit=district.section,
+                                status=EnterpriseStatus.PRODUCTION_STOPPED)
+    running = EnterpriseFactory(name="鹿城在产器械厂", subdistrict=district.sub_b, is_operator=False,
+                                is_manufacturer=True, owning_unit=district.section)
+    manufacturer_rule = OwnershipRule.objects.get(role=OwnerRuleRole.MANUFACTURER)
+
+    migration.add_stopped_manufacturer_rule(django_apps, None)
+    migration.add_stopped_manufacturer_rule(django_apps, None)  # never twice
+
+    rule = OwnershipRule.objects.get(role=OwnerRuleRole.STOPPED_MANUFACTURER)
+    assert rule.priority == manufacturer_rule.priority - 1 and rule.target == OwnerTarget.SUBDISTRICT_STATION
+    stopped.refresh_from_db()
+    running.refresh_from_db()
+    assert (stopped.owning_unit, running.owning_unit) == (district.station_b, district.section)
