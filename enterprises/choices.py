@@ -118,6 +118,7 @@ class OwnerTarget(models.TextChoices):
 class OwnerRuleRole(models.TextChoices):
     """Which enterprise role a 事权划分 rule matches (evaluated in rule order)."""
 
+    STOPPED_MANUFACTURER = "stopped_manufacturer", _("停产的医疗器械生产企业")
     MANUFACTURER = "manufacturer", _("医疗器械生产企业（含注册人、受托生产）")
     HOSPITAL = "hospital", _("医院类医疗机构")
     REMOTE_WAREHOUSE = "remote_warehouse", _("异地设库企业")

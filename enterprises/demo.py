@@ -155,6 +155,8 @@ HOSPITAL_GRADES = [HospitalGrade.GRADE_3A] * 3 + [HospitalGrade.GRADE_3] * 4 + [
     [HospitalGrade.GRADE_1] * 9 + [HospitalGrade.UNGRADED] * 6
 
 OWNERSHIP_RULES = [  # (role, target, fixed unit key or None, basis)
+    (OwnerRuleRole.STOPPED_MANUFACTURER, OwnerTarget.SUBDISTRICT_STATION, None,
+     "鹿城计划三(一)：停产期间的生产企业由所在街道/镇的监管所负责检查，复产后回归药械科"),
     (OwnerRuleRole.MANUFACTURER, OwnerTarget.FIXED_UNIT, "section", "鹿城计划三(一)：药械科负责医疗器械生产企业"),
     (OwnerRuleRole.HOSPITAL, OwnerTarget.FIXED_UNIT, "section", "鹿城计划三(一)：药械科负责医院类医疗机构"),
     (OwnerRuleRole.REMOTE_WAREHOUSE, OwnerTarget.SUBDISTRICT_STATION, None, "各所负责跨区域设库企业日常监管"),
@@ -373,11 +375,18 @@ def build_licences(ctx, enterprises: list[Enterprise], kinds: list[Kind]) -> Non
             if rng.random() < 0.06 and years:  # a share expires within the next months
                 issued = ctx.today.replace(day=1) - dt.timedelta(days=365 * years - rng.randint(10, 85))
             serial = serials[(lk, issued.year)] = serials.get((lk, issued.year), 0) + 1
+            number = pattern.format(year=issued.year, serial=serial)
             expires = None
             if years:
                 try:
                     expires = issued.replace(year=issued.year + years) - dt.timedelta(days=1)
                 except ValueError:
+                    expires = issued.replace(year=issued.year + years, day=28)
+            while expires and expires < ctx.today and ent.status != EnterpriseStatus.CANCELLED:
+                issued = expires + dt.timedelta(days=1)  # 延续: a trading enterprise renewed its licence
+                try:
+                    expires = issued.replace(year=issued.year + years) - dt.timedelta(days=1)
+                except ValueError:  # issued on 2月29日
                     expires = issued.replace(year=issued.year + years, day=28)
             status = LicenceStatus.VALID
             if ent.status == EnterpriseStatus.CANCELLED:
@@ -385,7 +394,7 @@ def build_licences(ctx, enterprises: list[Enterprise], kinds: list[Kind]) -> Non
             elif expires and expires < ctx.today:
                 status = LicenceStatus.EXPIRED
             licences.append(Licence(
-                enterprise=ent, kind=lk, number=pattern.format(year=issued.year, serial=serial),
+                enterprise=ent, kind=lk, number=number,
                 issuer=issuer, issued_on=issued, expires_on=expires, scope=SCOPES[lk], status=status,
             ))
     if ctx.scale:

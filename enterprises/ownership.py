@@ -12,16 +12,18 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from enterprises.choices import InstitutionType, OwnerRuleRole, OwnerTarget
+from enterprises.choices import EnterpriseStatus, InstitutionType, OwnerRuleRole, OwnerTarget
 from enterprises.models import Enterprise, OwnershipRule, Unit
 
 
 def enterprise_matches_role(enterprise: Enterprise, role: str) -> bool:
     """Whether ``enterprise`` holds the role a rule is written for."""
+    manufacturer = enterprise.is_manufacturer or enterprise.is_registrant or enterprise.is_contract_manufacturer
     checks = {
-        OwnerRuleRole.MANUFACTURER: enterprise.is_manufacturer
-        or enterprise.is_registrant
-        or enterprise.is_contract_manufacturer,
+        # 停产期间的检查由所在街道/镇的监管所负责 (duty split); back to the manufacturer rule on 复产.
+        OwnerRuleRole.STOPPED_MANUFACTURER: manufacturer
+        and enterprise.status == EnterpriseStatus.PRODUCTION_STOPPED,
+        OwnerRuleRole.MANUFACTURER: manufacturer,
         OwnerRuleRole.HOSPITAL: enterprise.is_user_unit
         and enterprise.institution_type == InstitutionType.HOSPITAL,
         OwnerRuleRole.REMOTE_WAREHOUSE: enterprise.is_remote_warehouse,
@@ -55,6 +57,34 @@ def resolve_owning_unit(
             raise ValidationError({"subdistrict": _("请先选择企业所在街道/镇")})
         return enterprise.subdistrict.unit, rule
     raise ValidationError(_("没有适用的事权划分规则，请联系系统管理员补充“其他（兜底）”规则"))
+
+
+def owning_unit_follow_status(enterprise: Enterprise, *, previous_status: str) -> bool:
+    """After a status change (``enterprise.status`` is the new one): when the 停产生产企业 rule placed the
+    enterprise before or places it now, move it to the unit the rules give now (停产 → the 所 of its 街道,
+    复产 → back to the manufacturer rule's unit). Other rules are not re-applied by a status change.
+
+    Leaves the unit alone for an override, or when the rules cannot place the enterprise (no 街道/镇).
+    Returns whether the unit changed.
+    """
+    if enterprise.owning_unit_override_reason.strip():
+        return False
+    rules = list(OwnershipRule.objects.select_related("unit").order_by("priority"))
+    try:
+        unit, rule = resolve_owning_unit(enterprise, rules)
+        new_status = enterprise.status
+        enterprise.status = previous_status
+        try:
+            _before, before_rule = resolve_owning_unit(enterprise, rules)
+        finally:
+            enterprise.status = new_status
+    except ValidationError:
+        return False
+    stopped_rule = OwnerRuleRole.STOPPED_MANUFACTURER
+    if stopped_rule not in (rule.role, before_rule.role) or unit.pk == enterprise.owning_unit_id:
+        return False
+    enterprise.owning_unit = unit
+    return True
 
 
 def apply_owning_unit(enterprise: Enterprise, rules: Iterable[OwnershipRule] | None = None) -> None:

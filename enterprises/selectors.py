@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from enterprises.choices import ACTIVE_STATUSES, LicenceStatus
+from enterprises.choices import ACTIVE_STATUSES
+from enterprises.duties.expiry import EXPIRING_DAYS, annotate_expired_licence, expiry_list_q, expiry_settings
 from enterprises.models import (
     Enterprise,
     EnterpriseStatusChange,
@@ -24,20 +25,21 @@ from enterprises.models import (
 )
 from regsys.scoping import referable, scoped
 
-EXPIRY_WINDOW_DAYS = 90
+EXPIRY_WINDOW_DAYS = EXPIRING_DAYS  # 即将到期 (the rule lives in enterprises.duties.expiry)
 
 
 def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
-    """Enterprises ``user`` may see, with what a list row shows loaded up front."""
+    """Enterprises ``user`` may see, with what a list row shows loaded up front (and the 证照已过期 flag:
+    ``expired_licence``, ``expired_licence_on``)."""
     qs = Enterprise.objects.select_related("subdistrict", "owning_unit").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.select_related("parent"))
     )
-    return scoped(qs, user)
+    return annotate_expired_licence(scoped(qs, user))
 
 
 def enterprise_get(*, user: User, pk: int) -> Enterprise:
     """One enterprise ``user`` may see (404 otherwise), with licences and status history."""
-    qs = scoped(Enterprise.objects.all(), user).select_related(
+    qs = annotate_expired_licence(scoped(Enterprise.objects.all(), user)).select_related(
         "subdistrict", "owning_unit"
     ).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.select_related("parent")),
@@ -88,17 +90,15 @@ def licence_get(*, user: User, pk: int) -> Licence:
 
 
 def licences_expiring(
-    *, user: User, within_days: int = EXPIRY_WINDOW_DAYS, today: datetime.date | None = None
+    *, user: User, today: datetime.date | None = None, state: str | None = None
 ) -> QuerySet[Licence]:
-    """Valid licences that expire between today and ``within_days`` days from now, soonest first."""
+    """The expiry list (证照到期提醒): lapsed licences of enterprises still 在营/停产, valid ones expiring within
+    90 days, and 生产/第三类经营许可证 in their renewal window (``enterprises.duties.expiry``); ``state``
+    (expired / expiring / renewal) narrows to one of them. Soonest expiry first."""
     today = today or timezone.localdate()
     return (
         licence_list(user=user)
-        .filter(
-            status=LicenceStatus.VALID,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=within_days),
-        )
+        .filter(expiry_list_q(today, expiry_settings(today.year), state))
         .order_by("expires_on", "number")
     )
 
@@ -158,7 +158,7 @@ def registry_summary(*, user: User) -> RegistrySummary:
         operators=Count("pk", filter=Q(is_operator=True)),
         user_units=Count("pk", filter=Q(is_user_unit=True)),
     )
-    return RegistrySummary(**counts, expiring_licences=licences_expiring(user=user).count())
+    return RegistrySummary(**counts, expiring_licences=licences_expiring(user=user, state="expiring").count())
 
 
 # --- change history (django-simple-history) -------------------------------------------------

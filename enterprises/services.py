@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.choices import EnterpriseStatus, InstitutionType
 from enterprises.models import Enterprise, EnterpriseStatusChange, Licence, Tag, User
-from enterprises.ownership import resolve_owning_unit
+from enterprises.ownership import owning_unit_follow_status, resolve_owning_unit
 from enterprises.suspension_rules import open_suspension, status_change_problems
 from regsys.deletion import delete_or_refuse
 from regsys.scoping import require_administrator, require_edit, require_unit
@@ -232,7 +232,11 @@ def enterprise_change_status(
     enterprise.status = to_status
     enterprise.status_since = effective_on
     enterprise._history_user = by
-    enterprise.save(update_fields=["status", "status_since", "updated_at", "version"])
+    fields = ["status", "status_since", "updated_at", "version"]
+    stopping_or_resuming = EnterpriseStatus.PRODUCTION_STOPPED in (change.from_status, to_status)
+    if stopping_or_resuming and owning_unit_follow_status(enterprise, previous_status=change.from_status):
+        fields.append("owning_unit")
+    enterprise.save(update_fields=fields)
     return change
 
 

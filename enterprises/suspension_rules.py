@@ -15,10 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.choices import EnterpriseStatus
+from enterprises.duties.settings import duty_settings_for_year
 from enterprises.models import Enterprise, ProductionSuspension, SuspensionKind
 
 # A suspension this long or longer needs a written 复产报告 (生产办法第43条: 连续停产一年以上).
-LONG_SUSPENSION_DAYS = 365
+LONG_SUSPENSION_DAYS = 365  # the default; a year's duty settings (长期停产天数) may change it
+
+
+def long_suspension_days(on: datetime.date) -> int:
+    """Days of suspension from which a written 复产报告 is required, by the settings of the year of ``on``."""
+    return duty_settings_for_year(on.year).long_suspension_days or LONG_SUSPENSION_DAYS
 
 
 def open_suspension(enterprise: Enterprise) -> ProductionSuspension | None:
@@ -30,7 +36,7 @@ def resume_problems(suspension: ProductionSuspension, *, resumed_on: datetime.da
     problems = []
     if suspension.kind == SuspensionKind.ORDERED and not suspension.rectification_recorded:
         problems.append(_("责令停产整改尚未记录原因分析和整改情况，不能复产"))
-    if (resumed_on - suspension.started_on).days >= LONG_SUSPENSION_DAYS and not has_report:
+    if (resumed_on - suspension.started_on).days >= long_suspension_days(resumed_on) and not has_report:
         problems.append(_("连续停产一年以上，复产前须上传书面复产报告"))
     if resumed_on < suspension.started_on:
         problems.append(_("复产日期不能早于停产日期"))

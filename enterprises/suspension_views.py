@@ -21,7 +21,7 @@ from enterprises.forms import add_service_errors
 from enterprises.models import ProductionSuspension
 from enterprises.suspension_filters import SuspensionFilterSet
 from enterprises.suspension_forms import RectificationForm, ResumeForm, SuspensionStartForm
-from enterprises.suspension_rules import LONG_SUSPENSION_DAYS
+from enterprises.suspension_rules import long_suspension_days
 from enterprises.suspensions import production_resume, suspension_record_rectification, suspension_start
 from regsys.exports import export_start
 from regsys.scoping import can_edit, require_edit, scoped
@@ -55,7 +55,7 @@ def suspension_list(request):
     params.pop("page", None)
     return render(request, "enterprises/suspensions/list.html", {
         "filter": filterset, "page": page, "query": params.urlencode(), "today": timezone.localdate(),
-        "long_days": LONG_SUSPENSION_DAYS,
+        "long_days": long_suspension_days(timezone.localdate()),
     })
 
 
@@ -80,7 +80,7 @@ def _detail(request, suspension: ProductionSuspension, *, rectify_form=None, res
     return render(request, "enterprises/suspensions/detail.html", {
         "suspension": suspension, "enterprise": suspension.enterprise, "can_edit": editable,
         "rectify_form": rectify_form if editable else None, "resume_form": resume_form if editable else None,
-        "days": ((suspension.resumed_on or today) - suspension.started_on).days, "long_days": LONG_SUSPENSION_DAYS,
+        "days": ((suspension.resumed_on or today) - suspension.started_on).days, "long_days": long_suspension_days(today),
         "rectify_action": reverse("enterprises:suspension_rectify", args=[suspension.pk]),
         "resume_action": reverse("enterprises:suspension_resume", args=[suspension.pk]),
         "history": suspension.history.select_related("history_user").order_by("-history_date")[:20],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from enterprises import importers, selectors, services
+from enterprises.duties import expiry
 from enterprises.filters import EnterpriseFilterSet, LicenceFilterSet
 from enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, StatusChangeForm, add_service_errors
 from regsys.exports import export_start
@@ -182,9 +183,12 @@ def _licence_saved_messages(request, licence) -> None:
 
 @login_required
 def licences_expiring(request):
-    """Valid licences expiring within 90 days, filterable and exportable."""
+    """证照到期提醒: lapsed licences still 在营/停产, those expiring within 90 days and those in the renewal
+    window (``enterprises.duties.expiry``), filterable and exportable."""
     today = timezone.localdate()
-    queryset = selectors.licences_expiring(user=request.user, today=today)
+    state = request.GET.get("state") or None
+    settings = expiry.expiry_settings(today.year)
+    queryset = selectors.licences_expiring(user=request.user, today=today, state=state)
     filterset = LicenceFilterSet(request.GET, queryset=queryset, request=request)
     if request.GET.get("export") == "xlsx":
         query = request.GET.copy()
@@ -192,14 +196,16 @@ def licences_expiring(request):
         request.GET = query
         return export_start(request, "licences_expiring")
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for licence in page.object_list:
-        licence.days_left = (licence.expires_on - today).days
+    expiry.annotate_rows(page.object_list, today=today, settings=settings)
     context = {
         "filter": filterset,
         "page": page,
         "query": _query_without(request, "page", "export"),
         "today": today,
         "window": selectors.EXPIRY_WINDOW_DAYS,
+        "settings": settings,
+        "states": expiry.ExpiryState.choices,
+        "state": state or "",
     }
     return render(request, "enterprises/licences_expiring.html", context)
 

@@ -7,6 +7,7 @@ A year with no holiday rows is counted as plain Monday–Friday; ``calendar_conf
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -120,3 +121,22 @@ def year_grid(year: int) -> list[GridMonth]:
         weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
         months.append(GridMonth(month, weeks, sum(1 for c in cells if c is not None and c.working)))
     return months
+
+
+def subtract_working_days_each(ends: Iterable[date], days: int) -> dict[date, date]:
+    """``subtract_working_days`` for many end dates with one read of the calendar (list pages)."""
+    if days < 0:
+        raise ValueError("days must be ≥ 0")
+    ends = sorted(set(ends))
+    if not ends:
+        return {}
+    exceptions = _exceptions(ends[0] - timedelta(days=days * 3 + 20), ends[-1])
+    result = {}
+    for end in ends:
+        day, left = end, days
+        while left:
+            day -= timedelta(days=1)
+            if _working(day, exceptions):
+                left -= 1
+        result[end] = day
+    return result

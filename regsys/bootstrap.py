@@ -29,6 +29,7 @@ DEMO_SEEDERS: list[str] = [
     "monitoring.demo.seed",  # two years of AE reports, population, registrations, evaluations, trainings
     "monitoring.demo_disposal.seed",  # disposal of failed samples: controls, a draft inspection, an open 停产整改
     "enterprises.duties.udi_demo.seed",  # UDI: the 三甲 hospitals at mixed status, manufacturers' coding per batch
+    "enterprises.duties.expiry_demo.seed",  # an expired licence still 在营, renewal windows, 复产 after 14 months
     "reporting.demo.seed",  # returns filed for the campaigns
 ]
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.choices import EnterpriseStatus
+from enterprises.duties.expiry import enterprise_expired_licence
 from enterprises.models import Enterprise, Licence, OwnershipRule, Subdistrict, Tag, Unit, User
 from enterprises.organisation import OWNERSHIP_RULE_FIELDS, SUBDISTRICT_FIELDS, UNIT_FIELDS, USER_FIELDS
 from enterprises.selectors import enterprise_list
@@ -116,16 +117,22 @@ class EnterpriseSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     roles = serializers.ListField(source="role_labels", child=serializers.CharField(), read_only=True)
+    expired_licence = serializers.SerializerMethodField(label="证照已过期", help_text="在营/停产企业持有的已过期证照（无则为空）")
 
     class Meta:
         model = Enterprise
         fields = [
             "id", *ENTERPRISE_FIELDS, "tags", *OWNERSHIP_FIELDS, "owning_unit_name", "subdistrict_name",
-            "status", "status_display", "status_since", "roles", "created_at", "updated_at", "version",
+            "status", "status_display", "status_since", "roles", "expired_licence", "created_at", "updated_at",
+            "version",
         ]
         read_only_fields = ["status", "status_since", "created_at", "updated_at"]
         # Uniqueness and the credit-code check are the service's job (one place, Chinese messages).
         extra_kwargs = {"credit_code": {"validators": []}}
+
+
+    def get_expired_licence(self, enterprise: Enterprise) -> dict | None:
+        return enterprise_expired_licence(enterprise)
 
 
 class EnterpriseDetailSerializer(EnterpriseSerializer):

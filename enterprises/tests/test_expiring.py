@@ -1,4 +1,5 @@
-"""Licences expiring within 90 days: selector window, page scoping and export."""
+"""The expiry list: lapsed licences still 在营, valid ones expiring within 90 days (and the renewal window,
+test_licence_expiry.py); selector, page scoping and export."""
 
 import datetime
 
@@ -30,10 +31,10 @@ def expiring(district):
     return today
 
 
-def test_window_is_today_through_90_days_valid_only(district, expiring):
+def test_list_holds_expired_and_today_through_90_days(district, expiring):
     numbers = [lic.number for lic in licences_expiring(user=district.section_user, today=expiring)]
 
-    assert numbers == ["今天到期", "藤桥30天", "90天后到期"]
+    assert numbers == ["昨天已过期", "今天到期", "藤桥30天", "90天后到期"]
 
 
 def test_page_is_scoped_and_shows_days_left(client, district, expiring):
@@ -42,7 +43,8 @@ def test_page_is_scoped_and_shows_days_left(client, district, expiring):
     response = client.get(reverse("enterprises:licences_expiring"))
 
     rows = list(response.context["page"].object_list)
-    assert [(lic.number, lic.days_left) for lic in rows] == [("今天到期", 0), ("90天后到期", 90)]
+    assert [(lic.number, lic.days_left) for lic in rows] == [("昨天已过期", -1), ("今天到期", 0), ("90天后到期", 90)]
+    assert "已过 1 天" in response.content.decode()
     assert "藤桥30天" not in response.content.decode()
 
 
@@ -62,6 +64,7 @@ def test_a_stations_export_job_holds_only_its_own_licences(client, district, exp
 
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("序号", "证照类型", "证照编号", "企业名称")
-    assert [(r[2], r[3], r[9]) for r in rows[1:]] == [("今天到期", "五马大药房", 0), ("90天后到期", "五马大药房", 90)]
-    assert ws["I2"].number_format == "yyyy-mm-dd" and ws.auto_filter.ref == "A1:K3"
+    assert [(r[2], r[3], r[9]) for r in rows[1:]] == [
+        ("昨天已过期", "五马大药房", -1), ("今天到期", "五马大药房", 0), ("90天后到期", "五马大药房", 90)]
+    assert ws["I2"].number_format == "yyyy-mm-dd" and ws.auto_filter.ref == "A1:K4"
     assert export_file.last_job.unit == district.inspector_a.unit

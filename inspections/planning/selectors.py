@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from enterprises.duties.expiry import annotate_expired_licence
 from enterprises.models import EnterpriseGrade, GradingScheme, Unit
 from inspections.choices import InspectionStatus
 from inspections.models import ConflictOfInterest, Inspection, InspectionPlan, PlanItem, RandomDraw
@@ -28,8 +29,10 @@ def plans_for(user) -> QuerySet:
 
 
 def items_for(user) -> QuerySet:
+    """Plan items ``user`` may see, with ``done_on`` and the enterprise's 证照已过期 flag (``expired_licence``)."""
+    items = annotate_expired_licence(PlanItem.objects.all(), enterprise_field="enterprise_id")
     return scoped(
-        PlanItem.objects.select_related("plan", "plan__unit", "enterprise", "draw")
+        items.select_related("plan", "plan__unit", "enterprise", "draw")
         .prefetch_related("officers")
         .annotate(done_on=Min("inspections__start_date", filter=DONE))
         .order_by("target_month", "target_quarter", "enterprise__name", "id"),

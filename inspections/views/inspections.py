@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enterprises.duties.expiry import annotate_expired_licence
 from enterprises.models import Enterprise
 from inspections import services
 from inspections.choices import AnswerResult
@@ -66,7 +67,7 @@ def enterprise_search(request):
     term = (request.GET.get("term") or "").strip()
     results = []
     if len(term) >= 1:
-        results = scoped(Enterprise.objects.all(), request.user).filter(
+        results = annotate_expired_licence(scoped(Enterprise.objects.all(), request.user)).filter(
             Q(name__icontains=term) | Q(credit_code__icontains=term)
         ).select_related("owning_unit").order_by("name")[:15]
     return render(request, "inspections/_enterprise_results.html", {"results": results, "term": term})

@@ -32,6 +32,16 @@
     ).forEach(function (el) { el.classList.add("form-control"); });
   }
 
+  // The 证照已过期 warning of the picked enterprise (enterprises/duties/expiry/_warning.html).
+  function showExpiredLicence(text) {
+    const warning = document.getElementById("expired-licence-warning");
+    if (!warning) {
+      return;
+    }
+    document.getElementById("expired-licence-text").textContent = text;
+    warning.classList.toggle("d-none", !text);
+  }
+
   // Enterprise picker (inspections/_enterprise_picker.html): pick a search result, or search again.
   document.addEventListener("click", function (ev) {
     const choice = ev.target.closest(".enterprise-choice");
@@ -43,12 +53,14 @@
       document.getElementById("enterprise-chosen").classList.remove("d-none");
       document.getElementById("enterprise-search").classList.add("d-none");
       document.getElementById("enterprise-results-box").innerHTML = "";
+      showExpiredLicence(choice.dataset.expired || "");
     }
     if (ev.target.id === "enterprise-change") {
       const cleared = document.getElementById("id_enterprise");
       cleared.value = "";
       cleared.dispatchEvent(new Event("change", { bubbles: true }));
       document.getElementById("enterprise-chosen").classList.add("d-none");
+      showExpiredLicence("");
       const box = document.getElementById("enterprise-search");
       box.classList.remove("d-none");
       box.focus();
