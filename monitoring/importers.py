@@ -328,30 +328,38 @@ def ae_import_job_create(*, file, by: User, profile: ImportProfile | None = None
     return job
 
 
-@transaction.atomic
-def ae_import_job_confirm(*, job: AEImportJob, by: User) -> AEImportJob:
-    """The user confirms a checked preview: queue the import of the same file (checked again, all or nothing)."""
+def preview_job_confirm(model, *, job, by: User):
+    """The user confirms a checked preview: queue the import of the same file (checked again, all or nothing).
+
+    Shared by the imports that preview first (AE reports, online-sales leads); ``model`` is the job model.
+    """
     require_district(by)
-    job = AEImportJob.objects.select_for_update().get(pk=job.pk)
+    job = model.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != by.pk:
         raise PermissionDenied(_("只能确认自己上传的导入"))
     if not job.preview_ready:
         raise ValidationError(_("该导入不在待确认状态（可能尚未检查完、有错误或已经导入）"))
-    job.stage = AEImportJob.Stage.APPLY
+    job.stage = model.Stage.APPLY
     job.save(update_fields=["stage"])
     job_requeue(job=job, message=_("已确认，等待导入"))
     return job
 
 
-def ae_import_job_run(*, job_id: int, task_id: str) -> AEImportJob | None:
-    """The worker's side: the preview (nothing written) or, once confirmed, the import (all rows or none)."""
-    job = job_claim(model=AEImportJob, pk=job_id, task_id=task_id)
+def preview_job_run(model, *, job_id: int, task_id: str, run_import: Callable[..., Any], counts_text: str,
+                    label: str):
+    """The worker's side of a previewing import: the preview (nothing written) or, once confirmed, the import.
+
+    ``run_import(file=, profile=, by=, apply=, progress=, reason=)`` returns a result with rows, created, updated,
+    unchanged, unmatched, planned, errors and ok; ``counts_text`` words the counts (%(a)s added, %(u)s updated,
+    %(s)s unchanged, %(m)s unmatched); ``label`` names the import in the log.
+    """
+    job = job_claim(model=model, pk=job_id, task_id=task_id)
     if job is None:
         return None
-    apply = job.stage == AEImportJob.Stage.APPLY
+    apply = job.stage == model.Stage.APPLY
     try:
         with job.file.open("rb") as handle:
-            result = ae_reports_import(
+            result = run_import(
                 file=handle, profile=job.profile, by=job.created_by, apply=apply,
                 progress=lambda percent, message: job_progress(job, percent, message),
                 reason=_("导入 %(f)s") % {"f": job.filename},
@@ -359,23 +367,34 @@ def ae_import_job_run(*, job_id: int, task_id: str) -> AEImportJob | None:
     except OperationalError:
         raise  # the database is away: the task retries
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
-        logger.exception("AE import job %s failed", job_id)
+        logger.exception("%s job %s failed", label, job_id)
         job_fail(job=job, error=_("导入出错：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"}, message=_("未导入"))
         return job
     job.rows, job.created, job.updated = result.rows, result.created, result.updated
     job.unchanged, job.unmatched, job.preview = result.unchanged, result.unmatched, result.planned
     job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
     fields = ("rows", "created", "updated", "unchanged", "unmatched", "preview", "errors")
-    counts = {"a": result.created, "u": result.updated, "s": result.unchanged, "m": result.unmatched}
+    counts = counts_text % {"a": result.created, "u": result.updated, "s": result.unchanged, "m": result.unmatched}
     if not result.ok:
         job.save(update_fields=list(fields))
         job_fail(job=job, error=_("文件未导入：共检查 %(r)s 行，发现 %(e)s 处错误")
                  % {"r": result.rows, "e": len(result.errors)}, message=_("未导入"))
     elif apply:
         job.applied_at = timezone.now()
-        job_succeed(job, _("导入完成：新增 %(a)s 份，更新 %(u)s 份，无变化 %(s)s 份，报告单位未匹配 %(m)s 份") % counts,
-                    fields=(*fields, "applied_at"))
+        job_succeed(job, _("导入完成：%(c)s") % {"c": counts}, fields=(*fields, "applied_at"))
     else:
-        job_succeed(job, _("检查完成：将新增 %(a)s 份，更新 %(u)s 份，无变化 %(s)s 份，报告单位未匹配 %(m)s 份；"
-                           "请核对后确认导入") % counts, fields=fields)
+        job_succeed(job, _("检查完成：将%(c)s；请核对后确认导入") % {"c": counts}, fields=fields)
     return job
+
+
+@transaction.atomic
+def ae_import_job_confirm(*, job: AEImportJob, by: User) -> AEImportJob:
+    """The user confirms a checked preview of an AE import."""
+    return preview_job_confirm(AEImportJob, job=job, by=by)
+
+
+def ae_import_job_run(*, job_id: int, task_id: str) -> AEImportJob | None:
+    """The worker's side of an AE import."""
+    return preview_job_run(AEImportJob, job_id=job_id, task_id=task_id, run_import=ae_reports_import,
+                           counts_text=_("新增 %(a)s 份，更新 %(u)s 份，无变化 %(s)s 份，报告单位未匹配 %(m)s 份"),
+                           label="AE import")

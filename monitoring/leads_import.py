@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from enterprises.importers import RowError, _read_cell
 from enterprises.models import User
 from monitoring import leads_reference
-from monitoring.importers import COUNTERS, Action, Progress, _day, _read
+from monitoring.importers import COUNTERS, Action, Progress, _day, _read, preview_job_confirm, preview_job_run
 from monitoring.leads_choices import LeadMatch
 from monitoring.models import ImportProfile, LeadImportJob, OnlineLead
 from monitoring.services.leads import LeadMatcher, lead_prepare, lead_save_prepared, require_district
-from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_requeue, job_succeed
+from regsys.jobs import job_enqueue
 
 logger = logging.getLogger(__name__)
 DATE_FIELDS = ("pushed_on", "deadline")
@@ -177,52 +176,12 @@ def lead_import_job_create(*, file, by: User, profile: ImportProfile | None = No
 
 @transaction.atomic
 def lead_import_job_confirm(*, job: LeadImportJob, by: User) -> LeadImportJob:
-    """The user confirms a checked preview: queue the import of the same file (checked again, all or nothing)."""
-    require_district(by)
-    job = LeadImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.created_by_id != by.pk:
-        raise PermissionDenied(_("只能确认自己上传的导入"))
-    if not job.preview_ready:
-        raise ValidationError(_("该导入不在待确认状态（可能尚未检查完、有错误或已经导入）"))
-    job.stage = LeadImportJob.Stage.APPLY
-    job.save(update_fields=["stage"])
-    job_requeue(job=job, message=_("已确认，等待导入"))
-    return job
+    """The user confirms a checked preview of a lead import."""
+    return preview_job_confirm(LeadImportJob, job=job, by=by)
 
 
 def lead_import_job_run(*, job_id: int, task_id: str) -> LeadImportJob | None:
-    """The worker's side: the preview (nothing written) or, once confirmed, the import (all rows or none)."""
-    job = job_claim(model=LeadImportJob, pk=job_id, task_id=task_id)
-    if job is None:
-        return None
-    apply = job.stage == LeadImportJob.Stage.APPLY
-    try:
-        with job.file.open("rb") as handle:
-            result = leads_import(
-                file=handle, profile=job.profile, by=job.created_by, apply=apply,
-                progress=lambda percent, message: job_progress(job, percent, message),
-                reason=_("导入 %(f)s") % {"f": job.filename},
-            )
-    except OperationalError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
-        logger.exception("lead import job %s failed", job_id)
-        job_fail(job=job, error=_("导入出错：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"}, message=_("未导入"))
-        return job
-    job.rows, job.created, job.updated = result.rows, result.created, result.updated
-    job.unchanged, job.unmatched, job.preview = result.unchanged, result.unmatched, result.planned
-    job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
-    fields = ("rows", "created", "updated", "unchanged", "unmatched", "preview", "errors")
-    counts = {"a": result.created, "u": result.updated, "s": result.unchanged, "m": result.unmatched}
-    if not result.ok:
-        job.save(update_fields=list(fields))
-        job_fail(job=job, error=_("文件未导入：共检查 %(r)s 行，发现 %(e)s 处错误")
-                 % {"r": result.rows, "e": len(result.errors)}, message=_("未导入"))
-    elif apply:
-        job.applied_at = timezone.now()
-        job_succeed(job, _("导入完成：新增 %(a)s 条，更新 %(u)s 条，无变化 %(s)s 条，待分派 %(m)s 条") % counts,
-                    fields=(*fields, "applied_at"))
-    else:
-        job_succeed(job, _("检查完成：将新增 %(a)s 条，更新 %(u)s 条，无变化 %(s)s 条，待分派 %(m)s 条；"
-                           "请核对后确认导入") % counts, fields=fields)
-    return job
+    """The worker's side of a lead import."""
+    return preview_job_run(LeadImportJob, job_id=job_id, task_id=task_id, run_import=leads_import,
+                           counts_text=_("新增 %(a)s 条，更新 %(u)s 条，无变化 %(s)s 条，待分派 %(m)s 条"),
+                           label="lead import")
