@@ -35,7 +35,7 @@ class HospitalUdiSerializer(ScopedModelSerializer):
     year = serializers.SerializerMethodField()
     status = serializers.CharField(source="udi_status", read_only=True)
     status_label = serializers.SerializerMethodField()
-    status_on = serializers.DateField(source="udi_status_on", read_only=True)
+    status_on = serializers.DateField(source="udi_status_on", read_only=True, allow_null=True)
     note = serializers.CharField(source="udi_note", read_only=True)
     evidence_url = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField(help_text=VERSION_HELP)

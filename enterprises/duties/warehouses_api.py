@@ -29,8 +29,10 @@ from regsys.versioning import VERSION_HELP, pop_version, version_input, with_con
 
 
 class PairSerializer(ScopedModelSerializer):
-    registrant_unit = serializers.CharField(source="registrant.owning_unit.name", read_only=True, default=None)
-    manufacturer_unit = serializers.CharField(source="manufacturer.owning_unit.name", read_only=True, default=None)
+    registrant_unit = serializers.CharField(source="registrant.owning_unit.name", read_only=True, default=None,
+                                            allow_null=True)
+    manufacturer_unit = serializers.CharField(source="manufacturer.owning_unit.name", read_only=True, default=None,
+                                              allow_null=True)
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
 
     class Meta:
@@ -217,7 +219,8 @@ class WarehouseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
 
     @extend_schema(methods=["get"], responses={200: ExchangeSerializer(many=True)})
     @extend_schema(methods=["post"], request=ExchangeSerializer, responses={201: ExchangeSerializer})
-    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
+            pagination_class=None, filter_backends=[])
     def exchanges(self, request, pk=None):
         """库房的信息通报、联合检查、验收检查记录；登记由日常监管所或药械科。"""
         warehouse = self.get_object()

@@ -39,12 +39,16 @@ class ManagerWritePermission(permissions.BasePermission):
 
 class SamplingTaskSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
-    taken = serializers.IntegerField(read_only=True, help_text="全区已录入的样品批次")
+    taken = serializers.SerializerMethodField(help_text="全区已录入的样品批次")
 
     class Meta:
         model = SamplingTask
         fields = ["id", "level", "level_display", "year", "name", "plan_document", "quota", "unit", "notes",
                   "taken", "version"]
+
+    def get_taken(self, task) -> int:
+        taken = getattr(task, "taken", None)  # annotated on lists; counted for a task just written
+        return task.samples.count() if taken is None else taken
 
 
 @extend_schema_view(update=extend_schema(responses=with_conflict({200: SamplingTaskSerializer})),

@@ -194,7 +194,7 @@ def _task_check(data: dict) -> None:
 
 
 @transaction.atomic
-def sampling_task_create(*, by: User, level: str, year: int, name: str, quota: int, plan_document: str = "",
+def sampling_task_create(*, by: User, level: str, year: int, name: str, quota: int = 0, plan_document: str = "",
                          unit: Unit | None = None, notes: str = "") -> SamplingTask:
     """A task handed down by a plan (药械科 only)."""
     require_ae_manager(by)

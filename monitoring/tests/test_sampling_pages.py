@@ -181,7 +181,15 @@ def test_api_task_writes_are_the_sections(district, world):
     assert _api(district.inspector_a).post("/api/sampling-tasks/", payload, format="json").status_code == 403
     response = _api(district.section_user).post("/api/sampling-tasks/", payload, format="json")
     assert response.status_code == 201
+    assert response.json()["taken"] == 0  # the written task answers with its count too
     assert SamplingTask.objects.filter(name="2024年区级抽检").count() == 1
+    # the quota may be left out (0 until known); a year outside 2000–2100 is a Chinese 400
+    response = _api(district.section_user).post("/api/sampling-tasks/", {
+        "level": "district", "year": 2024, "name": "2024年区级抽检（追加）"}, format="json")
+    assert (response.status_code, response.json()["quota"]) == (201, 0)
+    response = _api(district.section_user).post("/api/sampling-tasks/", {
+        "level": "district", "year": 1, "name": "年度有误"}, format="json")
+    assert response.status_code == 400 and "year" in response.json()
 
 
 def test_api_step_out_of_order_is_a_chinese_400(district, world):
