@@ -20,11 +20,10 @@ from monitoring.access import is_ae_manager
 from monitoring.leads_filters import OnlineLeadFilterSet
 from monitoring.leads_forms import LeadAssignForm, LeadDisposeForm, LeadImportForm
 from monitoring.services import leads as services
+from monitoring.views import _imports
 from regsys.exports import export_start
 from regsys.scoping import can_edit, scope_for
 from regsys.versioning import EditConflict
-
-PREVIEW_ROWS = 500
 
 
 def _d(value) -> str:
@@ -168,36 +167,19 @@ def lead_import(request):
 
 @login_required
 def lead_import_job(request, pk: int):
+    """An import's progress, then its preview (to confirm), its result, or every row-level error."""
     job = get_object_or_404(leads_selectors.lead_import_jobs_of(request.user), pk=pk)
-    rows = job.preview
-    show = request.GET.get("show", "")
-    if show in ("add", "update", "unchanged"):
-        rows = [r for r in rows if r["action"] == show]
-    elif show == "unmatched":
-        rows = [r for r in rows if r["unmatched"]]
-    return render(request, "monitoring/leads/import_job.html", {
-        "job": job, "rows": rows[:PREVIEW_ROWS], "hidden_rows": max(0, len(rows) - PREVIEW_ROWS), "show": show,
-    })
+    return render(request, "monitoring/leads/import_job.html", _imports.preview_context(request, job))
 
 
 @login_required
 def lead_import_job_row(request, pk: int):
     job = get_object_or_404(leads_selectors.lead_import_jobs_of(request.user), pk=pk)
-    refresh = request.GET.get("refresh") == "1"
-    response = render(request, "monitoring/leads/_import_job_row.html", {"job": job, "refresh": refresh})
-    if refresh and job.is_finished:
-        response["HX-Refresh"] = "true"
-    return response
+    return _imports.status_row(request, job, "monitoring/leads/_import_job_row.html")
 
 
 @login_required
 @require_POST
 def lead_import_confirm(request, pk: int):
     job = get_object_or_404(leads_selectors.lead_import_jobs_of(request.user), pk=pk)
-    try:
-        leads_import.lead_import_job_confirm(job=job, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.info(request, _("已确认，正在导入；全部行无误才会写入"))
-    return redirect("monitoring:lead_import_job", pk=job.pk)
+    return _imports.confirm(request, job, confirm_job=leads_import.lead_import_job_confirm, url_name="monitoring:lead_import_job")

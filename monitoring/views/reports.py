@@ -20,11 +20,10 @@ from monitoring.filters import AEReportFilterSet
 from monitoring.forms import ReporterResolveForm, ReportForm, ReportImportForm
 from monitoring.models import AdverseEventReport
 from monitoring.services import reports as services
+from monitoring.views import _imports
 from regsys.exports import export_start
 from regsys.scoping import can_edit, require_edit, require_write, scope_for
 from regsys.versioning import EditConflict
-
-PREVIEW_ROWS = 500  # rows listed on the preview page (the counts cover every row)
 
 
 def _d(value) -> str:
@@ -155,39 +154,20 @@ def report_import(request):
 def import_job(request, pk: int):
     """An import's progress, then its preview (to confirm), its result, or every row-level error."""
     job = get_object_or_404(selectors.import_jobs_of(request.user), pk=pk)
-    rows = job.preview
-    show = request.GET.get("show", "")
-    if show in ("add", "update", "unchanged"):
-        rows = [r for r in rows if r["action"] == show]
-    elif show == "unmatched":
-        rows = [r for r in rows if r["unmatched"]]
-    return render(request, "monitoring/import_job.html", {
-        "job": job, "rows": rows[:PREVIEW_ROWS], "hidden_rows": max(0, len(rows) - PREVIEW_ROWS), "show": show,
-    })
+    return render(request, "monitoring/import_job.html", _imports.preview_context(request, job))
 
 
 @login_required
 def import_job_row(request, pk: int):
-    """The import's status row (htmx polls it while the job runs; the page reloads once it is done)."""
     job = get_object_or_404(selectors.import_jobs_of(request.user), pk=pk)
-    refresh = request.GET.get("refresh") == "1"
-    response = render(request, "monitoring/_import_job_row.html", {"job": job, "refresh": refresh})
-    if refresh and job.is_finished:
-        response["HX-Refresh"] = "true"
-    return response
+    return _imports.status_row(request, job, "monitoring/_import_job_row.html")
 
 
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
     job = get_object_or_404(selectors.import_jobs_of(request.user), pk=pk)
-    try:
-        importers.ae_import_job_confirm(job=job, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.info(request, _("已确认，正在导入；全部行无误才会写入"))
-    return redirect("monitoring:import_job", pk=job.pk)
+    return _imports.confirm(request, job, confirm_job=importers.ae_import_job_confirm, url_name="monitoring:import_job")
 
 
 @login_required
