@@ -311,21 +311,24 @@ def _plan_row(
     return []
 
 
-@transaction.atomic
-def ae_import_job_create(*, file, by: User, profile: ImportProfile | None = None) -> AEImportJob:
+def preview_job_create(model, *, file, by: User, profile: ImportProfile | None, title: str):
     """Store an upload and queue its preview (nothing is imported until the user confirms)."""
     require_district(by)
-    profile = profile or default_profile()
     if profile is None:
-        raise ValidationError(_("系统中没有导入列对应方案，请管理员运行“载入参考数据”"))
-    job = AEImportJob(
-        profile=profile, created_by=by, unit=by.unit, filename=file.name[:255],
-        title=f"不良事件导入 {file.name}"[:200], message=_("排队中，等待检查"),
-    )
+        raise ValidationError(_("系统中没有该导入的列对应方案，请管理员运行“载入参考数据”"))
+    job = model(profile=profile, created_by=by, unit=by.unit, filename=file.name[:255], title=title[:200],
+                message=_("排队中，等待检查"))
     job.file.save(file.name, file, save=False)
     job.save()
     job_enqueue(job)
     return job
+
+
+@transaction.atomic
+def ae_import_job_create(*, file, by: User, profile: ImportProfile | None = None) -> AEImportJob:
+    """Store an AE export and queue its preview."""
+    return preview_job_create(AEImportJob, file=file, by=by, profile=profile or default_profile(),
+                              title=f"不良事件导入 {file.name}")
 
 
 def preview_job_confirm(model, *, job, by: User):

@@ -20,11 +20,19 @@ from django.utils.translation import gettext as _
 from enterprises.importers import RowError, _read_cell
 from enterprises.models import User
 from monitoring import leads_reference
-from monitoring.importers import COUNTERS, Action, Progress, _day, _read, preview_job_confirm, preview_job_run
+from monitoring.importers import (
+    COUNTERS,
+    Action,
+    Progress,
+    _day,
+    _read,
+    preview_job_confirm,
+    preview_job_create,
+    preview_job_run,
+)
 from monitoring.leads_choices import LeadMatch
 from monitoring.models import ImportProfile, LeadImportJob, OnlineLead
 from monitoring.services.leads import LeadMatcher, lead_prepare, lead_save_prepared, require_district
-from regsys.jobs import job_enqueue
 
 logger = logging.getLogger(__name__)
 DATE_FIELDS = ("pushed_on", "deadline")
@@ -161,17 +169,9 @@ def _plan_row(
 
 @transaction.atomic
 def lead_import_job_create(*, file, by: User, profile: ImportProfile | None = None) -> LeadImportJob:
-    """Store an upload and queue its preview (nothing is imported until the user confirms)."""
-    require_district(by)
-    profile = profile or default_lead_profile()
-    if profile is None:
-        raise ValidationError(_("系统中没有线索导入列对应方案，请管理员运行“载入参考数据”"))
-    job = LeadImportJob(profile=profile, created_by=by, unit=by.unit, filename=file.name[:255],
-                        title=f"线索导入 {file.name}"[:200], message=_("排队中，等待检查"))
-    job.file.save(file.name, file, save=False)
-    job.save()
-    job_enqueue(job)
-    return job
+    """Store a lead list and queue its preview."""
+    return preview_job_create(LeadImportJob, file=file, by=by, profile=profile or default_lead_profile(),
+                              title=f"线索导入 {file.name}")
 
 
 @transaction.atomic
