@@ -35,7 +35,7 @@ from monitoring.risk_forms import (
 )
 from monitoring.services import risks as services
 from regsys.exports import export_start
-from regsys.scoping import can_edit, scope_for, scoped
+from regsys.scoping import can_edit, referable, scope_for, scoped
 from regsys.versioning import EditConflict
 
 
@@ -148,7 +148,8 @@ def _accept_page(request, meeting, form, *, candidate=None, manual=False, risk=N
     enterprise = None
     value = form["enterprise"].value()
     if value:
-        enterprise = Enterprise.objects.filter(pk=value).first() if str(value).isdigit() else None
+        enterprise = (referable(Enterprise.objects.all(), request.user).filter(pk=value).first()
+                      if str(value).isdigit() else None)
     return render(request, "monitoring/risk_accept.html", {
         "form": form, "meeting": meeting, "candidate": candidate, "manual": manual, "enterprise": enterprise,
         "risk": risk, "title": _("修改风险") if risk else _("录入上级通报等风险") if manual else _("纳入风险清单"),
