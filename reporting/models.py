@@ -201,3 +201,43 @@ class ExportJob(BackgroundJob):
             except OSError:
                 pass
         return total
+
+
+class QuarterSnapshot(models.Model):
+    """The cockpit's figures of one quarter, frozen at its end so a reported figure never drifts.
+
+    ``data``: ``{indicator code: {"district": figure, "units": {unit id: figure}}}`` (figures as
+    ``reporting.cockpit.base.Figure.as_json``). Taken by Celery beat once the quarter has ended, or on
+    demand by the 药械科 with a reason; a new snapshot of the same quarter replaces the current one and the
+    earlier one is kept (``is_current`` False).
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("季度末自动冻结")
+        MANUAL = "manual", _("手动冻结")
+
+    year = models.PositiveIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    as_of = models.DateField(_("数据截止日期"))
+    taken_at = models.DateTimeField(_("冻结时间"), auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    trigger = models.CharField(_("方式"), max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    reason = models.TextField(_("重新冻结原因"), blank=True)
+    is_current = models.BooleanField(_("当前快照"), default=True)
+    data = models.JSONField(_("指标数据"), default=dict)
+
+    class Meta:
+        verbose_name = _("季度快照")
+        verbose_name_plural = _("季度快照")
+        ordering = ["-year", "-quarter", "-taken_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], condition=models.Q(is_current=True),
+                                    name="snapshot_one_current_per_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="snapshot_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度快照"
