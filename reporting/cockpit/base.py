@@ -161,16 +161,24 @@ class Indicator:
     description: str = ""
 
 
-def all_indicators() -> list[Indicator]:
-    """Every indicator, in the order of ``INDICATOR_MODULES`` and of each module's ``INDICATORS``."""
+def all_indicators(year: int | None = None) -> list[Indicator]:
+    """Every indicator, in the order of ``INDICATOR_MODULES`` and of each module's ``INDICATORS``.
+
+    A module whose indicators depend on the year's data (the inspection targets are rows of
+    ``AnnualTarget``) also defines ``indicators_for(year) -> list[Indicator]``; they follow its
+    ``INDICATORS`` when a year is given.
+    """
     found: list[Indicator] = []
     for path in INDICATOR_MODULES:
-        found.extend(import_module(path).INDICATORS)
+        module = import_module(path)
+        found.extend(module.INDICATORS)
+        if year is not None and hasattr(module, "indicators_for"):
+            found.extend(module.indicators_for(year))
     return found
 
 
-def indicator_by_code(code: str) -> Indicator | None:
-    return next((i for i in all_indicators() if i.code == code), None)
+def indicator_by_code(code: str, year: int | None = None) -> Indicator | None:
+    return next((i for i in all_indicators(year) if i.code == code), None)
 
 
 # ------------------------------------------------------------------ status (colour) and trend, once each

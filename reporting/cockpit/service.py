@@ -42,7 +42,8 @@ def league_units() -> list[Unit]:
 
 def cockpit_compute(period: Period, units: list[Unit], *, indicators: list[Indicator] | None = None) -> Computed:
     """Every indicator's figures for the district and ``units`` in ``period``."""
-    return {i.code: i.compute(period, units) for i in (indicators if indicators is not None else all_indicators())}
+    chosen = indicators if indicators is not None else all_indicators(period.year)
+    return {i.code: i.compute(period, units) for i in chosen}
 
 
 # ------------------------------------------------------------------ snapshots
@@ -203,7 +204,7 @@ def cockpit_units(user) -> tuple[list[Unit], bool]:
 def cockpit_table(*, period: Period, user, trends: bool = True) -> CockpitTable:
     """The cockpit as ``user`` may see it: the district (district-wide users) and each visible 所."""
     units, district_visible = cockpit_units(user)
-    indicators = all_indicators()
+    indicators = all_indicators(period.year)
     live = cockpit_compute(period, units, indicators=indicators)
     snapshot = snapshot_current(period.year, period.quarter) if period.quarter is not None else None
     snap = snapshot_figures(snapshot) if snapshot is not None else None
