@@ -11,7 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises.choices import Role, UnitKind
-from enterprises.tests.factories import EnterpriseFactory, SubdistrictFactory, TagFactory, UnitFactory, UserFactory
+from enterprises.tests.factories import (
+    EnterpriseFactory,
+    SubdistrictFactory,
+    TagFactory,
+    UnitFactory,
+    UserFactory,
+)
 from inspections.choices import InspectionKind, InspectionStatus
 from inspections.models import AnnualTarget
 from inspections.planning.tests.factories import InspectionFactory
@@ -121,10 +127,6 @@ def test_query_count_does_not_grow_with_targets_or_units(world):
     assert count(more_units) == few
     assert few <= 3  # the targets, the grouped pass (+ the provincial indicators are not in this list)
 
-
-def _client_for(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_target_urls_list_the_counted_inspections(client, world):
