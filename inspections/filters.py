@@ -23,7 +23,9 @@ from inspections.choices import (
     Severity,
 )
 from inspections.deadlines import provincial_entry_due_q
-from inspections.models import Case, Finding, Inspection, Interview, Rectification, Referral
+from inspections.models import AnnualTarget, Case, Finding, Inspection, Interview, Rectification, Referral
+from inspections.planning.targets import target_inspections
+from inspections.selectors import provincial_late_ids
 from regsys.filters import IntegerFilter
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -77,6 +79,14 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     status = filters.ChoiceFilter(label=_("状态"), choices=InspectionStatus.choices, empty_label=ALL)
     overdue = filters.ChoiceFilter(label=_("逾期"), choices=OverdueChoice.CHOICES, empty_label=ALL, method="filter_overdue")
     enterprise = IntegerFilter(label=_("企业ID"), field_name="enterprise_id")
+    # the cockpit's drill-downs (reporting.cockpit.ind_inspections): a target's figure counts enterprises by
+    # their 监管单位; provincial entry figures count late entries as of a day
+    enterprise_unit = filters.ModelChoiceFilter(label=_("企业监管单位"), field_name="enterprise__owning_unit",
+                                              queryset=Unit.objects.all(), empty_label=ALL)
+    target = filters.ModelChoiceFilter(label=_("计入年度指标"), queryset=AnnualTarget.objects.filter(is_active=True),
+                                       empty_label=ALL, method="filter_target")
+    provincial_late_on = filters.DateFilter(label=_("截至该日录入省局逾期"), method="filter_provincial_late",
+                                            widget=DATE)
     o = OrderingFilter(
         label=_("排序"), empty_label=_("默认"),
         fields=(("start_date", "start_date"), ("enterprise__name", "enterprise"), ("kind", "kind"),
@@ -106,6 +116,18 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
         if value == OverdueChoice.ANY:
             return queryset.filter(rect | provincial)
         return queryset
+
+    def filter_target(self, queryset, name, value):
+        """The inspections behind a target's numerator: one per counted enterprise (its first of the year)."""
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=target_inspections(value).values("pk"))
+
+    def filter_provincial_late(self, queryset, name, value):
+        """Finalised inspections due in the provincial system by ``value`` and not entered on time by then."""
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=provincial_late_ids(queryset, as_of=value))
 
 
 class CaseFilterSet(ScopedUnitsMixin, filters.FilterSet):

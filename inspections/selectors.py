@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import CaseStatus, InspectionStatus
-from inspections.deadlines import draft_stale_before, due_soon_cutoff, provincial_entry_due_q
+from inspections.deadlines import (
+    draft_stale_before,
+    due_soon_cutoff,
+    provincial_entry_due,
+    provincial_entry_due_q,
+    provincial_entry_late,
+)
 from inspections.models import (
     Case,
     ChecklistAnswer,
@@ -380,3 +386,39 @@ def case_history(case: Case) -> list[HistoryRow]:
         rows += history_of(referral, label="移送")
     rows.sort(key=lambda r: r.when, reverse=True)
     return rows
+
+
+# ------------------------------------------------------------------ provincial entry as of a day (the cockpit)
+
+
+@dataclass(frozen=True)
+class ProvincialEntry:
+    """One finalised inspection whose provincial entry fell due by a day, and whether it was entered on time."""
+
+    pk: int
+    unit_id: int
+    due: date
+    late: bool
+
+
+def provincial_entries(queryset: QuerySet[Inspection], *, as_of: date) -> list[ProvincialEntry]:
+    """The finalised inspections of ``queryset`` whose provincial entry is due on or before ``as_of``, each with
+    whether it is late at the end of that day (entered after its due date, or not entered by ``as_of``).
+
+    One query. The due date is the stored one, else the rule of ``inspections.deadlines`` from the end date
+    (records older than the column); lateness is ``deadlines.provincial_entry_late`` on the day after ``as_of``.
+    """
+    rows = (queryset.filter(provincial_entry_due_q(on_or_before=as_of), status=InspectionStatus.FINALISED)
+            .order_by().values_list("pk", "unit_id", "provincial_entry_due", "end_date", "start_date",
+                                    "provincial_entry_date"))
+    out = []
+    for pk, unit_id, due, end, start, entered in rows:
+        due = due or provincial_entry_due(end or start)
+        late = provincial_entry_late(due=due, entered_on=entered, today=as_of + timedelta(days=1))
+        out.append(ProvincialEntry(pk, unit_id, due, late))
+    return out
+
+
+def provincial_late_ids(queryset: QuerySet[Inspection], *, as_of: date) -> list[int]:
+    """The ids of ``provincial_entries`` that are late as of ``as_of`` (the inspection list's filter)."""
+    return [e.pk for e in provincial_entries(queryset, as_of=as_of) if e.late]

@@ -29,6 +29,15 @@ class ReturnFilter(django_filters.FilterSet):
                                             widget=date_widget())
     cutoff_to = django_filters.DateFilter(label=_("截止日期到"), field_name="cutoff", lookup_expr="lte",
                                           widget=date_widget())
+    # the cockpit's drill-down (reporting.cockpit.ind_returns): the returns due in a period
+    due_from = django_filters.DateFilter(label=_("报送期限从"), field_name="due_date__due_on", lookup_expr="gte",
+                                         widget=date_widget())
+    due_to = django_filters.DateFilter(label=_("报送期限到"), field_name="due_date__due_on", lookup_expr="lte",
+                                       widget=date_widget())
+    submitted_to = django_filters.DateFilter(label=_("上报日期到"), field_name="submitted_at__date", lookup_expr="lte",
+                                             widget=date_widget())
+    reviewed_to = django_filters.DateFilter(label=_("审核日期到"), field_name="reviewed_at__date", lookup_expr="lte",
+                                            widget=date_widget())
     all_versions = django_filters.BooleanFilter(label=_("含历史版本"), method="versions", widget=yes_no_widget())
     ordering = OrderingFilter(
         label=_("排序"), empty_label=_("默认排序"),

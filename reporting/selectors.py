@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet
@@ -173,29 +174,14 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
         returns_visible(user).filter(campaign=campaign, unscheduled=True, is_current=True)
         .order_by("-cutoff", F("unit__sort_order").asc(nulls_last=True), "unit__code")
     )
-    latest: dict[tuple[int, int, int], Return] = {}
-    for ret in returns:
-        key = (ret.template_id, ret.due_date_id, ret.unit_id)
-        best = latest.get(key)
-        rank = (ret.status != "draft", ret.cutoff, ret.version)
-        if best is None or rank > (best.status != "draft", best.cutoff, best.version):
-            latest[key] = ret
+    latest = _latest_by_slot(returns)
     blocks = []
     for template in campaign.forms.order_by("code"):
         for due in campaign.due_dates.order_by("due_on"):
             cells = []
             for unit in units:
                 ret = latest.get((template.pk, due.pk, unit.pk))
-                if ret is None and due.due_on < today:
-                    state = "overdue"
-                elif ret is None or ret.submitted_at is None:
-                    state = "missing" if ret is None else "draft"
-                elif ret.status == "returned":
-                    state = "returned"
-                elif ret.submitted_on_time:
-                    state = "on_time"
-                else:
-                    state = "late"
+                state = return_state(ret, due.due_on, today)
                 cells.append({"unit": unit, "ret": ret, "state": state})
             blocks.append({"template": template, "due": due, "cells": cells,
                            "missing": sum(1 for c in cells if c["state"] in ("missing", "overdue", "draft", "returned"))})
@@ -204,3 +190,83 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
             blocks.append({"template": template, "due": None, "unscheduled": True, "missing": 0,
                            "cells": [{"unit": r.unit, "ret": r, "state": "unscheduled"} for r in extra]})
     return blocks
+
+
+def _latest_by_slot(returns) -> dict[tuple[int, int, int], Return]:
+    """(form, due date, unit) → the return that stands for it: a filed one before a draft, then the latest."""
+    latest: dict[tuple[int, int, int], Return] = {}
+    for ret in returns:
+        key = (ret.template_id, ret.due_date_id, ret.unit_id)
+        best = latest.get(key)
+        rank = (ret.status != "draft", ret.cutoff, ret.version)
+        if best is None or rank > (best.status != "draft", best.cutoff, best.version):
+            latest[key] = ret
+    return latest
+
+
+# States of a (form, due date, unit) slot that count as filed (已上报).
+FILED_STATES = ("on_time", "late")
+
+
+def return_state(ret: Return | None, due_on: dt.date, today: dt.date) -> str:
+    """The state of a slot on the reporting calendar: overdue (逾期未报), missing (待报), draft, returned,
+    on_time or late. The one rule of 应报/已报/逾期, shared by the calendar and the cockpit."""
+    if ret is None and due_on < today:
+        return "overdue"
+    if ret is None or ret.submitted_at is None:
+        return "missing" if ret is None else "draft"
+    if ret.status == "returned":
+        return "returned"
+    if ret.submitted_on_time:
+        return "on_time"
+    return "late"
+
+
+@dataclass(frozen=True)
+class ReturnSlot:
+    """One return a unit must file (a form of a campaign for one due date) and its state as of a day."""
+
+    unit_id: int
+    due_on: dt.date
+    state: str
+    approved: bool
+
+    @property
+    def filed(self) -> bool:
+        return self.state in FILED_STATES
+
+
+def return_slots(*, start: dt.date, as_of: dt.date) -> list[ReturnSlot]:
+    """Every return due from ``start`` to ``as_of`` (each form of each campaign × due date × filing unit, the
+    calendar's slots, all campaigns, all units), in the state it had at the end of ``as_of``.
+
+    A return submitted after ``as_of`` reads as not yet submitted; one reads approved when it is approved now and
+    was reviewed by ``as_of``. Five queries.
+    """
+    dues = list(CampaignDueDate.objects.filter(due_on__gte=start, due_on__lte=as_of).select_related("campaign")
+                .prefetch_related("campaign__units", "campaign__forms"))
+    stations = None
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=timezone.get_current_timezone())
+    returns = list(Return.objects.filter(due_date__in=dues, unit__isnull=False, unscheduled=False)
+                   .select_related("due_date").order_by("due_date_id", "unit_id", "-version"))
+    for ret in returns:
+        if ret.submitted_at is not None and ret.submitted_at > end:
+            ret.submitted_at = None  # not yet submitted on that day (an in-memory view, never saved)
+    latest = _latest_by_slot(returns)
+    slots = []
+    for due in dues:
+        units = list(due.campaign.units.all())
+        if not units:
+            if stations is None:
+                stations = list(Unit.objects.filter(kind=UnitKind.STATION))
+            units = stations
+        for template in due.campaign.forms.all():
+            for unit in units:
+                if unit.kind == UnitKind.SECTION:
+                    continue
+                ret = latest.get((template.pk, due.pk, unit.pk))
+                state = return_state(ret, due.due_on, as_of + dt.timedelta(days=1))
+                approved = (ret is not None and state in FILED_STATES and ret.status == "approved"
+                            and ret.reviewed_at is not None and ret.reviewed_at <= end)
+                slots.append(ReturnSlot(unit.pk, due.due_on, state, approved))
+    return slots

@@ -19,7 +19,17 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from enterprises.choices import ACTIVE_STATUSES
@@ -52,9 +62,9 @@ def _links_q(target: AnnualTarget) -> Q:
     return links
 
 
-def _inspected_q(target: AnnualTarget) -> Q:
+def _inspected_q(target: AnnualTarget, as_of: datetime.date | None = None) -> Q:
     """Enterprises with a counted inspection (an uncorrelated ``IN``: PostgreSQL hashes it once)."""
-    return Q(id__in=counted_inspections(target).values("enterprise_id"))
+    return Q(id__in=counted_inspections(target, as_of=as_of).values("enterprise_id"))
 
 
 def _denominator_q(target: AnnualTarget) -> Q:
@@ -74,9 +84,11 @@ def denominator(target: AnnualTarget, unit: Unit | None = None) -> QuerySet:
     return qs
 
 
-def counted_inspections(target: AnnualTarget) -> QuerySet:
-    """Finalised inspections of the target's year and kinds."""
+def counted_inspections(target: AnnualTarget, *, as_of: datetime.date | None = None) -> QuerySet:
+    """Finalised inspections of the target's year and kinds (held from 1 January up to ``as_of`` when given)."""
     qs = Inspection.objects.filter(status=InspectionStatus.FINALISED, start_date__year=target.year)
+    if as_of is not None:
+        qs = qs.filter(start_date__lte=as_of)
     if target.kind_list:
         qs = qs.filter(kind__in=target.kind_list)
     return qs
@@ -131,7 +143,7 @@ class _Flags:
     year's inspections are read once, not once per target).
     """
 
-    def __init__(self, targets: list[AnnualTarget]):
+    def __init__(self, targets: list[AnnualTarget], as_of: datetime.date | None = None):
         self.expressions: dict[str, ExpressionWrapper] = {}
         self.base: dict[int, str | None] = {}
         self.inspected: dict[int, str] = {}
@@ -144,7 +156,7 @@ class _Flags:
                 base = _denominator_q(t)
                 base_key = ("denominator", tuple(t.link_list), tuple(t.tag_list))
             self.base[t.pk] = self._flag(keys, base_key, base) if base else None
-            self.inspected[t.pk] = self._flag(keys, ("inspected", t.year, tuple(t.kind_list)), _inspected_q(t))
+            self.inspected[t.pk] = self._flag(keys, ("inspected", t.year, tuple(t.kind_list)), _inspected_q(t, as_of))
 
     def _flag(self, keys: dict[tuple, str], key: tuple, q: Q) -> str:
         if key not in keys:
@@ -161,16 +173,17 @@ def _get(row, alias: str):
     return row[alias] if isinstance(row, dict) else getattr(row, alias)
 
 
-def _grouped_counts(targets: list[AnnualTarget], unit: Unit | None) -> Counts:
+def _grouped_counts(targets: list[AnnualTarget], unit: Unit | None, as_of: datetime.date | None = None) -> Counts:
     """Every target's denominator and numerator per owning unit, in one query: enterprises grouped by
-    unit and by their flags (a few dozen groups), summed per target here."""
+    unit and by their flags (a few dozen groups), summed per target here. ``as_of``: count only inspections
+    held up to that day (the cockpit's past quarters); None counts the whole year."""
     counts: Counts = {t.pk: {} for t in targets}
     for t in [t for t in targets if t.code == PAIR_TARGET_CODE]:  # 委托生产 counts pairs, not enterprises
-        counts[t.pk] = contract_coverage_by_unit(t.year, unit=unit, kinds=t.kind_list)
+        counts[t.pk] = contract_coverage_by_unit(t.year, unit=unit, as_of=as_of, kinds=t.kind_list)
     targets = [t for t in targets if t.code != PAIR_TARGET_CODE]
     if not targets:
         return counts
-    flags = _Flags(targets)
+    flags = _Flags(targets, as_of)
     qs = Enterprise.objects.order_by()
     if unit is not None:
         qs = qs.filter(owning_unit=unit)
@@ -286,3 +299,31 @@ def district_and_units(
     district = [_progress(t, counts[t.pk], unit=None, elapsed=year_elapsed(t.year, today), missing=missing[t.pk])
                 for t in targets]
     return district, _by_unit(targets, counts, units, today)
+
+
+# ------------------------------------------------------------------ the cockpit's reads (reporting.cockpit)
+
+
+def counts_by_unit(targets: list[AnnualTarget], *, as_of: datetime.date | None = None) -> Counts:
+    """target id → owning unit id → (denominator, numerator) for the whole district, inspections held up to
+    ``as_of``: the grouped pass of the progress dashboard (one query, plus two for the 委托生产 pairs)."""
+    return _grouped_counts(targets, None, as_of)
+
+
+def required_of(target: AnnualTarget, denominator_count: int) -> int:
+    """How many enterprises a target requires: its count, or its ratio of the denominator rounded up."""
+    return _required(target, denominator_count)
+
+
+def target_inspections(target: AnnualTarget, *, as_of: datetime.date | None = None) -> QuerySet:
+    """The inspections behind a target's numerator: for each counted enterprise its first counted inspection
+    of the year (held up to ``as_of``), so the list has exactly as many rows as the numerator counts.
+
+    Not for the 委托生产 target (it counts pairs; see ``enterprises.duties.warehouses_selectors``).
+    """
+    base = _links_q(target) if target.kind == TargetKind.COUNT else _denominator_q(target)
+    counted = counted_inspections(target, as_of=as_of)
+    if base:
+        counted = counted.filter(enterprise__in=Enterprise.objects.filter(base))
+    first = counted.filter(enterprise_id=OuterRef("enterprise_id")).order_by("start_date", "pk").values("pk")[:1]
+    return counted.filter(pk=Subquery(first))
