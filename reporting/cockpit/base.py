@@ -165,15 +165,15 @@ def all_indicators(year: int | None = None) -> list[Indicator]:
     """Every indicator, in the order of ``INDICATOR_MODULES`` and of each module's ``INDICATORS``.
 
     A module whose indicators depend on the year's data (the inspection targets are rows of
-    ``AnnualTarget``) also defines ``indicators_for(year) -> list[Indicator]``; they follow its
+    ``AnnualTarget``) also defines ``indicators_for(year) -> list[Indicator]``; they come before its
     ``INDICATORS`` when a year is given.
     """
     found: list[Indicator] = []
     for path in INDICATOR_MODULES:
         module = import_module(path)
-        found.extend(module.INDICATORS)
         if year is not None and hasattr(module, "indicators_for"):
             found.extend(module.indicators_for(year))
+        found.extend(module.INDICATORS)
     return found
 
 
