@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
@@ -98,11 +99,11 @@ def completion_chart(bars: list[CompletionBar], *, title: str) -> bytes:
         axes.text(shown + 2, y, f"{bar.actual_pct:.0f}%", va="center", **_font_kwargs(7))  # the true value
         if bar.expected_pct is not None:
             axes.plot([float(bar.expected_pct)] * 2, [y - 0.38, y + 0.38], color=EXPECTED_HEX, linewidth=1.6)
-    axes.plot([], [], color=EXPECTED_HEX, linewidth=1.6, label="按进度应达")
+    axes.plot([], [], color=EXPECTED_HEX, linewidth=1.6, label=_("按进度应达"))
     axes.axvline(100, color="#adb5bd", linewidth=0.8, linestyle="--")
     axes.set_yticks(list(positions), labels)
     axes.set_xlim(0, COMPLETION_CAP + 15)
-    axes.set_xlabel("占全年目标的百分比（%）", **_font_kwargs(8))
+    axes.set_xlabel(_("占全年目标的百分比（%）"), **_font_kwargs(8))
     axes.set_title(title, **_font_kwargs(10))
     legend = axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(bars) < 6 else -0.1), frameon=False)
     for text in legend.get_texts():
@@ -117,13 +118,14 @@ def status_chart(counts: list[tuple[str, int, str]], *, title: str) -> bytes:
     figure = _figure(2.6)
     axes = figure.add_subplot()
     positions = range(len(counts))
-    axes.bar(positions, [c for _, c, _ in counts], color=[STATUS_HEX.get(k, ACTUAL_HEX) for _, _, k in counts],
+    values = [count for _label, count, _colour in counts]
+    axes.bar(positions, values, color=[STATUS_HEX.get(colour, ACTUAL_HEX) for _label, _count, colour in counts],
              width=0.6, edgecolor="#adb5bd", linewidth=0.5)
-    for x, (_, count, _) in zip(positions, counts, strict=True):
+    for x, count in zip(positions, values, strict=True):
         axes.text(x, count + 0.1, str(count), ha="center", va="bottom", **_font_kwargs(8))
-    axes.set_xticks(list(positions), [label for label, _, _ in counts])
-    axes.set_ylabel("指标数（项）", **_font_kwargs(8))
-    axes.set_ylim(0, max([c for _, c, _ in counts] + [1]) * 1.25)
+    axes.set_xticks(list(positions), [label for label, _count, _colour in counts])
+    axes.set_ylabel(_("指标数（项）"), **_font_kwargs(8))
+    axes.set_ylim(0, max([*values, 1]) * 1.25)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_title(title, **_font_kwargs(10))
     _style_axes(axes)
@@ -146,7 +148,7 @@ def unit_completion_chart(units: list[str], series: list[tuple[str, list[Decimal
     axes.axvline(100, color="#adb5bd", linewidth=0.8, linestyle="--")
     axes.set_yticks(rows, [_short(u, 10) for u in units])
     axes.set_xlim(0, COMPLETION_CAP + 5)
-    axes.set_xlabel("占本所目标的百分比（%）", **_font_kwargs(8))
+    axes.set_xlabel(_("占本所目标的百分比（%）"), **_font_kwargs(8))
     axes.set_title(title, **_font_kwargs(10))
     legend = axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(units) < 6 else -0.08),
                          ncol=min(count, 3), frameon=False)
