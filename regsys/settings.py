@@ -221,6 +221,7 @@ CELERY_TASK_ROUTES = {
     "reporting.tasks.return_build_task": {"queue": "reports"},
     "reporting.tasks.list_export_task": {"queue": "exports"},
     "reporting.tasks.risk_report_task": {"queue": "reports"},
+    "reporting.tasks.cockpit_summary_task": {"queue": "reports"},
     "enterprises.tasks.enterprise_import_task": {"queue": "imports"},
     "monitoring.tasks.ae_import_task": {"queue": "imports"},
     "monitoring.tasks.lead_import_task": {"queue": "imports"},

@@ -173,7 +173,8 @@ class ExportJob(BackgroundJob):
 
     task_path = "reporting.tasks.return_build_task"
     list_task_path = "reporting.tasks.list_export_task"
-    kind_task_paths = {"list": list_task_path, "risk_report": "reporting.tasks.risk_report_task"}
+    kind_task_paths = {"list": list_task_path, "risk_report": "reporting.tasks.risk_report_task",
+                       "cockpit_summary": "reporting.tasks.cockpit_summary_task"}
     scope_unit_paths = ("unit",)
 
     class Meta:
@@ -187,7 +188,7 @@ class ExportJob(BackgroundJob):
     @classmethod
     def task_path_of(cls, pk: int) -> str:
         """A list export (kind ``list``) has its own task, so it runs on the exports queue; so has the quarterly
-        risk-consultation report (kind ``risk_report``)."""
+        risk-consultation report (kind ``risk_report``) and the cockpit's quarterly work summary (``cockpit_summary``)."""
         kind = cls.objects.filter(pk=pk).values_list("kind", flat=True).first()
         return cls.kind_task_paths.get(kind, cls.task_path)
 

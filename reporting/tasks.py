@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from reporting.cockpit.summary import cockpit_summary_build
 from reporting.risk_report import risk_report_build
 from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
 
@@ -37,6 +38,18 @@ def risk_report_task(self, job_id: int) -> None:
     """Write the quarterly risk-consultation report (.docx) for the download centre."""
     try:
         risk_report_build(job_id=job_id, task_id=self.request.id)
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            job_fail_by_id(job_id=job_id, error=str(exc))
+        raise
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=3)
+def cockpit_summary_task(self, job_id: int) -> None:
+    """Write the chief's quarterly work summary (.docx) for the download centre."""
+    try:
+        cockpit_summary_build(job_id=job_id, task_id=self.request.id)
     except OperationalError as exc:
         if self.request.retries >= self.max_retries:
             job_fail_by_id(job_id=job_id, error=str(exc))

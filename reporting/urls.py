@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reporting import views
+from reporting.cockpit import summary_views
 
 app_name = "reporting"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("downloads/<int:pk>/row/", views.job_row, name="job_row"),
     path("downloads/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("downloads/<int:pk>/<str:kind>/", views.job_file, name="job_file"),
+    path("cockpit/summary/", summary_views.cockpit_summary, name="cockpit_summary"),
 ]

@@ -83,6 +83,8 @@ PAGES: dict[str, dict] = {
     "reporting:return_recompute": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
+    # reporting (summary): the cockpit's quarterly work summary (POST only; a 所 user files its own unit's)
+    "reporting:cockpit_summary": {},
     "monitoring:evaluation_list": {}, "monitoring:evaluation_scan": {},
     "monitoring:evaluation_detail": {"pk": "ae_evaluation"}, "monitoring:evaluation_edit": {"pk": "ae_evaluation"},
     "monitoring:evaluation_interview": {"pk": "ae_evaluation"},
@@ -379,6 +381,7 @@ WRITE_PAGES = {
     "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
+    "reporting:cockpit_summary",
     "monitoring:evaluation_scan", "monitoring:evaluation_edit", "monitoring:evaluation_interview",
     "monitoring:evaluation_inspection", "monitoring:evaluation_close",
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
