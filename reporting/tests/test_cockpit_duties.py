@@ -158,8 +158,9 @@ def test_udi_coverage_by_unit_and_target_date(hospitals, django_assert_max_num_q
     assert moved[None].expected == HUNDRED
     assert figure_status(indicator_by_code("udi_hospital_coverage"), moved[None]) == Status.BEHIND
 
+    more = units + [UnitFactory() for _ in range(3)]
     with django_assert_max_num_queries(4):
-        ind.udi_compute(Period(2024, 2, dt.date(2024, 9, 1)), units + [UnitFactory() for _ in range(3)])
+        ind.udi_compute(Period(2024, 2, dt.date(2024, 9, 1)), more)
 
 
 def test_duty_indicators_take_a_bounded_number_of_queries(world, django_assert_max_num_queries):
