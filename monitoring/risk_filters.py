@@ -16,6 +16,7 @@ from monitoring.models import Risk, RiskMeeting
 
 ALL = _("全部")
 YES_NO = forms.Select(choices=[("", ALL), ("true", _("是")), ("false", _("否"))])
+DATE = forms.DateInput(attrs={"type": "date"})
 QUARTERS = [(q, f"第{q}季度") for q in (1, 2, 3, 4)]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -43,6 +44,12 @@ class RiskFilterSet(filters.FilterSet):
     escalated = filters.BooleanFilter(label=_("上报一级"), widget=YES_NO)
     overdue = filters.BooleanFilter(label=_("逾期"), method="filter_overdue", widget=YES_NO)
     carried = filters.BooleanFilter(label=_("结转"), method="filter_carried", widget=YES_NO)
+    # Dated questions of the register (the cockpit's risk figures drill here).
+    meeting_year = filters.NumberFilter(label=_("纳入会商年度"), field_name="meeting__year", validators=YEAR_VALIDATORS)
+    closed_from = filters.DateFilter(label=_("销号日期自"), field_name="closed_on", lookup_expr="gte", widget=DATE)
+    closed_to = filters.DateFilter(label=_("销号日期至"), field_name="closed_on", lookup_expr="lte", widget=DATE)
+    open_on = filters.DateFilter(label=_("截至该日未销号"), method="filter_open_on", widget=DATE)
+    overdue_on = filters.DateFilter(label=_("截至该日逾期未销号"), method="filter_overdue_on", widget=DATE)
 
     class Meta:
         model = Risk
@@ -80,6 +87,12 @@ class RiskFilterSet(filters.FilterSet):
             return queryset
         late = selectors.risks_overdue(Risk.objects.all(), today=timezone.localdate()).values("pk")
         return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def filter_open_on(self, queryset, name, value):
+        return selectors.risks_open_at(queryset, day=value) if value else queryset
+
+    def filter_overdue_on(self, queryset, name, value):
+        return selectors.risks_overdue_at(queryset, day=value) if value else queryset
 
     def filter_carried(self, queryset, name, value):
         """结转: into the selected quarter (year + quarter given), else as of today."""

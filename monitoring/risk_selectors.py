@@ -101,6 +101,18 @@ def risks_overdue(qs: QuerySet[Risk], *, today: datetime.date) -> QuerySet[Risk]
     return qs.exclude(status=RiskStatus.CLOSED).filter(due_on__lt=today)
 
 
+def risks_overdue_at(qs: QuerySet[Risk], *, day: datetime.date) -> QuerySet[Risk]:
+    """Overdue as things stood on ``day``: open then (``risks_open_at``) and due before it. On today this is
+    ``risks_overdue`` for every risk whose meeting was already held."""
+    return risks_open_at(qs, day=day).filter(due_on__lt=day)
+
+
+def risks_new_by(qs: QuerySet[Risk], *, year: int, quarter: int | None, day: datetime.date) -> QuerySet[Risk]:
+    """Named at a meeting of the quarter (``quarter`` None: of the year) held by ``day``."""
+    qs = qs.filter(meeting__year=year, meeting__held_on__lte=day)
+    return qs.filter(meeting__quarter=quarter) if quarter is not None else qs
+
+
 def risk_is_overdue(risk: Risk, *, today: datetime.date) -> bool:
     """The one-record form of ``risks_overdue``."""
     return risk.status != RiskStatus.CLOSED and risk.due_on < today

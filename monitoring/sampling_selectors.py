@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from monitoring.choices import SampleStepKind
 from monitoring.models import Sample, SampleStep, SamplingTask
@@ -16,6 +16,31 @@ from regsys.scoping import scope_for, scoped, visibility_q
 def overdue_q(today: dt.date) -> Q:
     """A sample whose next step is past its due date (the one definition of 逾期 for sampling)."""
     return Q(next_due_on__lt=today) & ~Q(next_step="")
+
+
+def steps_due(*, start: dt.date | None, end: dt.date) -> QuerySet[SampleStep]:
+    """Steps an officer must do (not the automatic ones) whose due date lies from ``start`` (None: any) to ``end``:
+    the denominator of 抽检环节按时完成率."""
+    qs = SampleStep.objects.filter(due_on__lte=end).exclude(step__in=AUTOMATIC_STEPS)
+    return qs.filter(due_on__gte=start) if start is not None else qs
+
+
+def step_on_time_q() -> Q:
+    """On ``SampleStep``: done on or before its due date (the one definition of 按时完成 of a step)."""
+    return Q(done_on__isnull=False, done_on__lte=F("due_on"))
+
+
+def step_timeliness_by_unit(*, start: dt.date | None, end: dt.date) -> dict[int, tuple[int, int]]:
+    """Sampling unit id → (steps due from ``start`` to ``end``, of them done on time). One grouped query."""
+    rows = (steps_due(start=start, end=end).values("sample__unit_id")
+            .annotate(due=Count("id"), on_time=Count("id", filter=step_on_time_q())).order_by())
+    return {r["sample__unit_id"]: (r["due"], r["on_time"]) for r in rows}
+
+
+def samples_with_late_steps(qs: QuerySet[Sample], *, start: dt.date | None, end: dt.date) -> QuerySet[Sample]:
+    """Samples of ``qs`` with a step due from ``start`` to ``end`` not done on time."""
+    late = steps_due(start=start, end=end).exclude(step_on_time_q()).values("sample_id")
+    return qs.filter(pk__in=late)
 
 
 def tasks_for(user) -> QuerySet[SamplingTask]:

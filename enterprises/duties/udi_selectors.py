@@ -119,6 +119,28 @@ def udi_coverage(year: int, unit: Unit | None = None, as_of: datetime.date | Non
                        deploying=counts["deploying"], target_on=udi_target_on(year))
 
 
+def udi_coverage_grouped(year: int, as_of: datetime.date | None = None) -> dict[int | None, UdiCoverage]:
+    """(year, as_of=None) -> {owning unit id: UdiCoverage, None: the district's}: the figures of
+    :func:`udi_coverage` for every unit that supervises a counted hospital, in two grouped queries."""
+    as_of = min(as_of or timezone.localdate(), datetime.date(year, 12, 31))
+    target_on = udi_target_on(year)
+    hospitals = dict(Enterprise.objects.filter(udi_hospital_q()).values("owning_unit_id")
+                     .annotate(n=Count("pk")).order_by().values_list("owning_unit_id", "n"))
+    applied_q, deploying_q = _counted_by(as_of)
+    counts = {r["enterprise__owning_unit_id"]: r for r in HospitalUdi.objects.filter(
+        year=year, enterprise__in=Enterprise.objects.filter(udi_hospital_q())).values("enterprise__owning_unit_id")
+        .annotate(applied=Count("pk", filter=applied_q), deploying=Count("pk", filter=deploying_q)).order_by()}
+    found: dict[int | None, UdiCoverage] = {}
+    for unit_id, n in hospitals.items():
+        row = counts.get(unit_id, {})
+        found[unit_id] = UdiCoverage(year=year, as_of=as_of, hospitals=n, applied=row.get("applied", 0),
+                                     deploying=row.get("deploying", 0), target_on=target_on)
+    found[None] = UdiCoverage(year=year, as_of=as_of, hospitals=sum(hospitals.values()),
+                              applied=sum(c.applied for c in found.values()),
+                              deploying=sum(c.deploying for c in found.values()), target_on=target_on)
+    return found
+
+
 def udi_coverage_by_unit(year: int, units, as_of: datetime.date | None = None) -> list[tuple[Unit, UdiCoverage]]:
     """(year, units, as_of=None) -> [(unit, UdiCoverage)] for the units that supervise a counted hospital."""
     rows = []

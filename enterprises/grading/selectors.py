@@ -72,8 +72,13 @@ class UnitGradingProgress:
         return "进行中", "info"
 
 
-def grading_progress(year: int, units, today: datetime.date) -> list[UnitGradingProgress]:
-    """Per unit: grades needed (enterprise × sector), proposed, approved. Four grouped queries."""
+def grading_progress(year: int, units, today: datetime.date, *,
+                     as_of: datetime.date | None = None) -> list[UnitGradingProgress]:
+    """Per unit: grades needed (enterprise × sector), proposed, approved. Four grouped queries.
+
+    ``as_of``: count only the grades approved on or before that day (a past quarter's figure); the grades
+    needed are those of the enterprises in supervision now.
+    """
     scheme = GradingScheme.objects.filter(year=year).first()
     units = list(units)
     required: dict[int, int] = {}
@@ -81,11 +86,14 @@ def grading_progress(year: int, units, today: datetime.date) -> list[UnitGrading
     for sector in Sector.values:
         for row in active.filter(sector_q(sector)).values("owning_unit").annotate(n=Count("id")):
             required[row["owning_unit"]] = required.get(row["owning_unit"], 0) + row["n"]
+    approved_q = Q(status=GradeStatus.APPROVED)
+    if as_of is not None:
+        approved_q &= Q(approved_at__date__lte=as_of)
     graded = {
         row["enterprise__owning_unit"]: row
         for row in EnterpriseGrade.objects.filter(year=year, enterprise__in=active)
         .values("enterprise__owning_unit")
-        .annotate(n=Count("id"), approved=Count("id", filter=Q(status=GradeStatus.APPROVED)))
+        .annotate(n=Count("id"), approved=Count("id", filter=approved_q))
     }
     return [
         UnitGradingProgress(

@@ -1,7 +1,140 @@
-"""Cockpit indicators: ind_duties."""
+"""Cockpit indicators of the registry's annual duties (年度工作): self-reports, grading, UDI in 三甲 hospitals.
+
+Each reads the selector that holds the rule (``filing_progress``, ``grading_progress``, ``udi_coverage_grouped``),
+once for the district with its per-unit rows. The deadlines are data: the self-report's due date and the UDI
+target date from the year's duty settings, the grading deadline from the year's 分级标准. Nothing is expected
+before a deadline (``by_deadline``); from it on, the whole target.
+
+* 自查报告提交率: owed self-reports submitted by the as-of day (on time or late) ÷ owed (a use unit's report
+  kept on file does not count, as on the filings pages); the late and missing counts are in the note.
+* 分级完成率: grades approved by the as-of day ÷ grades needed (enterprise × sector in supervision now). A year
+  without its 分级标准 is 未配置.
+* 三甲医院UDI应用覆盖率: hospitals applied by the as-of day ÷ counted hospitals.
+"""
 
 from __future__ import annotations
 
-from reporting.cockpit.base import Indicator
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
-INDICATORS: list[Indicator] = []
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enterprises.duties.choices import FilingKind
+from enterprises.duties.filing_rules import due_date
+from enterprises.duties.filing_selectors import filing_progress
+from enterprises.duties.udi_selectors import udi_coverage_grouped
+from enterprises.grading.selectors import grading_progress
+from enterprises.models import GradingScheme, Unit
+from reporting.cockpit.base import Figure, Figures, Indicator, Period, by_deadline, not_configured
+
+DUTIES = gettext_lazy("年度工作")
+HUNDRED = Decimal(100)
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _share(part: int, whole: int, expected, url: str, note: str, empty_note: str) -> Figure:
+    if not whole:
+        return Figure(actual=None, target=HUNDRED, numerator=0, denominator=0, url=url, note=empty_note)
+    return Figure(actual=_percent(part, whole), target=HUNDRED, expected=expected, numerator=part, denominator=whole,
+                  url=url, note=note)
+
+
+# ------------------------------------------------------------------ self-reports
+
+def self_report_compute(period: Period, units: list) -> Figures:
+    kind = FilingKind.SELF_REPORT
+    table = filing_progress(period.year, kind, None, period.as_of)
+    expected = by_deadline(HUNDRED, period, due_date(period.year, kind))
+    per_unit = {p.unit.pk: p for p in table.units}
+    empty = _("无应报送企业")
+
+    def figure(progress, unit_id: int | None) -> Figure:
+        url = (_url("enterprises:filing_list", year=period.year, kind=kind, unit=unit_id) if unit_id
+               else _url("enterprises:filing_progress", year=period.year, kind=kind))
+        if progress is None:
+            return _share(0, 0, expected, url, "", empty)
+        note = _("逾期提交%(late)s家，未提交%(missing)s家") % {"late": progress.late, "missing": progress.missing}
+        return _share(progress.submitted, progress.owed, expected, url, note, empty)
+
+    result: Figures = {None: figure(table.total, None)}
+    for unit in units:
+        result[unit.pk] = figure(per_unit.get(unit.pk), unit.pk)
+    return result
+
+
+# ------------------------------------------------------------------ grading
+
+def grading_compute(period: Period, units: list) -> Figures:
+    scheme = GradingScheme.objects.filter(year=period.year).first()
+    if scheme is None:
+        note = _("未制定%(year)s年度分级标准") % {"year": period.year}
+        url = reverse("grading:overview")
+        return {None: not_configured(note, url=url), **{u.pk: not_configured(note, url=url) for u in units}}
+    counted = {u.pk: u for u in Unit.objects.all()}
+    counted.update({u.pk: u for u in units})
+    rows = {p.unit.pk: p for p in grading_progress(period.year, counted.values(), period.as_of, as_of=period.as_of)}
+    expected = by_deadline(HUNDRED, period, scheme.grading_deadline)
+    empty = _("无需分级的企业")
+
+    def figure(required: int, approved: int, unit_id: int | None) -> Figure:
+        url = _url("grading:grade_list", year=period.year, unit=unit_id)
+        return _share(approved, required, expected, url, "", empty)
+
+    result: Figures = {None: figure(sum(p.required for p in rows.values()), sum(p.approved for p in rows.values()),
+                                    None)}
+    for unit in units:
+        row = rows[unit.pk]
+        result[unit.pk] = figure(row.required, row.approved, unit.pk)
+    return result
+
+
+# ------------------------------------------------------------------ UDI
+
+def udi_compute(period: Period, units: list) -> Figures:
+    coverage = udi_coverage_grouped(period.year, period.as_of)
+    district = coverage[None]
+    expected = by_deadline(HUNDRED, period, district.target_on)
+    empty = _("无三级甲等医院")
+
+    def figure(cov, unit_id: int | None) -> Figure:
+        url = _url("enterprises:udi_hospitals", year=period.year, unit=unit_id)
+        if cov is None:
+            return _share(0, 0, expected, url, "", empty)
+        note = _("目标日期%(day)s，部署中%(n)s家") % {"day": f"{cov.target_on:%Y年%m月%d日}", "n": cov.deploying}
+        return _share(cov.applied, cov.hospitals, expected, url, note, empty)
+
+    result: Figures = {None: figure(district, None)}
+    for unit in units:
+        result[unit.pk] = figure(coverage.get(unit.pk), unit.pk)
+    return result
+
+
+INDICATORS: list[Indicator] = [
+    Indicator(
+        code="self_report_rate", section=DUTIES, name=gettext_lazy("年度自查报告提交率"), unit_label="%",
+        compute=self_report_compute,
+        description=gettext_lazy("截至统计截止日已提交（含逾期提交）的年度自查报告÷应报送数；"
+                                 "截止日期（默认3月31日）前不考核，截止日期起应全部提交"),
+    ),
+    Indicator(
+        code="grading_rate", section=DUTIES, name=gettext_lazy("分级监管完成率"), unit_label="%",
+        compute=grading_compute,
+        description=gettext_lazy("截至统计截止日已批准的年度监管等级÷应分级数（企业×环节）；"
+                                 "分级完成期限（默认3月31日）起应全部完成"),
+    ),
+    Indicator(
+        code="udi_hospital_coverage", section=DUTIES, name=gettext_lazy("三甲医院UDI应用覆盖率"), unit_label="%",
+        compute=udi_compute,
+        description=gettext_lazy("截至统计截止日已应用UDI的三级甲等医院÷全部三级甲等医院；目标日期见年度义务设置"),
+    ),
+]
