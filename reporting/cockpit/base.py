@@ -189,17 +189,20 @@ class Status:
     SLIGHTLY_BEHIND = "slightly_behind"  # 略滞后
     BEHIND = "behind"  # 滞后
     INFO = "info"  # 无指标
+    NOTHING_DUE = "nothing_due"  # 暂无应办：configured, but nothing fell due yet (no denominator)
     NOT_CONFIGURED = "not_configured"  # 未配置
 
 
 STATUS_LABELS = {
     Status.MET: _("已达标"), Status.ON_TRACK: _("进度正常"), Status.SLIGHTLY_BEHIND: _("略滞后"),
-    Status.BEHIND: _("滞后"), Status.INFO: _("无考核指标"), Status.NOT_CONFIGURED: _("未配置"),
+    Status.BEHIND: _("滞后"), Status.INFO: _("无考核指标"), Status.NOTHING_DUE: _("暂无应办"),
+    Status.NOT_CONFIGURED: _("未配置"),
 }
 # Bootstrap colour names of each status (badge, cell background)
 STATUS_COLOURS = {
     Status.MET: "success", Status.ON_TRACK: "primary", Status.SLIGHTLY_BEHIND: "warning",
-    Status.BEHIND: "danger", Status.INFO: "secondary", Status.NOT_CONFIGURED: "light",
+    Status.BEHIND: "danger", Status.INFO: "secondary", Status.NOTHING_DUE: "secondary",
+    Status.NOT_CONFIGURED: "light",
 }
 # Behind the pro-rata expectation by less than this share of it: 略滞后 (amber), else 滞后 (red).
 SLIGHTLY_BEHIND_SHARE = Decimal("0.9")
@@ -207,8 +210,10 @@ SLIGHTLY_BEHIND_SHARE = Decimal("0.9")
 
 def figure_status(indicator: Indicator, figure: Figure) -> str:
     """The one colour rule of the cockpit."""
-    if not figure.configured or figure.actual is None:
+    if not figure.configured:
         return Status.NOT_CONFIGURED
+    if figure.actual is None:  # set up, but nothing to count yet (no filing owed, no step due …)
+        return Status.NOTHING_DUE
     if figure.target is None:
         return Status.INFO
     actual, target = Decimal(figure.actual), Decimal(figure.target)

@@ -87,7 +87,7 @@ def _target_figure(target: AnnualTarget, counts: tuple[int, int], period: Period
         return Figure(actual=done, target=required, expected=pro_rata(required, period, integer=True),
                       numerator=done, url=url)
     if not total:
-        return not_configured(_g("没有应覆盖的企业"), url=url)
+        return Figure(actual=None, note=_g("没有应覆盖的企业"), url=url, numerator=0, denominator=0)
     goal = (Decimal(target.min_ratio or 0) * HUNDRED).quantize(Decimal("0.1"))
     return Figure(actual=_percent(done, total), target=goal, expected=pro_rata(goal, period),
                   numerator=done, denominator=total, url=url)
@@ -151,7 +151,7 @@ def _rate_compute(period: Period, units: list) -> Figures:
         due, late = counts.get(key, (0, 0))
         url = _late_url(period, key)
         if not due:
-            return not_configured(_g("截至该日没有到期应录入的检查"), url=url)
+            return Figure(actual=None, target=HUNDRED, note=_g("截至该日没有到期应录入的检查"), url=url, numerator=0, denominator=0)
         return Figure(actual=_percent(due - late, due), target=HUNDRED, expected=HUNDRED, numerator=due - late,
                       denominator=due, url=url)
 

@@ -86,6 +86,7 @@ def test_status_of_a_lower_is_better_figure():
 def test_status_without_target_or_configuration():
     assert figure_status(_indicator(), Figure(actual=7)) == Status.INFO
     assert figure_status(_indicator(), base.not_configured("未配置常住人口")) == Status.NOT_CONFIGURED
+    assert figure_status(_indicator(), Figure(actual=None, target=100, note="尚无应提交的自查报告")) == Status.NOTHING_DUE
 
 
 def test_trend_says_whether_the_change_is_better():
