@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from reporting.choices import ReturnStatus
-from reporting.cockpit.base import Figure, Figures, Indicator, Period, not_configured
+from reporting.cockpit.base import Figure, Figures, Indicator, Period
 from reporting.selectors import return_slots
 
 SECTION = _("专项整治报表")
@@ -48,7 +48,8 @@ def _compute(*, approved: bool):
             due, done = counts.get(key, (0, 0))
             url = _url(period, key, ReturnStatus.APPROVED if approved else None)
             if not due:
-                return not_configured(_g("截至该日没有到期应上报的专项整治报表"), url=url)
+                return Figure(actual=None, target=HUNDRED, numerator=0, denominator=0, url=url,
+                              note=_g("截至该日没有到期应上报的专项整治报表"))
             return Figure(actual=(Decimal(done) * HUNDRED / Decimal(due)).quantize(Decimal("0.1")), target=HUNDRED,
                           expected=HUNDRED, numerator=done, denominator=due, url=url)
 

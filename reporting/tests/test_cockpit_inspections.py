@@ -109,8 +109,9 @@ def test_a_year_without_the_target_reads_not_configured(world):
     indicator = next(i for i in ind_inspections.indicators_for(2024) if i.code == "target-sterile")
     figure = indicator.compute(Period(2023, 2, TODAY), [world["unit_a"]])
     assert figure[None].configured is False and "2023年未设置" in figure[None].note
-    unit_c = UnitFactory()  # no enterprises at all: nothing to cover
-    assert indicator.compute(Q2, [unit_c])[unit_c.pk].configured is False
+    unit_c = UnitFactory()  # no enterprises at all: nothing to cover (set up, nothing due)
+    empty = indicator.compute(Q2, [unit_c])[unit_c.pk]
+    assert (empty.configured, empty.actual, empty.denominator) == (True, None, 0)
 
 
 def test_query_count_does_not_grow_with_targets_or_units(world):
@@ -182,7 +183,7 @@ def test_provincial_entry_rate_and_late_count(entries):
     # by 31 March only B's February inspection was due (1 March), entered on time
     rate, late = _provincial(Q1, [a, b])
     assert rate[None].actual == Decimal("100.0") and late[None].actual == 0
-    assert rate[a.pk].configured is False and late[a.pk].actual == 0
+    assert (rate[a.pk].actual, rate[a.pk].denominator, late[a.pk].actual) == (None, 0, 0)
 
 
 def test_late_urls_list_the_late_inspections_within_the_users_scope(client, entries):

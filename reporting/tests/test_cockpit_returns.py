@@ -81,10 +81,11 @@ def test_as_of_excludes_later_submissions_and_approvals(world):
     assert (approved[None].numerator, approved[None].actual) == (2, Decimal("33.3"))
 
 
-def test_nothing_due_reads_not_configured():
+def test_nothing_due_reads_nothing_due():
     unit = UnitFactory()
     filed, _approved = figures(Q1, [unit])
-    assert filed[None].configured is False and filed[unit.pk].configured is False
+    assert (filed[None].actual, filed[None].denominator, filed[unit.pk].actual) == (None, 0, None)
+    assert filed[None].configured and filed[unit.pk].configured
 
 
 def test_query_count_does_not_grow_with_units(world):
