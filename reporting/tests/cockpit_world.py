@@ -28,8 +28,8 @@ DISTRICT_TARGET = 8
 UNIT_TARGET = 4
 
 
-def _list_url(period: Period, unit_id: int | None) -> str:
-    query = {"date_from": period.start.isoformat(), "date_to": period.as_of.isoformat()}
+def _list_url(period: Period, unit_id: int | None, **extra) -> str:
+    query = {"date_from": period.start.isoformat(), "date_to": period.as_of.isoformat(), **extra}
     if unit_id is not None:
         query["unit"] = unit_id
     return reverse("inspections:list") + "?" + urlencode(query)
@@ -49,7 +49,7 @@ def _inspections(period: Period, units: list) -> dict:
 def _open(period: Period, units: list) -> dict:
     count = Inspection.objects.filter(start_date__gte=period.start, start_date__lte=period.as_of,
                                       conclusion="non_compliant").count()
-    return {None: Figure(actual=count, target=0, url=_list_url(period, None))}
+    return {None: Figure(actual=count, target=0, url=_list_url(period, None, conclusion="non_compliant"))}
 
 
 def _missing(period: Period, units: list) -> dict:
