@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ae-evaluations-scan": {"task": "monitoring.tasks.evaluations_scan_task", "schedule": 24 * 60 * 60.0},
     # 监督抽检: record the 复检 windows that ended, once a day (idempotent).
     "sampling-windows-close": {"task": "monitoring.tasks.sampling_windows_close_task", "schedule": 24 * 60 * 60.0},
+    # 季度快照: freeze each ended quarter's cockpit figures once (idempotent; hourly so a quarter's first day counts).
+    "cockpit-snapshots": {"task": "reporting.tasks.cockpit_snapshots_task", "schedule": 60 * 60.0},
 }
 # Sweeper thresholds (seconds): a job not yet published after DISPATCH_GRACE is published again; a job
 # published but not started after PENDING_TIMEOUT, or running without progress for RUNNING_TIMEOUT

@@ -10,6 +10,7 @@ was made, so that its times, its workflow records and its history agree.
   that passed only days ago still wait for review) and the 药械科 compiled the district return of the
   latest; for the next due date, when it is near, one 所 has computed a first draft. The calendar then
   shows no 逾期未报 for this year, however the date moves.
+- The cockpit: this year's ended quarters frozen, as beat does the night after each quarter's end.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from campaigns.services import campaign_due_date_close, campaign_due_date_reopen
 from enterprises.choices import Role, UnitKind
 from enterprises.models import User
 from reporting.choices import ReturnAction
-from reporting.models import ReportingSettings, Return, ReturnEvent
+from reporting.cockpit.base import Period, quarter_end
+from reporting.cockpit.service import snapshot_current, snapshot_take
+from reporting.models import QuarterSnapshot, ReportingSettings, Return, ReturnEvent
 from reporting.services import (
     return_approve,
     return_build_inline,
@@ -81,7 +84,8 @@ def seed(ctx) -> str:
     _seed_settings()
     history = _seed_2023(ctx)
     current = _seed_current(ctx)
-    return f"{history}；{current}"
+    snapshots = _seed_snapshots(ctx)
+    return f"{history}；{current}；{snapshots}"
 
 
 def _seed_settings() -> None:
@@ -239,3 +243,16 @@ def _seed_current(ctx) -> str:
     return (f"{campaign.year} 年专项报表 {counts['filed']} 份（{len(past)} 个已过报送期限；逾期上报 {counts['late']} 个单位、"
             f"退回 {counts['returned']} 份、待审核 {counts['pending']} 份），全区汇总 {counts['district']} 份，"
             f"下一期草稿 {counts['draft']} 份")
+
+
+def _seed_snapshots(ctx) -> str:
+    """The cockpit's quarter snapshots of this year's ended quarters, as beat takes them the night after."""
+    taken = []
+    for quarter in (1, 2, 3, 4):
+        if not Period(ctx.year, quarter, ctx.today).ended or snapshot_current(ctx.year, quarter) is not None:
+            continue
+        snapshot = snapshot_take(year=ctx.year, quarter=quarter, today=ctx.today)
+        night = _at(quarter_end(ctx.year, quarter) + dt.timedelta(days=1), hour=1)
+        QuarterSnapshot.objects.filter(pk=snapshot.pk).update(taken_at=night)
+        taken.append(quarter)
+    return f"驾驶舱季度快照 {len(taken)} 个"

@@ -1,8 +1,11 @@
 """Celery entry points of the reporting app: thin, idempotent, acks_late, retried."""
 
 from celery import shared_task
-from django.db import OperationalError
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError
+from django.utils import timezone
 
+from reporting.cockpit.service import snapshot_take, snapshots_due
 from reporting.cockpit.summary import cockpit_summary_build
 from reporting.risk_report import risk_report_build
 from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
@@ -60,3 +63,17 @@ def cockpit_summary_task(self, job_id: int) -> None:
 def jobs_sweep_task() -> dict:
     """Beat, every minute: re-dispatch queued jobs and re-queue or fail stale ones (see settings)."""
     return jobs_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def cockpit_snapshots_task() -> list[str]:
+    """Beat, daily: freeze every ended quarter that has no snapshot yet (a second run finds none due)."""
+    today = timezone.localdate()
+    taken = []
+    for year, quarter in snapshots_due(today):
+        try:
+            snapshot_take(year=year, quarter=quarter, today=today)
+        except (ValidationError, IntegrityError):  # taken meanwhile by another run or by hand
+            continue
+        taken.append(f"{year}-{quarter}")
+    return taken

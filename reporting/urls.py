@@ -2,6 +2,7 @@ from django.urls import path
 
 from reporting import views
 from reporting.cockpit import summary_views
+from reporting.cockpit import views as cockpit_views
 
 app_name = "reporting"
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("downloads/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("downloads/<int:pk>/<str:kind>/", views.job_file, name="job_file"),
     path("cockpit/summary/", summary_views.cockpit_summary, name="cockpit_summary"),
+    path("cockpit/", cockpit_views.cockpit, name="cockpit"),
+    path("cockpit/snapshot/", cockpit_views.cockpit_snapshot, name="cockpit_snapshot"),
 ]

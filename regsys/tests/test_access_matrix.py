@@ -85,6 +85,8 @@ PAGES: dict[str, dict] = {
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
     # reporting (summary): the cockpit's quarterly work summary (POST only; a 所 user files its own unit's)
     "reporting:cockpit_summary": {},
+    # reporting (cockpit): the district for district users, its own unit for a 所; freezing: 药械科 and leaders
+    "reporting:cockpit": {}, "reporting:cockpit_snapshot": {},
     "monitoring:evaluation_list": {}, "monitoring:evaluation_scan": {},
     "monitoring:evaluation_detail": {"pk": "ae_evaluation"}, "monitoring:evaluation_edit": {"pk": "ae_evaluation"},
     "monitoring:evaluation_interview": {"pk": "ae_evaluation"},
@@ -192,6 +194,7 @@ API_OBJECTS: dict[str, str | None] = {
     "contract-pairs": "contract_pair", "warehouses": "warehouse",
     "zombie-cases": "zombie_case",
     "hospital-udi": "udi_hospital", "manufacturer-udi": "manufacturer_udi",  # udi
+    "cockpit": None,  # the cockpit's figures (a 所 user receives its own unit's only) and quarter snapshots
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
 API_OWN_ONLY = {"export-jobs"}
@@ -382,6 +385,7 @@ WRITE_PAGES = {
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
     "reporting:cockpit_summary",
+    "reporting:cockpit_snapshot",
     "monitoring:evaluation_scan", "monitoring:evaluation_edit", "monitoring:evaluation_interview",
     "monitoring:evaluation_inspection", "monitoring:evaluation_close",
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",

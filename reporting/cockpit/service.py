@@ -76,6 +76,12 @@ def snapshots_of(year: int, quarter: int) -> QuerySet[QuarterSnapshot]:
     return QuarterSnapshot.objects.filter(year=year, quarter=quarter).select_related("taken_by")
 
 
+def cockpit_may_freeze(user) -> bool:
+    """Who may freeze a quarter on demand: the 药械科 and leaders (district-wide, not read-only)."""
+    scope = scope_for(user)
+    return scope.district_wide and scope.can_write
+
+
 @transaction.atomic
 def snapshot_take(*, year: int, quarter: int, today: dt.date, by=None, reason: str = "") -> QuarterSnapshot:
     """Freeze the figures of an ended quarter. A second snapshot of the same quarter needs a reason (and a
@@ -85,10 +91,8 @@ def snapshot_take(*, year: int, quarter: int, today: dt.date, by=None, reason: s
     period = Period(year, quarter, today)
     if not period.ended:
         raise ValidationError({"quarter": _("该季度尚未结束，季度结束后才能冻结数据")})
-    if by is not None:
-        scope = scope_for(by)
-        if not (scope.district_wide and scope.can_write):
-            raise PermissionDenied(_("只有区局药械科或局领导可以冻结季度数据"))
+    if by is not None and not cockpit_may_freeze(by):
+        raise PermissionDenied(_("只有区局药械科或局领导可以冻结季度数据"))
     previous = QuarterSnapshot.objects.select_for_update().filter(year=year, quarter=quarter, is_current=True).first()
     if previous is not None and not reason.strip():
         raise ValidationError({"reason": _("该季度已有快照，重新冻结须填写原因")})
@@ -216,3 +220,24 @@ def cockpit_table(*, period: Period, user, trends: bool = True) -> CockpitTable:
         unit_cells = {u.pk: _cell(indicator, u.pk, live, snap, prev, last) for u in units} if indicator.per_unit else {}
         rows.append(Row(indicator=indicator, district=district, units=unit_cells))
     return CockpitTable(period=period, units=units, rows=rows, district_visible=district_visible, snapshot=snapshot)
+
+
+def cockpit_quarters(*, year: int, today: dt.date, units: list[Unit], indicators: list[Indicator],
+                     known: dict[int, Computed] | None = None) -> dict[int, Computed]:
+    """The figures of each quarter of ``year`` that has begun (for the quarter trend): an ended quarter's
+    current snapshot when taken, else computed live for ``units`` (none: the district alone).
+    ``known``: quarters the caller has computed already."""
+    known = known or {}
+    snapshots = {s.quarter: s for s in QuarterSnapshot.objects.filter(year=year, is_current=True)}
+    found: dict[int, Computed] = {}
+    for quarter in (1, 2, 3, 4):
+        period = Period(year, quarter, today)
+        if period.period_start > today:
+            break
+        if period.ended and quarter in snapshots:
+            found[quarter] = snapshot_figures(snapshots[quarter])
+        elif quarter in known:
+            found[quarter] = known[quarter]
+        else:
+            found[quarter] = cockpit_compute(period, units, indicators=indicators)
+    return found
