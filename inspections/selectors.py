@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import CaseStatus, InspectionStatus
-from inspections.deadlines import draft_stale_before, due_soon_cutoff, provincial_entry_due_q
+from inspections.deadlines import DUE_SOON_DAYS, draft_stale_before, due_soon_cutoff, provincial_entry_due_q
 from inspections.models import (
     Case,
     ChecklistAnswer,
@@ -116,13 +116,14 @@ def _draft_q() -> Q:
     return Q(status=InspectionStatus.DRAFT) & ~Q(_is_follow_up())
 
 
-def _follow_up_q(cutoff: date) -> Q:
-    return Q(_is_follow_up(), status=InspectionStatus.DRAFT, start_date__lte=cutoff)
+def _follow_up_q(cutoff: date | None) -> Q:
+    q = Q(_is_follow_up(), status=InspectionStatus.DRAFT)
+    return q if cutoff is None else q & Q(start_date__lte=cutoff)
 
 
-def _provincial_q(cutoff: date) -> Q:
-    return Q(provincial_entry_due_q(on_or_before=cutoff), status=InspectionStatus.FINALISED,
-             provincial_entry_date__isnull=True)
+def _provincial_q(cutoff: date | None) -> Q:
+    q = Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
+    return q if cutoff is None else q & provincial_entry_due_q(on_or_before=cutoff)
 
 
 def _my_inspections(user: User) -> QuerySet[Inspection]:
@@ -131,14 +132,15 @@ def _my_inspections(user: User) -> QuerySet[Inspection]:
     return scoped(Inspection.objects.select_related("enterprise", "unit"), user).filter(mine)
 
 
-def _my_rectifications(user: User, cutoff: date) -> QuerySet[Rectification]:
-    return scoped(
+def _my_rectifications(user: User, cutoff: date | None) -> QuerySet[Rectification]:
+    orders = scoped(
         Rectification.objects.select_related("inspection__enterprise", "follow_up"), user
     ).filter(
         Exists(InspectionOfficer.objects.filter(inspection=OuterRef("inspection"), user=user))
         | Q(ordered_by=user),
-        completed_on__isnull=True, deadline__lte=cutoff,
+        completed_on__isnull=True,
     )
+    return orders if cutoff is None else orders.filter(deadline__lte=cutoff)
 
 
 def _my_cases(user: User) -> QuerySet[Case]:
@@ -147,9 +149,10 @@ def _my_cases(user: User) -> QuerySet[Case]:
     return case_qs(user).filter(handled | Q(created_by=user)).exclude(status=CaseStatus.CLOSED)
 
 
-def todo_for(user: User, *, today: date) -> WorkList:
-    """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""
-    cutoff = due_soon_cutoff(today)
+def todo_for(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS) -> WorkList:
+    """我的待办: drafts to finish, rectifications and follow-ups coming due within ``horizon`` days (None: all,
+    whatever their date), provincial entries, cases."""
+    cutoff = due_soon_cutoff(today, horizon)
     inspections = _my_inspections(user)
     return WorkList(
         drafts=inspections.filter(_draft_q()).order_by("start_date"),
@@ -160,9 +163,9 @@ def todo_for(user: User, *, today: date) -> WorkList:
     )
 
 
-def todo_counts(user: User, *, today: date) -> dict[str, int]:
+def todo_counts(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS) -> dict[str, int]:
     """The sizes of ``todo_for``'s lists in three statements: the three inspection lists in one pass."""
-    cutoff = due_soon_cutoff(today)
+    cutoff = due_soon_cutoff(today, horizon)
     counts = _my_inspections(user).filter(
         Q(status=InspectionStatus.DRAFT) | Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
     ).aggregate(
