@@ -21,6 +21,7 @@ from inspections.models import (
     Inspection,
     InspectionOfficer,
     Interview,
+    PlanItem,
     Rectification,
     Referral,
 )
@@ -203,6 +204,46 @@ def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: 
         follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by(*PROVINCIAL_ORDER),
         cases=cases.order_by("filed_on"),
     )
+
+
+def plan_item_planned_by(item: PlanItem) -> date:
+    """The day a plan item should be done by: its 应检日期, else the end of its month, quarter or year."""
+    if item.due_date is not None:
+        return item.due_date
+    year = item.plan.year
+    month = item.target_month or (item.target_quarter * 3 if item.target_quarter else 12)
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+
+
+@dataclass
+class PlanItemsDue:
+    """A unit's open plan items of the year by when they are due (the inspector's 今日计划)."""
+
+    overdue: list
+    today: list
+    this_week: list
+
+    def __len__(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.this_week)
+
+
+def plan_items_due(user: User, *, unit: Unit, today: date) -> PlanItemsDue:
+    """Plan items of ``unit`` in this year's plans not yet fulfilled by a finalised inspection: due before
+    today (overdue), today, or later this week (to Sunday), earliest first. One query."""
+    done = Exists(Inspection.objects.filter(plan_item=OuterRef("pk"), status=InspectionStatus.FINALISED))
+    items = (scoped(PlanItem.objects.select_related("plan", "enterprise"), user)
+             .filter(plan__unit=unit, plan__year=today.year).exclude(done))
+    week_end = today + timedelta(days=6 - today.weekday())
+    due = PlanItemsDue(overdue=[], today=[], this_week=[])
+    for item in sorted(items, key=lambda i: (plan_item_planned_by(i), i.enterprise.name, i.pk)):
+        item.planned_by = plan_item_planned_by(item)
+        if item.planned_by < today:
+            due.overdue.append(item)
+        elif item.planned_by == today:
+            due.today.append(item)
+        elif item.planned_by <= week_end:
+            due.this_week.append(item)
+    return due
 
 
 def units_for(user: User) -> QuerySet[Unit]:
