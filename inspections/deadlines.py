@@ -12,8 +12,10 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-# How far ahead the 待办 list looks for follow-ups and provincial entries coming due.
+# How far ahead the 待办 list looks for follow-ups and provincial entries coming due (the default horizon).
 DUE_SOON_DAYS = 7
+# The horizons a user may pick on 待办: days ahead, or None for every open item whatever its date.
+HORIZONS: tuple[int | None, ...] = (7, 30, None)
 # A draft not finalised this many days after the inspection counts as overdue on the unit's list.
 DRAFT_STALE_DAYS = 7
 
@@ -67,8 +69,20 @@ def rectification_overdue(*, deadline: date, completed_on: date | None, today: d
     return completed_on is None and today > deadline
 
 
-def due_soon_cutoff(today: date) -> date:
-    return today + timedelta(days=DUE_SOON_DAYS)
+def parse_horizon(value: str | None) -> int | None:
+    """The horizon named by a query parameter (``7``, ``30``, ``all``); anything else is the default."""
+    if value == "all":
+        return None
+    if value and value.isdigit() and int(value) in HORIZONS:
+        return int(value)
+    return DUE_SOON_DAYS
+
+
+def due_soon_cutoff(today: date, horizon: int | None = DUE_SOON_DAYS) -> date | None:
+    """The last due date a 待办 list shows: ``horizon`` days ahead; None (every open item) for no horizon."""
+    if horizon is None:
+        return None
+    return today + timedelta(days=horizon)
 
 
 def draft_stale_before(today: date) -> date:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise, Unit, User
 from inspections.choices import CaseStatus, InspectionStatus
 from inspections.deadlines import (
+    DUE_SOON_DAYS,
     draft_stale_before,
     due_soon_cutoff,
     provincial_entry_due,
@@ -27,6 +28,7 @@ from inspections.models import (
     Inspection,
     InspectionOfficer,
     Interview,
+    PlanItem,
     Rectification,
     Referral,
 )
@@ -122,13 +124,14 @@ def _draft_q() -> Q:
     return Q(status=InspectionStatus.DRAFT) & ~Q(_is_follow_up())
 
 
-def _follow_up_q(cutoff: date) -> Q:
-    return Q(_is_follow_up(), status=InspectionStatus.DRAFT, start_date__lte=cutoff)
+def _follow_up_q(cutoff: date | None) -> Q:
+    q = Q(_is_follow_up(), status=InspectionStatus.DRAFT)
+    return q if cutoff is None else q & Q(start_date__lte=cutoff)
 
 
-def _provincial_q(cutoff: date) -> Q:
-    return Q(provincial_entry_due_q(on_or_before=cutoff), status=InspectionStatus.FINALISED,
-             provincial_entry_date__isnull=True)
+def _provincial_q(cutoff: date | None) -> Q:
+    q = Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
+    return q if cutoff is None else q & provincial_entry_due_q(on_or_before=cutoff)
 
 
 def _my_inspections(user: User) -> QuerySet[Inspection]:
@@ -137,14 +140,15 @@ def _my_inspections(user: User) -> QuerySet[Inspection]:
     return scoped(Inspection.objects.select_related("enterprise", "unit"), user).filter(mine)
 
 
-def _my_rectifications(user: User, cutoff: date) -> QuerySet[Rectification]:
-    return scoped(
+def _my_rectifications(user: User, cutoff: date | None) -> QuerySet[Rectification]:
+    orders = scoped(
         Rectification.objects.select_related("inspection__enterprise", "follow_up"), user
     ).filter(
         Exists(InspectionOfficer.objects.filter(inspection=OuterRef("inspection"), user=user))
         | Q(ordered_by=user),
-        completed_on__isnull=True, deadline__lte=cutoff,
+        completed_on__isnull=True,
     )
+    return orders if cutoff is None else orders.filter(deadline__lte=cutoff)
 
 
 def _my_cases(user: User) -> QuerySet[Case]:
@@ -153,9 +157,10 @@ def _my_cases(user: User) -> QuerySet[Case]:
     return case_qs(user).filter(handled | Q(created_by=user)).exclude(status=CaseStatus.CLOSED)
 
 
-def todo_for(user: User, *, today: date) -> WorkList:
-    """我的待办: drafts to finish, rectifications and follow-ups coming due, provincial entries, cases."""
-    cutoff = due_soon_cutoff(today)
+def todo_for(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS) -> WorkList:
+    """我的待办: drafts to finish, rectifications and follow-ups coming due within ``horizon`` days (None: all,
+    whatever their date), provincial entries, cases."""
+    cutoff = due_soon_cutoff(today, horizon)
     inspections = _my_inspections(user)
     return WorkList(
         drafts=inspections.filter(_draft_q()).order_by("start_date"),
@@ -166,9 +171,9 @@ def todo_for(user: User, *, today: date) -> WorkList:
     )
 
 
-def todo_counts(user: User, *, today: date) -> dict[str, int]:
+def todo_counts(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS) -> dict[str, int]:
     """The sizes of ``todo_for``'s lists in three statements: the three inspection lists in one pass."""
-    cutoff = due_soon_cutoff(today)
+    cutoff = due_soon_cutoff(today, horizon)
     counts = _my_inspections(user).filter(
         Q(status=InspectionStatus.DRAFT) | Q(status=InspectionStatus.FINALISED, provincial_entry_date__isnull=True)
     ).aggregate(
@@ -206,6 +211,46 @@ def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: 
         follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by(*PROVINCIAL_ORDER),
         cases=cases.order_by("filed_on"),
     )
+
+
+def plan_item_planned_by(item: PlanItem) -> date:
+    """The day a plan item should be done by: its 应检日期, else the end of its month, quarter or year."""
+    if item.due_date is not None:
+        return item.due_date
+    year = item.plan.year
+    month = item.target_month or (item.target_quarter * 3 if item.target_quarter else 12)
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+
+
+@dataclass
+class PlanItemsDue:
+    """A unit's open plan items of the year by when they are due (the inspector's 今日计划)."""
+
+    overdue: list
+    today: list
+    this_week: list
+
+    def __len__(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.this_week)
+
+
+def plan_items_due(user: User, *, unit: Unit, today: date) -> PlanItemsDue:
+    """Plan items of ``unit`` in this year's plans not yet fulfilled by a finalised inspection: due before
+    today (overdue), today, or later this week (to Sunday), earliest first. One query."""
+    done = Exists(Inspection.objects.filter(plan_item=OuterRef("pk"), status=InspectionStatus.FINALISED))
+    items = (scoped(PlanItem.objects.select_related("plan", "enterprise"), user)
+             .filter(plan__unit=unit, plan__year=today.year).exclude(done))
+    week_end = today + timedelta(days=6 - today.weekday())
+    due = PlanItemsDue(overdue=[], today=[], this_week=[])
+    for item in sorted(items, key=lambda i: (plan_item_planned_by(i), i.enterprise.name, i.pk)):
+        item.planned_by = plan_item_planned_by(item)
+        if item.planned_by < today:
+            due.overdue.append(item)
+        elif item.planned_by == today:
+            due.today.append(item)
+        elif item.planned_by <= week_end:
+            due.this_week.append(item)
+    return due
 
 
 def units_for(user: User) -> QuerySet[Unit]:

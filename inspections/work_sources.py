@@ -12,7 +12,7 @@ callable ``source(user, *, unit, personal, due_by, today) -> WorkSection | None`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -51,3 +51,14 @@ def extra_work(user, *, unit, personal: bool, due_by: date | None, today: date) 
         if section is not None:
             sections.append(section)
     return sections
+
+
+def only_overdue(sections: list[WorkSection]) -> list[WorkSection]:
+    """The overdue items of each section (本单位逾期), whatever a source returned for its ``due_by``;
+    sections left empty are dropped."""
+    kept = []
+    for section in sections:
+        items = [item for item in section.items if item.overdue]
+        if items:
+            kept.append(replace(section, items=items))
+    return kept

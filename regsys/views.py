@@ -2,14 +2,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 
 @login_required
 def home(request):
-    """Start page: what needs the user's attention, with links into each part of the system."""
-    return render(request, "home.html")
+    """Start page by role (``reporting.landing``): what needs the user's attention first, then every part of
+    the system."""
+    from reporting.landing import landing_for  # regsys imports no app at module level
+
+    return render(request, "home.html", landing_for(request.user, today=timezone.localdate()))
 
 
 def favicon(request):

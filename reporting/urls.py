@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import views, views_waiting
 from reporting.cockpit import summary_views
 from reporting.cockpit import views as cockpit_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),
     path("returns/<int:pk>/cell/", views.return_cell, name="return_cell"),
     path("returns/<int:pk>/recompute/", views.return_recompute, name="return_recompute"),
+    path("returns/<int:pk>/quick-review/", views_waiting.return_quick_review, name="return_quick_review"),
     path("returns/<int:pk>/<str:action>/", views.return_action, name="return_action"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("downloads/", views.downloads, name="downloads"),

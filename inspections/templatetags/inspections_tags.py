@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms, template
 from django.utils import timezone
 
-from inspections.deadlines import provincial_entry_late, rectification_overdue
+from inspections.deadlines import DUE_SOON_DAYS, provincial_entry_late, rectification_overdue
 from inspections.selectors import amendment_changes, enterprise_timeline, todo_counts
 
 register = template.Library()
@@ -65,7 +65,7 @@ def inspections_todo(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return None
-    return todo_counts(request.user, today=timezone.localdate())
+    return {**todo_counts(request.user, today=timezone.localdate()), "horizon": DUE_SOON_DAYS}
 
 
 @register.simple_tag(takes_context=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
 from inspections import services
-from inspections.deadlines import due_soon_cutoff
+from inspections.deadlines import DRAFT_STALE_DAYS, due_soon_cutoff, parse_horizon
 from inspections.filters import InterviewFilterSet, RectificationFilterSet, ReferralFilterSet
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Rectification
@@ -29,7 +29,7 @@ from inspections.selectors import (
     unit_work_list,
     units_for,
 )
-from inspections.work_sources import extra_work
+from inspections.work_sources import extra_work, only_overdue
 from regsys.exports import export_start
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
 from regsys.versioning import EditConflict
@@ -39,17 +39,23 @@ from .common import apply_errors, campaign_messages, list_page
 
 @login_required
 def todo(request):
-    """我的待办."""
+    """我的待办, within the chosen horizon (``?horizon=7|30|all``; 7 days when not given)."""
     today = timezone.localdate()
-    work = todo_for(request.user, today=today)
-    extra = extra_work(request.user, unit=request.user.unit, personal=True, due_by=due_soon_cutoff(today),
-                       today=today)
-    return render(request, "inspections/todo.html", {"work": work, "today": today, "extra": extra})
+    horizon = parse_horizon(request.GET.get("horizon"))
+    work = todo_for(request.user, today=today, horizon=horizon)
+    extra = extra_work(request.user, unit=request.user.unit, personal=True,
+                       due_by=due_soon_cutoff(today, horizon), today=today)
+    return render(request, "inspections/todo.html", {
+        "work": work, "today": today, "extra": extra, "horizon": horizon,
+        "horizons": [("7", _("7天内")), ("30", _("30天内")), ("all", _("全部"))],
+        "horizon_key": "all" if horizon is None else str(horizon),
+    })
 
 
 @login_required
 def unit_list(request):
-    """本单位待办与逾期 — for a unit's chief (district-wide users pick the unit)."""
+    """本单位待办 — for a unit's chief (district-wide users pick the unit); ``?overdue=1``: 本单位逾期, only
+    what is past its date (the extra sections too)."""
     today = timezone.localdate()
     scope = scope_for(request.user)
     units = units_for(request.user)
@@ -65,9 +71,11 @@ def unit_list(request):
     work = unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only)
     extra = extra_work(request.user, unit=unit, personal=False,
                        due_by=today - timedelta(days=1) if overdue_only else None, today=today)
+    if overdue_only:
+        extra = only_overdue(extra)
     return render(request, "inspections/unit_list.html", {
         "work": work, "today": today, "extra": extra, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
-        "overdue_only": overdue_only,
+        "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS,
     })
 
 

@@ -80,7 +80,7 @@ PAGES: dict[str, dict] = {
     "planning:targets_create": {}, "planning:progress": {}, "planning:progress_export": {},
     "reporting:return_list": {}, "reporting:return_create": {}, "reporting:return_detail": {"pk": "return"},
     "reporting:return_cell": {"pk": "return", "query": "needs ?row=&col= (404 without)"}, "reporting:return_action": {"pk": "return", "action": "submit"},
-    "reporting:return_recompute": {"pk": "return"},
+    "reporting:return_recompute": {"pk": "return"}, "reporting:return_quick_review": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
     # reporting (summary): the cockpit's quarterly work summary (POST only; a 所 user files its own unit's)
@@ -386,6 +386,7 @@ WRITE_PAGES = {
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
     "reporting:cockpit_summary",
     "reporting:cockpit_snapshot",
+    "reporting:return_quick_review",
     "monitoring:evaluation_scan", "monitoring:evaluation_edit", "monitoring:evaluation_interview",
     "monitoring:evaluation_inspection", "monitoring:evaluation_close",
     "monitoring:registration_edit", "monitoring:training_create", "monitoring:training_edit",
