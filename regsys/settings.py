@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "inspections",
     "monitoring",
     "reporting",
+    "regsys",  # notifications (regsys/models.py)
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "regsys.context_processors.scope",
+                "regsys.context_processors.notifications",
             ],
         },
     },
