@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from regsys.digest import digest_send
+from reporting.notifications_scan import notifications_deadlines_scan
 from reporting.risk_report import risk_report_build
 from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
 
@@ -47,3 +49,15 @@ def risk_report_task(self, job_id: int) -> None:
 def jobs_sweep_task() -> dict:
     """Beat, every minute: re-dispatch queued jobs and re-queue or fail stale ones (see settings)."""
     return jobs_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def notifications_deadlines_task() -> int:
+    """Daily: reminders 7/3/1 days before each open item's due date and once when overdue (safe to rerun)."""
+    return notifications_deadlines_scan()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def notifications_digest_task() -> int:
+    """Daily: the e-mail digest of unread notifications (at most one per user and day)."""
+    return digest_send()
