@@ -54,6 +54,14 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     return rows
 
 
+def notifications_resolve(*, key_prefix: str) -> int:
+    """Mark read every unread notification whose key starts with ``key_prefix``: the matter is dealt
+    with (one reviewer approved the return the others were told of), so nobody's badge still counts it."""
+    if not key_prefix:
+        raise ValueError("key_prefix must not be empty")
+    return Notification.objects.filter(key__startswith=key_prefix, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def unit_users(unit_id: int | None, *, roles: Iterable[str] | None = None) -> QuerySet:
     """The active users of one unit (optionally only some roles)."""
     users = get_user_model().objects.filter(unit_id=unit_id, is_active=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.choices import Role
 from regsys.choices import NotificationKind
-from regsys.notifications import notify, role_users
+from regsys.notifications import notifications_resolve, notify, role_users
 
 REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
 
@@ -35,22 +35,29 @@ def _name(ret) -> str:
     return f"{ret.campaign.name} · {ret}"
 
 
+def _waiting_key(ret) -> str:
+    return f"return_waiting:{ret.pk}:"
+
+
 def return_submitted_notify(*, ret, by) -> None:
     """待我审批: a return was filed; every reviewer hears of it (not the one who filed it)."""
     notify(users=return_reviewers(), kind=NotificationKind.APPROVAL_WAITING, actor=by, url=_url(ret),
+           key=f"{_waiting_key(ret)}{ret.submitted_at:%Y%m%d%H%M%S%f}",
            title=_("报表待审核：%(r)s") % {"r": _name(ret)},
            body=_("%(who)s 于 %(at)s 上报，请审核。") % {"who": by.display_name, "at": ret.submitted_at.strftime("%Y-%m-%d %H:%M")})
 
 
 def return_sent_back_notify(*, ret, by) -> None:
-    """报表退回: the filers hear of it, with the reviewer's comment."""
+    """报表退回: the filers hear of it, with the reviewer's comment; the reviewers' 待我审批 is dealt with."""
+    notifications_resolve(key_prefix=_waiting_key(ret))
     notify(users=_filers(ret), kind=NotificationKind.RETURN_SENT_BACK, actor=by, url=_url(ret),
            title=_("报表被退回：%(r)s") % {"r": _name(ret)},
            body=_("退回人：%(who)s\n退回意见：%(c)s") % {"who": by.display_name, "c": ret.review_comment})
 
 
 def return_approved_notify(*, ret, by) -> None:
-    """报表审核通过: the filers hear of it (with the comment, if any)."""
+    """报表审核通过: the filers hear of it (with the comment, if any); the reviewers' 待我审批 is dealt with."""
+    notifications_resolve(key_prefix=_waiting_key(ret))
     body = _("审核人：%(who)s") % {"who": by.display_name}
     if ret.review_comment:
         body += "\n" + _("审核意见：%(c)s") % {"c": ret.review_comment}
