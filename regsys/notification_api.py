@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from regsys.api import ScopedModelSerializer, ScopedSerializer
 from regsys.choices import NotificationKind
 from regsys.models import Notification
 from regsys.notifications import notification_mark_read, notifications_mark_all_read, notifications_of
@@ -26,7 +27,7 @@ class OwnInboxPermission(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or scope_for(request.user).can_write
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ScopedModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, label=_("类别名称"))
     is_read = serializers.BooleanField(read_only=True, label=_("已读"))
     read_at = serializers.DateTimeField(read_only=True, allow_null=True, label=_("阅读时间"))
@@ -37,11 +38,11 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MarkAllReadSerializer(serializers.Serializer):
+class MarkAllReadSerializer(ScopedSerializer):
     kind = serializers.ChoiceField(choices=NotificationKind.choices, required=False, label=_("只标记此类别"))
 
 
-class MarkedSerializer(serializers.Serializer):
+class MarkedSerializer(ScopedSerializer):
     marked = serializers.IntegerField(label=_("标为已读的条数"))
 
 

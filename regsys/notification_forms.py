@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regsys.choices import REMINDER_DAYS, NotificationKind
+from regsys.forms import ScopedChoicesMixin
 
 
-class NotificationPreferenceForm(forms.Form):
+class NotificationPreferenceForm(ScopedChoicesMixin, forms.Form):
     """The notification settings page: the daily digest and the reminder days."""
 
     digest_enabled = forms.BooleanField(label=_("每天早上发送邮件摘要"), required=False)

@@ -96,7 +96,7 @@ def notification_settings(request):
     can_write = scope_for(request.user).can_write
     if request.method == "POST":
         _require_writer(request.user)
-        form = NotificationPreferenceForm(request.POST)
+        form = NotificationPreferenceForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 preference_update(user=request.user, **form.cleaned_data)
@@ -108,7 +108,7 @@ def notification_settings(request):
                 messages.success(request, _("通知设置已保存"))
                 return redirect("notifications:settings")
     else:
-        form = NotificationPreferenceForm(initial={
+        form = NotificationPreferenceForm(user=request.user, initial={
             "digest_enabled": preference.digest_enabled, "digest_kinds": preference.digest_kinds,
             "reminder_days": preference.reminder_days,
         })
