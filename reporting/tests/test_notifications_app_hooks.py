@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enterprises.choices import Role
 from enterprises.grading.services import grade_change
-from enterprises.models import GradeLevel
+from enterprises.models import GradeLevel, User
 from enterprises.tests.factories import UserFactory
 from inspections.planning.services import plan_submit
 from monitoring.models import AdverseEventReport
@@ -61,7 +61,10 @@ def test_a_risk_closure_request_waits_for_the_approvers(world):
 def test_a_lead_goes_to_the_users_of_the_unit_it_was_assigned_to(world):
     lead_assign(lead=world.mine["online_lead"], by=world.district_user, unit=world.other.unit)
 
-    assert _recipients(NotificationKind.LEAD_ASSIGNED) == {world.other.user.pk, world.other.colleague.pk}
+    other_unit_users = set(User.objects.filter(unit=world.other.unit).values_list("pk", flat=True))
+    assert {world.other.user.pk, world.other.colleague.pk} <= other_unit_users
+    assert _recipients(NotificationKind.LEAD_ASSIGNED) == other_unit_users  # the 所 it went to, no one else
+    assert world.mine.user.pk not in other_unit_users and world.district_user.pk not in other_unit_users
 
 
 def test_an_opened_evaluation_goes_to_the_section_once(world):
@@ -74,5 +77,5 @@ def test_an_opened_evaluation_goes_to_the_section_once(world):
     evaluations_scan(reports=[report], today=dt.date(YEAR, 1, 10))
     evaluations_scan(reports=[report], today=dt.date(YEAR, 1, 11))
 
-    assert _recipients(NotificationKind.EVALUATION) == {world.district_user.pk}
-    assert Notification.objects.filter(kind=NotificationKind.EVALUATION).count() == 1
+    assert _recipients(NotificationKind.EVALUATION) == {world.district_user.pk, world.leader.pk}  # the 药械科
+    assert Notification.objects.filter(kind=NotificationKind.EVALUATION).count() == 2  # once each, not per scan
