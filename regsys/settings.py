@@ -326,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "SampleConclusionEnum": "monitoring.choices.SampleConclusion",
         "SampleStepKindEnum": "monitoring.choices.SampleStepKind",
         "LeadResultEnum": "monitoring.leads_choices.LeadResult",
+        "NotificationKindEnum": "regsys.choices.NotificationKind",
     },
 }
 
