@@ -31,6 +31,7 @@ DEMO_SEEDERS: list[str] = [
     "enterprises.duties.udi_demo.seed",  # UDI: the 三甲 hospitals at mixed status, manufacturers' coding per batch
     "enterprises.duties.expiry_demo.seed",  # an expired licence still 在营, renewal windows, 复产 after 14 months
     "reporting.demo.seed",  # returns filed for the campaigns
+    "reporting.notifications_demo.seed",  # last: the deadline scan once (reminders, overdue notices)
 ]
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "inspections",
     "monitoring",
     "reporting",
+    "regsys",  # notifications (regsys/models.py)
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "regsys.context_processors.scope",
+                "regsys.context_processors.notifications",
             ],
         },
     },
@@ -235,6 +238,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sampling-windows-close": {"task": "monitoring.tasks.sampling_windows_close_task", "schedule": 24 * 60 * 60.0},
     # 季度快照: freeze each ended quarter's cockpit figures once (idempotent; hourly so a quarter's first day counts).
     "cockpit-snapshots": {"task": "reporting.tasks.cockpit_snapshots_task", "schedule": 60 * 60.0},
+    # Notifications: deadline reminders (7/3/1 days, overdue) at 06:30, then the e-mail digest at 07:30
+    # (CELERY_TIMEZONE); both are safe to run twice (dedupe keys, one DigestLog per user and day).
+    "notifications-deadlines": {"task": "reporting.tasks.notifications_deadlines_task",
+                                "schedule": crontab(hour=6, minute=30)},
+    "notifications-digest": {"task": "reporting.tasks.notifications_digest_task", "schedule": crontab(hour=7, minute=30)},
 }
 # Sweeper thresholds (seconds): a job not yet published after DISPATCH_GRACE is published again; a job
 # published but not started after PENDING_TIMEOUT, or running without progress for RUNNING_TIMEOUT
@@ -256,6 +264,20 @@ REGSYS_RISK_REPORT_JOBS = "reporting.risk_report.risk_report_jobs"
 # Imports (Excel uploads) run as background jobs; every row read, blank or not, counts toward the limit.
 REGSYS_IMPORT_MAX_ROWS = int(os.environ.get("REGSYS_IMPORT_MAX_ROWS", 10_000))
 REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+
+# E-mail (the daily notification digest): SMTP when EMAIL_HOST is set, else the console (the demo and an
+# embedded install print the mails). REGSYS_SITE_URL makes the links in a mail absolute.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "医疗器械监管系统 <noreply@localhost>")
+REGSYS_SITE_URL = os.environ.get("REGSYS_SITE_URL", "http://127.0.0.1:8000")
 
 CACHES = {
     "default": (
@@ -307,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "SampleConclusionEnum": "monitoring.choices.SampleConclusion",
         "SampleStepKindEnum": "monitoring.choices.SampleStepKind",
         "LeadResultEnum": "monitoring.leads_choices.LeadResult",
+        "NotificationKindEnum": "regsys.choices.NotificationKind",
     },
 }
 

@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("enterprises.duties.warehouses_api")),
     path("", include("enterprises.duties.zombie_api_urls")),
     path("", include("enterprises.duties.udi_api_urls")),  # UDI rollout
+    path("", include("regsys.notification_api")),
     path("auth/token/", regsys_auth_views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from static files (sidecar); the split view keeps its init script out of the page (CSP).
@@ -47,6 +48,7 @@ urlpatterns = [
     path("planning/", include(("inspections.planning.urls", "planning"))),
     path("monitoring/", include("monitoring.urls")),
     path("reporting/", include("reporting.urls")),
+    path("notifications/", include("regsys.notification_urls")),
     path("api/", include(api_patterns)),
 ]
 

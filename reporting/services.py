@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
-from enterprises.choices import Role
 from enterprises.models import Unit
 from regsys.exports import ExportRequest, export_get, write_xlsx
 from regsys.files import file_write_atomic, file_write_atomic_with, folder_clear
@@ -30,6 +29,12 @@ from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
 from reporting.metrics import Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
+from reporting.recipients import (
+    REVIEWER_ROLES,
+    return_approved_notify,
+    return_sent_back_notify,
+    return_submitted_notify,
+)
 from reporting.selectors import (
     approved_version,
     campaign_units,
@@ -43,7 +48,6 @@ from reporting.selectors import (
 from reporting.validation import check_grid, unlinked_records
 
 logger = logging.getLogger(__name__)
-REVIEWER_ROLES = {Role.ADMIN, Role.LEADER, Role.SECTION_STAFF}
 
 
 def due_date_for(campaign: Campaign, cutoff: dt.date) -> CampaignDueDate | None:
@@ -478,6 +482,7 @@ def return_submit(*, ret: Return, by) -> Return:
     ret.status, ret.submitted_by, ret.submitted_at = ReturnStatus.SUBMITTED, by, timezone.now()
     ret.save(update_fields=["status", "submitted_by", "submitted_at"])
     _record(ret, ReturnAction.SUBMIT, by)
+    return_submitted_notify(ret=ret, by=by)
     return ret
 
 
@@ -490,6 +495,7 @@ def return_approve(*, ret: Return, by, comment: str = "") -> Return:
     ret.status, ret.reviewed_by, ret.reviewed_at, ret.review_comment = ReturnStatus.APPROVED, by, timezone.now(), comment
     ret.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     _record(ret, ReturnAction.APPROVE, by, comment)
+    return_approved_notify(ret=ret, by=by)
     return ret
 
 
@@ -504,4 +510,5 @@ def return_send_back(*, ret: Return, by, comment: str) -> Return:
     ret.status, ret.reviewed_by, ret.reviewed_at, ret.review_comment = ReturnStatus.RETURNED, by, timezone.now(), comment
     ret.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     _record(ret, ReturnAction.SEND_BACK, by, comment)
+    return_sent_back_notify(ret=ret, by=by)
     return ret

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
+from regsys.digest import digest_send
 from reporting.cockpit.service import snapshot_take, snapshots_due
 from reporting.cockpit.summary import cockpit_summary_build
+from reporting.notifications_scan import notifications_deadlines_scan
 from reporting.risk_report import risk_report_build
 from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
 
@@ -67,7 +69,7 @@ def jobs_sweep_task() -> dict:
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def cockpit_snapshots_task() -> list[str]:
-    """Beat, daily: freeze every ended quarter that has no snapshot yet (a second run finds none due)."""
+    """Beat, hourly: freeze every ended quarter that has no snapshot yet (a second run finds none due)."""
     today = timezone.localdate()
     taken = []
     for year, quarter in snapshots_due(today):
@@ -77,3 +79,12 @@ def cockpit_snapshots_task() -> list[str]:
             continue
         taken.append(f"{year}-{quarter}")
     return taken
+def notifications_deadlines_task() -> int:
+    """Daily: reminders 7/3/1 days before each open item's due date and once when overdue (safe to rerun)."""
+    return notifications_deadlines_scan()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def notifications_digest_task() -> int:
+    """Daily: the e-mail digest of unread notifications (at most one per user and day)."""
+    return digest_send()

@@ -17,6 +17,7 @@ from enterprises.choices import ACTIVE_STATUSES
 from enterprises.grading import reference
 from enterprises.grading.choices import GradeStatus, Sector
 from enterprises.grading.credit import credit_facts
+from enterprises.grading.recipients import grade_changed_notify, grades_proposed_notify
 from enterprises.grading.rules import FACT_FIELDS, Facts, propose, sector_q
 from enterprises.models import (
     CreditRecord,
@@ -190,6 +191,7 @@ def grades_propose(
             ["proposed_level", "proposed_is_key", "reasons", "proposed_at", "level", "is_key"],
             batch_size=BATCH, default_user=by,
         )
+    grades_proposed_notify(year=year, unit=unit, count=result.created + result.updated, by=by)
     return result
 
 
@@ -218,6 +220,7 @@ def grade_change(
     grade.approved_at = None
     grade._change_reason = reason
     grade.save()
+    grade_changed_notify(grade=grade, by=by)
     return grade
 
 

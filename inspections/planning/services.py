@@ -30,6 +30,7 @@ from inspections.planning.draws import (
     officer_pool_queryset,
     pool_queryset,
 )
+from inspections.planning.recipients import plan_submitted_notify
 from inspections.services import plan_item_mismatch
 from regsys.scoping import require_approver, require_edit, require_unit, scoped
 from regsys.versioning import version_lock
@@ -335,6 +336,7 @@ def plan_submit(*, plan: InspectionPlan, by: User) -> InspectionPlan:
     plan.submitted_by = by
     plan.submitted_at = timezone.now()
     plan.save()
+    plan_submitted_notify(plan=plan, by=by)
     return plan
 
 

@@ -37,6 +37,7 @@ from inspections.models import Inspection, Interview
 from monitoring.access import is_ae_manager
 from monitoring.choices import Causality, EvaluationStatus, EvaluationTrigger, EventOutcome
 from monitoring.models import AdverseEventReport, Evaluation, LateReportCredit, MonitoringSettings
+from monitoring.recipients import evaluations_opened_notify
 from regsys.scoping import require_edit
 from regsys.versioning import version_lock
 
@@ -151,6 +152,7 @@ def _open(*, trigger: str, reports: list[AdverseEventReport], unit: Unit, today:
     )
     _save(evaluation, by=by, reason=reason)
     evaluation.reports.set(reports)
+    evaluations_opened_notify(evaluations=[evaluation])
     return evaluation
 
 

@@ -25,6 +25,7 @@ from inspections.services.cases import referral_create
 from monitoring.access import is_ae_manager
 from monitoring.leads_choices import LeadMatch, LeadResult, LeadStatus
 from monitoring.models import OnlineLead
+from monitoring.recipients import lead_assigned_notify
 from monitoring.services.reports import ReportMatcher
 from regsys.scoping import require_edit, require_write, scoped
 from regsys.versioning import version_lock
@@ -162,6 +163,7 @@ def lead_assign(
     lead._history_user = by
     lead._change_reason = _("分派线索")
     lead.save()
+    lead_assigned_notify(lead=lead, by=by)
     return lead
 
 

@@ -31,6 +31,7 @@ from monitoring.access import require_ae_manager
 from monitoring.choices import RiskLevel, RiskSource, RiskStatus
 from monitoring.models import Risk, RiskFollowUp, RiskMeeting
 from monitoring.models.risks import CandidateDismissal
+from monitoring.recipients import risk_closure_requested_notify
 from monitoring.risk_sources import Candidate
 from regsys.scoping import require_approver, require_edit
 from regsys.versioning import version_lock
@@ -295,6 +296,7 @@ def risk_closure_request(*, risk: Risk, by: User, version: int | None, note: str
     risk.closure_requested_on, risk.closure_requested_by = timezone.localdate(), by
     risk.closure_returned_reason = ""
     save_with_history(risk, by=by, reason=_("申请销号"))
+    risk_closure_requested_notify(risk=risk, by=by)
     if old_file and old_file != risk.closure_evidence.name:
         storage = risk.closure_evidence.storage
         transaction.on_commit(lambda: storage.delete(old_file))

@@ -170,6 +170,9 @@ PAGES: dict[str, dict] = {
     "enterprises:udi_hospital_edit": {"pk": "udi_hospital"}, "enterprises:udi_hospital_evidence": {"pk": "hospital_udi"},
     "enterprises:udi_manufacturers": {}, "enterprises:udi_manufacturer_export": {},
     "enterprises:udi_manufacturer_create": {}, "enterprises:udi_manufacturer_edit": {"pk": "manufacturer_udi"},
+    # notifications: each user's own inbox; another user's notification is a 404 for everyone, the district too
+    "notifications:list": {}, "notifications:settings": {}, "notifications:read_all": {},
+    "notifications:open": {"pk": "notification", "own": True}, "notifications:read": {"pk": "notification", "own": True},
 }
 
 # API collection (first path segment) -> world object of its ``{id}``; None = district reference data.
@@ -195,9 +198,10 @@ API_OBJECTS: dict[str, str | None] = {
     "zombie-cases": "zombie_case",
     "hospital-udi": "udi_hospital", "manufacturer-udi": "manufacturer_udi",  # udi
     "cockpit": None,  # the cockpit's figures (a 所 user receives its own unit's only) and quarter snapshots
+    "notifications": "notification",  # the caller's own notifications only
 }
 # Collections that hold only the caller's own rows (the download centre): nobody else reads them.
-API_OWN_ONLY = {"export-jobs"}
+API_OWN_ONLY = {"export-jobs", "notifications"}
 API_SPECIAL = {"/api/auth/token/", "/api/schema/", "/api/docs/"}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 REFUSED = {403, 404, 405}
@@ -409,6 +413,7 @@ WRITE_PAGES = {
     "enterprises:warehouse_edit", "enterprises:warehouse_accept", "enterprises:exchange_add",
     "enterprises:zombie_case_start", "enterprises:zombie_case_step",
     "enterprises:udi_hospital_edit", "enterprises:udi_manufacturer_create", "enterprises:udi_manufacturer_edit",  # udi
+    "notifications:read_all", "notifications:read",  # marking read: the auditor only reads
 }
 
 

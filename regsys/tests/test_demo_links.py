@@ -44,7 +44,11 @@ def crawl(client, start: str = "/") -> dict[str, int]:
         response = client.get(url)
         # A list's 导出 link files a job and sends the user to the download centre (regsys/exports.py).
         filed = response.status_code == 302 and response["Location"] == reverse("reporting:downloads")
-        visited[url] = 200 if filed else response.status_code
+        # Opening a notification marks it read and goes on to its record: the record must answer.
+        opened = response.status_code == 302 and key == "notifications:open"
+        if opened:
+            queue.appendleft(response["Location"])
+        visited[url] = 200 if filed or opened else response.status_code
         content_type = response.get("Content-Type", "")
         if response.status_code != 200 or not content_type.startswith("text/html"):
             continue

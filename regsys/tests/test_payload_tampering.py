@@ -27,7 +27,8 @@ API_MODULES = ["enterprises.api.serializers", "enterprises.grading.api", "campai
                "monitoring.api.serializers", "monitoring.api.complaints", "monitoring.api.leads",
                "monitoring.api.sampling", "monitoring.api.risks", "monitoring.api.disposal",
                "enterprises.suspension_api", "enterprises.duties.filing_api", "enterprises.duties.warehouses_api",
-               "enterprises.duties.zombie_api", "enterprises.duties.udi_api", "reporting.api.cockpit"]
+               "enterprises.duties.zombie_api", "enterprises.duties.udi_api", "reporting.api.cockpit",
+               "regsys.notification_api"]
 FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.forms", "inspections.forms",
                 "inspections.planning.forms", "reporting.forms", "monitoring.evaluation_forms",
                 "monitoring.registry_forms", "monitoring.forms", "monitoring.risk_report_forms",
@@ -35,7 +36,7 @@ FORM_MODULES = ["enterprises.forms", "enterprises.grading.forms", "campaigns.for
                 "monitoring.forms_sampling", "monitoring.risk_forms", "monitoring.disposal_forms",
                 "enterprises.suspension_forms", "enterprises.duties.filing_forms",
                 "enterprises.duties.warehouses_forms", "enterprises.duties.zombie_forms",
-                "enterprises.duties.udi_forms", "reporting.cockpit.forms"]
+                "enterprises.duties.udi_forms", "reporting.cockpit.forms", "regsys.notification_forms"]
 # model -> world object a relation to it is filled with (per unit)
 WORLD_KEY = {
     "enterprises.enterprise": "enterprise", "enterprises.licence": "licence", "enterprises.unit": "unit",

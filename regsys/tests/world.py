@@ -322,6 +322,11 @@ def build_world() -> World:
         side.objects["sampling_task"] = task
     _risks(mine, 1)
     _risks(other, 2)
+    from regsys.models import Notification
+
+    for side in (mine, other):  # each side's user has a notification of its own (the centre's own-only rule)
+        side.objects["notification"] = Notification.objects.create(
+            user=side.user, kind="other", title=f"{side.unit.short_name}通知", url="/notifications/")
     return World(
         mine=mine, other=other,
         district_user=UserFactory(unit=section, role=Role.SECTION_STAFF),
