@@ -137,9 +137,9 @@ def test_snapshot_keeps_the_reported_figure_when_a_late_record_arrives(client, d
 
 def test_period_selector_offers_begun_quarters_and_defaults_to_today(client, district):
     tree = _page(client, district.staff)
-    assert tree.xpath('//select[@name="quarter"]/option[@selected]')[0].get("value") == "now"
-    assert [o.get("value") for o in tree.xpath('//select[@name="quarter"]/option')] == ["now", "1", "2", "3"]
-    assert tree.xpath('//select[@name="year"]/option[@selected]')[0].get("value") == str(YEAR)
+    assert tree.xpath('//form[@id="cockpit-period"]//select[@name="quarter"]/option[@selected]')[0].get("value") == "now"
+    assert [o.get("value") for o in tree.xpath('//form[@id="cockpit-period"]//select[@name="quarter"]/option')] == ["now", "1", "2", "3"]
+    assert tree.xpath('//form[@id="cockpit-period"]//select[@name="year"]/option[@selected]')[0].get("value") == str(YEAR)
     # 截至今日: 1 + 2 + 1 (2 July) = 4 inspections; compared with the last ended quarter (Q2: 3)
     assert _cells(tree, "t_inspections")["实际"] == "4 家"
     assert _cells(tree, "t_inspections")["较上季度"] == "+1"
