@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The modules that hold indicators, in the order their sections appear on the cockpit.
@@ -130,6 +132,29 @@ class Figure:
             if isinstance(values.get(key), str):
                 values[key] = Decimal(values[key])
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+HUNDRED = Decimal(100)
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` in per cent to one decimal, halves rounded up (as the returns round)."""
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def share(part: int, whole: int, *, url: str, expected=None, target: Decimal | int | None = HUNDRED,
+          note: str = "", empty_note: str = "") -> Figure:
+    """A rate figure; with nothing to count (``whole`` 0) it has no value and says why (暂无应办)."""
+    if not whole:
+        return Figure(actual=None, target=target, numerator=0, denominator=0, url=url, note=empty_note)
+    return Figure(actual=percent(part, whole), target=target, expected=expected, numerator=part, denominator=whole,
+                  url=url, note=note)
+
+
+def list_url(name: str, **params) -> str:
+    """The URL of the list page ``name`` filtered by ``params`` (empty values left out): a figure's records."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
 def not_configured(note: str, url: str = "") -> Figure:

@@ -14,9 +14,6 @@ before a deadline (``by_deadline``); from it on, the whole target.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import urlencode
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,26 +24,25 @@ from enterprises.duties.filing_selectors import filing_progress
 from enterprises.duties.udi_selectors import udi_coverage_grouped
 from enterprises.grading.selectors import grading_progress
 from enterprises.models import GradingScheme, Unit
-from reporting.cockpit.base import Figure, Figures, Indicator, Period, by_deadline, not_configured
+from reporting.cockpit.base import (
+    HUNDRED,
+    Figure,
+    Figures,
+    Indicator,
+    Period,
+    by_deadline,
+    list_url,
+    not_configured,
+    share,
+)
 
 DUTIES = gettext_lazy("年度工作")
-HUNDRED = Decimal(100)
 
 
-def _percent(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _url(name: str, **params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
-def _share(part: int, whole: int, expected, url: str, note: str, empty_note: str) -> Figure:
-    if not whole:
-        return Figure(actual=None, target=HUNDRED, numerator=0, denominator=0, url=url, note=empty_note)
-    return Figure(actual=_percent(part, whole), target=HUNDRED, expected=expected, numerator=part, denominator=whole,
-                  url=url, note=note)
 
 
 # ------------------------------------------------------------------ self-reports
@@ -59,12 +55,12 @@ def self_report_compute(period: Period, units: list) -> Figures:
     empty = _("无应报送企业")
 
     def figure(progress, unit_id: int | None) -> Figure:
-        url = (_url("enterprises:filing_list", year=period.year, kind=kind, unit=unit_id) if unit_id
-               else _url("enterprises:filing_progress", year=period.year, kind=kind))
+        url = (list_url("enterprises:filing_list", year=period.year, kind=kind, unit=unit_id) if unit_id
+               else list_url("enterprises:filing_progress", year=period.year, kind=kind))
         if progress is None:
-            return _share(0, 0, expected, url, "", empty)
+            return share(0, 0, expected=expected, url=url, empty_note=empty)
         note = _("逾期提交%(late)s家，未提交%(missing)s家") % {"late": progress.late, "missing": progress.missing}
-        return _share(progress.submitted, progress.owed, expected, url, note, empty)
+        return share(progress.submitted, progress.owed, expected=expected, url=url, note=note, empty_note=empty)
 
     result: Figures = {None: figure(table.total, None)}
     for unit in units:
@@ -87,8 +83,8 @@ def grading_compute(period: Period, units: list) -> Figures:
     empty = _("无需分级的企业")
 
     def figure(required: int, approved: int, unit_id: int | None) -> Figure:
-        url = _url("grading:grade_list", year=period.year, unit=unit_id)
-        return _share(approved, required, expected, url, "", empty)
+        url = list_url("grading:grade_list", year=period.year, unit=unit_id)
+        return share(approved, required, expected=expected, url=url, empty_note=empty)
 
     result: Figures = {None: figure(sum(p.required for p in rows.values()), sum(p.approved for p in rows.values()),
                                     None)}
@@ -107,11 +103,11 @@ def udi_compute(period: Period, units: list) -> Figures:
     empty = _("无三级甲等医院")
 
     def figure(cov, unit_id: int | None) -> Figure:
-        url = _url("enterprises:udi_hospitals", year=period.year, unit=unit_id)
+        url = list_url("enterprises:udi_hospitals", year=period.year, unit=unit_id)
         if cov is None:
-            return _share(0, 0, expected, url, "", empty)
+            return share(0, 0, expected=expected, url=url, empty_note=empty)
         note = _("目标日期%(day)s，部署中%(n)s家") % {"day": f"{cov.target_on:%Y年%m月%d日}", "n": cov.deploying}
-        return _share(cov.applied, cov.hospitals, expected, url, note, empty)
+        return share(cov.applied, cov.hospitals, expected=expected, url=url, note=note, empty_note=empty)
 
     result: Figures = {None: figure(district, None)}
     for unit in units:

@@ -34,14 +34,20 @@ from inspections.models import AnnualTarget, Inspection
 from inspections.planning.choices import TargetKind
 from inspections.planning.targets import PAIR_TARGET_CODE, counts_by_unit, required_of
 from inspections.selectors import provincial_entries
-from reporting.cockpit.base import Figure, Figures, Indicator, Period, not_configured, pro_rata
+from reporting.cockpit.base import (
+    HUNDRED,
+    Figure,
+    Figures,
+    Indicator,
+    Period,
+    not_configured,
+    percent,
+    pro_rata,
+)
 
 SECTION = _("监督检查")
-HUNDRED = Decimal(100)
 
 
-def _percent(numerator: int, denominator: int) -> Decimal:
-    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.1"))
 
 
 def _inspection_list(**params) -> str:
@@ -89,7 +95,7 @@ def _target_figure(target: AnnualTarget, counts: tuple[int, int], period: Period
     if not total:
         return Figure(actual=None, note=_g("没有应覆盖的企业"), url=url, numerator=0, denominator=0)
     goal = (Decimal(target.min_ratio or 0) * HUNDRED).quantize(Decimal("0.1"))
-    return Figure(actual=_percent(done, total), target=goal, expected=pro_rata(goal, period),
+    return Figure(actual=percent(done, total), target=goal, expected=pro_rata(goal, period),
                   numerator=done, denominator=total, url=url)
 
 
@@ -152,7 +158,7 @@ def _rate_compute(period: Period, units: list) -> Figures:
         url = _late_url(period, key)
         if not due:
             return Figure(actual=None, target=HUNDRED, note=_g("截至该日没有到期应录入的检查"), url=url, numerator=0, denominator=0)
-        return Figure(actual=_percent(due - late, due), target=HUNDRED, expected=HUNDRED, numerator=due - late,
+        return Figure(actual=percent(due - late, due), target=HUNDRED, expected=HUNDRED, numerator=due - late,
                       denominator=due, url=url)
 
     return {None: figure(None), **{u.pk: figure(u.pk) for u in units}}

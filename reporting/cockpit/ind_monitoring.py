@@ -21,10 +21,8 @@ Decisions (documented here, shown on the cockpit as the indicator's description)
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, QuerySet, Sum
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,21 +30,25 @@ from monitoring.models import Risk, Sample, SamplingTask
 from monitoring.quotas import ae_quota_figures
 from monitoring.risk_selectors import risks_closed_in, risks_new_by, risks_open_at, risks_overdue_at
 from monitoring.sampling_selectors import step_timeliness_by_unit
-from reporting.cockpit.base import Figure, Figures, Indicator, Period, not_configured, pro_rata
+from reporting.cockpit.base import (
+    HUNDRED,
+    Figure,
+    Figures,
+    Indicator,
+    Period,
+    list_url,
+    not_configured,
+    pro_rata,
+    share,
+)
 
 AE = gettext_lazy("不良事件监测")
 SAMPLING = gettext_lazy("监督抽检")
 RISKS = gettext_lazy("风险会商")
-HUNDRED = Decimal(100)
 
 
-def _percent(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _url(name: str, **params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
 def _ids(units: list) -> list[int]:
@@ -70,7 +72,7 @@ def _ae(period: Period, units: list) -> tuple[dict, dict[int, dict]]:
 def _ae_url(period: Period, unit_id: int | None, figure: str = "") -> str:
     params = {"year": period.year, "quarter": period.quarter, "mode": "cumulative" if period.quarter else None,
               "unit": unit_id, "figure": figure}
-    return _url("monitoring:ae_drilldown" if figure else "monitoring:ae_dashboard", **params)
+    return list_url("monitoring:ae_drilldown" if figure else "monitoring:ae_dashboard", **params)
 
 
 def _per_million_figure(period: Period, unit_id: int | None, count: int, population: int | None,
@@ -81,7 +83,7 @@ def _per_million_figure(period: Period, unit_id: int | None, count: int, populat
             note = _("缺少%(year)s年人口数：%(names)s") % {"year": period.year, "names": "、".join(missing)}
         else:
             note = _("未关联街道/镇，无法计算人口")
-        return not_configured(note, url=_url("monitoring:population", year=period.year))
+        return not_configured(note, url=list_url("monitoring:population", year=period.year))
     rate = (Decimal(count) * 1_000_000 / population).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return Figure(actual=rate, target=per_million_target, expected=pro_rata(per_million_target, period),
                   numerator=count, denominator=population, url=url)
@@ -99,11 +101,6 @@ def ae_rate_compute(period: Period, units: list) -> Figures:
     return result
 
 
-def _share_figure(part: int, whole: int, target: Decimal, expected, url: str, empty_note: str) -> Figure:
-    if not whole:
-        return Figure(actual=None, target=target, numerator=0, denominator=0, url=url, note=empty_note)
-    return Figure(actual=_percent(part, whole), target=target, expected=expected, numerator=part, denominator=whole,
-                  url=url)
 
 
 def ae_registration_compute(period: Period, units: list) -> Figures:
@@ -111,12 +108,12 @@ def ae_registration_compute(period: Period, units: list) -> Figures:
     target = figures["settings"]["registration_target"]
     note = _("无在册注册人/备案人")
     reg = figures["registration"]
-    result: Figures = {None: _share_figure(reg["registered"], reg["total"], target, target,
-                                           _ae_url(period, None, "registrants_missing"), note)}
+    result: Figures = {None: share(reg["registered"], reg["total"], target=target, expected=target,
+                        url=_ae_url(period, None, "registrants_missing"), empty_note=note)}
     for uid in _ids(units):
         row = rows[uid]
-        result[uid] = _share_figure(row["registered"], row["registrants"], target, target,
-                                    _ae_url(period, uid, "registrants_missing"), note)
+        result[uid] = share(row["registered"], row["registrants"], target=target, expected=target,
+                        url=_ae_url(period, uid, "registrants_missing"), empty_note=note)
     return result
 
 
@@ -126,12 +123,12 @@ def ae_coverage_compute(period: Period, units: list) -> Figures:
     expected = pro_rata(target, period)
     note = _("无二级以上医疗机构")
     cov = figures["coverage"]
-    result: Figures = {None: _share_figure(cov["covered"], cov["total"], target, expected,
-                                           _ae_url(period, None, "hospitals_zero"), note)}
+    result: Figures = {None: share(cov["covered"], cov["total"], target=target, expected=expected,
+                        url=_ae_url(period, None, "hospitals_zero"), empty_note=note)}
     for uid in _ids(units):
         row = rows[uid]
-        result[uid] = _share_figure(row["hospitals_covered"], row["hospitals"], target, expected,
-                                    _ae_url(period, uid, "hospitals_zero"), note)
+        result[uid] = share(row["hospitals_covered"], row["hospitals"], target=target, expected=expected,
+                        url=_ae_url(period, uid, "hospitals_zero"), empty_note=note)
     return result
 
 
@@ -142,9 +139,9 @@ def sampling_steps_compute(period: Period, units: list) -> Figures:
     note = _("期内无到期抽检环节")
 
     def figure(unit_id: int | None, due: int, on_time: int) -> Figure:
-        url = _url("monitoring:sample_list", late_from=period.start.isoformat(), late_to=period.as_of.isoformat(),
+        url = list_url("monitoring:sample_list", late_from=period.start.isoformat(), late_to=period.as_of.isoformat(),
                    unit=unit_id)
-        return _share_figure(on_time, due, HUNDRED, HUNDRED, url, note)
+        return share(on_time, due, target=HUNDRED, expected=HUNDRED, url=url, empty_note=note)
 
     result: Figures = {None: figure(None, sum(d for d, _o in by_unit.values()), sum(o for _d, o in by_unit.values()))}
     for uid in _ids(units):
@@ -156,7 +153,7 @@ def sampling_steps_compute(period: Period, units: list) -> Figures:
 def sampling_quota_compute(period: Period, units: list) -> Figures:
     """Batches sampled by the as-of day under the year's tasks, against the tasks' quotas (district only: a
     task left to the 药械科 has no per-所 share)."""
-    url = _url("monitoring:sampling_task_list", year=period.year)
+    url = list_url("monitoring:sampling_task_list", year=period.year)
     quota = SamplingTask.objects.filter(year=period.year).aggregate(n=Sum("quota"))["n"] or 0
     if not quota:
         return {None: not_configured(_("%(year)s年未录入抽检任务及批次数") % {"year": period.year}, url=url)}
@@ -173,7 +170,7 @@ def _risk_counts(qs: QuerySet[Risk]) -> dict[int, int]:
 
 def _risk_figures(units: list, counts: dict[int, int], target, url_params: dict) -> Figures:
     def figure(unit_id: int | None, n: int) -> Figure:
-        return Figure(actual=n, target=target, url=_url("monitoring:risk_list", owner_unit=unit_id, **url_params))
+        return Figure(actual=n, target=target, url=list_url("monitoring:risk_list", owner_unit=unit_id, **url_params))
 
     result: Figures = {None: figure(None, sum(counts.values()))}
     for uid in _ids(units):

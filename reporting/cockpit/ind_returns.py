@@ -9,7 +9,6 @@ filed (submitted on time or late; a return sent back is not filed) or approved b
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -17,11 +16,10 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from reporting.choices import ReturnStatus
-from reporting.cockpit.base import Figure, Figures, Indicator, Period
+from reporting.cockpit.base import HUNDRED, Figure, Figures, Indicator, Period, percent
 from reporting.selectors import return_slots
 
 SECTION = _("专项整治报表")
-HUNDRED = Decimal(100)
 
 
 def _url(period: Period, unit_id: int | None, status: str | None = None) -> str:
@@ -50,7 +48,7 @@ def _compute(*, approved: bool):
             if not due:
                 return Figure(actual=None, target=HUNDRED, numerator=0, denominator=0, url=url,
                               note=_g("截至该日没有到期应上报的专项整治报表"))
-            return Figure(actual=(Decimal(done) * HUNDRED / Decimal(due)).quantize(Decimal("0.1")), target=HUNDRED,
+            return Figure(actual=percent(done, due), target=HUNDRED,
                           expected=HUNDRED, numerator=done, denominator=due, url=url)
 
         return {None: figure(None), **{u.pk: figure(u.pk) for u in units}}
