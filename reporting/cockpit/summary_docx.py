@@ -1,8 +1,8 @@
 """The quarterly work summary (季度工作总结) as a Word document: data in, bytes out, no ORM.
 
-Laid out like the project's other written reports (see ``monitoring.risk_report_docx``): A4 portrait, title in
-宋体 bold, body in 仿宋, headings 一、二、… in 黑体, bordered tables in 仿宋 小五 with a repeated header row,
-charts as inline pictures, page numbers "— 1 —". Every run sets its East-Asian font (``w:eastAsia``).
+Laid out like the project's other written reports (see ``monitoring.risk_report_docx``), with their common pieces
+from ``regsys.official_docx``: A4 portrait, title in 宋体 bold, body in 仿宋, headings 一、二、… in 黑体, bordered
+tables in 仿宋 小五 with a repeated header row, charts as inline pictures, page numbers "— 1 —".
 ``SummaryData`` is assembled by ``reporting.cockpit.summary``.
 """
 
@@ -13,22 +13,26 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-TITLE_FONT, BODY_FONT, HEADING_FONT = "宋体", "仿宋", "黑体"
-TITLE_SIZE, BODY_SIZE, META_SIZE, TABLE_SIZE = 20, 14, 12, 9
+from regsys.official_docx import (
+    CHINESE_NUMBERS,
+    HEADING_FONT,
+    TEXT_WIDTH_CM,
+    add_heading,
+    add_paragraph,
+    add_table,
+    add_title,
+    document_bytes,
+    new_document,
+)
+
+TITLE_SIZE, BODY_SIZE, META_SIZE = 20, 14, 12
 BODY_LINE = Pt(24)
-TEXT_WIDTH_CM = 21.0 - 2.6 - 2.4
+TABLE_SPACER = Pt(10)
 INDICATOR_WIDTHS_CM = (2.2, 4.4, 1.9, 1.9, 2.0, 1.8, 1.8)
 UNIT_COLUMN_CM = 2.8
-CELL_MARGIN_TWIPS = {"top": 40, "bottom": 40, "left": 57, "right": 57}
-ROW_HEIGHT = Cm(0.6)
-CHINESE_NUMBERS = "一二三四五六七八九十"
 # Light backgrounds of the status cell (the cockpit's colours, as Word shading)
 STATUS_FILL = {"success": "D1E7DD", "primary": "CFE2FF", "warning": "FFF3CD", "danger": "F8D7DA",
                "secondary": "E2E3E5", "light": "F8F9FA"}
@@ -107,33 +111,14 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _font(run, name: str, size: float, *, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-
-
-def _paragraph(document, text: str, *, font: str = BODY_FONT, size: float = BODY_SIZE, bold: bool = False,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, space_before: float = 0):
-    paragraph = document.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = BODY_LINE if size >= BODY_SIZE else Pt(size * 1.6)
-    fmt.space_after = Pt(0)
-    fmt.space_before = Pt(space_before)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), font, size, bold=bold)
-    return paragraph
+def _paragraph(document, text: str, *, size: float = BODY_SIZE, **options):
+    """A paragraph: body text 四号 on a 24 pt line, smaller text on a line of 1.6 times its size."""
+    return add_paragraph(document, text, size=size, line=BODY_LINE if size >= BODY_SIZE else Pt(size * 1.6),
+                         **options)
 
 
 def _heading(document, n: int, text: str) -> None:
-    heading = _paragraph(document, f"{CHINESE_NUMBERS[n - 1]}、{text}", font=HEADING_FONT, space_before=6)
-    heading.paragraph_format.keep_with_next = True
+    add_heading(document, n, text, size=BODY_SIZE, line=BODY_LINE, space_before=6)
 
 
 def _caption(document, text: str) -> None:
@@ -142,107 +127,8 @@ def _caption(document, text: str) -> None:
     caption.paragraph_format.keep_with_next = True
 
 
-def _borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
-            element.set(qn(key), value)
-        borders.append(element)
-    margins = OxmlElement("w:tblCellMar")
-    for side, twips in CELL_MARGIN_TWIPS.items():
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(twips))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))  # the schema orders tblBorders, tblCellMar before tblLook
-    for element in (borders, margins):
-        if look is not None:
-            look.addprevious(element)
-        else:
-            tbl_pr.append(element)
-
-
-def _shade(cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER, fill: str = "") -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = 1.0
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        _font(run, HEADING_FONT if bold else BODY_FONT, TABLE_SIZE)
-        if index < len(lines) - 1:
-            run.add_break()
-    if fill:
-        _shade(cell, fill)
-
-
-def _table(document, headers: list[str], widths_cm, rows: list[list[str]], *, left_columns=(),
-           fills: list[dict[int, str]] | None = None) -> None:
-    """A bordered table with fixed widths, its header row in 黑体 repeated on every page, rows never split."""
-    table = document.add_table(rows=1 + len(rows), cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _borders(table)
-    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
-        grid_col.w = Cm(width)
-    flat = table._cells
-    width = len(headers)
-    for index, cell in enumerate(flat):
-        cell.width = Cm(widths_cm[index % width])
-    for c, text in enumerate(headers):
-        _cell(flat[c], text, bold=True)
-    for r, values in enumerate(rows, start=1):
-        row_fills = fills[r - 1] if fills else {}
-        for c, text in enumerate(values):
-            align = WD_ALIGN_PARAGRAPH.LEFT if c in left_columns else WD_ALIGN_PARAGRAPH.CENTER
-            _cell(flat[r * width + c], text, align=align, fill=row_fills.get(c, ""))
-    for index, row in enumerate(table.rows):
-        row.height, row.height_rule = ROW_HEIGHT, WD_ROW_HEIGHT_RULE.AT_LEAST
-        tr_pr = row._tr.get_or_add_trPr()
-        cant_split = OxmlElement("w:cantSplit")
-        cant_split.set(qn("w:val"), "true")
-        tr_pr.append(cant_split)
-        if index == 0:
-            header = OxmlElement("w:tblHeader")
-            header.set(qn("w:val"), "true")
-            tr_pr.append(header)
-    spacer = document.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(0)
-    spacer.paragraph_format.line_spacing = Pt(10)
-
-
-def _page_numbers(section) -> None:
-    """"— 1 —" centred in the footer (a PAGE field)."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), TITLE_FONT, 12)
-    run = paragraph.add_run()
-    _font(run, TITLE_FONT, 12)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text.strip() == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._element.append(element)
-    _font(paragraph.add_run(" —"), TITLE_FONT, 12)
+def _table(document, headers: list[str], widths_cm, rows: list[list[str]], **options) -> None:
+    add_table(document, headers, widths_cm, rows, spacer_line=TABLE_SPACER, **options)
 
 
 def _meta(document, label: str, value: str) -> None:
@@ -319,25 +205,9 @@ def _lagging(document, data: SummaryData, number: int) -> None:
 
 def summary_docx(data: SummaryData) -> bytes:
     """The summary as .docx bytes."""
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(BODY_SIZE)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
-    section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
-    section.footer_distance = Cm(1.8)
-    _page_numbers(section)
-    document.core_properties.title = data.title
-    document.core_properties.author = data.issuer
-
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_after = Pt(10)
-    title.paragraph_format.line_spacing = Pt(32)
-    _font(title.add_run(data.title), TITLE_FONT, TITLE_SIZE, bold=True)
+    document = new_document(title=data.title, author=data.issuer, body_size=BODY_SIZE, top_margin_cm=3.0,
+                            bottom_margin_cm=2.8, footer_distance_cm=1.8, page_number_size=12)
+    add_title(document, data.title, size=TITLE_SIZE, line=Pt(32), space_after=10)
     _meta(document, _("统计期间："), f"{data.period_label}（{cn_date(data.start)}至{cn_date(data.as_of)}）")
     _meta(document, _("统计范围："), data.scope_label)
     _meta(document, _("数据来源："), data.source)
@@ -355,6 +225,4 @@ def summary_docx(data: SummaryData) -> bytes:
     _paragraph(document, data.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, space_before=BODY_SIZE)
     _paragraph(document, cn_date(data.generated_on), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)
