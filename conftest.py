@@ -48,6 +48,9 @@ def _celery_eager(settings):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests change records and read the cockpit again at once: no cached figures (a test of the cache
+    # turns it on itself).
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
 
 
 @pytest.fixture

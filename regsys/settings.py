@@ -264,6 +264,9 @@ REGSYS_RISK_REPORT_JOBS = "reporting.risk_report.risk_report_jobs"
 # Imports (Excel uploads) run as background jobs; every row read, blank or not, counts toward the limit.
 REGSYS_IMPORT_MAX_ROWS = int(os.environ.get("REGSYS_IMPORT_MAX_ROWS", 10_000))
 REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+# The cockpit's live figures (cockpit, start pages, API) are cached this many seconds; a snapshot always reads
+# the records. 0 turns the cache off.
+REGSYS_COCKPIT_CACHE_SECONDS = int(os.environ.get("REGSYS_COCKPIT_CACHE_SECONDS", 300))
 
 # E-mail (the daily notification digest): SMTP when EMAIL_HOST is set, else the console (the demo and an
 # embedded install print the mails). REGSYS_SITE_URL makes the links in a mail absolute.

@@ -7,7 +7,9 @@ otherwise (``Indicator.flow``: counted within the quarter alone, e.g. risks clos
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
@@ -184,6 +186,31 @@ class Indicator:
     per_unit: bool = True
     flow: bool = False
     description: str = ""
+
+
+# Reads several indicators of one computation share (the AE quota figures feed three indicators): kept for
+# the duration of one ``computing()`` block only, so a later computation always reads the data afresh.
+_shared: ContextVar[dict | None] = ContextVar("cockpit_shared", default=None)
+
+
+@contextmanager
+def computing() -> Iterator[None]:
+    """One cockpit computation: inside it ``shared`` computes each key once."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: tuple, compute: Callable[[], object]):
+    """``compute()`` once per ``key`` within the current ``computing()`` block (every time outside one)."""
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def all_indicators(year: int | None = None) -> list[Indicator]:

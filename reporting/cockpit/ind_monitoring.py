@@ -40,6 +40,7 @@ from reporting.cockpit.base import (
     not_configured,
     pro_rata,
     share,
+    shared,
 )
 
 AE = gettext_lazy("不良事件监测")
@@ -60,13 +61,16 @@ def _ids(units: list) -> list[int]:
 def _ae(period: Period, units: list) -> tuple[dict, dict[int, dict]]:
     """The district's AE figures and the by-unit rows of the period; a unit missing from ``by_unit`` (not a
     所 and without reports) is computed on its own."""
-    figures = ae_quota_figures(year=period.year, quarter=period.quarter, as_of=period.as_of, cumulative=True)
-    rows = {r["unit_id"]: r for r in figures["by_unit"]}
-    for unit in units:
-        if unit.pk not in rows:
-            alone = ae_quota_figures(year=period.year, quarter=period.quarter, unit=unit, as_of=period.as_of)
-            rows[unit.pk] = alone["by_unit"][0]
-    return figures, rows
+    def read() -> tuple[dict, dict[int, dict]]:
+        figures = ae_quota_figures(year=period.year, quarter=period.quarter, as_of=period.as_of, cumulative=True)
+        rows = {r["unit_id"]: r for r in figures["by_unit"]}
+        for unit in units:
+            if unit.pk not in rows:
+                alone = ae_quota_figures(year=period.year, quarter=period.quarter, unit=unit, as_of=period.as_of)
+                rows[unit.pk] = alone["by_unit"][0]
+        return figures, rows
+
+    return shared(("ae", period, tuple(_ids(units))), read)
 
 
 def _ae_url(period: Period, unit_id: int | None, figure: str = "") -> str:

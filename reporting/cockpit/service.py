@@ -8,8 +8,11 @@ against the previous quarter and the same quarter last year (from their snapshot
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,6 +30,7 @@ from reporting.cockpit.base import (
     Period,
     Trend,
     all_indicators,
+    computing,
     figure_status,
     figure_trend,
 )
@@ -40,10 +44,32 @@ def league_units() -> list[Unit]:
     return list(Unit.objects.filter(kind=UnitKind.STATION).order_by("sort_order", "code"))
 
 
-def cockpit_compute(period: Period, units: list[Unit], *, indicators: list[Indicator] | None = None) -> Computed:
-    """Every indicator's figures for the district and ``units`` in ``period``."""
+def _cache_key(period: Period, units: list[Unit], indicators: list[Indicator]) -> str:
+    codes = hashlib.sha1(",".join(i.code for i in indicators).encode()).hexdigest()[:12]
+    ids = ",".join(str(u.pk) for u in units)
+    return f"cockpit:v1:{period.year}:{period.quarter}:{period.as_of}:{ids}:{codes}"
+
+
+def cockpit_compute(period: Period, units: list[Unit], *, indicators: list[Indicator] | None = None,
+                    fresh: bool = False) -> Computed:
+    """Every indicator's figures for the district and ``units`` in ``period``.
+
+    Live figures are kept in the cache for ``REGSYS_COCKPIT_CACHE_SECONDS`` (the cockpit, the start pages and
+    the API read them several times a minute; a figure is at most that old). ``fresh`` reads the records
+    (a snapshot always does).
+    """
     chosen = indicators if indicators is not None else all_indicators(period.year)
-    return {i.code: i.compute(period, units) for i in chosen}
+    seconds = settings.REGSYS_COCKPIT_CACHE_SECONDS
+    key = _cache_key(period, units, chosen)
+    if seconds and not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return _computed_from(cached)
+    with computing():
+        computed = {i.code: i.compute(period, units) for i in chosen}
+    if seconds:
+        cache.set(key, snapshot_data(computed), seconds)
+    return computed
 
 
 # ------------------------------------------------------------------ snapshots
@@ -59,8 +85,12 @@ def snapshot_data(computed: Computed) -> dict:
 
 
 def snapshot_figures(snapshot: QuarterSnapshot) -> Computed:
+    return _computed_from(snapshot.data)
+
+
+def _computed_from(data: dict) -> Computed:
     computed: Computed = {}
-    for code, block in snapshot.data.items():
+    for code, block in data.items():
         figures: Figures = {int(uid): Figure.from_json(f) for uid, f in block.get("units", {}).items()}
         if block.get("district") is not None:
             figures[None] = Figure.from_json(block["district"])
@@ -96,7 +126,7 @@ def snapshot_take(*, year: int, quarter: int, today: dt.date, by=None, reason: s
     previous = QuarterSnapshot.objects.select_for_update().filter(year=year, quarter=quarter, is_current=True).first()
     if previous is not None and not reason.strip():
         raise ValidationError({"reason": _("该季度已有快照，重新冻结须填写原因")})
-    computed = cockpit_compute(period, league_units())
+    computed = cockpit_compute(period, league_units(), fresh=True)
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current"])

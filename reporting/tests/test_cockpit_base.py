@@ -175,3 +175,36 @@ def test_a_running_quarter_cannot_be_frozen_nor_by_a_station_user(counting):
 def test_snapshots_due_lists_ended_quarters_without_one(counting):
     service.snapshot_take(year=2026, quarter=1, today=TODAY)
     assert service.snapshots_due(TODAY) == [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 2), (2026, 3)]
+
+
+@pytest.mark.django_db
+def test_live_figures_are_cached_for_the_configured_time_but_a_snapshot_reads_the_records(counting, settings):
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 300
+    from django.core.cache import cache
+
+    cache.clear()
+    station = UnitFactory(kind=UnitKind.STATION)
+    period = Period(2026, 2, TODAY)
+    assert service.cockpit_compute(period, [station])["count"][station.pk].actual == 3
+    counting["n"] = 5
+    assert service.cockpit_compute(period, [station])["count"][station.pk].actual == 3  # within 5 minutes
+    assert service.cockpit_compute(period, [station], fresh=True)["count"][station.pk].actual == 5
+    snapshot = service.snapshot_take(year=2026, quarter=2, today=TODAY)
+    assert service.snapshot_figures(snapshot)["count"][station.pk].actual == 5
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
+    counting["n"] = 6
+    assert service.cockpit_compute(period, [station])["count"][station.pk].actual == 6
+    cache.clear()
+
+
+def test_shared_reads_compute_once_inside_a_computation():
+    calls = []
+
+    def read():
+        calls.append(1)
+        return len(calls)
+
+    with base.computing():
+        assert (base.shared(("k",), read), base.shared(("k",), read)) == (1, 1)
+    assert base.shared(("k",), read) == 2  # outside a computation: read every time
+    assert base.shared(("k",), read) == 3
