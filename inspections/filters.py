@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from campaigns.models import Campaign
 from enterprises.filters import OrderingFilter, limit_choices
@@ -65,6 +67,11 @@ def _search(queryset, prefix: str, value: str):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AnnualTargetFilter(filters.ModelChoiceFilter):
+    """An annual target by id (its method filters; the schema documents the id as an integer)."""
+
+
 class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("企业名称/信用代码"), method="filter_q")
     unit = filters.ModelChoiceFilter(label=_("检查单位"), queryset=Unit.objects.all(),
@@ -83,7 +90,7 @@ class InspectionFilterSet(ScopedUnitsMixin, filters.FilterSet):
     # their 监管单位; provincial entry figures count late entries as of a day
     enterprise_unit = filters.ModelChoiceFilter(label=_("企业监管单位"), field_name="enterprise__owning_unit",
                                               queryset=Unit.objects.all(), empty_label=ALL)
-    target = filters.ModelChoiceFilter(label=_("计入年度指标"), queryset=AnnualTarget.objects.filter(is_active=True),
+    target = AnnualTargetFilter(label=_("计入年度指标"), queryset=AnnualTarget.objects.filter(is_active=True),
                                        empty_label=ALL, method="filter_target")
     provincial_late_on = filters.DateFilter(label=_("截至该日录入省局逾期"), method="filter_provincial_late",
                                             widget=DATE)

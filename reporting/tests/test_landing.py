@@ -114,7 +114,8 @@ def test_the_station_landing_shows_its_own_plan_items_returns_sent_back_and_prog
     assert 'id="home-plan-items"' in page and "五马所医疗器械商行" in page
     assert "大南所医疗器械商行" not in page
     assert "五马所口罩行数据需核实" in page and "大南所漏报两家企业" not in page
-    assert 'id="home-progress"' in page and "尚未配置考核指标" in page  # no indicator registered in this test
+    # 本所进度: the unit's own cells of the cockpit (its inspection rate reads 暂无应办: nothing due yet)
+    assert 'id="home-progress"' in page and "省局系统一个月内录入率" in page
     assert 'id="waiting"' not in page  # a 所 user decides nothing
     assert 'id="all-functions"' in page and reverse("reporting:return_list") in page
 

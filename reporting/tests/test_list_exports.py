@@ -119,6 +119,7 @@ def test_each_kind_of_job_has_its_queue_and_a_worker_without_q_consumes_them_all
         "reporting.tasks.return_build_task": "reports",
         "reporting.tasks.list_export_task": "exports",
         "reporting.tasks.risk_report_task": "reports",
+        "reporting.tasks.cockpit_summary_task": "reports",
         "enterprises.tasks.enterprise_import_task": "imports",
         "monitoring.tasks.ae_import_task": "imports",
         "monitoring.tasks.lead_import_task": "imports",
