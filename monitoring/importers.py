@@ -67,7 +67,9 @@ COUNTERS = {Action.ADD: "created", Action.UPDATE: "updated", Action.UNCHANGED: "
 
 
 @dataclass
-class AEImportResult:
+class ImportResult:
+    """What an import checked or wrote (the AE reports' and the online-sales leads' imports alike)."""
+
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -81,8 +83,9 @@ class AEImportResult:
         return not self.errors
 
 
-def default_profile() -> ImportProfile | None:
-    return ImportProfile.objects.filter(kind=ImportProfile.Kind.AE, is_default=True).order_by("pk").first()
+def default_profile(kind: str = ImportProfile.Kind.AE) -> ImportProfile | None:
+    """The default column mapping of an import (the AE export's unless ``kind`` says otherwise)."""
+    return ImportProfile.objects.filter(kind=kind, is_default=True).order_by("pk").first()
 
 
 def _resolve_columns(
@@ -226,11 +229,11 @@ def _label(name: str) -> str:
 
 def ae_reports_import(
     *, file, profile: ImportProfile, by: User, apply: bool, progress: Progress | None = None, reason: str = "",
-) -> AEImportResult:
+) -> ImportResult:
     """Check every row of ``file`` and plan it (add / update / unchanged, matched or not); with ``apply``
     write all of it, or nothing when any row fails. Without ``apply`` nothing is ever written."""
     require_district(by)
-    result = AEImportResult()
+    result = ImportResult()
     report = progress or (lambda percent, message: None)
     report(5, _("正在读取文件"))
     read = _read(file, profile, result)
@@ -280,7 +283,7 @@ def ae_reports_import(
 
 def _plan_row(
     row_number: int, fields: dict[str, Any], existing: dict[str, AdverseEventReport], matcher: ReportMatcher,
-    result: AEImportResult, headers: dict[str, str], *, by: User | None, reason: str,
+    result: ImportResult, headers: dict[str, str], *, by: User | None, reason: str,
 ) -> list[tuple[str, str]]:
     """Prepare one row's report, count and list what happens to it, and save it when ``by`` is given."""
     current = existing.get(fields["code"])

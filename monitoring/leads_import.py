@@ -10,7 +10,6 @@ prepared and checked by ``monitoring.services.leads.lead_prepare``, the one plac
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +22,11 @@ from monitoring import leads_reference
 from monitoring.importers import (
     COUNTERS,
     Action,
+    ImportResult,
     Progress,
     _day,
     _read,
+    default_profile,
     preview_job_confirm,
     preview_job_create,
     preview_job_run,
@@ -38,23 +39,8 @@ logger = logging.getLogger(__name__)
 DATE_FIELDS = ("pushed_on", "deadline")
 
 
-@dataclass
-class LeadImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    unmatched: int = 0
-    planned: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def default_lead_profile() -> ImportProfile | None:
-    return ImportProfile.objects.filter(kind=ImportProfile.Kind.LEAD, is_default=True).order_by("pk").first()
+    return default_profile(ImportProfile.Kind.LEAD)
 
 
 def _label(name: str) -> str:
@@ -87,11 +73,11 @@ def _service_errors(exc: ValidationError, headers: dict[str, str]) -> list[tuple
 
 def leads_import(
     *, file, profile: ImportProfile, by: User, apply: bool, progress: Progress | None = None, reason: str = "",
-) -> LeadImportResult:
+) -> ImportResult:
     """Check every row and plan it (add / update / unchanged; matched or to the queue); with ``apply`` write
     all of it, or nothing when any row fails. Without ``apply`` nothing is ever written."""
     require_district(by)
-    result = LeadImportResult()
+    result = ImportResult()
     report = progress or (lambda percent, message: None)
     report(5, _("正在读取文件"))
     read = _read(file, profile, result, known=leads_reference.COLUMNS, required_fields=leads_reference.REQUIRED,
@@ -136,7 +122,7 @@ def leads_import(
 
 def _plan_row(
     row_number: int, fields: dict[str, Any], existing: dict[str, OnlineLead], matcher: LeadMatcher,
-    result: LeadImportResult, headers: dict[str, str], *, by: User | None, reason: str,
+    result: ImportResult, headers: dict[str, str], *, by: User | None, reason: str,
 ) -> list[tuple[str, str]]:
     current = existing.get(fields["code"])  # prepared in place: each code appears once in a file
     try:

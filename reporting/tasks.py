@@ -13,52 +13,43 @@ from reporting.risk_report import risk_report_build
 from reporting.services import job_fail_by_id, jobs_sweep, list_export_build, return_build
 
 
+def _build_job(task, build, job_id: int) -> None:
+    """Run a download-centre job's build under ``task``; after the last retry of a database error the job
+    is marked failed (its row says so) before the error propagates."""
+    try:
+        build(job_id=job_id, task_id=task.request.id)
+    except OperationalError as exc:
+        if task.request.retries >= task.max_retries:
+            job_fail_by_id(job_id=job_id, error=str(exc))
+        raise
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=3)
 def return_build_task(self, job_id: int) -> None:
     """Compute a return and write its files (job progress recorded on the ExportJob)."""
-    try:
-        return_build(job_id=job_id, task_id=self.request.id)
-    except OperationalError as exc:
-        if self.request.retries >= self.max_retries:
-            job_fail_by_id(job_id=job_id, error=str(exc))
-        raise
+    _build_job(self, return_build, job_id)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=3)
 def list_export_task(self, job_id: int) -> None:
     """Write a filtered list as .xlsx for the download centre (progress recorded on the ExportJob)."""
-    try:
-        list_export_build(job_id=job_id, task_id=self.request.id)
-    except OperationalError as exc:
-        if self.request.retries >= self.max_retries:
-            job_fail_by_id(job_id=job_id, error=str(exc))
-        raise
+    _build_job(self, list_export_build, job_id)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=3)
 def risk_report_task(self, job_id: int) -> None:
     """Write the quarterly risk-consultation report (.docx) for the download centre."""
-    try:
-        risk_report_build(job_id=job_id, task_id=self.request.id)
-    except OperationalError as exc:
-        if self.request.retries >= self.max_retries:
-            job_fail_by_id(job_id=job_id, error=str(exc))
-        raise
+    _build_job(self, risk_report_build, job_id)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=3)
 def cockpit_summary_task(self, job_id: int) -> None:
     """Write the chief's quarterly work summary (.docx) for the download centre."""
-    try:
-        cockpit_summary_build(job_id=job_id, task_id=self.request.id)
-    except OperationalError as exc:
-        if self.request.retries >= self.max_retries:
-            job_fail_by_id(job_id=job_id, error=str(exc))
-        raise
+    _build_job(self, cockpit_summary_build, job_id)
 
 
 @shared_task

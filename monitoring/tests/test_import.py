@@ -199,6 +199,7 @@ def test_a_bad_file_changes_nothing_and_lists_every_row_error(client, district, 
     assert _snapshot() == before
     page = client.get(reverse("monitoring:import_job", args=[job.pk])).content.decode()
     assert "第 4 行" in page and "“药店”无法识别" in page and 'id="import-confirm"' not in page
+    assert f'<a href="{reverse("monitoring:report_import")}">重新上传</a>' in page
     assert client.post(reverse("monitoring:import_confirm", args=[job.pk])).status_code == 302
     job.refresh_from_db()
     assert job.stage == "preview" and _snapshot() == before

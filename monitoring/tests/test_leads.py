@@ -144,6 +144,7 @@ def test_a_bad_row_among_good_ones_changes_nothing_and_names_row_and_column(clie
     assert OnlineLead.objects.count() == 0
     page = client.get(reverse("monitoring:lead_import_job", args=[job.pk])).content.decode()
     assert "第 3 行" in page and "一行也没有导入" in page
+    assert f'<a href="{reverse("monitoring:lead_import")}">重新上传</a>' in page
 
 
 def test_a_missing_required_column_is_reported(client, district, firms, jobs):
