@@ -29,6 +29,51 @@ class InterviewCountMode(models.TextChoices):
     TIMES = "times", _("按约谈次数")
 
 
+class CampaignKind(models.TextChoices):
+    """What a campaign record stands for: a special campaign, or the plan's routine quarterly data returns."""
+
+    CAMPAIGN = "campaign", _("专项整治/专项行动")
+    ANNUAL = "annual", _("年度工作数据报送")
+
+
+class RecordScope(models.TextChoices):
+    """Which records a form's computed cells count."""
+
+    LINKED = "linked", _("只统计关联本专项的记录")
+    ALL = "all", _("统计期内本单位的全部记录（年度工作数据）")
+
+
+class CellKind(models.TextChoices):
+    """How a form cell gets its value (a column's default, or one cell's own setting)."""
+
+    COMPUTED = "computed", _("计算（由指标统计）")
+    MANUAL = "manual", _("手填")
+    FORMULA = "formula", _("公式")
+    NONE = "none", _("不适用（显示“—”）")
+
+
+class CellDefinition(models.Model):
+    """What a cell holds: a metric, a hand-entered number with its checks, or a formula over other cells.
+
+    ``FormColumn`` carries the column's default; a ``FormCell`` sets one cell of a row otherwise. The
+    rules that read these fields live in ``reporting.form_cells`` (one place).
+    """
+
+    kind = models.CharField(_("单元格类型"), max_length=20, choices=CellKind.choices, default=CellKind.COMPUTED)
+    metric = models.CharField(_("指标"), max_length=80, blank=True)
+    formula = models.CharField(
+        _("公式"), max_length=500, blank=True,
+        help_text=_("如 {本行代码.列代码} 相加：{生产.检查} + {经营.检查}；省略行或列代码表示本行、本列，"
+                    "如 {.完成数} / {.应完成数} * 100；可用 SUM、MIN、MAX、ROUND、ABS"),
+    )
+    min_value = models.DecimalField(_("最小值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("最大值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    required = models.BooleanField(_("必填"), default=False, help_text=_("手填单元格：上报前必须填写"))
+
+    class Meta:
+        abstract = True
+
+
 class FormTemplate(models.Model):
     """One version of a statistical form (e.g. 2023 统计表一): layout, rows and columns as data."""
 
@@ -55,6 +100,10 @@ class FormTemplate(models.Model):
     interview_count_mode = models.CharField(
         _("约谈计数方式"), max_length=20, choices=InterviewCountMode.choices,
         default=InterviewCountMode.DISTINCT_ENTERPRISES,
+    )
+    record_scope = models.CharField(
+        _("统计口径"), max_length=20, choices=RecordScope.choices, default=RecordScope.LINKED,
+        help_text=_("专项报表只统计关联本专项的记录；年度工作数据统计统计期内的全部记录"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
     copied_from = models.ForeignKey(
@@ -131,14 +180,18 @@ class FormRow(models.Model):
         return str(self)
 
 
-class FormColumn(models.Model):
-    """One data column of a form: the metric it shows (defined once in reporting.metrics)."""
+class FormColumn(CellDefinition):
+    """One data column of a form and the default of its cells (a metric, hand-entered, or a formula).
+
+    ``key`` names the column in a return's stored grid and in formulas; the forms shipped before the
+    designer use the metric's key.
+    """
 
     template = models.ForeignKey(
         FormTemplate, verbose_name=_("报表模板"), on_delete=models.CASCADE, related_name="columns"
     )
     order = models.PositiveIntegerField(_("顺序"))
-    metric = models.CharField(_("指标"), max_length=60)
+    key = models.CharField(_("列代码"), max_length=80)
     label = models.CharField(_("列标题"), max_length=60)
     unit = models.CharField(_("计量单位"), max_length=20, blank=True)
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=0)
@@ -150,16 +203,39 @@ class FormColumn(models.Model):
         verbose_name_plural = _("报表列")
         ordering = ["template", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["template", "metric"], name="form_column_unique_metric"),
+            models.UniqueConstraint(fields=["template", "key"], name="form_column_unique_key"),
         ]
 
     def __str__(self) -> str:
         return self.label
 
 
+class FormCell(CellDefinition):
+    """One cell that differs from its column's default (e.g. a hand-entered row in a computed column)."""
+
+    template = models.ForeignKey(
+        FormTemplate, verbose_name=_("报表模板"), on_delete=models.CASCADE, related_name="cells"
+    )
+    row = models.ForeignKey(FormRow, verbose_name=_("行"), on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(FormColumn, verbose_name=_("列"), on_delete=models.CASCADE, related_name="cells")
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("报表单元格设置")
+        verbose_name_plural = _("报表单元格设置")
+        ordering = ["template", "row__order", "column__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "column"], name="form_cell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row} × {self.column}"
+
+
 class Campaign(models.Model):
     """A special campaign: inspections and cases may belong to it; its forms are filed by due date."""
 
+    kind = models.CharField(_("类别"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.CAMPAIGN)
     name = models.CharField(_("专项名称"), max_length=200)
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
     year = models.PositiveIntegerField(_("年度"), db_index=True, validators=YEAR_VALIDATORS)

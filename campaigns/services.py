@@ -9,14 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
+from campaigns.models import Campaign, CampaignDueDate, FormCell, FormColumn, FormRow, FormTemplate
 from regsys.scoping import require_approver, scope_for
 from regsys.versioning import version_lock
 
 TEMPLATE_FIELDS = (
     "title_template", "preamble_fields", "header_label", "label_columns", "footer_template",
-    "case_count_date", "interview_count_mode", "notes",
+    "case_count_date", "interview_count_mode", "notes", "record_scope",
 )
+# what a column or a cell says about its cells (campaigns.models.CellDefinition)
+CELL_FIELDS = ("kind", "metric", "formula", "min_value", "max_value", "required")
+COLUMN_FIELDS = ("key", "label", "unit", "decimals", "width", "help_text", *CELL_FIELDS)
 
 
 def require_district_writer(user) -> None:
@@ -48,8 +51,16 @@ def form_template_import(*, data: dict) -> tuple[FormTemplate, bool]:
             exclude_tag_codes=row.get("exclude_tag_codes", []),
             parent=by_key.get(row["parent"]) if row.get("parent") else None,
         )
+    columns: dict[str, FormColumn] = {}
     for order, column in enumerate(data["columns"], start=1):
-        FormColumn.objects.create(template=template, order=order, **column)
+        values = dict(column)
+        values.setdefault("key", values.get("metric", ""))
+        columns[values["key"]] = FormColumn.objects.create(template=template, order=order, **values)
+    for cell in data.get("cells", []):
+        FormCell.objects.create(
+            template=template, row=by_key[cell["row"]], column=columns[cell["column"]], note=cell.get("note", ""),
+            **{f: cell[f] for f in CELL_FIELDS if f in cell},
+        )
     return template, True
 
 
@@ -76,10 +87,15 @@ def copy_template(*, template: FormTemplate, year: int) -> FormTemplate:
             link=row.link, tag_codes=row.tag_codes, exclude_tag_codes=row.exclude_tag_codes,
             parent=mapping.get(row.parent_id),
         )
+    columns: dict[int, FormColumn] = {}
     for column in template.columns.order_by("order"):
-        FormColumn.objects.create(
-            template=copy, order=column.order, metric=column.metric, label=column.label, unit=column.unit,
-            decimals=column.decimals, width=column.width, help_text=column.help_text,
+        columns[column.pk] = FormColumn.objects.create(
+            template=copy, order=column.order, **{f: getattr(column, f) for f in COLUMN_FIELDS},
+        )
+    for cell in template.cells.all():
+        FormCell.objects.create(
+            template=copy, row=mapping[cell.row_id], column=columns[cell.column_id], note=cell.note,
+            **{f: getattr(cell, f) for f in CELL_FIELDS},
         )
     return copy
 

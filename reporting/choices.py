@@ -19,3 +19,7 @@ class ReturnAction(models.TextChoices):
     SUBMIT = "submit", _("上报")
     APPROVE = "approve", _("审核通过")
     SEND_BACK = "send_back", _("退回")
+    MANUAL = "manual", _("填写手填数据")
+    OVERRIDE = "override", _("手工修正计算值")
+    OVERRIDE_CONFIRM = "override_confirm", _("再次确认手工修正")
+    OVERRIDE_DROP = "override_drop", _("撤销手工修正")

@@ -65,6 +65,8 @@ class Period:
     """What a return counts: the campaign, the cut-off, the units and the template's settings.
 
     ``unit_ids`` None counts the whole district (the 全区 return); a tuple counts those units' records.
+    ``linked`` False (a template whose ``record_scope`` is ``all``, e.g. the plan's 附件1) counts every record
+    of the period, linked to the campaign or not.
     """
 
     campaign: Campaign
@@ -72,10 +74,15 @@ class Period:
     unit_ids: tuple[int, ...] | None
     case_date: str = CaseCountDate.FILED
     interview_mode: str = InterviewCountMode.DISTINCT_ENTERPRISES
+    linked: bool = True
 
     @property
     def start(self) -> dt.date:
         return self.campaign.start_date
+
+    def campaign_q(self, prefix: str = "") -> Q:
+        """The campaign's records (every record of the period when the template counts them all)."""
+        return Q(**{f"{prefix}campaigns": self.campaign}) if self.linked else Q()
 
     def units_q(self, unit_field: str) -> Q:
         """The records of the period's units (every record for the whole district)."""
@@ -111,7 +118,7 @@ def _enterprise_base(period: Period) -> QuerySet:
 def _inspection_base(period: Period) -> QuerySet:
     return Inspection.objects.filter(
         period.units_q("unit_id"),
-        campaigns=period.campaign,
+        period.campaign_q(),
         status=InspectionStatus.FINALISED,
         start_date__gte=period.start,
         start_date__lte=period.cutoff,
@@ -121,7 +128,7 @@ def _inspection_base(period: Period) -> QuerySet:
 def _interview_base(period: Period) -> QuerySet:
     return Interview.objects.filter(
         period.units_q("unit_id"),
-        campaigns=period.campaign,
+        period.campaign_q(),
         held_on__gte=period.start,
         held_on__lte=period.cutoff,
     )
@@ -130,8 +137,7 @@ def _interview_base(period: Period) -> QuerySet:
 def _case_base(period: Period, prefix: str = "") -> QuerySet:
     date = f"{prefix}{period.case_date}"
     model = CasePenalisedPerson if prefix else PenaltyCase
-    return model.objects.filter(period.units_q(f"{prefix}unit_id"), **{
-        f"{prefix}campaigns": period.campaign,
+    return model.objects.filter(period.units_q(f"{prefix}unit_id"), period.campaign_q(prefix), **{
         f"{date}__gte": period.start,
         f"{date}__lte": period.cutoff,
     })
@@ -140,7 +146,7 @@ def _case_base(period: Period, prefix: str = "") -> QuerySet:
 def _referral_base(period: Period) -> QuerySet:
     return Referral.objects.filter(
         period.units_q("unit_id"),
-        campaigns=period.campaign,
+        period.campaign_q(),
         referred_on__gte=period.start,
         referred_on__lte=period.cutoff,
     )

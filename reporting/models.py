@@ -38,6 +38,14 @@ class Return(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
     data = models.JSONField(_("报表数据"), default=dict, blank=True)
     warnings = models.JSONField(_("校验提示"), default=list, blank=True)
+    manual = models.JSONField(
+        _("手填数据"), default=dict, blank=True,
+        help_text=_("{行代码: {列代码: 数值文本}}：手填单元格的值，重新计算时带入新版本"),
+    )
+    overrides = models.JSONField(
+        _("手工修正"), default=dict, blank=True,
+        help_text=_("{行代码: {列代码: {value, reason, computed, by, at, pending}}}：修正计算值；重新计算后须再次确认"),
+    )
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     filled_by = models.CharField(_("填报人"), max_length=50, blank=True)
     contact = models.CharField(_("联系方式"), max_length=60, blank=True)
@@ -57,7 +65,7 @@ class Return(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["data"])
+    history = HistoricalRecords(excluded_fields=["data", "manual", "overrides"])
 
     scope_unit_paths = ("unit",)
 
