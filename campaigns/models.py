@@ -209,6 +209,11 @@ class FormColumn(CellDefinition):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args, **kwargs):
+        if not self.key:  # a column made without a code is named by its metric, as the shipped forms are
+            self.key = self.metric
+        super().save(*args, **kwargs)
+
 
 class FormCell(CellDefinition):
     """One cell that differs from its column's default (e.g. a hand-entered row in a computed column)."""
