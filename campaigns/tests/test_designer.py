@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from campaigns import designer
-from campaigns.models import CellKind, Campaign, FormCell, FormColumn, FormRow, FormTemplate
+from campaigns.models import Campaign, CellKind, FormCell, FormColumn, FormRow, FormTemplate
 from enterprises.choices import Role, UnitKind
 from enterprises.tests.factories import UnitFactory, UserFactory
 
@@ -212,7 +212,7 @@ def test_a_station_user_gets_403_on_every_designer_page_and_a_district_user_gets
     assert (FormRow.objects.count(), FormColumn.objects.count(), FormCell.objects.count()) == (1, 1, 0)
 
     client.force_login(section)
-    for method, url in urls[:8]:
+    for _method, url in urls[:8]:
         assert client.get(url).status_code == 200, url
     assert "设计" in client.get(reverse("campaigns:template_detail", args=[template.pk])).content.decode()
 
