@@ -235,3 +235,18 @@ def test_pages_save_through_the_designer(client, template, section):
         "record_scope": "all", "case_count_date": "filed_on", "interview_count_mode": "distinct", "is_active": "on"})
     assert response.status_code == 200 and "不能启用" in response.content.decode()
     assert not FormTemplate.objects.get(pk=template.pk).is_active
+
+
+def test_the_api_reads_column_keys_cell_definitions_and_cells(client, template, section, station_user):
+    row = _row(template, section, "sc", ["生产"])
+    column = _column(template, section, "xc", kind=CellKind.MANUAL, required=True, min_value=Decimal(0))
+    designer.cell_save(row=row, column=column, by=section, values={"kind": CellKind.NONE, "note": "不适用"})
+
+    client.force_login(station_user)
+    data = client.get(f"/api/form-templates/{template.pk}/").json()
+
+    assert data["record_scope"] == "all"
+    [col] = data["columns"]
+    assert (col["key"], col["kind"], col["required"], Decimal(col["min_value"])) == ("xc", "manual", True, Decimal(0))
+    assert data["cells"] == [{"row": "sc", "column": "xc", "kind": "none", "metric": "", "formula": "",
+                              "min_value": None, "max_value": None, "required": False, "note": "不适用"}]
