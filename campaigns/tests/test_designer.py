@@ -161,7 +161,7 @@ def test_a_template_with_returns_keeps_its_structure(template, section, client):
     column = _column(template, section, "sd", kind=CellKind.MANUAL)
     campaign = Campaign.objects.create(name="专项", year=2024, start_date=dt.date(2024, 1, 1),
                                        end_date=dt.date(2024, 12, 31))
-    Return.objects.create(campaign=campaign, template=template, cutoff=dt.date(2024, 3, 15))
+    Return.objects.create(campaign=campaign, template=template, cutoff=dt.date(2024, 3, 15), unscheduled=True)
 
     for action in (
         lambda: _row(template, section, "jy", ["经营"]),
