@@ -52,6 +52,8 @@ def _cell(page, row, column):
 def test_an_administrator_builds_a_form_with_computed_manual_and_formula_cells(
         live_server, browser_context, phone_context, tmp_path):
     admin = UserFactory(unit=UnitFactory(kind=UnitKind.SECTION, name="药械科"), role=Role.ADMIN)
+    for context in (browser_context, phone_context):
+        context.set_default_timeout(60_000)  # a loaded CI machine: many page loads in one test
     page = browser_context.new_page()
     page.set_viewport_size({"width": 1366, "height": 900})
     browser_login(page, live_server, admin.username)
