@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
+from campaigns.models import Campaign, CampaignDueDate, FormCell, FormColumn, FormRow, FormTemplate
 from campaigns.services import form_template_copy
 
 
@@ -30,20 +29,28 @@ class FormRowInline(admin.TabularInline):
     fields = ["order", "key", "path", "label_cells", "link", "tag_codes", "exclude_tag_codes", "parent"]
 
 
-def _metric_choices():
-    return import_string("reporting.metrics.METRIC_CHOICES")
+def _metric_choices(year: int):
+    from reporting.form_metrics import metric_choices  # campaigns reads reporting only at call time
+
+    return [("", "—")] + [(str(group), items) for group, items in metric_choices(year)]
 
 
-class FormColumnForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("指标"), choices=())
+class CellDefinitionAdminForm(forms.ModelForm):
+    """A column's or a cell's definition; the metric is a grouped choice, needed only by computed cells."""
 
-    class Meta:
-        model = FormColumn
-        fields = ["order", "metric", "label", "unit", "decimals", "width", "help_text"]
+    metric = forms.ChoiceField(label=_("指标"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = _metric_choices()
+        template = getattr(self.instance, "template", None) if self.instance.template_id else None
+        self.fields["metric"].choices = _metric_choices(template.year if template else 2023)
+
+
+class FormColumnForm(CellDefinitionAdminForm):
+    class Meta:
+        model = FormColumn
+        fields = ["order", "key", "label", "unit", "decimals", "width", "help_text", "kind", "metric", "formula",
+                  "min_value", "max_value", "required"]
 
 
 class FormColumnInline(admin.TabularInline):
@@ -52,11 +59,23 @@ class FormColumnInline(admin.TabularInline):
     extra = 0
 
 
+class FormCellForm(CellDefinitionAdminForm):
+    class Meta:
+        model = FormCell
+        fields = ["row", "column", "kind", "metric", "formula", "min_value", "max_value", "required", "note"]
+
+
+class FormCellInline(admin.TabularInline):
+    model = FormCell
+    form = FormCellForm
+    extra = 0
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "code", "year", "version", "is_active", "case_count_date", "interview_count_mode"]
     list_filter = ["year", "code", "is_active"]
-    inlines = [FormRowInline, FormColumnInline]
+    inlines = [FormRowInline, FormColumnInline, FormCellInline]
     actions = ["copy_to_next_year"]
 
     @admin.action(description=_("复制到下一年度（新版本，可再修改行和列）"))

@@ -149,7 +149,7 @@ def template_detail(request, pk: int):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("已复制为 %(t)s，可在系统管理中调整行和列") % {"t": copy})
+                messages.success(request, _("已复制为 %(t)s，可点“设计”调整行、列和单元格") % {"t": copy})
                 return redirect("campaigns:template_detail", pk=copy.pk)
     tag_names = dict(Tag.objects.values_list("code", "name"))
     rows = [

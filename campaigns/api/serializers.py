@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from campaigns.help import column_help_texts
-from campaigns.models import Campaign, CampaignDueDate, FormColumn, FormRow, FormTemplate
+from campaigns.models import Campaign, CampaignDueDate, FormCell, FormColumn, FormRow, FormTemplate
 from regsys.api import ScopedModelSerializer
 from regsys.versioning import VersionedSerializerMixin
 
@@ -57,22 +57,35 @@ class FormColumnSerializer(ScopedModelSerializer):
 
     class Meta:
         model = FormColumn
-        fields = ["id", "order", "metric", "label", "unit", "decimals", "width", "help_text", "definition"]
+        fields = ["id", "order", "key", "label", "unit", "decimals", "width", "help_text", "definition",
+                  "kind", "metric", "formula", "min_value", "max_value", "required"]
 
     def get_definition(self, column) -> str:
         return column_help_texts([column])[column.pk]
 
 
+class FormCellSerializer(ScopedModelSerializer):
+    """One cell set otherwise than its column, named by its row and column codes."""
+
+    row = serializers.CharField(source="row.key", read_only=True)
+    column = serializers.CharField(source="column.key", read_only=True)
+
+    class Meta:
+        model = FormCell
+        fields = ["row", "column", "kind", "metric", "formula", "min_value", "max_value", "required", "note"]
+
+
 class FormTemplateSerializer(ScopedModelSerializer):
     rows = FormRowSerializer(many=True, read_only=True)
     columns = FormColumnSerializer(many=True, read_only=True)
+    cells = FormCellSerializer(many=True, read_only=True)
     title = serializers.SerializerMethodField()
 
     class Meta:
         model = FormTemplate
         fields = ["id", "code", "year", "version", "title", "title_template", "preamble_fields", "header_label",
-                  "label_columns", "footer_template", "case_count_date", "interview_count_mode", "is_active",
-                  "rows", "columns"]
+                  "label_columns", "footer_template", "case_count_date", "interview_count_mode", "record_scope",
+                  "is_active", "rows", "columns", "cells"]
 
     def get_title(self, template) -> str:
         return template.title_for()

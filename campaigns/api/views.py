@@ -59,6 +59,6 @@ class CampaignViewSet(viewsets.ModelViewSet):
 
 
 class FormTemplateViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = FormTemplate.objects.prefetch_related("rows", "columns")
+    queryset = FormTemplate.objects.prefetch_related("rows", "columns", "cells__row", "cells__column")
     serializer_class = FormTemplateSerializer
     filterset_fields = ["code", "year", "is_active"]
