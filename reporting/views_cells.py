@@ -146,6 +146,14 @@ def _detail_again(request, ret: Return, **forms):
     return return_detail(request, ret.pk, cell_forms=forms)
 
 
+def _form_messages(request, form, fields_wrong: str) -> None:
+    """The form's errors as page messages too (a return that cannot be edited shows no form to put them on)."""
+    for message in form.non_field_errors():
+        messages.error(request, message)
+    if any(name != "__all__" for name in form.errors):
+        messages.error(request, fields_wrong)
+
+
 def _visible(request, pk: int) -> Return:
     return get_object_or_404(returns_visible(request.user), pk=pk)
 
@@ -164,7 +172,7 @@ def return_manual(request, pk: int):
         else:
             messages.success(request, _("手填数据已保存，报表文件正在重新生成"))
             return redirect("reporting:return_detail", pk=ret.pk)
-    messages.error(request, _("手填数据有误，未保存，请按提示修改"))
+    _form_messages(request, form, _("手填数据有误，未保存，请按提示修改"))
     return _detail_again(request, ret, manual_form=form)
 
 
@@ -184,7 +192,7 @@ def return_override(request, pk: int):
         else:
             messages.success(request, _("已修正计算值，原因已记入流转记录"))
             return redirect("reporting:return_detail", pk=ret.pk)
-    messages.error(request, _("修正未保存，请按提示修改"))
+    _form_messages(request, form, _("修正未保存，请按提示修改"))
     return _detail_again(request, ret, override_form=form)
 
 
