@@ -176,7 +176,7 @@ def test_the_district_return_compiles_approved_units_and_takes_its_own_entries(c
         ("五马市场监管所", True), ("大南市场监管所", False)]
     assert "已汇总（审核通过）" in page and "未汇总（待上报）" in page
     district.refresh_from_db()
-    assert district.manual == {"publicity": {"events": "2"}, "training": {"events": ""}}
+    assert district.manual == {"publicity": {"events": "2"}}  # an empty cell left empty is no change
     assert district.data["total"]["publicity"] == {"inspected": 7, "events": 7, "total": 14}
     client.force_login(w["user_a"])
     assert _detail(client, district).status_code == 404
