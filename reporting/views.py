@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from campaigns.models import Campaign
 from enterprises.selectors import import_jobs_of
 from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
-from reporting import services
+from reporting import services, views_cells
 from reporting.exporters.layout import label_chars
 from reporting.filters import ReturnFilter
 from reporting.forms import RecomputeForm, ReturnRequestForm, ReviewForm
@@ -114,27 +113,17 @@ def _label_cell(cell: dict, geometry: list[tuple[float, float]]) -> dict:
             "edge": col + span == len(geometry)}
 
 
-def _grid_rows(ret, grid: dict, unit_param: str):
-    columns = list(ret.template.columns.order_by("order"))
-    geometry = _label_geometry(ret)
-    rows = []
-    for row in ret.template.rows.order_by("order"):
-        cells = []
-        for column in columns:
-            raw = grid.get(row.key, {}).get(column.metric, 0)
-            value = f"{Decimal(str(raw)):.{column.decimals}f}" if column.decimals else raw
-            cells.append({"value": value, "metric": column.metric, "zero": str(raw) in ("0", "0.00")})
-        labels = [_label_cell(c, geometry) for c in row.label_cells]
-        rows.append({"row": row, "labels": labels, "cells": cells})
-    return columns, rows
-
-
 @login_required
-def return_detail(request, pk: int):
+def return_detail(request, pk: int, cell_forms: dict | None = None):
+    """A return's page. ``cell_forms``: a bound 手填 / 修正 form with errors (``reporting.views_cells``)."""
     ret = get_object_or_404(returns_visible(request.user), pk=pk)
     unit_param = request.GET.get("unit", "")
     grid = ret.data.get("units", {}).get(unit_param) if unit_param else ret.data.get("total")
-    columns, rows = _grid_rows(ret, grid or {}, unit_param)
+    geometry = _label_geometry(ret)
+    columns, rows = views_cells.grid_rows(
+        ret, grid or {}, unit_param=unit_param, labels_of=lambda row: [_label_cell(c, geometry) for c in row.label_cells],
+        corrections=not unit_param,
+        correct_links=not unit_param and views_cells.can_edit_cells(ret, request.user) and grid is not None)
     unit_tabs = []
     if ret.is_district:
         unit_tabs = [(str(u.pk), u.display_name) for u in campaign_units(ret.campaign)]
@@ -156,6 +145,7 @@ def return_detail(request, pk: int):
         "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
         "label_width": f"{sum(w for _left, w in _label_geometry(ret)):.2f}",
         "footer": ret.template.footer_for(ret.cutoff),
+        **views_cells.cells_context(request, ret, unit_param=unit_param, **(cell_forms or {})),
     })
 
 

@@ -15,7 +15,7 @@ class ReturnSerializer(ScopedModelSerializer):
     class Meta:
         model = Return
         fields = ["id", "campaign", "template", "unit", "cutoff", "due_on", "unscheduled", "version", "is_current", "status",
-                  "status_display", "data", "warnings", "computed_at", "filled_by", "contact", "submitted_at",
+                  "status_display", "data", "manual", "overrides", "warnings", "computed_at", "filled_by", "contact", "submitted_at",
                   "reviewed_at", "review_comment"]
         read_only_fields = fields
 
@@ -36,6 +36,23 @@ class ReturnRequestSerializer(ScopedSerializer):
         required=False, allow_blank=True, default="",
         help_text="重新计算的原因；该报表曾有版本审核通过时必填，记入流转记录",
     )
+
+
+class ManualValuesSerializer(ScopedSerializer):
+    values = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=40)),
+        help_text="手填单元格的值 {行代码: {列代码: 数值文本}}；空文本清除该格；未列出的单元格保持原值",
+    )
+
+
+class OverrideCellSerializer(ScopedSerializer):
+    row = serializers.CharField(max_length=100, help_text="行代码")
+    column = serializers.CharField(max_length=80, help_text="列代码")
+
+
+class OverrideSerializer(OverrideCellSerializer):
+    value = serializers.CharField(max_length=40, allow_blank=True, help_text="修正后的数值")
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text="修正原因（必填）")
 
 
 class ReviewSerializer(ScopedSerializer):

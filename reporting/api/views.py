@@ -1,11 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from regsys.api import ScopedWritePermission
 from regsys.scoping import require_write
-from reporting import services
+from reporting import return_cells, services
 from reporting.filters import ReturnFilter
 from reporting.models import ExportJob
 from reporting.risk_report import risk_report_request
@@ -13,6 +13,9 @@ from reporting.selectors import jobs_of, returns_visible
 
 from .serializers import (
     ExportJobSerializer,
+    ManualValuesSerializer,
+    OverrideCellSerializer,
+    OverrideSerializer,
     ReturnRequestSerializer,
     ReturnSerializer,
     ReviewSerializer,
@@ -62,6 +65,43 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         review = ReviewSerializer(data=request.data)
         review.is_valid(raise_exception=True)
         ret = services.return_send_back(ret=self.get_object(), by=request.user, comment=review.validated_data["comment"])
+        return Response(ReturnSerializer(ret).data)
+
+    @extend_schema(request=ManualValuesSerializer, responses=ReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def manual(self, request, pk=None):
+        """填写手填数据：全部正确才保存；有误时 400，按 “行代码.列代码” 给出中文错误。"""
+        body = ManualValuesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ret = return_cells.return_manual_save(ret=self.get_object(), by=request.user,
+                                              values=body.validated_data["values"])
+        return Response(ReturnSerializer(ret).data)
+
+    @extend_schema(methods=["POST"], request=OverrideSerializer, responses=ReturnSerializer,
+                   description="手工修正计算单元格（须填原因）")
+    @extend_schema(methods=["DELETE"], request=None, responses=ReturnSerializer, description="撤销手工修正",
+                   parameters=[OpenApiParameter("row", str, required=True, description="行代码"),
+                               OpenApiParameter("column", str, required=True, description="列代码")])
+    @action(detail=True, methods=["post", "delete"])
+    def overrides(self, request, pk=None):
+        ret = self.get_object()
+        if request.method == "DELETE":
+            cell = OverrideCellSerializer(data=request.query_params)
+            cell.is_valid(raise_exception=True)
+            ret = return_cells.return_override_drop(ret=ret, by=request.user, **cell.validated_data)
+            return Response(ReturnSerializer(ret).data)
+        body = OverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ret = return_cells.return_override_set(ret=ret, by=request.user, **body.validated_data)
+        return Response(ReturnSerializer(ret).data)
+
+    @extend_schema(request=OverrideCellSerializer, responses=ReturnSerializer)
+    @action(detail=True, methods=["post"], url_path="overrides/confirm")
+    def overrides_confirm(self, request, pk=None):
+        """再次确认上一版本带来的手工修正（按本版本的计算值应用）。"""
+        body = OverrideCellSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ret = return_cells.return_override_confirm(ret=self.get_object(), by=request.user, **body.validated_data)
         return Response(ReturnSerializer(ret).data)
 
 
