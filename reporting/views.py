@@ -331,7 +331,7 @@ def calendar_view(request):
         found = year_calendar(year, request.user)
         entries, due_dates = found["campaigns"], found["due_dates"]
     return render(request, "reporting/calendar.html", {
-        "years": years, "year": year, "campaigns": Campaign.objects.filter(year=year).order_by("start_date", "pk"),
+        "years": years, "year": year, "campaigns": Campaign.objects.order_by("-year", "-start_date"),
         "campaign": campaign, "entries": entries, "due_dates": due_dates,
     })
 
