@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignDueDate, FormRow, FormTemplate
+from campaigns.plan2024 import PLAN_YEAR, ensure_plan_campaigns
 from campaigns.rows import TagIndex, row_q
-from campaigns.services import copy_template
-from enterprises.choices import ACTIVE_STATUSES, EnterpriseStatus, InstitutionType, Link, UnitKind
-from enterprises.models import Enterprise, Subdistrict, Tag, Unit
+from campaigns.services import campaign_due_date_reopen, copy_template
+from enterprises.choices import ACTIVE_STATUSES, EnterpriseStatus, InstitutionType, Link, Role, UnitKind
+from enterprises.models import Enterprise, Subdistrict, Tag, Unit, User
 from enterprises.ownership import resolve_owning_unit
 from enterprises.validators import credit_code_check_char
 
@@ -136,4 +137,22 @@ def seed(ctx) -> str:
     for campaign in campaigns:
         for row in campaign_rows(campaign):
             rows.ensure(row, campaign)
-    return f"{len(campaigns)} 个专项整治（{'、'.join(str(c.year) for c in campaigns)}年）；补充企业 {rows.created} 家"
+    plan = seed_plan(ctx)
+    return (f"{len(campaigns)} 个专项整治（{'、'.join(str(c.year) for c in campaigns)}年）；补充企业 {rows.created} 家；"
+            f"{plan}")
+
+
+def seed_plan(ctx) -> str:
+    """The plan's quarterly returns (附件1 年度数据, 附件2 专项行动; due the 15th of March, June, September and
+    November) for 2024 and for the demo's current year, whose last period (11-15) is reopened so that a 所
+    can still fill in and submit its returns whatever the date."""
+    years = sorted({PLAN_YEAR, ctx.year})
+    chief = User.objects.filter(role=Role.LEADER, unit__kind=UnitKind.SECTION).order_by("pk").first()
+    for year in years:
+        pair = ensure_plan_campaigns(year)
+        if year == ctx.year and chief is not None:
+            for campaign in pair:
+                last = campaign.due_dates.order_by("-due_on").first()
+                if last.due_on < ctx.today:
+                    campaign_due_date_reopen(due=last, by=chief)
+    return f"计划报送（附件1、附件2）{'、'.join(str(y) for y in years)} 年各 2 项"

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignKind
 from enterprises.filters import OrderingFilter
 from enterprises.grading.filters import yes_no_widget
 from regsys.filters import IntegerFilter
@@ -12,6 +12,7 @@ from regsys.filters import IntegerFilter
 class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     year = IntegerFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=CampaignKind.choices, empty_label=_("全部类别"))
     is_active = django_filters.BooleanFilter(label=_("进行中"), widget=yes_no_widget())
     ordering = OrderingFilter(
         label=_("排序"), empty_label=_("默认排序"),
@@ -21,7 +22,7 @@ class CampaignFilter(django_filters.FilterSet):
 
     class Meta:
         model = Campaign
-        fields = ["q", "year", "is_active"]
+        fields = ["q", "year", "kind", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, FormTemplate
+from campaigns.models import Campaign, CampaignKind, FormTemplate
 from enterprises.models import Unit
 from regsys.forms import ScopedForm, ScopedModelForm
 from regsys.versioning import VersionedFormMixin
@@ -34,7 +34,9 @@ class CampaignForm(VersionedFormMixin, ScopedModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "doc_number", "year", "start_date", "end_date", "units", "forms", "description", "is_active"]
+        fields = ["kind", "name", "doc_number", "year", "start_date", "end_date", "units", "forms", "description", "is_active"]
+        labels = {"name": _("名称")}
+        help_texts = {"kind": _("年度工作数据报送（如计划的附件1）统计本单位的全部记录；专项整治/专项行动只统计关联本专项的记录")}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -46,6 +48,7 @@ class CampaignForm(VersionedFormMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         super().__init__(*args, versioned=instance if instance is not None and instance.pk else None, **kwargs)
+        self.fields["kind"].required = False  # omitted (older clients): a special campaign, the model's default
         self.fields["units"].queryset = Unit.objects.order_by("sort_order", "code")
         self.fields["forms"].queryset = FormTemplate.objects.filter(is_active=True)
         if self.instance.pk:
@@ -55,6 +58,7 @@ class CampaignForm(VersionedFormMixin, ScopedModelForm):
 
     def clean(self):
         data = super().clean()
+        data["kind"] = data.get("kind") or CampaignKind.CAMPAIGN
         year = data.get("year")
         preset = data.get("due_preset")
         days: list[dt.date] = []

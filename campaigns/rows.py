@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
-from campaigns.models import Campaign, FormRow, FormTemplate
+from campaigns.models import Campaign, CampaignKind, FormRow, FormTemplate
 from enterprises.links import link_q
 from enterprises.models import Enterprise, Tag
 
@@ -63,6 +63,7 @@ def campaigns_covering(enterprise: Enterprise, on_date: dt.date) -> list[Campaig
     """
     running = list(
         Campaign.objects.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+        .exclude(kind=CampaignKind.ANNUAL)  # an annual data return counts every record: nothing to link
         .prefetch_related("forms__rows").order_by("start_date", "pk")
     )
     rows_of = {c.pk: [row for form in c.forms.all() for row in form.rows.all()] for c in running}

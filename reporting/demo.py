@@ -81,11 +81,14 @@ def _backdate(ret: Return, submitted: dt.datetime | None, *, computed: dt.dateti
 
 
 def seed(ctx) -> str:
+    from reporting import demo_annex  # it files with this module's helpers
+
     _seed_settings()
     history = _seed_2023(ctx)
     current = _seed_current(ctx)
+    annex = demo_annex.seed(ctx)
     snapshots = _seed_snapshots(ctx)
-    return f"{history}；{current}；{snapshots}"
+    return f"{history}；{current}；{annex}；{snapshots}"
 
 
 def _seed_settings() -> None:

@@ -192,6 +192,39 @@ def calendar(campaign: Campaign, user, today: dt.date | None = None) -> list[dic
     return blocks
 
 
+def year_calendar(year: int, user, today: dt.date | None = None) -> dict:
+    """The reporting calendar of every active campaign of ``year``, special campaigns and annual returns alike.
+
+    ``campaigns``: ``[{"campaign", "blocks" (as ``calendar``), "missing"}]`` in start-date order; a 所 sees
+    only the campaigns it takes part in, and in each only its own row. ``due_dates``: the year's due dates in
+    order, each with what falls due then (``[{"due_on", "items": [{"campaign", "block"}], "missing"}]``).
+    """
+    today = today or timezone.localdate()
+    scope = scope_for(user)
+    found = []
+    for campaign in (Campaign.objects.filter(year=year, is_active=True)
+                     .prefetch_related("units").order_by("start_date", "pk")):
+        blocks = calendar(campaign, user, today=today)
+        if not scope.district_wide and not any(b["cells"] for b in blocks):
+            continue  # a campaign this 所 takes no part in
+        found.append({"campaign": campaign, "blocks": blocks, "missing": sum(b["missing"] for b in blocks)})
+    by_day: dict[dt.date, list[dict]] = {}
+    for entry in found:
+        for block in entry["blocks"]:
+            if block["due"] is not None:
+                by_day.setdefault(block["due"].due_on, []).append({"campaign": entry["campaign"], "block": block})
+    due_dates = [{"due_on": day, "items": items, "missing": sum(i["block"]["missing"] for i in items),
+                  "past": day < today}
+                 for day, items in sorted(by_day.items())]
+    return {"campaigns": found, "due_dates": due_dates}
+
+
+def calendar_years() -> list[int]:
+    """The years the calendar can show: those with a campaign, and the current one."""
+    years = set(Campaign.objects.values_list("year", flat=True)) | {timezone.localdate().year}
+    return sorted(years, reverse=True)
+
+
 def _latest_by_slot(returns) -> dict[tuple[int, int, int], Return]:
     """(form, due date, unit) → the return that stands for it: a filed one before a draft, then the latest."""
     latest: dict[tuple[int, int, int], Return] = {}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Campaign, FormTemplate
+from campaigns.models import Campaign, FormTemplate, RecordScope
 from campaigns.rows import TagIndex, in_campaign_scope
 from enterprises.models import Unit
 from inspections.choices import InspectionStatus
@@ -84,6 +84,8 @@ def unlinked_records(*, campaign: Campaign, template: FormTemplate, unit: Unit |
     unit's own records for a unit's return (every record of the district for 全区). A case's date is the
     one the template counts cases by. One query per kind of record, each with a link to fix the record.
     """
+    if template.record_scope == RecordScope.ALL:  # every record counts, linked or not: nothing is left out
+        return []
     tags = TagIndex()
     found: list[tuple[dt.date, str, str, str, str]] = []
     for label, base, date_field, url in UNLINKED_SOURCES:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from reporting.metrics import METRICS, Period, metric_records
 from reporting.selectors import (
     approved_version,
     calendar,
+    calendar_years,
     campaign_units,
     column_help,
     current_return,
@@ -35,6 +37,7 @@ from reporting.selectors import (
     jobs_downloadable,
     jobs_of,
     returns_visible,
+    year_calendar,
 )
 
 
@@ -304,15 +307,22 @@ def return_recompute(request, pk: int):
 
 @login_required
 def calendar_view(request):
-    campaigns = Campaign.objects.order_by("-year", "-start_date")
+    """One campaign's calendar (``?campaign=``), else every active campaign of ``?year=`` (default this year)."""
+    years = calendar_years()
     campaign = None
     if request.GET.get("campaign", "").isdigit():
         campaign = get_object_or_404(Campaign, pk=int(request.GET["campaign"]))
-    elif campaigns:
-        campaign = campaigns[0]
-    blocks = calendar(campaign, request.user) if campaign else []
+        year = campaign.year
+        entries = [{"campaign": campaign, "blocks": calendar(campaign, request.user)}]
+        due_dates = []
+    else:
+        raw = request.GET.get("year", "")
+        year = int(raw) if raw.isdigit() and int(raw) in years else timezone.localdate().year
+        found = year_calendar(year, request.user)
+        entries, due_dates = found["campaigns"], found["due_dates"]
     return render(request, "reporting/calendar.html", {
-        "campaigns": campaigns, "campaign": campaign, "blocks": blocks,
+        "years": years, "year": year, "campaigns": Campaign.objects.order_by("-year", "-start_date"),
+        "campaign": campaign, "entries": entries, "due_dates": due_dates,
     })
 
 

@@ -28,7 +28,7 @@ def section(db):
 def test_load_reference_ships_both_forms_once(forms):
     load_reference()  # idempotent
 
-    assert FormTemplate.objects.count() == 2
+    assert FormTemplate.objects.count() == 5  # 2023 统计表一/二, 2024 附件1 and 附件2 统计表一/二
     t1, t2 = forms["统计表一"], forms["统计表二"]
     assert (t1.rows.count(), t1.columns.count(), t1.label_columns) == (15, 12, 2)
     assert (t2.rows.count(), t2.columns.count(), t2.label_columns) == (38, 18, 3)
@@ -112,6 +112,24 @@ def test_campaign_list_filters_and_exports(client, forms, section, export_file):
     assert [r[0] for r in export.active.values] == ["名称", "口罩专项"]
 
 
+def test_an_annual_data_return_is_created_and_shown_as_such(client, forms, section):
+    client.force_login(section)
+    base = {"name": "2024年度医疗器械监督管理工作数据", "year": 2024, "start_date": "2024-01-01",
+            "end_date": "2024-12-31", "due_preset": "lucheng", "forms": [forms["附件1"].pk]}
+
+    client.post(reverse("campaigns:create"), {**base, "kind": "annual"})
+    client.post(reverse("campaigns:create"), {**base, "name": "2024年专项行动"})  # no kind: a special campaign
+
+    annual, action = Campaign.objects.order_by("pk")
+    assert (annual.kind, action.kind) == ("annual", "campaign")
+    listed = client.get(reverse("campaigns:list"), {"kind": "annual"})
+    assert [c.name for c in listed.context["page"]] == ["2024年度医疗器械监督管理工作数据"]
+    assert "年度工作数据报送" in listed.content.decode()
+    detail = client.get(reverse("campaigns:detail", args=[annual.pk])).content.decode()
+    assert "年度工作数据报送" in detail and "确定删除该报送任务？" in detail
+    assert "确定删除该专项整治？" in client.get(reverse("campaigns:detail", args=[action.pk])).content.decode()
+
+
 def test_campaign_list_filter_form_reads_all_yes_no_in_chinese(client, forms, section):
     Campaign.objects.create(name="口罩专项", year=2023, start_date=dt.date(2023, 1, 1), end_date=dt.date(2023, 12, 31),
                             is_active=False)
@@ -163,7 +181,7 @@ def test_copy_template_refused_for_a_station_user(client, forms):
     response = client.post(reverse("campaigns:template_detail", args=[forms["统计表一"].pk]), {"year": 2024})
 
     assert response.status_code == 403
-    assert FormTemplate.objects.count() == 2
+    assert FormTemplate.objects.count() == 5
 
 
 def test_admin_copy_action(admin_client, forms):

@@ -10,6 +10,12 @@ def forms(db):
     """The shipped 2023 统计表一/二 and the product-area tags."""
     load_tags()
     load_forms()
+    return {t.code: t for t in FormTemplate.objects.filter(year=2023)}
+
+
+@pytest.fixture
+def all_forms(forms):
+    """Every shipped form: also the plan's 2024 附件1 and 附件2 tables."""
     return {t.code: t for t in FormTemplate.objects.all()}
 
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.plan2024 import action_name, annual_name
 from enterprises.grading.choices import GradeStatus
 from enterprises.models import EnterpriseGrade, User
 from inspections.choices import PlanStatus
@@ -37,7 +38,19 @@ def test_the_demo_seeded_for_a_date_has_this_years_returns_and_numbers(today):
     filled_by, contact = return_contact(unit=None)
     assert filled_by and contact, (filled_by, contact)
 
-    campaigns = list(Campaign.objects.order_by("year"))
+    # the plan's quarterly returns (附件1, 附件2) of 2024 and of this year, due the 15th; this year's last one open
+    plan = list(Campaign.objects.filter(name__in=[n(y) for n in (annual_name, action_name) for y in (2024, 2026)])
+                .order_by("year", "kind"))
+    assert [(c.year, c.kind) for c in plan] == [(2024, "annual"), (2024, "campaign"), (2026, "annual"), (2026, "campaign")]
+    for campaign in plan:
+        assert [d.due_on.strftime("%m-%d") for d in campaign.due_dates.all()] == ["03-15", "06-15", "09-15", "11-15"]
+        assert campaign.due_dates.last().is_open_on(today) == (campaign.year == 2026)
+    filed_2024 = Return.objects.filter(campaign=plan[1], unit__isnull=False, status=ReturnStatus.APPROVED)
+    stations = plan[1].units.filter(kind="station").count()
+    assert stations >= 5 and filed_2024.count() == 4 * 2 * stations  # every 所 (not the 药械科), both tables, each due
+    assert Return.objects.filter(campaign=plan[1], unit__isnull=True).count() == 2
+
+    campaigns = list(Campaign.objects.exclude(pk__in=[c.pk for c in plan]).order_by("year"))
     assert [(c.doc_number, c.year) for c in campaigns] == [("永市场监管药械〔2023〕3号", 2023),
                                                            ("鹿市监药械〔2026〕5号", 2026)]
     assert [c.is_active for c in campaigns] == [False, True]
