@@ -1,13 +1,19 @@
-"""Benchmark: the district return and a return for every unit, ORM metrics vs a hand-written SQL query.
+"""Benchmark: the district return (total and every unit) and a unit's return, compute() vs the best hand SQL.
 
-Usage (PostgreSQL; builds the data set with ``seed_demo --scale N`` when the database is empty, else
-reuses it):
+The baseline is ONE hand-written statement: each enterprise's row mask computed once from its tags and
+link flags, the status and the owning unit at the cut-off in one DISTINCT ON pass each, every record
+table scanned once joined to the masks and grouped by mask, the district and every unit together
+(GROUPING SETS). Both sides run in a transaction with the same ``SET LOCAL work_mem`` (metrics.WORK_MEM)
+on the connection settings' JIT setting (``-c jit=off`` unless DB_OPTIONS says otherwise; printed).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/regsys_bench \\
-        .venv/bin/python benchmarks/bench_returns.py --scale 100 [--template 统计表二] [--cutoff 2023-12-25]
+Usage (PostgreSQL; reads the database only — builds it with ``seed_demo --scale N`` when it is empty):
 
-Prints the data size, both timings, their ratio and the peak memory, and checks that both give the
-same numbers (exit code 1 if they differ).
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_s10 \\
+        .venv/bin/python benchmarks/bench_returns.py [--template 统计表二] [--cutoff 2023-12-25] [--runs 7]
+
+Prints the data size, both timings (best of alternated warm runs), their ratio, the statements and the
+Python time of compute() (wall minus SQL, and this process's CPU time), the peak memory, and checks that
+both give the same numbers (exit code 1 if they differ).
 """
 
 from __future__ import annotations
