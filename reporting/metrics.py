@@ -466,9 +466,11 @@ def compute(
     rows = rows if rows is not None else list(template.rows.order_by("order"))
     metrics = metrics if metrics is not None else list(template.columns.order_by("order").values_list("metric", flat=True))
     if by_unit:
-        units = tuple(units if units is not None else period.unit_ids or ())
-        if period.unit_ids is None and not units:
-            raise ValueError("a per-unit grid needs the units")
+        if units is None:
+            if period.unit_ids is None:
+                raise ValueError("a per-unit grid needs the units")
+            units = period.unit_ids
+        units = tuple(units)
         if period.unit_ids is not None and not set(units) <= set(period.unit_ids):
             raise ValueError("the units of a per-unit grid must be among the period's units")
     keys: list[int | None] = list(units) if by_unit else []

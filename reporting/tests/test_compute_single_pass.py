@@ -194,3 +194,14 @@ def test_per_unit_grids_must_be_of_the_periods_units(forms):
     with pytest.raises(ValueError):
         compute(template=forms["统计表二"], period=Period(campaign=s["campaign"], cutoff=CUTOFF, unit_ids=None),
                 by_unit=True)
+
+
+def test_a_district_without_filing_units_still_has_its_total(forms):
+    s = build(forms)
+    template = forms["统计表二"]
+    grids = district_pass(template, s["campaign"], ())
+    total = compute(template=template, period=Period(
+        campaign=s["campaign"], cutoff=CUTOFF, unit_ids=None, case_date=template.case_count_date,
+        interview_mode=template.interview_count_mode))
+
+    assert grids == total
