@@ -11,12 +11,13 @@ decision outcomes (fines, confiscations, persons punished, 停产停业, 吊销,
 decided by the cut-off; 企业总数 is a stock of the row's enterprises active at the cut-off, each counted
 for the unit that supervised it at the cut-off (the registry's history, ``enterprises.selectors``).
 
-Computation: one query per record source (enterprises, inspections, interviews, cases, penalised
-persons, referrals). Each record is given the bit mask of the form rows its enterprise belongs to
-(one ``CASE WHEN <row> THEN 2^r`` per row) and the metrics are aggregated per mask (and unit); row r is
-the sum of the masks with bit r set. Because the mask is a property of the enterprise, even the
-distinct-enterprise counts add up across masks. The number of queries never depends on the size of
-the data (forms of more than 62 rows take one more query per source and 62 rows).
+Computation: ONE statement per return (``compute``). Each enterprise is given, once, the bit mask of the
+form rows it belongs to (from its link flags and tags, ``campaigns.rows.row_q``'s rule); each record
+source (enterprises, inspections, interviews, cases, penalised persons, referrals) is scanned once, joined
+to the masks and aggregated per mask, by unit and in total together; row r is the sum of the masks with
+bit r set. Because the mask is a property of the enterprise, even the distinct-enterprise counts add up
+across masks. The number of statements never depends on the size of the data, the rows or the units
+(forms of more than 62 rows take one more mask column).
 """
 
 from __future__ import annotations
