@@ -1,13 +1,19 @@
-"""Benchmark: the district return and a return for every unit, ORM metrics vs a hand-written SQL query.
+"""Benchmark: the district return (total and every unit) and a unit's return, compute() vs the best hand SQL.
 
-Usage (PostgreSQL; builds the data set with ``seed_demo --scale N`` when the database is empty, else
-reuses it):
+The baseline is ONE hand-written statement: each enterprise's row mask computed once from its tags and
+link flags, the status and the owning unit at the cut-off in one DISTINCT ON pass each, every record
+table scanned once joined to the masks and grouped by mask, the district and every unit together
+(GROUPING SETS). Both sides run in a transaction with the same ``SET LOCAL work_mem`` (metrics.WORK_MEM)
+on the connection settings' JIT setting (``-c jit=off`` unless DB_OPTIONS says otherwise; printed).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/regsys_bench \\
-        .venv/bin/python benchmarks/bench_returns.py --scale 100 [--template 统计表二] [--cutoff 2023-12-25]
+Usage (PostgreSQL; reads the database only — builds it with ``seed_demo --scale N`` when it is empty):
 
-Prints the data size, both timings, their ratio and the peak memory, and checks that both give the
-same numbers (exit code 1 if they differ).
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_s10 \\
+        .venv/bin/python benchmarks/bench_returns.py [--template 统计表二] [--cutoff 2023-12-25] [--runs 7]
+
+Prints the data size, both timings (best of alternated warm runs), their ratio, the statements and the
+Python time of compute() (wall minus SQL, and this process's CPU time), the peak memory, and checks that
+both give the same numbers (exit code 1 if they differ).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from campaigns.rows import TagIndex  # noqa: E402
 from enterprises.choices import ACTIVE_STATUSES  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402
 from inspections.models import Case, Inspection  # noqa: E402
-from reporting.metrics import Period, compute  # noqa: E402
+from reporting.metrics import WORK_MEM, Period, compute  # noqa: E402
 from reporting.selectors import campaign_units  # noqa: E402
 
 # The links as SQL on the enterprise table, written by hand (they must agree with enterprises.links).
@@ -55,118 +61,143 @@ LINK_SQL = {
 }
 
 
-def members_cte(rows, tags: TagIndex) -> str:
-    """One SELECT per row, UNION ALL: (row_no, enterprise_id) for every enterprise in the row."""
-    parts = []
+def masks_cte(rows, tags: TagIndex) -> str:
+    """CTEs ending in ``masks(enterprise_id, mask)``: each enterprise's bit mask of the rows it is in (bit r =
+    row r), computed once: its link flags, OR-ed with the rows its tags put it in, minus the rows its tags
+    exclude it from. One pass over the enterprise-tag table, one over the enterprises."""
+    if len(rows) > 62:
+        raise SystemExit("the hand SQL handles forms of up to 62 rows")
+    inc: dict[int, int] = {}
+    exc: dict[int, int] = {}
+    free = 0
+    links: dict[str, int] = {}
     for number, row in enumerate(rows):
-        where = [LINK_SQL[row.link]]
+        links[row.link or ""] = links.get(row.link or "", 0) | 1 << number
         if row.tag_codes:
-            ids = ",".join(map(str, tags.ids(row.tag_codes))) or "NULL"
-            where.append(f"EXISTS (SELECT 1 FROM enterprises_enterprise_tags t WHERE t.enterprise_id = e.id "
-                         f"AND t.tag_id IN ({ids}))")
-        if row.exclude_tag_codes:
-            ids = ",".join(map(str, tags.ids(row.exclude_tag_codes))) or "NULL"
-            where.append(f"NOT EXISTS (SELECT 1 FROM enterprises_enterprise_tags t WHERE t.enterprise_id = e.id "
-                         f"AND t.tag_id IN ({ids}))")
-        parts.append(f"SELECT {number} AS row_no, e.id AS enterprise_id FROM enterprises_enterprise e "
-                     f"WHERE {' AND '.join(where)}")
-    return "members AS (" + "\nUNION ALL ".join(parts) + ")"
+            for pk in tags.ids(row.tag_codes):
+                inc[pk] = inc.get(pk, 0) | 1 << number
+        else:
+            free |= 1 << number
+        for pk in tags.ids(row.exclude_tag_codes or []):
+            exc[pk] = exc.get(pk, 0) | 1 << number
+    link_mask = " + ".join(f"CASE WHEN {LINK_SQL[link]} THEN {bits} ELSE 0 END" for link, bits in links.items())
+    values = ", ".join(f"({pk}, {inc.get(pk, 0)}::bigint, {exc.get(pk, 0)}::bigint)" for pk in sorted({*inc, *exc}))
+    if not values:
+        return f"masks AS (SELECT e.id AS enterprise_id, ({link_mask}) & {free} AS mask FROM enterprises_enterprise e)"
+    return f"""row_tags(tag_id, inc, exc) AS (VALUES {values}),
+enterprise_bits AS (
+  SELECT t.enterprise_id, bit_or(rt.inc) AS inc, bit_or(rt.exc) AS exc
+  FROM enterprises_enterprise_tags t JOIN row_tags rt ON rt.tag_id = t.tag_id GROUP BY t.enterprise_id),
+masks AS (
+  SELECT * FROM (
+    SELECT e.id AS enterprise_id,
+      ({link_mask}) & (COALESCE(b.inc, 0) | {free}) & ~COALESCE(b.exc, 0) AS mask
+    FROM enterprises_enterprise e LEFT JOIN enterprise_bits b ON b.enterprise_id = e.id) x
+  WHERE mask <> 0)"""
 
 
-def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bool) -> dict:
-    """The same numbers as reporting.metrics, with five hand-written grouped queries.
+# The value columns of each source's statement part, in this order (v0, v1, …).
+HAND_METRICS = {
+    "enterprise": ["enterprise_total"],
+    "inspection": ["staff_dispatched", "enterprises_inspected", "ordered_to_correct", "rectification_completed"],
+    "interview": ["enterprises_interviewed"],
+    "case": ["cases_investigated", "enterprise_fines_confiscations", "responsible_persons_punished",
+             "personal_fines", "ordered_suspension", "licenses_revoked", "listed_serious_dishonesty"],
+    "referral": ["cases_to_police", "clues_to_health_dept", "websites_to_telecom_authority", "clues_to_customs",
+                 "clues_to_discipline_inspection"],
+}
 
-    ``unit_ids`` None is the whole district (no unit filter). A case's outcomes count when decided by the
-    cut-off; an enterprise counts for the unit that supervised it at the end of the cut-off day (history).
+
+def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bool, linked: bool = True) -> dict:
+    """The same numbers as reporting.metrics, written by hand as ONE statement: ``{unit|None: {row_no: {metric:
+    value}}}`` (the district or ``unit_ids``' total under None, and each unit with ``by_unit``).
+
+    Masks once per enterprise; the status and the owning unit at the cut-off in one DISTINCT ON pass each;
+    each record table scanned once joined to the masks, grouped by mask per unit and in total together
+    (GROUPING SETS). A case's outcomes count when decided by the cut-off.
     """
-    cte = "WITH " + members_cte(rows, tags)
     start = campaign.start_date.isoformat()
     end = cutoff.isoformat()
     end_of_day = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)).isoformat()
     statuses = ",".join(f"'{s}'" for s in ACTIVE_STATUSES)
-    unit_at_cutoff = f"""COALESCE(
-    (SELECT h.owning_unit_id FROM enterprises_historicalenterprise h WHERE h.id = e.id
-       AND h.history_date < '{end_of_day}' ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
-    (SELECT h.owning_unit_id FROM enterprises_historicalenterprise h WHERE h.id = e.id
-       ORDER BY h.history_date, h.history_id LIMIT 1),
-    e.owning_unit_id)"""
 
     def units(column: str) -> str:
         return "TRUE" if unit_ids is None else f"{column} IN ({','.join(map(str, unit_ids))})"
 
-    def sel(alias: str) -> str:
-        return f", {alias}.unit_id AS unit_id" if by_unit else ""
-
-    def grp(alias: str) -> str:
-        return f", {alias}.unit_id" if by_unit else ""
+    def linked_to(table: str, column: str, alias: str) -> str:
+        if not linked:
+            return ""
+        return (f"JOIN inspections_{table}_campaigns {alias}c ON {alias}c.{column} = {alias}.id "
+                f"AND {alias}c.campaign_id = {campaign.pk}")
 
     decided = f"k.decided_on <= '{end}'"
-    queries = {
-        "enterprise": f"""{cte}
-SELECT m.row_no{", u.unit_id" if by_unit else ""}, COUNT(*) AS enterprise_total
-FROM members m JOIN enterprises_enterprise e ON e.id = m.enterprise_id
-CROSS JOIN LATERAL (SELECT {unit_at_cutoff} AS unit_id) u
-WHERE {units("u.unit_id")} AND (e.established_on IS NULL OR e.established_on <= '{end}')
-  AND COALESCE((SELECT c.from_status FROM enterprises_enterprisestatuschange c WHERE c.enterprise_id = e.id
-                AND c.effective_on > '{end}' ORDER BY c.effective_on, c.created_at, c.id LIMIT 1), e.status)
-      IN ({statuses})
-GROUP BY m.row_no{', u.unit_id' if by_unit else ''}""",
-        "inspection": f"""{cte}
-SELECT m.row_no{sel('i')}, SUM(i.staff_count) AS staff_dispatched,
-  COUNT(*) AS enterprises_inspected,
-  COUNT(r.id) FILTER (WHERE r.ordered_on <= '{end}') AS ordered_to_correct,
-  COUNT(r.id) FILTER (WHERE r.completed_on <= '{end}') AS rectification_completed
-FROM inspections_inspection i
-JOIN inspections_inspection_campaigns ic ON ic.inspection_id = i.id AND ic.campaign_id = {campaign.pk}
-JOIN members m ON m.enterprise_id = i.enterprise_id
+    width = max(map(len, HAND_METRICS.values()))
+
+    def part(number: int, unit: str, values: list[str], body: str) -> str:
+        values = values + ["CAST(NULL AS NUMERIC)"] * (width - len(values))
+        if not by_unit:
+            return f"SELECT {number} AS src, 1 AS total, NULL AS unit, m.mask, {', '.join(values)}\n{body}\nGROUP BY m.mask"
+        return (f"SELECT {number} AS src, GROUPING({unit}) AS total, {unit} AS unit, m.mask, {', '.join(values)}\n"
+                f"{body}\nGROUP BY GROUPING SETS (({unit}, m.mask), (m.mask))")
+
+    sql = f"""WITH {masks_cte(rows, tags)},
+status_at AS (  -- the status on the cut-off day: from_status of the first change after it
+  SELECT DISTINCT ON (c.enterprise_id) c.enterprise_id, c.from_status FROM enterprises_enterprisestatuschange c
+  WHERE c.effective_on > '{end}' ORDER BY c.enterprise_id, c.effective_on, c.created_at, c.id),
+unit_at AS (  -- the unit at the end of the cut-off day: the last version by then, else the first one
+  SELECT DISTINCT ON (h.id) h.id, h.owning_unit_id FROM enterprises_historicalenterprise h
+  ORDER BY h.id, h.history_date < '{end_of_day}' DESC,
+    CASE WHEN h.history_date < '{end_of_day}' THEN h.history_date END DESC,
+    CASE WHEN h.history_date < '{end_of_day}' THEN h.history_id END DESC, h.history_date, h.history_id),
+persons AS (
+  SELECT p.case_id, COUNT(*) AS n, SUM(p.fine_amount) AS fines FROM inspections_casepenalisedperson p
+  GROUP BY p.case_id)
+""" + "\nUNION ALL\n".join([
+        part(0, "COALESCE(ua.owning_unit_id, e.owning_unit_id)", ["COUNT(*)"], f"""FROM enterprises_enterprise e
+JOIN masks m ON m.enterprise_id = e.id
+LEFT JOIN status_at s ON s.enterprise_id = e.id LEFT JOIN unit_at ua ON ua.id = e.id
+WHERE (e.established_on IS NULL OR e.established_on <= '{end}') AND COALESCE(s.from_status, e.status) IN ({statuses})
+  AND {units("COALESCE(ua.owning_unit_id, e.owning_unit_id)")}"""),
+        part(1, "i.unit_id", ["SUM(i.staff_count)", "COUNT(*)", f"COUNT(r.id) FILTER (WHERE r.ordered_on <= '{end}')",
+                              f"COUNT(r.id) FILTER (WHERE r.completed_on <= '{end}')"], f"""FROM inspections_inspection i
+{linked_to("inspection", "inspection_id", "i")}
+JOIN masks m ON m.enterprise_id = i.enterprise_id
 LEFT JOIN inspections_rectification r ON r.inspection_id = i.id
-WHERE i.status = 'finalised' AND i.start_date BETWEEN '{start}' AND '{end}' AND {units("i.unit_id")}
-GROUP BY m.row_no{grp('i')}""",
-        "interview": f"""{cte}
-SELECT m.row_no{sel('v')}, COUNT(DISTINCT v.enterprise_id) AS enterprises_interviewed
-FROM inspections_interview v
-JOIN inspections_interview_campaigns vc ON vc.interview_id = v.id AND vc.campaign_id = {campaign.pk}
-JOIN members m ON m.enterprise_id = v.enterprise_id
-WHERE v.held_on BETWEEN '{start}' AND '{end}' AND {units("v.unit_id")}
-GROUP BY m.row_no{grp('v')}""",
-        "case": f"""{cte}, persons AS (
-  SELECT p.case_id, COUNT(*) AS n, SUM(p.fine_amount) AS fines FROM inspections_casepenalisedperson p GROUP BY p.case_id)
-SELECT m.row_no{sel('k')}, COUNT(*) AS cases_investigated,
-  SUM(k.fine_amount + k.confiscation_amount) FILTER (WHERE {decided}) AS enterprise_fines_confiscations,
-  COALESCE(SUM(p.n) FILTER (WHERE {decided}), 0) AS responsible_persons_punished,
-  COALESCE(SUM(p.fines) FILTER (WHERE {decided}), 0) AS personal_fines,
-  COUNT(*) FILTER (WHERE k.suspension_ordered AND {decided}) AS ordered_suspension,
-  COUNT(k.revoked_licence_id) FILTER (WHERE {decided}) AS licenses_revoked,
-  COUNT(DISTINCT k.enterprise_id) FILTER (WHERE k.listed_serious_dishonest AND {decided})
-    AS listed_serious_dishonesty
-FROM inspections_case k
-JOIN inspections_case_campaigns kc ON kc.case_id = k.id AND kc.campaign_id = {campaign.pk}
-JOIN members m ON m.enterprise_id = k.enterprise_id
+WHERE i.status = 'finalised' AND i.start_date BETWEEN '{start}' AND '{end}' AND {units("i.unit_id")}"""),
+        part(2, "v.unit_id", ["COUNT(DISTINCT v.enterprise_id)"], f"""FROM inspections_interview v
+{linked_to("interview", "interview_id", "v")}
+JOIN masks m ON m.enterprise_id = v.enterprise_id
+WHERE v.held_on BETWEEN '{start}' AND '{end}' AND {units("v.unit_id")}"""),
+        part(3, "k.unit_id", [
+            "COUNT(*)", f"SUM(k.fine_amount + k.confiscation_amount) FILTER (WHERE {decided})",
+            f"SUM(p.n) FILTER (WHERE {decided})", f"SUM(p.fines) FILTER (WHERE {decided})",
+            f"COUNT(*) FILTER (WHERE k.suspension_ordered AND {decided})",
+            f"COUNT(k.revoked_licence_id) FILTER (WHERE {decided})",
+            f"COUNT(DISTINCT k.enterprise_id) FILTER (WHERE k.listed_serious_dishonest AND {decided})"],
+            f"""FROM inspections_case k
+{linked_to("case", "case_id", "k")}
+JOIN masks m ON m.enterprise_id = k.enterprise_id
 LEFT JOIN persons p ON p.case_id = k.id
-WHERE k.{case_date} BETWEEN '{start}' AND '{end}' AND {units("k.unit_id")}
-GROUP BY m.row_no{grp('k')}""",
-        "referral": f"""{cte}
-SELECT m.row_no{sel('f')},
-  COUNT(*) FILTER (WHERE f.target = 'police') AS cases_to_police,
-  COUNT(*) FILTER (WHERE f.target = 'health') AS clues_to_health_dept,
-  COUNT(*) FILTER (WHERE f.target = 'telecom') AS websites_to_telecom_authority,
-  COUNT(*) FILTER (WHERE f.target = 'customs') AS clues_to_customs,
-  COUNT(*) FILTER (WHERE f.target = 'discipline') AS clues_to_discipline_inspection
-FROM inspections_referral f
-JOIN inspections_referral_campaigns fc ON fc.referral_id = f.id AND fc.campaign_id = {campaign.pk}
-JOIN members m ON m.enterprise_id = f.enterprise_id
-WHERE f.referred_on BETWEEN '{start}' AND '{end}' AND {units("f.unit_id")}
-GROUP BY m.row_no{grp('f')}""",
-    }
+WHERE k.{case_date} BETWEEN '{start}' AND '{end}' AND {units("k.unit_id")}"""),
+        part(4, "f.unit_id", [f"COUNT(*) FILTER (WHERE f.target = '{target}')" for target in
+                              ("police", "health", "telecom", "customs", "discipline")],
+             f"""FROM inspections_referral f
+{linked_to("referral", "referral_id", "f")}
+JOIN masks m ON m.enterprise_id = f.enterprise_id
+WHERE f.referred_on BETWEEN '{start}' AND '{end}' AND {units("f.unit_id")}"""),
+    ])
+    names = list(HAND_METRICS.values())
     result: dict = {}
     with connection.cursor() as cursor:
-        for sql in queries.values():
-            cursor.execute(sql)
-            names = [c[0] for c in cursor.description]
-            for record in cursor.fetchall():
-                values = dict(zip(names, record, strict=True))
-                key = (values.pop("row_no"), values.pop("unit_id", None) if by_unit else None)
-                result.setdefault(key, {}).update(values)
+        cursor.execute(sql)
+        records = cursor.fetchall()
+    for src, is_total, unit, mask, *values in records:
+        grid = result.setdefault(None if is_total else unit, {})
+        for number in range(len(rows)):
+            if mask >> number & 1:
+                cell = grid.setdefault(number, {})
+                for name, value in zip(names[src], values, strict=False):
+                    cell[name] = cell.get(name, 0) + (value or 0)
     return result
 
 
@@ -176,33 +207,59 @@ def normalise(value) -> Decimal | int:
     return int(value or 0)
 
 
-def compare(orm: dict, sql: dict, rows, metrics, money: set[str], by_unit: bool, unit_ids) -> list[str]:
+def compare(orm: dict, hand: dict, rows, metrics, money: set[str], keys) -> list[str]:
     problems = []
-    keys = unit_ids if by_unit else [None]
     for unit in keys:
         for number, row in enumerate(rows):
             got = orm[unit][row.key]
-            hand = sql.get((number, unit), {})
+            expected_cell = hand.get(unit, {}).get(number, {})
             for metric in metrics:
-                expected = hand.get(metric) or 0
+                expected = expected_cell.get(metric) or 0
                 if metric in money:
                     expected = (Decimal(expected) / 10000).quantize(Decimal("0.01"))
                 if normalise(got[metric]) != normalise(expected):
-                    problems.append(f"{unit} {row.key} {metric}: ORM {got[metric]} vs SQL {expected}")
+                    problems.append(f"{unit} {row.key} {metric}: compute {got[metric]} vs hand SQL {expected}")
     return problems
 
 
-def timed(fn):
-    started = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - started
+class StatementClock:
+    """Time spent executing SQL (the rest of a computation is Python)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.statements += 1
+
+
+def measured(fn):
+    """(value, wall time, SQL wall time, statement count, this process's CPU time) of one run.
+
+    The CPU time of the process is the Python overhead (building the statement, reading the rows) free
+    of the waits a busy machine adds to wall time."""
+    clock = StatementClock()
+    with connection.execute_wrapper(clock):
+        cpu = time.process_time()
+        started = time.perf_counter()
+        value = fn()
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+    fn.value = value
+    return value, elapsed, clock.seconds, clock.statements, cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--scale", type=int, default=100, help="seed_demo scale when the database is empty")
     parser.add_argument("--template", default="统计表二")
     parser.add_argument("--cutoff", default="2023-12-25")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each side, alternated (best kept)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("需要 PostgreSQL：设置 DATABASE_URL")
@@ -220,54 +277,65 @@ def main() -> int:
     columns = list(template.columns.order_by("order"))
     metrics = [c.metric for c in columns]
     money = {c.metric for c in columns if c.decimals}
+    linked = getattr(template, "record_scope", "linked") != "all"
     tags = TagIndex()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
     print(f"data: {Enterprise.objects.count():,} enterprises, {Inspection.objects.count():,} inspections, "
           f"{Case.objects.count():,} cases, {campaign.inspections.count():,} linked to {campaign}; "
           f"{len(units)} units; {template} {len(rows)} rows x {len(metrics)} columns")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    print(f"{version}; jit={jit}; work_mem {WORK_MEM} on both sides (SET LOCAL in the transaction); "
+          f"best of {args.runs} warm runs, alternated")
 
     def period(unit_ids):
         return Period(campaign=campaign, cutoff=cutoff, unit_ids=None if unit_ids is None else tuple(unit_ids),
-                      case_date=template.case_count_date, interview_mode=template.interview_count_mode)
+                      case_date=template.case_count_date, interview_mode=template.interview_count_mode,
+                      linked=linked)
 
-    def orm_total():  # the district return counts the whole district, not only the units that file
-        with transaction.atomic():
-            return compute(template=template, period=period(None), rows=rows, metrics=metrics)
+    def with_compute(unit_ids, **kwargs):
+        def run():
+            with transaction.atomic():
+                return compute(template=template, period=period(unit_ids), rows=rows, metrics=metrics, **kwargs)
+        return run
 
-    def orm_every_unit():  # every unit's return in one grouped pass (what the district file's sheets use)
-        with transaction.atomic():
-            return compute(template=template, period=period(units), by_unit=True, rows=rows, metrics=metrics)
+    def with_sql(unit_ids, by_unit):
+        def run():
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                return hand_sql(rows, tags, campaign, cutoff, unit_ids, template.case_count_date, by_unit, linked)
+        return run
 
-    def orm_one_unit():
-        with transaction.atomic():
-            return compute(template=template, period=period(units[:1]), rows=rows, metrics=metrics)
-
-    def sql(unit_ids, by_unit):
-        return hand_sql(rows, tags, campaign, cutoff, unit_ids, template.case_count_date, by_unit=by_unit)
-
-    sql(None, False)  # warm the cache for both sides alike
-    orm_total_result, t_orm_total = timed(orm_total)
-    sql_total, t_sql_total = timed(lambda: sql(None, False))
-    orm_units, t_orm_units = timed(orm_every_unit)
-    sql_units, t_sql_units = timed(lambda: sql(units, True))
-    orm_one, t_orm_one = timed(orm_one_unit)
-    sql_one, t_sql_one = timed(lambda: sql(units[:1], False))
+    cases = [
+        ("district return: total + every unit, one pass", with_compute(None, by_unit=True, with_total=True,
+                                                                       units=tuple(units)),
+         with_sql(None, True), [None, *units]),
+        ("district total only", with_compute(None), with_sql(None, False), [None]),
+        ("one unit's return", with_compute(units[:1]), with_sql(units[:1], False), [None]),
+    ]
+    with_sql(None, True)()  # warm the cache for both sides alike
+    problems = []
+    for label, orm_fn, sql_fn, keys in cases:
+        best_orm = best_sql = None
+        for _ in range(args.runs):  # alternated, so both sides meet the same load on a shared machine
+            best_orm = min(best_orm or (float("inf"),), measured(orm_fn)[1:], key=lambda b: b[0])
+            got = orm_fn.value
+            best_sql = min(best_sql or (float("inf"),), measured(sql_fn)[1:], key=lambda b: b[0])
+            hand = sql_fn.value
+        t_orm, t_orm_sql, n_orm, cpu = best_orm
+        t_sql = best_sql[0]
+        problems += compare(got, hand, rows, metrics, money, keys)
+        print(f"{label}: compute {t_orm * 1000:.0f} ms ({n_orm} statements; Python: wall {(t_orm - t_orm_sql) * 1000:.0f}"
+              f" ms, CPU {cpu * 1000:.0f} ms)  hand SQL {t_sql * 1000:.0f} ms  ratio {t_orm / t_sql:.2f}")
     tracemalloc.start()  # a separate run: tracing slows Python down, so it is not timed
-    orm_every_unit()
+    cases[0][1]()
     peak_python = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-
-    problems = compare(orm_total_result, sql_total, rows, metrics, money, False, units)
-    problems += compare(orm_units, sql_units, rows, metrics, money, True, units)
-    problems += compare({units[0]: orm_one[None]}, {(n, units[0]): v for (n, _u), v in sql_one.items()},
-                        rows, metrics, money, True, units[:1])
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for label, a, b in (("district return (total)", t_orm_total, t_sql_total),
-                        (f"a return for every unit ({len(units)}, one grouped pass)", t_orm_units, t_sql_units),
-                        ("one unit's return", t_orm_one, t_sql_one)):
-        print(f"{label}: ORM {a:.2f}s  hand SQL {b:.2f}s  ratio {a / b:.2f}")
-    print(f"peak memory: Python heap during the every-unit ORM pass {peak_python / 1e6:.1f} MB; "
+    print(f"peak memory: Python heap during the district pass {peak_python / 1e6:.1f} MB; "
           f"process max RSS {max_rss:.0f} MB")
     if problems:
         print(f"MISMATCH ({len(problems)}):", *problems[:20], sep="\n  ")

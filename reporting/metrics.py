@@ -11,21 +11,21 @@ decision outcomes (fines, confiscations, persons punished, 停产停业, 吊销,
 decided by the cut-off; 企业总数 is a stock of the row's enterprises active at the cut-off, each counted
 for the unit that supervised it at the cut-off (the registry's history, ``enterprises.selectors``).
 
-Computation: one query per record source (enterprises, inspections, interviews, cases, penalised
-persons, referrals). Each record is given the bit mask of the form rows its enterprise belongs to
-(one ``CASE WHEN <row> THEN 2^r`` per row) and the metrics are aggregated per mask (and unit); row r is
-the sum of the masks with bit r set. Because the mask is a property of the enterprise, even the
-distinct-enterprise counts add up across masks. The number of queries never depends on the size of
-the data (forms of more than 62 rows take one more query per source and 62 rows).
+Computation: ONE statement per return (``compute``). Each enterprise is given, once, the bit mask of the
+form rows it belongs to (from its link flags and tags, ``campaigns.rows.row_q``'s rule); each record
+source (enterprises, inspections, interviews, cases, penalised persons, referrals) is scanned once, joined
+to the masks and aggregated per mask, by unit and in total together; row r is the sum of the masks with
+bit r set. Because the mask is a property of the enterprise, even the distinct-enterprise counts add up
+across masks. The number of statements never depends on the size of the data, the rows or the units
+(forms of more than 62 rows take one more mask column).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import reduce
-from itertools import product
 from operator import add
 
 from django.db import connection
@@ -44,12 +44,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CaseCountDate, FormRow, FormTemplate, InterviewCountMode
 from campaigns.rows import TagIndex, row_q
 from enterprises.choices import ACTIVE_STATUSES
-from enterprises.models import Enterprise
+from enterprises.links import link_q
+from enterprises.models import Enterprise, EnterpriseStatusChange
 from enterprises.selectors import owning_unit_on, status_on
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case as PenaltyCase
@@ -58,6 +60,7 @@ from inspections.models import CasePenalisedPerson, Inspection, Interview, Refer
 TEN_THOUSAND = Decimal(10000)
 MASK_BITS = 62  # rows per query: the row mask is a signed 64-bit integer
 CENT = Decimal("0.01")
+FLOATS = Context(prec=15)
 
 
 @dataclass(frozen=True)
@@ -109,10 +112,38 @@ def _enterprise_base(period: Period) -> QuerySet:
     current status when nothing changed since. Enterprises established after the cut-off are left out.
     """
     return (
-        Enterprise.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=period.cutoff))
+        _established_by(period)
         .annotate(status_at_cutoff=status_on(period.cutoff), unit_at_cutoff=owning_unit_on(period.cutoff))
         .filter(period.units_q("unit_at_cutoff"), status_at_cutoff__in=list(ACTIVE_STATUSES))
     )
+
+
+def _established_by(period: Period) -> QuerySet:
+    return Enterprise.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=period.cutoff))
+
+
+def _enterprises_at_cutoff_sql(period: Period) -> tuple[str, list]:
+    """PostgreSQL: ``status_on`` and ``owning_unit_on`` for every enterprise at once, as a relation
+    ``(enterprise_id, status, unit_id)`` — one DISTINCT ON pass over the status changes and one over the
+    registry's history instead of three correlated sub-queries per enterprise. Same rules (the tests run on
+    both paths): the ``from_status`` of the first change after the day, else the current status; the last
+    version up to the end of the day, else the first version (a unit is never empty), else the current unit.
+    """
+    end_of_day = timezone.make_aware(dt.datetime.combine(period.cutoff + dt.timedelta(days=1), dt.time.min))
+    changes = EnterpriseStatusChange._meta.db_table
+    history = Enterprise.history.model._meta.db_table
+    sql = f"""SELECT e.id AS enterprise_id, COALESCE(s.from_status, e.status) AS status,
+  COALESCE(h.owning_unit_id, e.owning_unit_id) AS unit_id
+FROM {Enterprise._meta.db_table} e
+LEFT JOIN (SELECT DISTINCT ON (c.enterprise_id) c.enterprise_id, c.from_status FROM {changes} c
+           WHERE c.effective_on > %s ORDER BY c.enterprise_id, c.effective_on, c.created_at, c.id) s
+  ON s.enterprise_id = e.id
+LEFT JOIN (SELECT DISTINCT ON (v.id) v.id, v.owning_unit_id FROM {history} v
+           ORDER BY v.id, v.history_date < %s DESC,
+             CASE WHEN v.history_date < %s THEN v.history_date END DESC,
+             CASE WHEN v.history_date < %s THEN v.history_id END DESC, v.history_date, v.history_id) h
+  ON h.id = e.id"""
+    return sql, [period.cutoff, end_of_day, end_of_day, end_of_day]
 
 
 def _inspection_base(period: Period) -> QuerySet:
@@ -304,9 +335,7 @@ def metric_records(*, metric: str, row: FormRow, period: Period) -> QuerySet:
 
 Grid = dict[str, dict[str, int | Decimal]]  # row key -> metric key -> value
 
-
-def _alias(row_index: int, metric: str) -> str:
-    return f"r{row_index}_{metric}"
+WORK_MEM = "64MB"  # per sort/hash of the return's statement (PostgreSQL, inside a transaction)
 
 
 def _normalise(metric: Metric, value) -> int | Decimal:
@@ -315,63 +344,231 @@ def _normalise(metric: Metric, value) -> int | Decimal:
     return int(value or 0)
 
 
+def _number(value) -> int | Decimal:
+    """A raw aggregate as a number (SQLite sums decimal columns as floats: back to cents, as Django does)."""
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        return FLOATS.create_decimal_from_float(value).quantize(CENT)
+    return value
+
+
+def _bit_or(column: str, bits: int) -> str:
+    """The aggregate OR of ``column`` (PostgreSQL's bit_or; elsewhere a MAX per bit, added up)."""
+    if connection.vendor == "postgresql":
+        return f"bit_or({column})"
+    return " + ".join(f"MAX({column} & {1 << b})" for b in range(MASK_BITS) if bits >> b & 1) or "0"
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
+    """CTEs ``row_tags`` and ``masks(enterprise_id, mask0, mask1 …)``: each enterprise's bit mask of the form
+    rows it belongs to (``campaigns.rows.row_q``), computed ONCE from its link flags and tags.
+
+    Row r of a chunk is bit r: the enterprise is in the row's link, has one of the row's tags (or
+    the row has no tags) and none of its excluded tags. Per tag, the rows it puts an enterprise in
+    (``inc``) or out of (``exc``); per enterprise, the OR over its tags.
+    """
+    per_tag: dict[int, list[int]] = {}
+    link_masks: list[Q] = []
+    no_tag_bits: list[int] = []
+    for c, chunk in enumerate(chunks):
+        by_link: dict[str, int] = {}
+        free = 0
+        for r, row in enumerate(chunk):
+            by_link[row.link or ""] = by_link.get(row.link or "", 0) | 1 << r
+            if row.tag_codes:
+                for pk in tags.ids(row.tag_codes):
+                    per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c] |= 1 << r
+            else:
+                free |= 1 << r
+            for pk in tags.ids(row.exclude_tag_codes or []):
+                per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c + 1] |= 1 << r
+        no_tag_bits.append(free)
+        # the links' bits (a row has one link, so the sum is the OR); link_q is the one definition
+        link_masks.append(reduce(add, [
+            Case(When(link_q(link), then=Value(bits)), default=Value(0), output_field=BigIntegerField())
+            if link else Value(bits, output_field=BigIntegerField())
+            for link, bits in by_link.items()
+        ]))
+    links = Enterprise.objects.order_by().values("id").annotate(**{f"l{c}": m for c, m in enumerate(link_masks)})
+    link_sql, link_params = _sql(links)
+    columns = [f"{kind}{c}" for c in range(len(chunks)) for kind in ("inc", "exc")]
+    ctes = []
+    if per_tag:
+        values = ", ".join(
+            "(" + ", ".join(f"CAST({v} AS BIGINT)" if n == 0 else str(v) for n, v in enumerate([pk, *bits])) + ")"
+            for n, (pk, bits) in enumerate(sorted(per_tag.items()))
+        )
+        ctes.append(f"row_tags(tag_id, {', '.join(columns)}) AS (VALUES {values})")
+        union = [0] * len(columns)
+        for bits in per_tag.values():
+            union = [a | b for a, b in zip(union, bits, strict=True)]
+        ors = ", ".join(f"{_bit_or('rt.' + col, u)} AS {col}" for col, u in zip(columns, union, strict=True))
+        ctes.append(
+            f"enterprise_tags(enterprise_id, {', '.join(columns)}) AS (SELECT et.enterprise_id, {ors} "
+            f"FROM {Enterprise.tags.through._meta.db_table} et JOIN row_tags rt ON rt.tag_id = et.tag_id "
+            "GROUP BY et.enterprise_id)"
+        )
+        join = "LEFT JOIN enterprise_tags t ON t.enterprise_id = x.id"
+        inc, exc = "COALESCE(t.inc{c}, 0)", "COALESCE(t.exc{c}, 0)"
+    else:
+        join, inc, exc = "", "0", "0"
+    masks = [
+        f"(x.l{c} & ({inc.format(c=c)} | {no_tag_bits[c]}) & ~{exc.format(c=c)})" for c in range(len(chunks))
+    ]
+    ctes.append(
+        "masks AS (SELECT * FROM (SELECT x.id AS enterprise_id, "
+        + ", ".join(f"{m} AS mask{c}" for c, m in enumerate(masks))
+        + f" FROM ({link_sql}) x {join}) y WHERE "
+        + " OR ".join(f"mask{c} <> 0" for c in range(len(chunks))) + ")"
+    )
+    return ",\n".join(ctes), list(link_params)
+
+
+def _contribution(metric: Metric, period: Period):
+    """What one record adds to ``metric`` (NULL when it does not count): the value the outer aggregate takes."""
+    where = metric.condition & metric.cutoff_condition(period)
+    kind = metric.kind_for(period)
+    if kind == Agg.DISTINCT_ENTERPRISES:
+        value, output = F("enterprise_id"), BigIntegerField()
+    elif kind == Agg.SUM and isinstance(metric.value, tuple):
+        value = ExpressionWrapper(sum((F(v) for v in metric.value[1:]), F(metric.value[0])), output_field=MONEY)
+        output = MONEY
+    else:
+        value, output = F(metric.value), MONEY if metric.is_money else BigIntegerField()
+    if not where:
+        return value
+    return Case(When(where, then=value), default=Value(None), output_field=output)
+
+
+_AGGREGATES = {Agg.COUNT: "COUNT({})", Agg.SUM: "SUM({})", Agg.DISTINCT_ENTERPRISES: "COUNT(DISTINCT {})"}
+
+
 def compute(
-    *, template: FormTemplate, period: Period, by_unit: bool = False,
-    rows: list[FormRow] | None = None, metrics: list[str] | None = None,
+    *, template: FormTemplate, period: Period, by_unit: bool = False, with_total: bool = False,
+    units: tuple[int, ...] | None = None, rows: list[FormRow] | None = None, metrics: list[str] | None = None,
 ) -> dict[int | None, Grid]:
     """The form's numbers for ``period``: ``{None: grid}``, or ``{unit_id: grid}`` with ``by_unit``.
 
-    One aggregate query per record source and 62 rows (plus one for the tag table), whatever the data size.
+    ``by_unit`` gives a grid per unit of ``units`` (default: the period's units); ``with_total`` adds the
+    period's own total under ``None`` — e.g. the district return (``unit_ids`` None) and each unit's
+    sheet, in one pass.
+
+    ONE statement whatever the data size, rows and units (plus the tag table and, on PostgreSQL, the
+    work_mem setting): each enterprise's row mask is computed once from its tags, each record source
+    is scanned once joined to the masks and aggregated per mask and unit and per mask alone (GROUPING
+    SETS on PostgreSQL); row r is the sum over the masks with bit r set. A mask is a property of the
+    enterprise, so even the distinct-enterprise counts add up across masks.
     """
     rows = rows if rows is not None else list(template.rows.order_by("order"))
     metrics = metrics if metrics is not None else list(template.columns.order_by("order").values_list("metric", flat=True))
-    tags = TagIndex()
-    if by_unit and period.unit_ids is None:
-        raise ValueError("a per-unit grid needs the units")
-    keys: list[int | None] = list(period.unit_ids) if by_unit else [None]
+    if by_unit:
+        if units is None:
+            if period.unit_ids is None:
+                raise ValueError("a per-unit grid needs the units")
+            units = period.unit_ids
+        units = tuple(units)
+        if period.unit_ids is not None and not set(units) <= set(period.unit_ids):
+            raise ValueError("the units of a per-unit grid must be among the period's units")
+    keys: list[int | None] = list(units) if by_unit else []
+    if with_total or not by_unit:
+        keys.append(None)
     result: dict[int | None, Grid] = {k: {r.key: {} for r in rows} for k in keys}
     by_source: dict[str, list[Metric]] = {}
     for key in metrics:
         by_source.setdefault(METRICS[key].source, []).append(METRICS[key])
-    _tune_connection()
-    for (source_key, source_metrics), first in product(by_source.items(), range(0, len(rows), MASK_BITS)):
+    if not rows or not by_source:
+        for key in keys:
+            for row in rows:
+                result[key][row.key] = {m: _normalise(METRICS[m], 0) for m in metrics}
+        return result
+    chunks = [rows[first:first + MASK_BITS] for first in range(0, len(rows), MASK_BITS)]
+    masks_sql, params = _masks_sql(chunks, TagIndex())
+    mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
+    width = max(len(ms) for ms in by_source.values())
+    grouping_sets = connection.vendor == "postgresql"
+    total_wanted, units_wanted = None in keys, by_unit
+    branches: list[str] = []
+    sources = list(by_source.items())
+    for number, (source_key, source_metrics) in enumerate(sources):
         source = SOURCES[source_key]
-        chunk = rows[first:first + MASK_BITS]
-        # Each record gets the bit mask of the rows its enterprise belongs to (one CASE per row), and the
-        # records are aggregated per mask. A mask is a property of the enterprise, so even the
-        # distinct-enterprise counts add up across masks; row r is the sum over masks with bit r set.
-        mask = reduce(add, [
-            Case(When(row_q(row, tags, source.enterprise_path), then=Value(1 << index)), default=Value(0),
-                 output_field=BigIntegerField())
-            for index, row in enumerate(chunk)
-        ])
-        aggregates = {metric.key: metric.aggregate(period, Q()) for metric in source_metrics}
-        queryset = source.base(period).order_by().annotate(row_mask=mask)
-        group = ["row_mask"]
-        unit_field = source.unit_field
-        if by_unit:
-            group.insert(0, unit_field)
-        sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
-            k: {r.key: dict.fromkeys((m.key for m in source_metrics), 0) for r in chunk} for k in keys
-        }
-        for record in queryset.values(*group).annotate(**aggregates):
-            unit_key = record[unit_field] if by_unit else None
-            if unit_key not in sums or not record["row_mask"]:
-                continue
-            for index, row in enumerate(chunk):
-                if record["row_mask"] >> index & 1:
-                    cell = sums[unit_key][row.key]
-                    for metric in source_metrics:
-                        cell[metric.key] += record[metric.key] or 0
-        for unit_key in keys:
-            for row in chunk:
-                for metric in source_metrics:
-                    result[unit_key][row.key][metric.key] = _normalise(metric, sums[unit_key][row.key][metric.key])
+        contributions = {f"v{n}": _contribution(m, period) for n, m in enumerate(source_metrics)}
+        if source_key == "enterprise" and connection.vendor == "postgresql":
+            # the status and unit at the cut-off in one pass each (not three sub-queries per enterprise)
+            at_sql, at_params = _enterprises_at_cutoff_sql(period)
+            inner, inner_params = _sql(_established_by(period).order_by().values(
+                rec_enterprise=F("id"), **contributions))
+            statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+            where = f" WHERE a.status IN ({statuses})"
+            inner_params = [*at_params, *inner_params, *ACTIVE_STATUSES]
+            if period.unit_ids is not None:
+                where += f" AND a.unit_id IN ({', '.join(['%s'] * len(period.unit_ids))})"
+                inner_params += list(period.unit_ids)
+            inner = f"SELECT r.*, a.unit_id AS rec_unit FROM ({at_sql}) a JOIN ({inner}) r " \
+                    f"ON r.rec_enterprise = a.enterprise_id{where}"
+        else:
+            inner, inner_params = _sql(source.base(period).order_by().values(
+                rec_enterprise=F(f"{source.enterprise_path}id"), rec_unit=F(source.unit_field), **contributions))
+        values = [_AGGREGATES[m.kind_for(period)].format(f"r.v{n}") for n, m in enumerate(source_metrics)]
+        values += ["CAST(NULL AS NUMERIC)"] * (width - len(values))
+        body = (f"FROM ({inner}) r JOIN masks m ON m.enterprise_id = r.rec_enterprise")
+        if grouping_sets and total_wanted and units_wanted:
+            sets = f"GROUPING SETS ((r.rec_unit, {mask_columns}), ({mask_columns}))"
+            branches.append(f"SELECT {number} AS src, GROUPING(r.rec_unit) AS total, r.rec_unit AS unit, "
+                            f"{mask_columns}, {', '.join(values)} {body} GROUP BY {sets}")
+            params += inner_params
+            continue
+        if units_wanted:
+            branches.append(f"SELECT {number} AS src, 0 AS total, r.rec_unit AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY r.rec_unit, {mask_columns}")
+            params += inner_params
+        if total_wanted:
+            branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY {mask_columns}")
+            params += inner_params
+    sql = f"WITH {masks_sql}\n" + "\nUNION ALL\n".join(branches)
+    sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
+        k: {r.key: dict.fromkeys(metrics, 0) for r in rows} for k in keys
+    }
+    wanted = set(keys)
+    _tune_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    for record in records:
+        key = None if record[1] else record[2]
+        if key not in wanted:
+            continue
+        grid = sums[key]
+        values = [
+            (_number(value) if metric.is_money else int(value or 0), metric.key)
+            for metric, value in zip(sources[record[0]][1], record[3 + len(chunks):], strict=False)
+        ]
+        for c, chunk in enumerate(chunks):
+            mask, index = record[3 + c], 0
+            while mask:
+                if mask & 1:
+                    cell = grid[chunk[index].key]
+                    for value, metric_key in values:
+                        cell[metric_key] += value
+                mask >>= 1
+                index += 1
+    money = {m for m in metrics if METRICS[m].is_money}
+    for key in keys:
+        for row in rows:
+            cell = sums[key][row.key]
+            for m in money:
+                cell[m] = (Decimal(cell[m]) / TEN_THOUSAND).quantize(CENT)
+            result[key][row.key] = cell
     return result
 
 
 def _tune_connection() -> None:
-    """Let PostgreSQL hash the row-membership sub-queries instead of re-scanning them."""
+    """Give the statement's sorts and hashes room (PostgreSQL, inside a transaction)."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")

@@ -244,12 +244,9 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
     columns = list(template.columns.order_by("order"))
     metric_keys = [c.metric for c in columns]
     with transaction.atomic():
-        total = compute(template=template, period=period, rows=rows, metrics=metric_keys)[None]
-        per_unit = compute(
-            template=template, period=Period(campaign=campaign, cutoff=cutoff,
-                                             unit_ids=tuple(u.pk for u in unit_list), **settings_),
-            by_unit=True, rows=rows, metrics=metric_keys,
-        ) if unit is None else {}
+        per_unit = compute(template=template, period=period, by_unit=unit is None, with_total=True,
+                           units=tuple(u.pk for u in unit_list), rows=rows, metrics=metric_keys)
+        total = per_unit.pop(None)
     check = _grid_checker(rows, columns)
     own_name = unit.display_name if unit is not None else _("全区")
     warnings = check(own_name, total)
