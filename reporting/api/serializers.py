@@ -15,7 +15,7 @@ class ReturnSerializer(ScopedModelSerializer):
     class Meta:
         model = Return
         fields = ["id", "campaign", "template", "unit", "cutoff", "due_on", "unscheduled", "version", "is_current", "status",
-                  "status_display", "data", "warnings", "computed_at", "filled_by", "contact", "submitted_at",
+                  "status_display", "data", "manual", "overrides", "warnings", "computed_at", "filled_by", "contact", "submitted_at",
                   "reviewed_at", "review_comment"]
         read_only_fields = fields
 
