@@ -259,7 +259,7 @@ def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Uni
     # A unit's return counts its own records; the district's counts the whole district (every unit,
     # taking part or not), and its sheets per unit are those of the units that file.
     period = Period(campaign=campaign, cutoff=cutoff, unit_ids=(unit.pk,) if unit is not None else None, **settings_)
-    rows = list(template.rows.order_by("order"))
+    rows = _metric_rows(template, cells)
     metric_keys, scalar_keys = _cell_metrics(cells)
     with transaction.atomic():
         total = compute(template=template, period=period, rows=rows, metrics=metric_keys)[None]
@@ -298,6 +298,12 @@ def _cell_metrics(cells) -> tuple[list[str], set[str]]:
     return [key for key in METRICS if key in used], {key for key in used if key not in METRICS}
 
 
+def _metric_rows(template: FormTemplate, cells) -> list:
+    """The rows with a cell computed by a row metric (a 合计 row of formulas selects no enterprises)."""
+    keys = {s.row for s in cells.of_kind(CellKind.COMPUTED) if s.metric in METRICS}
+    return [r for r in template.rows.order_by("order") if r.key in keys]
+
+
 def _scalars(keys: set[str], cutoff: dt.date, unit_ids: list[int]) -> dict:
     if not keys:
         return {}
@@ -333,7 +339,7 @@ def units_return_data(*, campaign: Campaign, template: FormTemplate, units: list
         campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in units),
         case_date=template.case_count_date, interview_mode=template.interview_count_mode, linked=linked,
     )
-    rows = list(template.rows.order_by("order"))
+    rows = _metric_rows(template, cells)
     metric_keys, scalar_keys = _cell_metrics(cells)
     with transaction.atomic():
         per_unit = compute(template=template, period=period, by_unit=True, rows=rows, metrics=metric_keys)
