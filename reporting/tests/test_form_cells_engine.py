@@ -4,6 +4,7 @@ district's compilation of the approved units' entries."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from reporting.choices import ReturnAction
 from reporting.models import Return
@@ -149,3 +150,17 @@ def test_the_district_compiles_the_approved_units_entries_and_names_the_others(w
     assert district.data["units"][str(w["unit_a"].pk)]["total"] == {"computed": 3, "manual": 7, "sum": 10}
     assert district.data["units"][str(w["unit_b"].pk)]["total"] == {"computed": 1, "manual": 0, "sum": 1}
     assert Return.objects.filter(unit=None).count() == 1
+
+
+def test_the_drill_down_lists_the_records_of_a_computed_cell_only_and_only_to_its_unit(w, unit_return, client):
+    url = reverse("reporting:return_cell", args=[unit_return.pk])
+    client.force_login(w["user_a"])
+
+    page = client.get(url, {"row": "r1", "column": "computed"})
+
+    assert page.status_code == 200
+    assert [values[1] for _url, values in page.context["table"]] == ["甲生产", "甲生产"]
+    assert client.get(url, {"row": "r1", "column": "manual"}).status_code == 404
+    assert client.get(url, {"row": "total", "column": "computed"}).status_code == 404  # a formula cell
+    client.force_login(w["user_b"])
+    assert client.get(url, {"row": "r1", "column": "computed"}).status_code == 404
