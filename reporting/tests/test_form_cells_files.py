@@ -5,6 +5,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from reporting.choices import JobStatus
 from reporting.return_cells import return_manual_save, return_override_set
 from reporting.services import return_recompute
 
@@ -32,7 +33,7 @@ def ret(file_return, django_capture_on_commit_callbacks):
 
 def _latest_job(ret):
     job = ret.jobs.order_by("-pk").first()
-    assert job.status == "succeeded", job.error
+    assert job.status == JobStatus.SUCCESS, job.error
     return job
 
 
