@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -321,10 +321,9 @@ def _cell_grid(cells, metric_grid: dict, scalars: dict, unit_id: int | None) -> 
                 value = metric_grid.get(row, {}).get(spec.metric)
             else:
                 value = scalars.get(spec.metric, {}).get(unit_id)
-            if isinstance(value, float):
-                value = Decimal(str(value))
-            if isinstance(value, Decimal) and spec.decimals == 0 and value == value.to_integral_value():
-                value = int(value)
+            if isinstance(value, float | Decimal):  # a scalar figure (a rate) shown with the column's decimals
+                value = Decimal(str(value)).quantize(Decimal(1).scaleb(-spec.decimals), rounding=ROUND_HALF_UP)
+                value = int(value) if spec.decimals == 0 else value
         grid[row][column] = value
     return grid_to_json(grid)
 
