@@ -37,7 +37,7 @@ from reporting.recipients import (
     return_sent_back_notify,
     return_submitted_notify,
 )
-from reporting.return_cells import carried_over, return_fill, return_refill, submission_problems
+from reporting.return_cells import carried_over, return_fill, submission_problems
 from reporting.selectors import (
     approved_version,
     campaign_units,
@@ -389,13 +389,12 @@ def _build(job: ExportJob, data: dict | None = None) -> None:
         if data is None:
             data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff,
                                        ret=ret)
+        else:  # the demo's numbers, computed for a return without entries: filled with this one's
+            data = _filled(ret, {key: data[key] for key in ("computed", "computed_units", "unlinked")})
         ret.data = {key: data[key] for key in STORED_PARTS if key in data}
         ret.warnings = data["warnings"]
         ret.computed_at = timezone.now()
         ret.save(update_fields=["data", "warnings", "computed_at"])
-        # filled with the return's own entries (the demo's ``data`` was computed for a return without any)
-        return_refill(ret, rebuild_files=False)
-        data = {"total": ret.data["total"], "units": ret.data.get("units", {}), "warnings": ret.warnings}
     job_progress(job, 60, _("正在生成 Excel 和 Word 文件"))
     if ret.unit_id:
         reporting_unit = ret.unit.name
