@@ -84,7 +84,8 @@ def approved_version(*, campaign, template, unit, cutoff) -> Return | None:
 
 
 def return_changes(*, template: FormTemplate, old: dict, new: dict) -> list[dict]:
-    """Cell by cell, the numbers that differ between two computed grids (the district total, then each unit)."""
+    """Cell by cell, the numbers that differ between two returns' filled copies (the district total, then each
+    unit), keyed by column; an empty cell (—) differs from 0."""
     rows = list(template.rows.order_by("order"))
     columns = list(template.columns.order_by("order"))
     sheets = [("total", str(_("全区")) if old.get("units") or new.get("units") else "", old.get("total", {}),
@@ -97,15 +98,24 @@ def return_changes(*, template: FormTemplate, old: dict, new: dict) -> list[dict
     for _key, sheet, before, after in sheets:
         for row in rows:
             for column in columns:
-                a = before.get(row.key, {}).get(column.metric, 0)
-                b = after.get(row.key, {}).get(column.metric, 0)
-                if Decimal(str(a)) != Decimal(str(b)):
+                a = _stored(before.get(row.key, {}), column)
+                b = _stored(after.get(row.key, {}), column)
+                if (a is None) != (b is None) or (a is not None and Decimal(str(a)) != Decimal(str(b))):
                     changes.append({"sheet": sheet, "row": row.display_label, "column": column.label,
                                     "old": _shown(a, column.decimals), "new": _shown(b, column.decimals)})
     return changes
 
 
+def _stored(values: dict, column):
+    """A stored cell of a column (by its key; returns stored before column keys used the metric key)."""
+    if column.key in values:
+        return values[column.key]
+    return values.get(column.metric)
+
+
 def _shown(value, decimals: int) -> str:
+    if value is None:
+        return "—"
     return f"{Decimal(str(value)):.{decimals}f}" if decimals else str(int(Decimal(str(value))))
 
 
@@ -133,16 +143,24 @@ def form_layout(template: FormTemplate, cutoff: dt.date, *, unscheduled: bool = 
     )
 
 
-def grid_values(grid: dict, template: FormTemplate) -> tuple[tuple[int | Decimal, ...], ...]:
-    """A stored grid as rows of typed values in form order."""
+def grid_values(grid: dict, template: FormTemplate) -> tuple[tuple[int | Decimal | None, ...], ...]:
+    """A stored (filled) grid as rows of typed values in form order: an int, or a Decimal with the column's
+    decimals; None for an empty cell (not applicable, not entered, a formula that failed)."""
     columns = list(template.columns.order_by("order"))
     out = []
     for row in template.rows.order_by("order"):
         values = grid.get(row.key, {})
-        out.append(tuple(
-            Decimal(str(values.get(c.metric, 0))) if c.decimals else int(values.get(c.metric, 0)) for c in columns
-        ))
+        out.append(tuple(_typed(_stored(values, c), c.decimals) for c in columns))
     return tuple(out)
+
+
+def _typed(value, decimals: int) -> int | Decimal | None:
+    if value is None or value == "":
+        return None
+    number = Decimal(str(value))
+    if decimals:
+        return number.quantize(Decimal(1).scaleb(-decimals))
+    return int(number.to_integral_value())
 
 
 def current_return(*, campaign, template, unit_id, cutoff) -> Return | None:

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, CampaignDueDate, FormTemplate
+from campaigns.models import Campaign, CampaignDueDate, CellKind, FormTemplate, RecordScope
 from enterprises.models import Unit
 from regsys.exports import ExportRequest, export_get, write_xlsx
 from regsys.files import file_write_atomic, file_write_atomic_with, folder_clear
@@ -27,7 +27,9 @@ from reporting.choices import JobStatus, ReturnAction, ReturnStatus
 from reporting.exporters.docx import export_docx
 from reporting.exporters.layout import ExportInput, SheetData, Warning
 from reporting.exporters.xlsx import export_xlsx
-from reporting.metrics import Period, compute
+from reporting.form_cells import grid_to_json, template_cells
+from reporting.form_metrics import ScalarContext, compute_scalars
+from reporting.metrics import METRICS, Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
 from reporting.recipients import (
     REVIEWER_ROLES,
@@ -35,6 +37,7 @@ from reporting.recipients import (
     return_sent_back_notify,
     return_submitted_notify,
 )
+from reporting.return_cells import carried_over, return_fill, submission_problems
 from reporting.selectors import (
     approved_version,
     campaign_units,
@@ -45,7 +48,7 @@ from reporting.selectors import (
     reporting_settings,
     return_changes,
 )
-from reporting.validation import check_grid, unlinked_records
+from reporting.validation import unlinked_records
 
 logger = logging.getLogger(__name__)
 
@@ -130,12 +133,15 @@ def return_request(
             "第 %(v)s 版已审核通过；重新计算须填写原因，并核对与该版本逐格的差异") % {"v": approved.version}})
     previous.update(is_current=False)
     filled_by, contact = return_contact(unit=unit, by=by, filled_by=filled_by, contact=contact)
+    # a new version keeps the hand-entered values; its corrections wait to be confirmed again
+    manual, overrides = carried_over(latest)
     ret = Return.objects.create(
         campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due, unscheduled=due is None,
         version=(latest.version + 1) if latest else 1, filled_by=filled_by, contact=contact, created_by=by,
+        manual=manual, overrides=overrides,
     )
     if data is not None:
-        ret.data = {"total": data["total"], "units": data["units"]}
+        ret.data = {key: data[key] for key in STORED_PARTS if key in data}
         ret.warnings = data["warnings"]
         ret.computed_at = timezone.now()
         ret.save(update_fields=["data", "warnings", "computed_at"])
@@ -152,15 +158,21 @@ def return_request(
     return ret
 
 
+STORED_PARTS = ("computed", "computed_units", "unlinked", "total", "units")  # of Return.data
+
+
 def data_digest(data: dict) -> str:
-    """A fingerprint of a return's numbers (what the user confirmed on the recompute page)."""
+    """A fingerprint of a return's numbers as filled (what the user confirmed on the recompute page)."""
     payload = json.dumps({"total": data["total"], "units": data["units"]}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def return_recompute_preview(*, ret: Return) -> dict:
     """The numbers a recomputation of ``ret`` would give now, their digest and the changes from the approved version."""
-    data = compute_return_data(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
+    # filled as the new version will be: the hand-entered values kept, the corrections pending
+    manual, overrides = carried_over(ret)
+    data = compute_return_data(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff,
+                               manual=manual, overrides=overrides)
     approved = approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff)
     changes = return_changes(template=ret.template, old=approved.data, new=data) if approved else []
     return {"data": data, "digest": data_digest(data), "approved": approved, "changes": changes}
@@ -187,10 +199,6 @@ def return_recompute(*, ret: Return, by, reason: str = "", digest: str = "") -> 
         campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff, by=by,
         filled_by=ret.filled_by, contact=ret.contact, unscheduled=ret.unscheduled, reason=reason, data=data,
     )
-
-
-def _serialise(grid: dict) -> dict:
-    return {row: {m: (str(v) if isinstance(v, Decimal) else v) for m, v in values.items()} for row, values in grid.items()}
 
 
 def return_build(*, job_id: int, task_id: str, data: dict | None = None) -> ExportJob | None:
@@ -232,71 +240,116 @@ def _job_title(ret: Return) -> str:
     return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d}{kind} v{ret.version}"
 
 
-def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date) -> dict:
-    """The numbers of a return (and of each unit for the district) plus its warnings, JSON-ready."""
-    due_date_for(campaign, cutoff)
+def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date,
+                        ret: Return | None = None, manual: dict | None = None,
+                        overrides: dict | None = None) -> dict:
+    """The numbers of a return, JSON-ready: what its computed cells count (``computed``, and for the district
+    ``computed_units`` per unit), the records left out (``unlinked``), and the filled copies (``total``,
+    ``units``) with their ``warnings`` after the hand-entered values and corrections.
+
+    ``ret``: the return being (re)computed — its manual values and corrections fill the copies (a district
+    return also compiles its units' approved entries); else ``manual``/``overrides`` as given (a new return: none).
+    """
+    due = due_date_for(campaign, cutoff)
+    cells = template_cells(template)
     unit_list = [unit] if unit is not None else campaign_units(campaign)
-    settings_ = {"case_date": template.case_count_date, "interview_mode": template.interview_count_mode}
+    linked = template.record_scope == RecordScope.LINKED
+    settings_ = {"case_date": template.case_count_date, "interview_mode": template.interview_count_mode,
+                 "linked": linked}
     # A unit's return counts its own records; the district's counts the whole district (every unit,
     # taking part or not), and its sheets per unit are those of the units that file.
     period = Period(campaign=campaign, cutoff=cutoff, unit_ids=(unit.pk,) if unit is not None else None, **settings_)
-    rows = list(template.rows.order_by("order"))
-    columns = list(template.columns.order_by("order"))
-    metric_keys = [c.metric for c in columns]
+    rows = _metric_rows(template, cells)
+    metric_keys, scalar_keys = _cell_metrics(cells)
     with transaction.atomic():
         per_unit = compute(template=template, period=period, by_unit=unit is None, with_total=True,
                            units=tuple(u.pk for u in unit_list), rows=rows, metrics=metric_keys)
         total = per_unit.pop(None)
-    check = _grid_checker(rows, columns)
+    scalars = _scalars(scalar_keys, cutoff, [u.pk for u in unit_list])
     own_name = unit.display_name if unit is not None else _("全区")
-    warnings = check(own_name, total)
-    warnings += unlinked_records(campaign=campaign, template=template, unit=unit, cutoff=cutoff,
-                                 sheet=own_name)
-    unit_names = {u.pk: u.display_name for u in unit_list}
-    for unit_id, grid in per_unit.items():
-        warnings += check(unit_names[unit_id], grid)
-    return {
-        "total": _serialise(total),
-        "units": {str(k): _serialise(v) for k, v in per_unit.items()},
-        "warnings": [w.__dict__ for w in warnings],
+    unlinked = unlinked_records(campaign=campaign, template=template, unit=unit, cutoff=cutoff,
+                                sheet=own_name) if linked else []
+    parts = {
+        "computed": _cell_grid(cells, total, scalars, None),
+        "computed_units": {str(k): _cell_grid(cells, v, scalars, k) for k, v in per_unit.items()},
+        "unlinked": [w.__dict__ for w in unlinked],
     }
+    if ret is None:
+        ret = Return(campaign=campaign, template=template, unit=unit, cutoff=cutoff, due_date=due,
+                     unscheduled=due is None, manual=manual or {}, overrides=overrides or {})
+    return _filled(ret, parts)
+
+
+def _filled(ret: Return, parts: dict) -> dict:
+    """``parts`` (computed, computed_units, unlinked) plus the copies filled with ``ret``'s entries."""
+    probe = Return(pk=ret.pk, campaign=ret.campaign, template=ret.template, unit=ret.unit, cutoff=ret.cutoff,
+                   due_date_id=ret.due_date_id, unscheduled=ret.unscheduled, manual=ret.manual or {},
+                   overrides=ret.overrides or {}, data=parts)
+    filled = return_fill(probe)
+    return {**parts, **filled}
+
+
+def _cell_metrics(cells) -> tuple[list[str], set[str]]:
+    """The row metrics (in METRICS order) and the scalar metrics the computed cells use."""
+    used = {s.metric for s in cells.of_kind(CellKind.COMPUTED) if s.metric}
+    return [key for key in METRICS if key in used], {key for key in used if key not in METRICS}
+
+
+def _metric_rows(template: FormTemplate, cells) -> list:
+    """The rows with a cell computed by a row metric (a 合计 row of formulas selects no enterprises)."""
+    keys = {s.row for s in cells.of_kind(CellKind.COMPUTED) if s.metric in METRICS}
+    return [r for r in template.rows.order_by("order") if r.key in keys]
+
+
+def _scalars(keys: set[str], cutoff: dt.date, unit_ids: list[int]) -> dict:
+    if not keys:
+        return {}
+    return compute_scalars(keys, ScalarContext(year=cutoff.year, cutoff=cutoff, unit_ids=tuple(unit_ids)))
+
+
+def _cell_grid(cells, metric_grid: dict, scalars: dict, unit_id: int | None) -> dict:
+    """A computed grid keyed by column: each computed cell reads its metric (the row metric's number for
+    its row, or the scalar metric's number for the unit/district); other cells are null."""
+    grid: dict[str, dict] = {row: {} for row in cells.rows}
+    for (row, column), spec in cells.specs.items():
+        value = None
+        if spec.kind == CellKind.COMPUTED and spec.metric:
+            if spec.metric in METRICS:
+                value = metric_grid.get(row, {}).get(spec.metric)
+            else:
+                value = scalars.get(spec.metric, {}).get(unit_id)
+            if isinstance(value, float | Decimal):  # a scalar figure (a rate) shown with the column's decimals
+                value = Decimal(str(value)).quantize(Decimal(1).scaleb(-spec.decimals), rounding=ROUND_HALF_UP)
+                value = int(value) if spec.decimals == 0 else value
+        grid[row][column] = value
+    return grid_to_json(grid)
 
 
 def units_return_data(*, campaign: Campaign, template: FormTemplate, units: list[Unit], cutoff: dt.date) -> dict:
-    """``compute_return_data`` of each unit's own return, ``{unit_id: data}``, from one grouped computation
+    """``compute_return_data`` of each unit's own new return, ``{unit_id: data}``, from one grouped computation
     (the demo files every unit's return for a period at once)."""
-    due_date_for(campaign, cutoff)
+    due = due_date_for(campaign, cutoff)
+    cells = template_cells(template)
+    linked = template.record_scope == RecordScope.LINKED
     period = Period(
         campaign=campaign, cutoff=cutoff, unit_ids=tuple(u.pk for u in units),
-        case_date=template.case_count_date, interview_mode=template.interview_count_mode,
+        case_date=template.case_count_date, interview_mode=template.interview_count_mode, linked=linked,
     )
-    rows = list(template.rows.order_by("order"))
-    columns = list(template.columns.order_by("order"))
+    rows = _metric_rows(template, cells)
+    metric_keys, scalar_keys = _cell_metrics(cells)
     with transaction.atomic():
-        per_unit = compute(template=template, period=period, by_unit=True, rows=rows,
-                           metrics=[c.metric for c in columns])
-    check = _grid_checker(rows, columns)
+        per_unit = compute(template=template, period=period, by_unit=True, rows=rows, metrics=metric_keys)
+    scalars = _scalars(scalar_keys, cutoff, [u.pk for u in units])
 
-    def warnings(u: Unit) -> list:
-        found = check(u.display_name, per_unit[u.pk])
-        found += unlinked_records(campaign=campaign, template=template, unit=u, cutoff=cutoff,
-                                  sheet=u.display_name)
-        return [w.__dict__ for w in found]
+    def data(u: Unit) -> dict:
+        unlinked = unlinked_records(campaign=campaign, template=template, unit=u, cutoff=cutoff,
+                                    sheet=u.display_name) if linked else []
+        parts = {"computed": _cell_grid(cells, per_unit[u.pk], scalars, u.pk), "computed_units": {},
+                 "unlinked": [w.__dict__ for w in unlinked]}
+        return _filled(Return(campaign=campaign, template=template, unit=u, cutoff=cutoff, due_date=due,
+                              unscheduled=due is None), parts)
 
-    return {u.pk: {"total": _serialise(per_unit[u.pk]), "units": {}, "warnings": warnings(u)} for u in units}
-
-
-def _grid_checker(rows, columns):
-    """check_grid for one form: ``check(sheet_name, grid) -> warnings``."""
-    labels = {r.key: r.display_label for r in rows}
-    metric_labels = {c.metric: c.label for c in columns}
-    parents = {r.pk: r.key for r in rows}
-    row_pairs = [(r.key, parents.get(r.parent_id)) for r in rows]
-
-    def check(sheet: str, grid: dict) -> list:
-        return check_grid(sheet=sheet, rows=row_pairs, labels=labels, metric_labels=metric_labels, grid=grid)
-
-    return check
+    return {u.pk: data(u) for u in units}
 
 
 def build_export_input(
@@ -326,13 +379,16 @@ def _build(job: ExportJob, data: dict | None = None) -> None:
     ret = job.ret
     template = ret.template
     if data is None and ret.computed_at is not None and ret.data:
-        # numbers confirmed on the recompute page: the file shows them
+        # numbers confirmed on the recompute page, or re-filled after an edit: the files show them as stored
         data = {"total": ret.data["total"], "units": ret.data.get("units", {}), "warnings": ret.warnings}
     else:
         job_progress(job, 10, _("正在统计数据"))
         if data is None:
-            data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff)
-        ret.data = {"total": data["total"], "units": data["units"]}
+            data = compute_return_data(campaign=ret.campaign, template=template, unit=ret.unit, cutoff=ret.cutoff,
+                                       ret=ret)
+        else:  # the demo's numbers, computed for a return without entries: filled with this one's
+            data = _filled(ret, {key: data[key] for key in ("computed", "computed_units", "unlinked")})
+        ret.data = {key: data[key] for key in STORED_PARTS if key in data}
         ret.warnings = data["warnings"]
         ret.computed_at = timezone.now()
         ret.save(update_fields=["data", "warnings", "computed_at"])
@@ -476,6 +532,9 @@ def return_submit(*, ret: Return, by) -> Return:
         raise ValidationError(_("报表尚未生成完成，不能上报"))
     if ret.due_date is not None and not ret.due_date.is_open_on(timezone.localdate()):
         raise ValidationError(_("报送期限已关闭，需局领导重新开放后才能上报"))
+    problems = submission_problems(ret)
+    if problems:
+        raise ValidationError([_("手填数据未完成，不能上报：")] + problems)
     ret.status, ret.submitted_by, ret.submitted_at = ReturnStatus.SUBMITTED, by, timezone.now()
     ret.save(update_fields=["status", "submitted_by", "submitted_at"])
     _record(ret, ReturnAction.SUBMIT, by)

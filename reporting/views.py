@@ -17,13 +17,15 @@ from django.views.decorators.http import require_POST
 
 from campaigns.exports import list_xlsx, xlsx_response
 from campaigns.history import history_rows
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CellKind, RecordScope
 from enterprises.selectors import import_jobs_of
 from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 from reporting import services, views_cells
 from reporting.exporters.layout import label_chars
 from reporting.filters import ReturnFilter
+from reporting.form_cells import template_cells
+from reporting.form_metrics import metric_definition, metric_exists, metric_label
 from reporting.forms import RecomputeForm, ReturnRequestForm, ReviewForm
 from reporting.metrics import METRICS, Period, metric_records
 from reporting.selectors import (
@@ -164,7 +166,7 @@ def cell_records(request, pk: int):
     """The return, its row, metric and the records behind one of its numbers (scoped to what the user may see)."""
     ret = get_object_or_404(returns_visible(request.user), pk=pk)
     row = get_object_or_404(ret.template.rows, key=request.GET.get("row", ""))
-    metric_key = request.GET.get("metric", "")
+    metric_key = _cell_metric(ret, row, request)
     if metric_key not in METRICS:
         raise Http404
     metric = METRICS[metric_key]
@@ -176,7 +178,8 @@ def cell_records(request, pk: int):
     else:
         unit_ids = None  # the district return counts the whole district
     period = Period(campaign=ret.campaign, cutoff=ret.cutoff, unit_ids=unit_ids,
-                    case_date=ret.template.case_count_date, interview_mode=ret.template.interview_count_mode)
+                    case_date=ret.template.case_count_date, interview_mode=ret.template.interview_count_mode,
+                    linked=ret.template.record_scope == RecordScope.LINKED)
     records = metric_records(metric=metric_key, row=row, period=period)
     records = scoped(records, request.user)
     related = {"enterprise": ["owning_unit"], "inspection": ["enterprise", "unit", "rectification"],
@@ -185,9 +188,33 @@ def cell_records(request, pk: int):
     return ret, row, metric, records.select_related(*related).order_by("pk")
 
 
+def _cell_metric(ret, row, request) -> str:
+    """The metric of the computed cell ``?column=<column key>`` of ``row`` (or, as links made before column keys,
+    ``?metric=<row metric>``); 404 for a cell that is not computed."""
+    column_key = request.GET.get("column", "")
+    if not column_key:
+        return request.GET.get("metric", "")
+    spec = template_cells(ret.template).specs.get((row.key, column_key))
+    if spec is None or spec.kind != CellKind.COMPUTED:
+        raise Http404
+    return spec.metric
+
+
 @login_required
 def return_cell(request, pk: int):
-    """The records behind one number of a return (scoped to what the user may see)."""
+    """The records behind one number of a return (scoped to what the user may see).
+
+    A cell computed by a scalar metric (a whole-unit figure such as an adverse-event rate) has no record list
+    of its own here: the page shows the metric's definition.
+    """
+    ret = get_object_or_404(returns_visible(request.user), pk=pk)
+    row = get_object_or_404(ret.template.rows, key=request.GET.get("row", ""))
+    metric_key = _cell_metric(ret, row, request)
+    if metric_key and metric_key not in METRICS and metric_exists(metric_key, ret.cutoff.year):
+        scalar = {"label": metric_label(metric_key, ret.cutoff.year),
+                  "definition": metric_definition(metric_key, ret.cutoff.year)}
+        return render(request, "reporting/return_cell.html", {
+            "ret": ret, "row": row, "metric": scalar, "scalar": True, "headers": [], "table": []})
     ret, row, metric, records = cell_records(request, pk)
     kind = metric.source
     if request.GET.get("export") == "xlsx":

@@ -48,7 +48,7 @@ class SheetData:
 
     name: str
     preamble_values: tuple[str, ...]
-    values: tuple[tuple[int | Decimal, ...], ...]
+    values: tuple[tuple[int | Decimal | None, ...], ...]  # None: an empty cell, shown as EMPTY
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,12 @@ def unit_width(label: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text.rsplit("\n", 1)[1])
 
 
-def format_value(value: int | Decimal, decimals: int) -> str:
+EMPTY = "—"  # a cell without a number (not applicable, not entered, a formula that failed): never 0
+
+
+def format_value(value: int | Decimal | None, decimals: int) -> str:
+    if value is None:
+        return EMPTY
     if decimals:
         return f"{Decimal(value):.{decimals}f}"
     return str(int(value))

@@ -13,7 +13,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from regsys.xlsx import put
 
-from .layout import ExportInput, FormLayout, SheetData, header_text, label_chars, preamble_text, unit_width
+from .layout import (
+    EMPTY,
+    ExportInput,
+    FormLayout,
+    SheetData,
+    header_text,
+    label_chars,
+    preamble_text,
+    unit_width,
+)
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -79,7 +88,9 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
                                end_column=c + label.colspan - 1)
         for index, (column, value) in enumerate(zip(layout.columns, values, strict=True)):
             cell = ws.cell(r, layout.label_columns + 1 + index)
-            if column.decimals:
+            if value is None:
+                cell.value = EMPTY
+            elif column.decimals:
                 cell.value = float(Decimal(value).quantize(Decimal(1).scaleb(-column.decimals)))
                 cell.number_format = "0." + "0" * column.decimals
             else:
