@@ -23,7 +23,6 @@ from campaigns.models import CellKind
 from reporting import return_cells
 from reporting.form_cells import template_cells
 from reporting.forms_cells import CellForm, ManualCellsForm, OverrideForm
-from reporting.metrics import METRICS
 from reporting.models import Return
 from reporting.selectors import campaign_units, returns_visible
 
@@ -68,7 +67,7 @@ def grid_rows(ret: Return, grid: dict, *, unit_param: str, labels_of, correction
                     "value": "—" if spec.kind == CellKind.NONE else _show(raw, column.decimals),
                     "zero": _zero(raw), "url": "", "correction": None, "correct_url": "",
                     "title": spec.formula if spec.kind == CellKind.FORMULA else ""}
-            if spec.kind == CellKind.COMPUTED and spec.metric in METRICS:
+            if spec.kind == CellKind.COMPUTED and spec.metric:
                 cell["url"], cell["metric"] = base, spec.metric
             correction = overrides.get(row.key, {}).get(column.key)
             if spec.kind == CellKind.COMPUTED and correction:
