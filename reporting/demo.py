@@ -65,12 +65,15 @@ def _backdate(ret: Return, submitted: dt.datetime | None, *, computed: dt.dateti
     Return.objects.filter(pk=ret.pk).update(created_at=computed, computed_at=computed,
                                             submitted_at=submitted if ret.submitted_at else None,
                                             reviewed_at=reviewed if ret.reviewed_at else None)
-    at = {ReturnAction.COMPUTE: computed, ReturnAction.SUBMIT: submitted}
+    at = {ReturnAction.COMPUTE: computed, ReturnAction.MANUAL: computed, ReturnAction.SUBMIT: submitted}
     for event in ret.events.all():
         ReturnEvent.objects.filter(pk=event.pk).update(at=at.get(event.action, reviewed))
     records = list(ret.history.order_by("history_date", "history_id"))
-    for record, when in zip(records, [computed, computed, submitted, reviewed], strict=False):
+    for record in records:
+        # each snapshot dated by the step it records (reviewed, submitted, else computed or typed in);
         # the snapshot's own times too, so the page's 修改历史 shows no change to the day the demo was seeded
+        when = (reviewed if record.reviewed_at and reviewed else submitted if record.submitted_at and submitted
+                else computed)
         type(record).objects.filter(pk=record.pk).update(
             history_date=when, created_at=computed,
             computed_at=computed if record.computed_at else None,

@@ -15,7 +15,7 @@ from reporting.return_cells import (
 )
 from reporting.services import compute_return_data, return_approve, return_recompute, return_submit
 
-from .cells_world import CUTOFF, build
+from .cells_engine_world import CUTOFF, build
 
 pytestmark = pytest.mark.django_db
 

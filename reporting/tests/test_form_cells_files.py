@@ -9,7 +9,7 @@ from reporting.choices import JobStatus
 from reporting.return_cells import return_manual_save, return_override_set
 from reporting.services import return_recompute
 
-from .cells_world import CUTOFF, build
+from .cells_engine_world import CUTOFF, build
 
 pytestmark = pytest.mark.django_db
 
