@@ -57,7 +57,7 @@ def todo(request):
     """我的待办, within the chosen horizon (``?horizon=7|30|all``; 7 days when not given)."""
     today = timezone.localdate()
     horizon = parse_horizon(request.GET.get("horizon"))
-    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request))
+    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request), limit=WORK_LIST_LIMIT)
     extra = extra_work(request.user, unit=request.user.unit, personal=True,
                        due_by=due_soon_cutoff(today, horizon), today=today)
     return render(request, "inspections/todo.html", {
@@ -85,7 +85,7 @@ def unit_list(request):
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
     work = work_list_capped(unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only),
-                            whole=_whole_list(request))
+                            whole=_whole_list(request), limit=WORK_LIST_LIMIT)
     extra = extra_work(request.user, unit=unit, personal=False,
                        due_by=today - timedelta(days=1) if overdue_only else None, today=today)
     if overdue_only:
