@@ -218,11 +218,12 @@ def _capped(queryset: QuerySet, limit: int | None) -> CappedList:
     return CappedList(items=items, total=items[0].list_total if items else 0, capped=True)
 
 
-def work_list_capped(work: WorkList, *, limit: int = WORK_LIST_LIMIT, whole: str | None = None) -> WorkList:
-    """``work`` with each list cut to its first ``limit`` rows and its total; the list named ``whole``
-    (one of ``WORK_SECTIONS``) in full."""
+def work_list_capped(work: WorkList, *, limit: int = WORK_LIST_LIMIT, whole: str | None = None,
+                     sections: tuple[str, ...] = WORK_SECTIONS) -> WorkList:
+    """``work`` with each list of ``sections`` cut to its first ``limit`` rows and its total (the others
+    stay unevaluated querysets); the list named ``whole`` (one of ``WORK_SECTIONS``) in full."""
     return WorkList(**{name: _capped(getattr(work, name), None if name == whole else limit)
-                       for name in WORK_SECTIONS})
+                       if name in sections else getattr(work, name) for name in WORK_SECTIONS})
 
 
 def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: bool) -> WorkList:

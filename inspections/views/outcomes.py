@@ -21,12 +21,12 @@ from inspections.filters import InterviewFilterSet, RectificationFilterSet, Refe
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Rectification
 from inspections.selectors import (
+    WORK_LIST_LIMIT,
+    WORK_SECTIONS,
     inspection_detail_qs,
     interview_qs,
     rectification_qs,
     referral_qs,
-    WORK_LIST_LIMIT,
-    WORK_SECTIONS,
     todo_for,
     unit_work_list,
     units_for,
@@ -57,7 +57,8 @@ def todo(request):
     """我的待办, within the chosen horizon (``?horizon=7|30|all``; 7 days when not given)."""
     today = timezone.localdate()
     horizon = parse_horizon(request.GET.get("horizon"))
-    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request), limit=WORK_LIST_LIMIT)
+    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request),
+                            limit=WORK_LIST_LIMIT)
     extra = extra_work(request.user, unit=request.user.unit, personal=True,
                        due_by=due_soon_cutoff(today, horizon), today=today)
     return render(request, "inspections/todo.html", {
