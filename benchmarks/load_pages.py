@@ -140,6 +140,7 @@ class Browser:
         self.base = base.rstrip("/")
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.no_redirect = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def get(self, path: str, timeout: float = 120) -> tuple[int, bytes]:
         try:
@@ -149,6 +150,7 @@ class Browser:
             return exc.code, exc.read()
 
     def login(self, username: str, password: str) -> bool:
+        """Sign in through the form; the redirect after it is not followed (the start page is timed as a page)."""
         status, body = self.get("/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
         if status != 200 or not token:
@@ -158,11 +160,16 @@ class Browser:
         request = urllib.request.Request(self.base + "/accounts/login/", data=data,
                                          headers={"Referer": self.base + "/accounts/login/"})
         try:
-            with self.opener.open(request, timeout=60) as response:
+            with self.no_redirect.open(request, timeout=120) as response:
                 response.read()
-                return "/accounts/login/" not in response.geturl()
-        except urllib.error.HTTPError:
-            return False
+                return False  # 200: the form again (wrong password)
+        except urllib.error.HTTPError as exc:
+            return exc.code == 302 and "/accounts/login/" not in (exc.headers.get("Location") or "")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def simulate(base: str, user: tuple[str, str, str], urls: list[tuple[str, str]], *, start: float,
@@ -171,7 +178,13 @@ def simulate(base: str, user: tuple[str, str, str], urls: list[tuple[str, str]],
     rng = random.Random(seed)
     time.sleep(max(0.0, start - time.time()))
     browser = Browser(base)
-    if not browser.login(username, password):
+    try:
+        signed_in = browser.login(username, password)
+    except OSError as exc:  # a timeout or a reset connection
+        signed_in = False
+        with results.lock:
+            results.errors.append(f"{username}: sign-in: {exc}")
+    if not signed_in:
         with results.lock:
             results.errors.append(f"{username}: sign-in failed")
         return
