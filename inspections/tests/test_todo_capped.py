@@ -15,11 +15,7 @@ from inspections.tests.factories import InspectionFactory, station_with_staff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def limit(monkeypatch):
-    monkeypatch.setattr(selectors, "WORK_LIST_LIMIT", 3)
-    monkeypatch.setattr("inspections.views.outcomes.WORK_LIST_LIMIT", 3)
-    return 3
+LIMIT = selectors.WORK_LIST_LIMIT  # rows shown per list
 
 
 def unentered(user, enterprise, n, *, first_day):
@@ -32,32 +28,32 @@ def shown(response, section):
     return [i.pk for i in response.context["work"].__dict__[section].items]
 
 
-def test_todo_lists_the_most_urgent_rows_with_the_total_and_a_link_to_all(client, limit):
+def test_todo_lists_the_most_urgent_rows_with_the_total_and_a_link_to_all(client):
     _unit, enterprise, (user, _other) = station_with_staff()
-    rows = unentered(user, enterprise, 5, first_day=timezone.localdate() - dt.timedelta(days=90))
+    rows = unentered(user, enterprise, LIMIT + 2, first_day=timezone.localdate() - dt.timedelta(days=90))
     client.force_login(user)
 
     response = client.get(reverse("inspections:todo"), {"horizon": "all"})
 
     provincial = response.context["work"].provincial
-    assert provincial.total == 5 and provincial.more == 2
-    assert shown(response, "provincial") == [r.pk for r in rows[:3]]  # the oldest (most overdue) first
+    assert provincial.total == LIMIT + 2 and provincial.more == 2
+    assert shown(response, "provincial") == [r.pk for r in rows[:LIMIT]]  # the oldest (most overdue) first
     html = response.content.decode()
-    assert "查看全部 5 条" in html
+    assert f"查看全部 {LIMIT + 2} 条" in html
     assert "?horizon=all&amp;all=provincial#todo-provincial" in html
     assert "查看全部" not in html.split('id="todo-drafts"')[1].split("</ul>")[0]  # no drafts: no link
 
     whole = client.get(reverse("inspections:todo"), {"horizon": "all", "all": "provincial"})
     assert shown(whole, "provincial") == [r.pk for r in rows]
-    assert "只看最紧急的 3 条" in whole.content.decode()
-    assert "查看全部 5 条" not in whole.content.decode()
+    assert f"只看最紧急的 {LIMIT} 条" in whole.content.decode()
+    assert "查看全部" not in whole.content.decode()
 
 
-def test_capped_todo_shows_only_the_users_own_items_and_counts_only_them(client, limit):
+def test_capped_todo_shows_only_the_users_own_items_and_counts_only_them(client):
     unit, enterprise, (user, colleague) = station_with_staff()
     _other_unit, other_enterprise, (stranger, _) = station_with_staff()
     day = timezone.localdate() - dt.timedelta(days=90)
-    mine = unentered(user, enterprise, 4, first_day=day)
+    mine = unentered(user, enterprise, LIMIT + 1, first_day=day)
     unentered(colleague, enterprise, 3, first_day=day - dt.timedelta(days=10))  # older, same 所
     unentered(stranger, other_enterprise, 3, first_day=day - dt.timedelta(days=20))  # older, other 所
     client.force_login(user)
@@ -66,25 +62,25 @@ def test_capped_todo_shows_only_the_users_own_items_and_counts_only_them(client,
     capped = client.get(reverse("inspections:todo"), {"horizon": "all"})
 
     assert shown(response, "provincial") == [r.pk for r in mine]
-    assert capped.context["work"].provincial.total == 4
-    assert shown(capped, "provincial") == [r.pk for r in mine[:3]]
+    assert capped.context["work"].provincial.total == LIMIT + 1
+    assert shown(capped, "provincial") == [r.pk for r in mine[:LIMIT]]
 
 
-def test_unit_list_caps_each_list_and_keeps_the_unit_in_the_link(client, limit):
+def test_unit_list_caps_each_list_and_keeps_the_unit_in_the_link(client):
     unit, enterprise, (user, colleague) = station_with_staff()
-    unentered(user, enterprise, 2, first_day=dt.date(2026, 1, 5))
-    unentered(colleague, enterprise, 2, first_day=dt.date(2026, 1, 9))
+    unentered(user, enterprise, LIMIT, first_day=dt.date(2026, 1, 5))
+    unentered(colleague, enterprise, 2, first_day=dt.date(2026, 3, 9))
     chief = user
     client.force_login(chief)
 
     response = client.get(reverse("inspections:unit_list"), {"overdue": "1"})
 
     provincial = response.context["work"].provincial
-    assert provincial.total == 4 and len(provincial.items) == 3
+    assert provincial.total == LIMIT + 2 and len(provincial.items) == LIMIT
     assert "?overdue=1&amp;all=provincial" in response.content.decode()
 
 
-def test_capped_lists_run_one_statement_each_however_long_the_list(client, limit):
+def test_capped_lists_run_one_statement_each_however_long_the_list(client):
     _unit, enterprise, (user, _other) = station_with_staff()
     client.force_login(user)
     client.get(reverse("home"))
@@ -96,16 +92,32 @@ def test_capped_lists_run_one_statement_each_however_long_the_list(client, limit
         return len(captured)
 
     one = count()
-    unentered(user, enterprise, 6, first_day=dt.date(2026, 2, 5))
+    unentered(user, enterprise, LIMIT + 5, first_day=dt.date(2026, 2, 5))
     assert count() == one
 
 
-def test_unknown_list_name_keeps_every_list_capped(client, limit):
+def test_unknown_list_name_keeps_every_list_capped(client):
     _unit, enterprise, (user, _other) = station_with_staff()
-    unentered(user, enterprise, 4, first_day=dt.date(2026, 1, 5))
+    unentered(user, enterprise, LIMIT + 1, first_day=dt.date(2026, 1, 5))
     client.force_login(user)
 
     response = client.get(reverse("inspections:todo"), {"horizon": "all", "all": "nonsense"})
 
     assert response.status_code == 200
-    assert len(response.context["work"].provincial.items) == 3
+    assert len(response.context["work"].provincial.items) == LIMIT
+
+
+def test_station_home_card_shows_five_drafts_and_counts_them_all(client):
+    _unit, enterprise, (user, colleague) = station_with_staff()
+    today = timezone.localdate()
+    drafts = [InspectionFactory(enterprise=enterprise, officers=[user], start_date=today - dt.timedelta(days=i))
+              for i in range(7)]
+    InspectionFactory(enterprise=enterprise, officers=[colleague], start_date=today - dt.timedelta(days=30))
+    client.force_login(user)
+
+    response = client.get(reverse("home"))
+
+    work = response.context["work"]
+    assert work.drafts.total == 7
+    assert [i.pk for i in work.drafts.items] == [d.pk for d in reversed(drafts)][:5]  # the oldest first
+    assert "没有草稿" not in response.content.decode()
