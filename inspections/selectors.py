@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -104,13 +104,13 @@ PROVINCIAL_ORDER = (F("provincial_entry_due").asc(nulls_first=True), "start_date
 
 @dataclass
 class WorkList:
-    """What waits on one person (or, for a chief, on one unit)."""
+    """What waits on one person (or, for a chief, on one unit): querysets, or ``CappedList``s for a page."""
 
-    drafts: QuerySet
-    rectifications: QuerySet
-    follow_ups: QuerySet
-    provincial: QuerySet
-    cases: QuerySet
+    drafts: QuerySet | CappedList
+    rectifications: QuerySet | CappedList
+    follow_ups: QuerySet | CappedList
+    provincial: QuerySet | CappedList
+    cases: QuerySet | CappedList
 
 
 # The 待办 rules, once each: the lists filter by them and the home card counts by them. Each starts from a
@@ -184,6 +184,46 @@ def todo_counts(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS)
     counts["rectifications"] = _my_rectifications(user, cutoff).count()
     counts["cases"] = _my_cases(user).count()
     return counts
+
+
+# The 待办 pages list the most urgent items of each kind (each list's own order: the oldest or the most
+# overdue first) and say how many there are in all, with a link to the whole list: an inspector with
+# hundreds of open items reads the top of each list, and the page stays as fast as with a few.
+WORK_LIST_LIMIT = 20
+WORK_SECTIONS = ("drafts", "rectifications", "follow_ups", "provincial", "cases")
+
+
+@dataclass
+class CappedList:
+    """The first rows of a work list, and how many rows it has in all."""
+
+    items: list
+    total: int
+    capped: bool  # False when the whole list was asked for
+
+    def __iter__(self):
+        return iter(self.items)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _capped(queryset: QuerySet, limit: int | None) -> CappedList:
+    if limit is None:
+        items = list(queryset)
+        return CappedList(items=items, total=len(items), capped=False)
+    # The total rides on every row (COUNT(*) OVER ()): one statement per list, the same as uncapped.
+    items = list(queryset.annotate(list_total=Window(Count("pk")))[:limit])
+    return CappedList(items=items, total=items[0].list_total if items else 0, capped=True)
+
+
+def work_list_capped(work: WorkList, *, limit: int = WORK_LIST_LIMIT, whole: str | None = None,
+                     sections: tuple[str, ...] = WORK_SECTIONS) -> WorkList:
+    """``work`` with each list of ``sections`` cut to its first ``limit`` rows and its total (the others
+    stay unevaluated querysets); the list named ``whole`` (one of ``WORK_SECTIONS``) in full."""
+    return WorkList(**{name: _capped(getattr(work, name), None if name == whole else limit)
+                       if name in sections else getattr(work, name) for name in WORK_SECTIONS})
 
 
 def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: bool) -> WorkList:

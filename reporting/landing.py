@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from enterprises.choices import Role, UnitKind
 from inspections.deadlines import DUE_SOON_DAYS
-from inspections.selectors import plan_items_due, todo_counts, todo_for
+from inspections.selectors import plan_items_due, todo_counts, todo_for, work_list_capped
 from regsys.scoping import scope_for
 from reporting.choices import ReturnStatus
 from reporting.cockpit.base import Period, Status
@@ -80,6 +80,10 @@ def unit_progress(user, *, today: dt.date) -> list[ProgressLine]:
                          r.units[unit_id]) for r in table.rows if unit_id in r.units]
 
 
+HOME_WORK_ROWS = 5  # per list on a 所 inspector's 我的待办 card
+HOME_CASE_ROWS = 10  # on an enforcement officer's 我承办的案件 card
+
+
 def landing_for(user, *, today: dt.date) -> dict:
     """The context of the start page for ``user``."""
     kind = landing_kind(user)
@@ -95,12 +99,14 @@ def landing_for(user, *, today: dt.date) -> dict:
         context["progress"] = district_progress(user, today=today)
     elif kind == "station":
         context["plan_due"] = plan_items_due(user, unit=user.unit, today=today)
-        context["work"] = todo_for(user, today=today)
+        # the card shows five of each (the most urgent) and links to the whole 待办
+        context["work"] = work_list_capped(todo_for(user, today=today), limit=HOME_WORK_ROWS,
+                                           sections=("drafts", "rectifications", "follow_ups"))
         context["sent_back"] = list(returns_sent_back(user)[:10])
         context["progress"] = unit_progress(user, today=today)
     elif kind == "enforcement":
         context["counts"] = todo_counts(user, today=today)
-        context["work"] = todo_for(user, today=today)
+        context["work"] = work_list_capped(todo_for(user, today=today), limit=HOME_CASE_ROWS, sections=("cases",))
     elif kind == "auditor":
         context["progress"] = district_progress(user, today=today)
     return context

@@ -21,6 +21,8 @@ from inspections.filters import InterviewFilterSet, RectificationFilterSet, Refe
 from inspections.forms import InterviewForm, RectificationCompleteForm, RectificationForm
 from inspections.models import Attachment, Rectification
 from inspections.selectors import (
+    WORK_LIST_LIMIT,
+    WORK_SECTIONS,
     inspection_detail_qs,
     interview_qs,
     rectification_qs,
@@ -28,6 +30,7 @@ from inspections.selectors import (
     todo_for,
     unit_work_list,
     units_for,
+    work_list_capped,
 )
 from inspections.work_sources import extra_work, only_overdue
 from regsys.exports import export_start
@@ -37,18 +40,32 @@ from regsys.versioning import EditConflict
 from .common import apply_errors, campaign_messages, list_page
 
 
+def _whole_list(request) -> str | None:
+    """``?all=<list>``: the 待办 list shown in full (the others keep their first rows)."""
+    name = request.GET.get("all")
+    return name if name in WORK_SECTIONS else None
+
+
+def _query_without_all(request) -> str:
+    params = request.GET.copy()
+    params.pop("all", None)
+    return params.urlencode()
+
+
 @login_required
 def todo(request):
     """我的待办, within the chosen horizon (``?horizon=7|30|all``; 7 days when not given)."""
     today = timezone.localdate()
     horizon = parse_horizon(request.GET.get("horizon"))
-    work = todo_for(request.user, today=today, horizon=horizon)
+    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request),
+                            limit=WORK_LIST_LIMIT)
     extra = extra_work(request.user, unit=request.user.unit, personal=True,
                        due_by=due_soon_cutoff(today, horizon), today=today)
     return render(request, "inspections/todo.html", {
         "work": work, "today": today, "extra": extra, "horizon": horizon,
         "horizons": [("7", _("7天内")), ("30", _("30天内")), ("all", _("全部"))],
-        "horizon_key": "all" if horizon is None else str(horizon),
+        "horizon_key": "all" if horizon is None else str(horizon), "querystring": _query_without_all(request),
+        "work_limit": WORK_LIST_LIMIT,
     })
 
 
@@ -68,14 +85,16 @@ def unit_list(request):
     if not scope.district_wide:
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
-    work = unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only)
+    work = work_list_capped(unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only),
+                            whole=_whole_list(request), limit=WORK_LIST_LIMIT)
     extra = extra_work(request.user, unit=unit, personal=False,
                        due_by=today - timedelta(days=1) if overdue_only else None, today=today)
     if overdue_only:
         extra = only_overdue(extra)
     return render(request, "inspections/unit_list.html", {
         "work": work, "today": today, "extra": extra, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
-        "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS,
+        "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS, "querystring": _query_without_all(request),
+        "work_limit": WORK_LIST_LIMIT,
     })
 
 
