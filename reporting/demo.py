@@ -24,14 +24,13 @@ from campaigns.models import Campaign, CampaignDueDate
 from campaigns.services import campaign_due_date_close, campaign_due_date_reopen
 from enterprises.choices import Role, UnitKind
 from enterprises.models import User
-from reporting.choices import ReturnAction
+from reporting import demo_annex
 from reporting.cockpit.base import Period, quarter_end
 from reporting.cockpit.service import snapshot_current, snapshot_take
-from reporting.models import QuarterSnapshot, ReportingSettings, Return, ReturnEvent
+from reporting.demo_filing import _backdate, _file, _Opened
+from reporting.models import QuarterSnapshot, ReportingSettings
 from reporting.services import (
     return_approve,
-    return_build_inline,
-    return_request,
     return_send_back,
     return_submit,
     units_return_data,
@@ -42,50 +41,7 @@ def _at(day: dt.date, hour: int = 10):
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
-def _file(*, campaign, template, unit, cutoff, by, numbers: dict | None = None):
-    """Compute a return through the services; ``numbers``: ``units_return_data`` of the period, if at hand."""
-    ret = return_request(campaign=campaign, template=template, unit=unit, cutoff=cutoff, by=by)
-    data = numbers.get(unit.pk) if numbers and unit is not None else None
-    return_build_inline(job=ret.jobs.get(), data=data)
-    ret.refresh_from_db()
-    return ret
-
-
-def _backdate(ret: Return, submitted: dt.datetime | None, *, computed: dt.datetime | None = None,
-              reviewed: dt.datetime | None = None) -> None:
-    """Date a demo filing back to when it was made: its times, its workflow records and its history agree.
-
-    Without ``computed``/``reviewed``: computed an hour before it was submitted, reviewed the next day.
-    """
-    ret.refresh_from_db()
-    if computed is None:
-        computed = submitted - dt.timedelta(hours=1)
-    if reviewed is None and submitted is not None and ret.reviewed_at is not None:
-        reviewed = submitted + dt.timedelta(days=1)
-    Return.objects.filter(pk=ret.pk).update(created_at=computed, computed_at=computed,
-                                            submitted_at=submitted if ret.submitted_at else None,
-                                            reviewed_at=reviewed if ret.reviewed_at else None)
-    at = {ReturnAction.COMPUTE: computed, ReturnAction.MANUAL: computed, ReturnAction.SUBMIT: submitted}
-    for event in ret.events.all():
-        ReturnEvent.objects.filter(pk=event.pk).update(at=at.get(event.action, reviewed))
-    records = list(ret.history.order_by("history_date", "history_id"))
-    for record in records:
-        # each snapshot dated by the step it records (reviewed, submitted, else computed or typed in);
-        # the snapshot's own times too, so the page's 修改历史 shows no change to the day the demo was seeded
-        when = (reviewed if record.reviewed_at and reviewed else submitted if record.submitted_at and submitted
-                else computed)
-        type(record).objects.filter(pk=record.pk).update(
-            history_date=when, created_at=computed,
-            computed_at=computed if record.computed_at else None,
-            submitted_at=submitted if record.submitted_at else None,
-            reviewed_at=reviewed if record.reviewed_at else None,
-        )
-    ret.jobs.update(created_at=computed, started_at=computed, finished_at=computed)
-
-
 def seed(ctx) -> str:
-    from reporting import demo_annex  # it files with this module's helpers
-
     _seed_settings()
     history = _seed_2023(ctx)
     current = _seed_current(ctx)
@@ -152,22 +108,6 @@ def _seed_2023(ctx) -> str:
 SEND_BACK_COMMENT = "请核实无菌和植入性医疗器械经营企业的检查家次，与检查记录不一致"
 REVIEW_DAYS = 7  # the 药械科 reviews a period's returns within a week of its due date
 DRAFT_WINDOW_DAYS = 30  # within a month of the next due date the first 所 computes a draft
-
-
-class _Opened:
-    """Lets the demo file for a period whatever the real date is, and leaves the period as it was."""
-
-    def __init__(self, due: CampaignDueDate) -> None:
-        self.due = due
-
-    def __enter__(self) -> CampaignDueDate:
-        CampaignDueDate.objects.filter(pk=self.due.pk).update(reopened=True)
-        self.due.refresh_from_db()
-        return self.due
-
-    def __exit__(self, *exc) -> None:
-        CampaignDueDate.objects.filter(pk=self.due.pk).update(reopened=False)
-        self.due.refresh_from_db()
 
 
 def _seed_current(ctx) -> str:

@@ -21,7 +21,7 @@ from campaigns.models import Campaign, CellKind
 from campaigns.plan2024 import PLAN_YEAR, action_name, annual_name
 from enterprises.choices import Role, UnitKind
 from enterprises.models import User
-from reporting.demo import _backdate, _file, _Opened
+from reporting.demo_filing import _backdate, _file, _Opened
 from reporting.form_cells import template_cells
 from reporting.return_cells import return_manual_save
 from reporting.services import return_approve, return_submit, units_return_data

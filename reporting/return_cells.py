@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import CellKind, FormTemplate
 from enterprises.models import Unit
+from regsys.jobs import job_enqueue
 from regsys.scoping import require_edit
+from reporting.access import require_reviewer
 from reporting.choices import ReturnAction, ReturnStatus
 from reporting.exporters.layout import Warning
 from reporting.form_cells import (
@@ -34,7 +36,7 @@ from reporting.form_cells import (
     manual_parse,
     template_cells,
 )
-from reporting.models import Return, ReturnEvent
+from reporting.models import ExportJob, Return, ReturnEvent
 from reporting.validation import check_grid
 
 # --- checks over a filled copy ------------------------------------------------------------------------
@@ -168,22 +170,30 @@ def return_refill(ret: Return, *, rebuild_files: bool = True) -> Return:
     ret.warnings = filled["warnings"]
     ret.save(update_fields=["data", "warnings"])
     if rebuild_files and ret.computed_at is not None:
-        from regsys.jobs import job_enqueue
-        from reporting.models import ExportJob
-        from reporting.services import _job_title
-
-        job = ExportJob.objects.create(kind="return", ret=ret, unit=ret.unit, created_by=ret.created_by,
-                                       title=_job_title(ret), message=_("等待生成"))
-        job_enqueue(job)
+        return_files_queue(ret, by=ret.created_by)
     return ret
+
+
+def job_title(ret: Return) -> str:
+    """E.g. 2026年统计表一 五马所 截至2026-11-20 v1 (the template's name once, not 2026年统计表一 统计表一 …)."""
+    unit = ret.unit.display_name if ret.unit_id else _("全区")
+    kind = _(" 临时报送") if ret.unscheduled else ""
+    return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d}{kind} v{ret.version}"
+
+
+def return_files_queue(ret: Return, *, by) -> ExportJob:
+    """Queue the job that writes ``ret``'s Excel and Word files (published after commit; it stays queued in the
+    database while the broker is down)."""
+    job = ExportJob.objects.create(kind="return", ret=ret, unit=ret.unit, created_by=by, title=job_title(ret),
+                                   message=_("等待生成"))
+    job_enqueue(job)
+    return job
 
 
 # --- edits ----------------------------------------------------------------------------------------------
 
 def require_cell_edit(ret: Return, by) -> None:
     """Who may type into a return: its unit (a 所's own return) or the 药械科 (the district's), while it is open."""
-    from reporting.services import require_reviewer
-
     if ret.unit_id is None:
         require_reviewer(by)
     else:

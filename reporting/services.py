@@ -23,6 +23,7 @@ from regsys.files import file_write_atomic, file_write_atomic_with, folder_clear
 from regsys.jobs import job_claim, job_enqueue, job_fail, job_progress, job_requeue, job_succeed
 from regsys.jobs import jobs_sweep as jobs_sweep_model
 from regsys.scoping import require_edit, require_unit, scope_for
+from reporting.access import require_reviewer
 from reporting.choices import JobStatus, ReturnAction, ReturnStatus
 from reporting.exporters.docx import export_docx
 from reporting.exporters.layout import ExportInput, SheetData, Warning
@@ -32,12 +33,11 @@ from reporting.form_metrics import ScalarContext, compute_scalars
 from reporting.metrics import METRICS, Period, compute
 from reporting.models import ExportJob, Return, ReturnEvent, job_file_dir, job_upload_to
 from reporting.recipients import (
-    REVIEWER_ROLES,
     return_approved_notify,
     return_sent_back_notify,
     return_submitted_notify,
 )
-from reporting.return_cells import carried_over, return_fill, submission_problems
+from reporting.return_cells import carried_over, return_files_queue, return_fill, submission_problems
 from reporting.selectors import (
     approved_version,
     campaign_units,
@@ -74,12 +74,6 @@ def return_contact(*, unit: Unit | None, by=None, filled_by: str = "", contact: 
     configured = reporting_settings()
     return (filled_by or configured.district_filled_by,
             contact or configured.district_contact or district_phone())
-
-
-def require_reviewer(user) -> None:
-    scope = scope_for(user)
-    if not (scope.district_wide and scope.can_write and (user.is_superuser or user.role in REVIEWER_ROLES)):
-        raise PermissionDenied(_("只有区局药械科或局领导可以审核报表"))
 
 
 def _record(ret: Return, action: str, by, comment: str = "") -> None:
@@ -150,11 +144,7 @@ def return_request(
         _record(latest, ReturnAction.RECOMPUTE, by, comment)
         _record(ret, ReturnAction.RECOMPUTE, by, _("由第 %(old)s 版重新计算，原因：%(reason)s") % {
             "old": latest.version, "reason": reason})
-    job = ExportJob.objects.create(
-        kind="return", ret=ret, unit=unit, created_by=by, title=_job_title(ret),
-        message=_("等待生成"),
-    )
-    job_enqueue(job)  # published after commit; stays queued in the database while the broker is down
+    return_files_queue(ret, by=by)
     return ret
 
 
@@ -231,13 +221,6 @@ def return_build_inline(*, job: ExportJob, data: dict | None = None) -> ExportJo
     return_build(job_id=job.pk, task_id=task_id, data=data)
     job.refresh_from_db()
     return job
-
-
-def _job_title(ret: Return) -> str:
-    """E.g. 2026年统计表一 五马所 截至2026-11-20 v1 (the template's name once, not 2026年统计表一 统计表一 …)."""
-    unit = ret.unit.display_name if ret.unit_id else _("全区")
-    kind = _(" 临时报送") if ret.unscheduled else ""
-    return f"{ret.template} {unit} 截至{ret.cutoff:%Y-%m-%d}{kind} v{ret.version}"
 
 
 def compute_return_data(*, campaign: Campaign, template: FormTemplate, unit: Unit | None, cutoff: dt.date,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views, views_cells, views_waiting
+from reporting import views, views_cells_edit, views_waiting
 from reporting.cockpit import summary_views
 from reporting.cockpit import views as cockpit_views
 
@@ -13,11 +13,11 @@ urlpatterns = [
     path("returns/<int:pk>/cell/", views.return_cell, name="return_cell"),
     path("returns/<int:pk>/recompute/", views.return_recompute, name="return_recompute"),
     path("returns/<int:pk>/quick-review/", views_waiting.return_quick_review, name="return_quick_review"),
-    path("returns/<int:pk>/manual/", views_cells.return_manual, name="return_manual"),
-    path("returns/<int:pk>/override/", views_cells.return_override, name="return_override"),
-    path("returns/<int:pk>/override/confirm/", views_cells.return_override_action, {"action": "confirm"},
+    path("returns/<int:pk>/manual/", views_cells_edit.return_manual, name="return_manual"),
+    path("returns/<int:pk>/override/", views_cells_edit.return_override, name="return_override"),
+    path("returns/<int:pk>/override/confirm/", views_cells_edit.return_override_action, {"action": "confirm"},
          name="return_override_confirm"),
-    path("returns/<int:pk>/override/drop/", views_cells.return_override_action, {"action": "drop"},
+    path("returns/<int:pk>/override/drop/", views_cells_edit.return_override_action, {"action": "drop"},
          name="return_override_drop"),
     path("returns/<int:pk>/<str:action>/", views.return_action, name="return_action"),
     path("calendar/", views.calendar_view, name="calendar"),

@@ -141,7 +141,7 @@ def test_designed_form_is_filled_refused_submitted_approved_and_compiled(live_se
     due.save()
 
     # 大南所 files and submits (not approved): the district must not count its entries
-    from reporting.demo import _file
+    from reporting.demo_filing import _file
 
     ret_b = _file(campaign=campaign, template=template, unit=w["unit_b"], cutoff=CUTOFF, by=w["user_b"])
     ret_b = return_manual_save(ret=ret_b, by=w["user_b"], values={"sc": {"xc": "7"}, "jy": {"xc": "4"}})

@@ -66,7 +66,7 @@ def test_return_detail_links_every_number_to_its_records(client, s):
     cell = client.get(reverse("reporting:return_cell", args=[s["ret_a"].pk]),
                       {"row": "medical_mask_manufacturers", "metric": "enterprises_inspected"})
 
-    assert "row=medical_mask_manufacturers&metric=enterprises_inspected" in page
+    assert "row=medical_mask_manufacturers&column=enterprises_inspected" in page
     assert "本单位已完成并关联本专项的监督检查次数" in page  # the column's definition as help
     assert [r[1][0] for r in cell.context["table"]] == [dt.date(2023, 5, 10), dt.date(2023, 7, 1)]
     assert cell.context["table"][0][0] == reverse("inspections:detail", args=[cell.context["page"][0].pk])
