@@ -113,7 +113,7 @@ def _path_q(model: type[Model], path: str, unit_id: int) -> Q:
     related = model
     for part in parts[:-1]:
         related = related._meta.get_field(part).related_model
-    ids = related._base_manager.filter(**{parts[-1]: unit_id}).values("pk")
+    ids = related._base_manager.filter(**{parts[-1]: unit_id}).order_by().values("pk")
     return Q(InSubqueryArray(F("__".join(parts[:-1])), ids))
 
 

@@ -91,6 +91,9 @@ class Inspection(models.Model):
             # the grading due dates read it from the index alone, without visiting the table.
             models.Index(fields=["start_date", "kind", "enterprise"],
                          condition=models.Q(status=InspectionStatus.FINALISED), name="inspection_finalised_day_idx"),
+            # An enterprise's latest finalised inspection (the due list's "上次检查"), index-only.
+            models.Index(fields=["enterprise", "-start_date"], include=["kind"],
+                         condition=models.Q(status=InspectionStatus.FINALISED), name="inspection_last_finalised_idx"),
         ]
 
     def __str__(self) -> str:
