@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Lookup, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from enterprises.choices import Role, UnitKind
@@ -76,8 +76,45 @@ def visibility_q(user, model: type[Model], *, paths: tuple[str, ...] | None = No
         return Q(pk__in=[])
     q = Q()
     for path in _paths(model, paths):
-        q |= Q(**{path: scope.unit_id})
+        q |= _path_q(model, path, scope.unit_id)
     return q
+
+
+class InSubqueryArray(Lookup):
+    """``lhs IN (subquery)``; on PostgreSQL ``lhs = ANY(ARRAY(subquery))``.
+
+    The array form lets PostgreSQL combine the scope's two paths (``unit = X OR enterprise's owning
+    unit = X``) as a BitmapOr of two index scans; the join form reads the whole table on every count.
+    """
+
+    lookup_name = "in_subquery_array"
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
+def _path_q(model: type[Model], path: str, unit_id: int) -> Q:
+    """``path = unit_id``. A path to an enterprise's supervising unit (``…__enterprise__owning_unit``)
+    becomes ``…__enterprise`` among the ids of the unit's enterprises: the same rows, without joining
+    the enterprise table (a unit supervises a few thousand enterprises; its records are far more)."""
+    parts = path.split("__")
+    if len(parts) < 2 or parts[-1] != "owning_unit":
+        return Q(**{path: unit_id})
+    related = model
+    for part in parts[:-1]:
+        related = related._meta.get_field(part).related_model
+    ids = related._base_manager.filter(**{parts[-1]: unit_id}).order_by().values("pk")
+    return Q(InSubqueryArray(F("__".join(parts[:-1])), ids))
 
 
 def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) -> QuerySet:

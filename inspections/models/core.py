@@ -91,6 +91,9 @@ class Inspection(models.Model):
             # the grading due dates read it from the index alone, without visiting the table.
             models.Index(fields=["start_date", "kind", "enterprise"],
                          condition=models.Q(status=InspectionStatus.FINALISED), name="inspection_finalised_day_idx"),
+            # An enterprise's latest finalised inspection (the due list's "上次检查"), index-only.
+            models.Index(fields=["enterprise", "-start_date"], include=["kind"],
+                         condition=models.Q(status=InspectionStatus.FINALISED), name="inspection_last_finalised_idx"),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +233,9 @@ class Rectification(models.Model):
             # Open orders only: 待办 and the overdue lists never read the completed history.
             models.Index(fields=["deadline"], condition=models.Q(completed_on__isnull=True),
                          name="rectification_open_idx"),
+            # The list's order (open first, then the latest completed; PostgreSQL puts NULLs first in a
+            # descending index), so a page reads its 20 rows instead of sorting the whole history.
+            models.Index(fields=["-completed_on", "deadline", "id"], name="rectification_list_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """API of planning: plans (submit/approve), plan items, draws (verify), conflicts, targets with progress."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -7,7 +8,15 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from inspections.models import AnnualTarget, ConflictOfInterest, InspectionPlan, PlanItem, RandomDraw
+from enterprises.models import User
+from inspections.models import (
+    AnnualTarget,
+    ConflictOfInterest,
+    DrawPick,
+    InspectionPlan,
+    PlanItem,
+    RandomDraw,
+)
 from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
 from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
@@ -105,7 +114,12 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = DrawFilter
 
     def get_queryset(self):
-        return draws_for(self.request.user).prefetch_related("picks__officers").order_by("id")
+        # Only the ids are written out: picks in draw order without joining the draw, officers as bare ids
+        # (no user columns, no join for the users' default ordering).
+        return draws_for(self.request.user).prefetch_related(
+            Prefetch("picks", queryset=DrawPick.objects.order_by("position")),
+            Prefetch("picks__officers", queryset=User.objects.order_by().only("id")),
+        ).order_by("id")
 
     @extend_schema(responses=DrawVerifySerializer)
     @action(detail=True, methods=["get"])
