@@ -429,6 +429,13 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
     return ",\n".join(ctes), list(link_params)
 
 
+def form_enterprises_sql(rows: list[FormRow], tags: TagIndex) -> tuple[str, list]:
+    """CTEs ending in ``masks(enterprise_id, …)``: the enterprises in at least one of ``rows`` — the same
+    rule as ``campaigns.rows.campaign_enterprises_q``, computed once per enterprise from its link flags and
+    tags (for a statement that needs the form's enterprises, e.g. the 校验提示's unlinked records)."""
+    return _masks_sql([rows[i:i + MASK_BITS] for i in range(0, len(rows), MASK_BITS)], tags)
+
+
 def _contribution(metric: Metric, period: Period):
     """What one record adds to ``metric`` (NULL when it does not count): the value the outer aggregate takes."""
     where = metric.condition & metric.cutoff_condition(period)
