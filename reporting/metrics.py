@@ -51,7 +51,7 @@ from campaigns.models import Campaign, CaseCountDate, FormRow, FormTemplate, Int
 from campaigns.rows import TagIndex, row_q
 from enterprises.choices import ACTIVE_STATUSES
 from enterprises.links import link_q
-from enterprises.models import Enterprise, EnterpriseStatusChange
+from enterprises.models import Enterprise, EnterpriseStatusChange, Tag
 from enterprises.selectors import owning_unit_on, status_on
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case as PenaltyCase
@@ -364,15 +364,17 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
-    """CTEs ``row_tags`` and ``masks(enterprise_id, mask0, mask1 …)``: each enterprise's bit mask of the form
-    rows it belongs to (``campaigns.rows.row_q``), computed ONCE from its link flags and tags.
+def _masks_sql(chunks: list[list[FormRow]]) -> tuple[str, list]:
+    """CTEs ``row_codes``, ``row_tags`` and ``masks(enterprise_id, mask0, mask1 …)``: each enterprise's bit mask of
+    the form rows it belongs to (``campaigns.rows.row_q``), computed ONCE from its link flags and tags.
 
     Row r of a chunk is bit r: the enterprise is in the row's link, has one of the row's tags (or
-    the row has no tags) and none of its excluded tags. Per tag, the rows it puts an enterprise in
-    (``inc``) or out of (``exc``); per enterprise, the OR over its tags.
+    the row has no tags) and none of its excluded tags. Per tag code, the rows it puts an enterprise in
+    (``inc``) or out of (``exc``); the codes become tag ids with their descendants inside the statement
+    (a recursive CTE over the tag tree, as ``TagIndex`` does in Python — no round trip for the tag table);
+    per enterprise, the OR over its tags. The caller writes ``WITH RECURSIVE`` before these CTEs.
     """
-    per_tag: dict[int, list[int]] = {}
+    per_code: dict[str, list[int]] = {}
     link_masks: list[Q] = []
     no_tag_bits: list[int] = []
     for c, chunk in enumerate(chunks):
@@ -381,12 +383,12 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
         for r, row in enumerate(chunk):
             by_link[row.link or ""] = by_link.get(row.link or "", 0) | 1 << r
             if row.tag_codes:
-                for pk in tags.ids(row.tag_codes):
-                    per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c] |= 1 << r
+                for code in row.tag_codes:
+                    per_code.setdefault(code, [0] * (2 * len(chunks)))[2 * c] |= 1 << r
             else:
                 free |= 1 << r
-            for pk in tags.ids(row.exclude_tag_codes or []):
-                per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c + 1] |= 1 << r
+            for code in row.exclude_tag_codes or []:
+                per_code.setdefault(code, [0] * (2 * len(chunks)))[2 * c + 1] |= 1 << r
         no_tag_bits.append(free)
         # the links' bits (a row has one link, so the sum is the OR); link_q is the one definition
         link_masks.append(reduce(add, [
@@ -397,15 +399,26 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
     links = Enterprise.objects.order_by().values("id").annotate(**{f"l{c}": m for c, m in enumerate(link_masks)})
     link_sql, link_params = _sql(links)
     columns = [f"{kind}{c}" for c in range(len(chunks)) for kind in ("inc", "exc")]
-    ctes = []
-    if per_tag:
+    ctes, params = [], []
+    if per_code:
         values = ", ".join(
-            "(" + ", ".join(f"CAST({v} AS BIGINT)" if n == 0 else str(v) for n, v in enumerate([pk, *bits])) + ")"
-            for n, (pk, bits) in enumerate(sorted(per_tag.items()))
+            "(" + ", ".join(["CAST(%s AS TEXT)" if n == 0 else "%s", *[
+                f"CAST({v} AS BIGINT)" if n == 0 else str(v) for v in bits]]) + ")"
+            for n, (code, bits) in enumerate(sorted(per_code.items()))
         )
-        ctes.append(f"row_tags(tag_id, {', '.join(columns)}) AS (VALUES {values})")
+        params += sorted(per_code)
+        ctes.append(f"row_codes(code, {', '.join(columns)}) AS (VALUES {values})")
+        tag_table = Tag._meta.db_table
+        rt_columns = ", ".join(f"rt.{col}" for col in columns)
+        # UNION (not ALL): a tag reached twice with the same bits counts once, and a cycle cannot loop
+        ctes.append(
+            f"row_tags(tag_id, {', '.join(columns)}) AS (SELECT t.id, "
+            + ", ".join(f"rc.{col}" for col in columns)
+            + f" FROM row_codes rc JOIN {tag_table} t ON t.code = rc.code UNION SELECT child.id, {rt_columns} "
+            f"FROM row_tags rt JOIN {tag_table} child ON child.parent_id = rt.tag_id)"
+        )
         union = [0] * len(columns)
-        for bits in per_tag.values():
+        for bits in per_code.values():
             union = [a | b for a, b in zip(union, bits, strict=True)]
         ors = ", ".join(f"{_bit_or('rt.' + col, u)} AS {col}" for col, u in zip(columns, union, strict=True))
         ctes.append(
@@ -426,14 +439,15 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
         + f" FROM ({link_sql}) x {join}) y WHERE "
         + " OR ".join(f"mask{c} <> 0" for c in range(len(chunks))) + ")"
     )
-    return ",\n".join(ctes), list(link_params)
+    return ",\n".join(ctes), [*params, *link_params]
 
 
-def form_enterprises_sql(rows: list[FormRow], tags: TagIndex) -> tuple[str, list]:
+def form_enterprises_sql(rows: list[FormRow]) -> tuple[str, list]:
     """CTEs ending in ``masks(enterprise_id, …)``: the enterprises in at least one of ``rows`` — the same
     rule as ``campaigns.rows.campaign_enterprises_q``, computed once per enterprise from its link flags and
-    tags (for a statement that needs the form's enterprises, e.g. the 校验提示's unlinked records)."""
-    return _masks_sql([rows[i:i + MASK_BITS] for i in range(0, len(rows), MASK_BITS)], tags)
+    tags (for a statement that needs the form's enterprises, e.g. the 校验提示's unlinked records; it writes
+    ``WITH RECURSIVE`` before them)."""
+    return _masks_sql([rows[i:i + MASK_BITS] for i in range(0, len(rows), MASK_BITS)])
 
 
 def _contribution(metric: Metric, period: Period):
@@ -494,7 +508,7 @@ def compute(
                 result[key][row.key] = {m: _normalise(METRICS[m], 0) for m in metrics}
         return result
     chunks = [rows[first:first + MASK_BITS] for first in range(0, len(rows), MASK_BITS)]
-    masks_sql, params = _masks_sql(chunks, TagIndex())
+    masks_sql, params = _masks_sql(chunks)
     mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
     width = max(len(ms) for ms in by_source.values())
     grouping_sets = connection.vendor == "postgresql"
@@ -537,7 +551,7 @@ def compute(
             branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
                             f"{', '.join(values)} {body} GROUP BY {mask_columns}")
             params += inner_params
-    sql = f"WITH {masks_sql}\n" + "\nUNION ALL\n".join(branches)
+    sql = f"WITH RECURSIVE {masks_sql}\n" + "\nUNION ALL\n".join(branches)
     sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
         k: {r.key: dict.fromkeys(metrics, 0) for r in rows} for k in keys
     }

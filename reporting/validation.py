@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, FormTemplate, RecordScope
-from campaigns.rows import TagIndex
 from enterprises.models import Unit
 from inspections.choices import InspectionStatus
 from inspections.models import Case, Inspection, Interview, Referral
@@ -97,7 +96,7 @@ def unlinked_records(*, campaign: Campaign, template: FormTemplate, unit: Unit |
     rows = list(template.rows.order_by("order"))
     if not rows:  # a form without rows selects no enterprise
         return []
-    scope_sql, scope_params = form_enterprises_sql(rows, TagIndex())
+    scope_sql, scope_params = form_enterprises_sql(rows)
     parts, params = [], list(scope_params)
     for index, (_label, base, date_field, _url) in enumerate(UNLINKED_SOURCES):
         field = date_field or template.case_count_date
@@ -118,7 +117,7 @@ def unlinked_records(*, campaign: Campaign, template: FormTemplate, unit: Unit |
         )
         params.extend(kind_params)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {scope_sql} " + " UNION ALL ".join(parts), params)
+        cursor.execute(f"WITH RECURSIVE {scope_sql} " + " UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     found, counts = [], {}
     for index, day, pk, name, short_name, unit_name, _enterprise, matching in rows:
