@@ -29,6 +29,7 @@ from functools import reduce
 from operator import add
 
 from django.db import connection
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -469,6 +470,79 @@ def _contribution(metric: Metric, period: Period):
 _AGGREGATES = {Agg.COUNT: "COUNT({})", Agg.SUM: "SUM({})", Agg.DISTINCT_ENTERPRISES: "COUNT(DISTINCT {})"}
 
 
+def _build_statement(period: Period, chunks: list[list[FormRow]], sources: list, total_wanted: bool,
+                     units_wanted: bool) -> tuple[str, list]:
+    """The return's one statement and its parameters (see ``compute``)."""
+    masks_sql, params = _masks_sql(chunks)
+    mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
+    width = max(len(ms) for _key, ms in sources)
+    grouping_sets = connection.vendor == "postgresql"
+    branches: list[str] = []
+    for number, (source_key, source_metrics) in enumerate(sources):
+        source = SOURCES[source_key]
+        contributions = {f"v{n}": _contribution(m, period) for n, m in enumerate(source_metrics)}
+        if source_key == "enterprise" and connection.vendor == "postgresql":
+            # the status and unit at the cut-off in one pass each (not three sub-queries per enterprise)
+            at_sql, at_params = _enterprises_at_cutoff_sql(period)
+            inner, inner_params = _sql(_established_by(period).order_by().values(
+                rec_enterprise=F("id"), **contributions))
+            statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+            where = f" WHERE a.status IN ({statuses})"
+            inner_params = [*at_params, *inner_params, *ACTIVE_STATUSES]
+            if period.unit_ids is not None:
+                where += f" AND a.unit_id IN ({', '.join(['%s'] * len(period.unit_ids))})"
+                inner_params += list(period.unit_ids)
+            inner = f"SELECT r.*, a.unit_id AS rec_unit FROM ({at_sql}) a JOIN ({inner}) r " \
+                    f"ON r.rec_enterprise = a.enterprise_id{where}"
+        else:
+            inner, inner_params = _sql(source.base(period).order_by().values(
+                rec_enterprise=F(f"{source.enterprise_path}id"), rec_unit=F(source.unit_field), **contributions))
+        values = [_AGGREGATES[m.kind_for(period)].format(f"r.v{n}") for n, m in enumerate(source_metrics)]
+        values += ["CAST(NULL AS NUMERIC)"] * (width - len(values))
+        body = (f"FROM ({inner}) r JOIN masks m ON m.enterprise_id = r.rec_enterprise")
+        if grouping_sets and total_wanted and units_wanted:
+            sets = f"GROUPING SETS ((r.rec_unit, {mask_columns}), ({mask_columns}))"
+            branches.append(f"SELECT {number} AS src, GROUPING(r.rec_unit) AS total, r.rec_unit AS unit, "
+                            f"{mask_columns}, {', '.join(values)} {body} GROUP BY {sets}")
+            params += inner_params
+            continue
+        if units_wanted:
+            branches.append(f"SELECT {number} AS src, 0 AS total, r.rec_unit AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY r.rec_unit, {mask_columns}")
+            params += inner_params
+        if total_wanted:
+            branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY {mask_columns}")
+            params += inner_params
+    return f"WITH RECURSIVE {masks_sql}\n" + "\nUNION ALL\n".join(branches), params
+
+
+def _statement(period: Period, template: FormTemplate, chunks: list[list[FormRow]], sources: list,
+               total_wanted: bool, units_wanted: bool) -> tuple[str, list]:
+    """``_build_statement``, kept per process for the same inputs: the statement is a pure function of the
+    template's rows (their links and tag codes — the codes become ids inside the statement, so a change of
+    the tag table needs no new text), the metrics, the period and the grouping; building it through the
+    ORM is most of a small return's Python time, and a return is recomputed for the same cut-off often."""
+    key = (
+        connection.vendor, template.pk, period.campaign.pk, period.campaign.start_date, period.campaign.end_date,
+        period.cutoff, period.unit_ids, period.case_date, period.interview_mode, period.linked,
+        total_wanted, units_wanted,
+        tuple((r.link, tuple(r.tag_codes or ()), tuple(r.exclude_tag_codes or ())) for chunk in chunks for r in chunk),
+        tuple(len(chunk) for chunk in chunks), tuple((k, tuple(m.key for m in ms)) for k, ms in sources),
+    )
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _build_statement(period, chunks, sources, total_wanted, units_wanted)
+        if len(_STATEMENTS) >= STATEMENT_CACHE_SIZE:
+            _STATEMENTS.pop(next(iter(_STATEMENTS)))  # the oldest
+        _STATEMENTS[key] = found
+    return found[0], list(found[1])
+
+
+STATEMENT_CACHE_SIZE = 64
+_STATEMENTS: dict[tuple, tuple[str, list]] = {}
+
+
 def compute(
     *, template: FormTemplate, period: Period, by_unit: bool = False, with_total: bool = False,
     units: tuple[int, ...] | None = None, rows: list[FormRow] | None = None, metrics: list[str] | None = None,
@@ -508,57 +582,15 @@ def compute(
                 result[key][row.key] = {m: _normalise(METRICS[m], 0) for m in metrics}
         return result
     chunks = [rows[first:first + MASK_BITS] for first in range(0, len(rows), MASK_BITS)]
-    masks_sql, params = _masks_sql(chunks)
-    mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
-    width = max(len(ms) for ms in by_source.values())
-    grouping_sets = connection.vendor == "postgresql"
-    total_wanted, units_wanted = None in keys, by_unit
-    branches: list[str] = []
     sources = list(by_source.items())
-    for number, (source_key, source_metrics) in enumerate(sources):
-        source = SOURCES[source_key]
-        contributions = {f"v{n}": _contribution(m, period) for n, m in enumerate(source_metrics)}
-        if source_key == "enterprise" and connection.vendor == "postgresql":
-            # the status and unit at the cut-off in one pass each (not three sub-queries per enterprise)
-            at_sql, at_params = _enterprises_at_cutoff_sql(period)
-            inner, inner_params = _sql(_established_by(period).order_by().values(
-                rec_enterprise=F("id"), **contributions))
-            statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
-            where = f" WHERE a.status IN ({statuses})"
-            inner_params = [*at_params, *inner_params, *ACTIVE_STATUSES]
-            if period.unit_ids is not None:
-                where += f" AND a.unit_id IN ({', '.join(['%s'] * len(period.unit_ids))})"
-                inner_params += list(period.unit_ids)
-            inner = f"SELECT r.*, a.unit_id AS rec_unit FROM ({at_sql}) a JOIN ({inner}) r " \
-                    f"ON r.rec_enterprise = a.enterprise_id{where}"
-        else:
-            inner, inner_params = _sql(source.base(period).order_by().values(
-                rec_enterprise=F(f"{source.enterprise_path}id"), rec_unit=F(source.unit_field), **contributions))
-        values = [_AGGREGATES[m.kind_for(period)].format(f"r.v{n}") for n, m in enumerate(source_metrics)]
-        values += ["CAST(NULL AS NUMERIC)"] * (width - len(values))
-        body = (f"FROM ({inner}) r JOIN masks m ON m.enterprise_id = r.rec_enterprise")
-        if grouping_sets and total_wanted and units_wanted:
-            sets = f"GROUPING SETS ((r.rec_unit, {mask_columns}), ({mask_columns}))"
-            branches.append(f"SELECT {number} AS src, GROUPING(r.rec_unit) AS total, r.rec_unit AS unit, "
-                            f"{mask_columns}, {', '.join(values)} {body} GROUP BY {sets}")
-            params += inner_params
-            continue
-        if units_wanted:
-            branches.append(f"SELECT {number} AS src, 0 AS total, r.rec_unit AS unit, {mask_columns}, "
-                            f"{', '.join(values)} {body} GROUP BY r.rec_unit, {mask_columns}")
-            params += inner_params
-        if total_wanted:
-            branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
-                            f"{', '.join(values)} {body} GROUP BY {mask_columns}")
-            params += inner_params
-    sql = f"WITH RECURSIVE {masks_sql}\n" + "\nUNION ALL\n".join(branches)
+    total_wanted, units_wanted = None in keys, by_unit
+    sql, params = _statement(period, template, chunks, sources, total_wanted, units_wanted)
     sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
         k: {r.key: dict.fromkeys(metrics, 0) for r in rows} for k in keys
     }
     wanted = set(keys)
-    _tune_connection()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_tuned(sql), params)
         records = cursor.fetchall()
     for record in records:
         key = None if record[1] else record[2]
@@ -588,8 +620,15 @@ def compute(
     return result
 
 
-def _tune_connection() -> None:
-    """Give the statement's sorts and hashes room (PostgreSQL, inside a transaction)."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
+def _tuned(sql: str) -> str:
+    """``sql`` with room for its sorts and hashes (PostgreSQL, inside a transaction): ``SET LOCAL work_mem``
+    sent in the same round trip (psycopg2 sends a parameterised string as one query text; psycopg 3 binds
+    on the server, one statement per call, so there it goes first on its own)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return sql
+    setting = f"SET LOCAL work_mem = '{WORK_MEM}'"
+    if is_psycopg3:
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(setting)
+        return sql
+    return f"{setting};\n{sql}"
