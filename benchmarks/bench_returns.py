@@ -44,6 +44,7 @@ from campaigns.rows import TagIndex  # noqa: E402
 from enterprises.choices import ACTIVE_STATUSES  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402
 from inspections.models import Case, Inspection  # noqa: E402
+from reporting import metrics as metrics_module  # noqa: E402
 from reporting.metrics import WORK_MEM, Period, compute  # noqa: E402
 from reporting.selectors import campaign_units  # noqa: E402
 
@@ -108,13 +109,15 @@ HAND_METRICS = {
 }
 
 
-def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bool, linked: bool = True) -> dict:
+def hand_sql(rows, tags, campaign, cutoff, unit_ids, case_date: str, by_unit: bool, linked: bool = True,
+             setting: str = "") -> dict:
     """The same numbers as reporting.metrics, written by hand as ONE statement: ``{unit|None: {row_no: {metric:
     value}}}`` (the district or ``unit_ids``' total under None, and each unit with ``by_unit``).
 
     Masks once per enterprise; the status and the owning unit at the cut-off in one DISTINCT ON pass each;
     each record table scanned once joined to the masks, grouped by mask per unit and in total together
-    (GROUPING SETS). A case's outcomes count when decided by the cut-off.
+    (GROUPING SETS). A case's outcomes count when decided by the cut-off. ``setting`` (e.g. ``SET LOCAL
+    work_mem``) is sent in the same round trip, as compute() does.
     """
     start = campaign.start_date.isoformat()
     end = cutoff.isoformat()
@@ -189,7 +192,7 @@ WHERE f.referred_on BETWEEN '{start}' AND '{end}' AND {units("f.unit_id")}"""),
     names = list(HAND_METRICS.values())
     result: dict = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(setting + sql)
         records = cursor.fetchall()
     for src, is_total, unit, mask, *values in records:
         grid = result.setdefault(None if is_total else unit, {})
@@ -254,12 +257,55 @@ def measured(fn):
     return value, elapsed, clock.seconds, clock.statements, cpu
 
 
+def time_build_return(campaign, template, cutoff, runs: int) -> None:
+    """What ``manage.py build_return --unit district`` does once Django is up, in parts (best of ``runs``):
+    compute_return_data (the return's statement, the 校验提示's unlinked records, the fill), the export
+    input, the Excel and the Word file."""
+    from reporting.exporters.docx import export_docx
+    from reporting.exporters.xlsx import export_xlsx
+    from reporting.selectors import district_reporting_unit
+    from reporting.services import build_export_input, compute_return_data, return_contact
+    from reporting.validation import unlinked_records
+
+    filled_by, contact = return_contact(unit=None, filled_by="", contact="")
+    parts: dict[str, list] = {}
+    data: dict = {}  # each run's return and export input, overwritten run by run
+    for _ in range(runs):
+        def numbers():
+            data["data"] = compute_return_data(campaign=campaign, template=template, unit=None, cutoff=cutoff)
+
+        def export_input():
+            data["input"] = build_export_input(
+                campaign=campaign, template=template, unit=None, cutoff=cutoff, data=data["data"],
+                filled_by=filled_by, contact=contact, unscheduled=False, reporting_unit=district_reporting_unit())
+
+        steps = [
+            ("of which 校验提示 (unlinked_records)", lambda: unlinked_records(
+                campaign=campaign, template=template, unit=None, cutoff=cutoff, sheet="全区")),
+            ("compute_return_data", numbers), ("build_export_input", export_input),
+            ("export_xlsx", lambda: export_xlsx(data["input"])), ("export_docx", lambda: export_docx(data["input"])),
+        ]
+        total = [0.0, 0.0, 0, 0.0]
+        for label, step in steps:
+            _value, wall, sql, statements, cpu = measured(step)
+            parts.setdefault(label, []).append((wall, sql, statements, cpu))
+            if not label.startswith("of which"):
+                total = [total[0] + wall, total[1] + sql, total[2] + statements, total[3] + cpu]
+        parts.setdefault("build_return (all but the process start)", []).append(tuple(total))
+    print("build_return for the district return (best of runs; wall / SQL / statements / CPU):")
+    for label, found in parts.items():
+        wall, sql, statements, cpu = min(found)
+        print(f"  {label}: {wall * 1000:.0f} ms / {sql * 1000:.0f} ms / {statements} / {cpu * 1000:.0f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100, help="seed_demo scale when the database is empty")
     parser.add_argument("--template", default="统计表二")
     parser.add_argument("--cutoff", default="2023-12-25")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each side, alternated (best kept)")
+    parser.add_argument("--build-return", action="store_true",
+                        help="also time build_return's work for the district return (numbers, 校验提示, Excel, Word)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("需要 PostgreSQL：设置 DATABASE_URL")
@@ -301,17 +347,25 @@ def main() -> int:
                 return compute(template=template, period=period(unit_ids), rows=rows, metrics=metrics, **kwargs)
         return run
 
+    def built(fn):
+        def run():
+            getattr(metrics_module, "_STATEMENTS", {}).clear()  # a first computation: built, not reused (older commits: always)
+            return fn()
+        return run
+
     def with_sql(unit_ids, by_unit):
         def run():
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-                return hand_sql(rows, tags, campaign, cutoff, unit_ids, template.case_count_date, by_unit, linked)
+                return hand_sql(rows, tags, campaign, cutoff, unit_ids, template.case_count_date, by_unit, linked,
+                                setting=f"SET LOCAL work_mem = '{WORK_MEM}';\n")
         return run
 
     cases = [
         ("district return: total + every unit, one pass", with_compute(None, by_unit=True, with_total=True,
                                                                        units=tuple(units)),
+         with_sql(None, True), [None, *units]),
+        ("district return, statement built (not cached)", built(with_compute(None, by_unit=True, with_total=True,
+                                                                              units=tuple(units))),
          with_sql(None, True), [None, *units]),
         ("district total only", with_compute(None), with_sql(None, False), [None]),
         ("one unit's return", with_compute(units[:1]), with_sql(units[:1], False), [None]),
@@ -337,6 +391,8 @@ def main() -> int:
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: Python heap during the district pass {peak_python / 1e6:.1f} MB; "
           f"process max RSS {max_rss:.0f} MB")
+    if args.build_return:
+        time_build_return(campaign, template, cutoff, args.runs)
     if problems:
         print(f"MISMATCH ({len(problems)}):", *problems[:20], sep="\n  ")
         return 1

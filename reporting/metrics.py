@@ -29,6 +29,7 @@ from functools import reduce
 from operator import add
 
 from django.db import connection
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -51,7 +52,7 @@ from campaigns.models import Campaign, CaseCountDate, FormRow, FormTemplate, Int
 from campaigns.rows import TagIndex, row_q
 from enterprises.choices import ACTIVE_STATUSES
 from enterprises.links import link_q
-from enterprises.models import Enterprise, EnterpriseStatusChange
+from enterprises.models import Enterprise, EnterpriseStatusChange, Tag
 from enterprises.selectors import owning_unit_on, status_on
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case as PenaltyCase
@@ -364,15 +365,17 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
-    """CTEs ``row_tags`` and ``masks(enterprise_id, mask0, mask1 …)``: each enterprise's bit mask of the form
-    rows it belongs to (``campaigns.rows.row_q``), computed ONCE from its link flags and tags.
+def _masks_sql(chunks: list[list[FormRow]]) -> tuple[str, list]:
+    """CTEs ``row_codes``, ``row_tags`` and ``masks(enterprise_id, mask0, mask1 …)``: each enterprise's bit mask of
+    the form rows it belongs to (``campaigns.rows.row_q``), computed ONCE from its link flags and tags.
 
     Row r of a chunk is bit r: the enterprise is in the row's link, has one of the row's tags (or
-    the row has no tags) and none of its excluded tags. Per tag, the rows it puts an enterprise in
-    (``inc``) or out of (``exc``); per enterprise, the OR over its tags.
+    the row has no tags) and none of its excluded tags. Per tag code, the rows it puts an enterprise in
+    (``inc``) or out of (``exc``); the codes become tag ids with their descendants inside the statement
+    (a recursive CTE over the tag tree, as ``TagIndex`` does in Python — no round trip for the tag table);
+    per enterprise, the OR over its tags. The caller writes ``WITH RECURSIVE`` before these CTEs.
     """
-    per_tag: dict[int, list[int]] = {}
+    per_code: dict[str, list[int]] = {}
     link_masks: list[Q] = []
     no_tag_bits: list[int] = []
     for c, chunk in enumerate(chunks):
@@ -381,12 +384,12 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
         for r, row in enumerate(chunk):
             by_link[row.link or ""] = by_link.get(row.link or "", 0) | 1 << r
             if row.tag_codes:
-                for pk in tags.ids(row.tag_codes):
-                    per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c] |= 1 << r
+                for code in row.tag_codes:
+                    per_code.setdefault(code, [0] * (2 * len(chunks)))[2 * c] |= 1 << r
             else:
                 free |= 1 << r
-            for pk in tags.ids(row.exclude_tag_codes or []):
-                per_tag.setdefault(pk, [0] * (2 * len(chunks)))[2 * c + 1] |= 1 << r
+            for code in row.exclude_tag_codes or []:
+                per_code.setdefault(code, [0] * (2 * len(chunks)))[2 * c + 1] |= 1 << r
         no_tag_bits.append(free)
         # the links' bits (a row has one link, so the sum is the OR); link_q is the one definition
         link_masks.append(reduce(add, [
@@ -397,15 +400,26 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
     links = Enterprise.objects.order_by().values("id").annotate(**{f"l{c}": m for c, m in enumerate(link_masks)})
     link_sql, link_params = _sql(links)
     columns = [f"{kind}{c}" for c in range(len(chunks)) for kind in ("inc", "exc")]
-    ctes = []
-    if per_tag:
+    ctes, params = [], []
+    if per_code:
         values = ", ".join(
-            "(" + ", ".join(f"CAST({v} AS BIGINT)" if n == 0 else str(v) for n, v in enumerate([pk, *bits])) + ")"
-            for n, (pk, bits) in enumerate(sorted(per_tag.items()))
+            "(" + ", ".join(["CAST(%s AS TEXT)" if n == 0 else "%s", *[
+                f"CAST({v} AS BIGINT)" if n == 0 else str(v) for v in bits]]) + ")"
+            for n, (code, bits) in enumerate(sorted(per_code.items()))
         )
-        ctes.append(f"row_tags(tag_id, {', '.join(columns)}) AS (VALUES {values})")
+        params += sorted(per_code)
+        ctes.append(f"row_codes(code, {', '.join(columns)}) AS (VALUES {values})")
+        tag_table = Tag._meta.db_table
+        rt_columns = ", ".join(f"rt.{col}" for col in columns)
+        # UNION (not ALL): a tag reached twice with the same bits counts once, and a cycle cannot loop
+        ctes.append(
+            f"row_tags(tag_id, {', '.join(columns)}) AS (SELECT t.id, "
+            + ", ".join(f"rc.{col}" for col in columns)
+            + f" FROM row_codes rc JOIN {tag_table} t ON t.code = rc.code UNION SELECT child.id, {rt_columns} "
+            f"FROM row_tags rt JOIN {tag_table} child ON child.parent_id = rt.tag_id)"
+        )
         union = [0] * len(columns)
-        for bits in per_tag.values():
+        for bits in per_code.values():
             union = [a | b for a, b in zip(union, bits, strict=True)]
         ors = ", ".join(f"{_bit_or('rt.' + col, u)} AS {col}" for col, u in zip(columns, union, strict=True))
         ctes.append(
@@ -426,7 +440,15 @@ def _masks_sql(chunks: list[list[FormRow]], tags: TagIndex) -> tuple[str, list]:
         + f" FROM ({link_sql}) x {join}) y WHERE "
         + " OR ".join(f"mask{c} <> 0" for c in range(len(chunks))) + ")"
     )
-    return ",\n".join(ctes), list(link_params)
+    return ",\n".join(ctes), [*params, *link_params]
+
+
+def form_enterprises_sql(rows: list[FormRow]) -> tuple[str, list]:
+    """CTEs ending in ``masks(enterprise_id, …)``: the enterprises in at least one of ``rows`` — the same
+    rule as ``campaigns.rows.campaign_enterprises_q``, computed once per enterprise from its link flags and
+    tags (for a statement that needs the form's enterprises, e.g. the 校验提示's unlinked records; it writes
+    ``WITH RECURSIVE`` before them)."""
+    return _masks_sql([rows[i:i + MASK_BITS] for i in range(0, len(rows), MASK_BITS)])
 
 
 def _contribution(metric: Metric, period: Period):
@@ -446,6 +468,79 @@ def _contribution(metric: Metric, period: Period):
 
 
 _AGGREGATES = {Agg.COUNT: "COUNT({})", Agg.SUM: "SUM({})", Agg.DISTINCT_ENTERPRISES: "COUNT(DISTINCT {})"}
+
+
+def _build_statement(period: Period, chunks: list[list[FormRow]], sources: list, total_wanted: bool,
+                     units_wanted: bool) -> tuple[str, list]:
+    """The return's one statement and its parameters (see ``compute``)."""
+    masks_sql, params = _masks_sql(chunks)
+    mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
+    width = max(len(ms) for _key, ms in sources)
+    grouping_sets = connection.vendor == "postgresql"
+    branches: list[str] = []
+    for number, (source_key, source_metrics) in enumerate(sources):
+        source = SOURCES[source_key]
+        contributions = {f"v{n}": _contribution(m, period) for n, m in enumerate(source_metrics)}
+        if source_key == "enterprise" and connection.vendor == "postgresql":
+            # the status and unit at the cut-off in one pass each (not three sub-queries per enterprise)
+            at_sql, at_params = _enterprises_at_cutoff_sql(period)
+            inner, inner_params = _sql(_established_by(period).order_by().values(
+                rec_enterprise=F("id"), **contributions))
+            statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+            where = f" WHERE a.status IN ({statuses})"
+            inner_params = [*at_params, *inner_params, *ACTIVE_STATUSES]
+            if period.unit_ids is not None:
+                where += f" AND a.unit_id IN ({', '.join(['%s'] * len(period.unit_ids))})"
+                inner_params += list(period.unit_ids)
+            inner = f"SELECT r.*, a.unit_id AS rec_unit FROM ({at_sql}) a JOIN ({inner}) r " \
+                    f"ON r.rec_enterprise = a.enterprise_id{where}"
+        else:
+            inner, inner_params = _sql(source.base(period).order_by().values(
+                rec_enterprise=F(f"{source.enterprise_path}id"), rec_unit=F(source.unit_field), **contributions))
+        values = [_AGGREGATES[m.kind_for(period)].format(f"r.v{n}") for n, m in enumerate(source_metrics)]
+        values += ["CAST(NULL AS NUMERIC)"] * (width - len(values))
+        body = (f"FROM ({inner}) r JOIN masks m ON m.enterprise_id = r.rec_enterprise")
+        if grouping_sets and total_wanted and units_wanted:
+            sets = f"GROUPING SETS ((r.rec_unit, {mask_columns}), ({mask_columns}))"
+            branches.append(f"SELECT {number} AS src, GROUPING(r.rec_unit) AS total, r.rec_unit AS unit, "
+                            f"{mask_columns}, {', '.join(values)} {body} GROUP BY {sets}")
+            params += inner_params
+            continue
+        if units_wanted:
+            branches.append(f"SELECT {number} AS src, 0 AS total, r.rec_unit AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY r.rec_unit, {mask_columns}")
+            params += inner_params
+        if total_wanted:
+            branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
+                            f"{', '.join(values)} {body} GROUP BY {mask_columns}")
+            params += inner_params
+    return f"WITH RECURSIVE {masks_sql}\n" + "\nUNION ALL\n".join(branches), params
+
+
+def _statement(period: Period, template: FormTemplate, chunks: list[list[FormRow]], sources: list,
+               total_wanted: bool, units_wanted: bool) -> tuple[str, list]:
+    """``_build_statement``, kept per process for the same inputs: the statement is a pure function of the
+    template's rows (their links and tag codes — the codes become ids inside the statement, so a change of
+    the tag table needs no new text), the metrics, the period and the grouping; building it through the
+    ORM is most of a small return's Python time, and a return is recomputed for the same cut-off often."""
+    key = (
+        connection.vendor, template.pk, period.campaign.pk, period.campaign.start_date, period.campaign.end_date,
+        period.cutoff, period.unit_ids, period.case_date, period.interview_mode, period.linked,
+        total_wanted, units_wanted,
+        tuple((r.link, tuple(r.tag_codes or ()), tuple(r.exclude_tag_codes or ())) for chunk in chunks for r in chunk),
+        tuple(len(chunk) for chunk in chunks), tuple((k, tuple(m.key for m in ms)) for k, ms in sources),
+    )
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _build_statement(period, chunks, sources, total_wanted, units_wanted)
+        if len(_STATEMENTS) >= STATEMENT_CACHE_SIZE:
+            _STATEMENTS.pop(next(iter(_STATEMENTS)))  # the oldest
+        _STATEMENTS[key] = found
+    return found[0], list(found[1])
+
+
+STATEMENT_CACHE_SIZE = 64
+_STATEMENTS: dict[tuple, tuple[str, list]] = {}
 
 
 def compute(
@@ -487,57 +582,15 @@ def compute(
                 result[key][row.key] = {m: _normalise(METRICS[m], 0) for m in metrics}
         return result
     chunks = [rows[first:first + MASK_BITS] for first in range(0, len(rows), MASK_BITS)]
-    masks_sql, params = _masks_sql(chunks, TagIndex())
-    mask_columns = ", ".join(f"m.mask{c}" for c in range(len(chunks)))
-    width = max(len(ms) for ms in by_source.values())
-    grouping_sets = connection.vendor == "postgresql"
-    total_wanted, units_wanted = None in keys, by_unit
-    branches: list[str] = []
     sources = list(by_source.items())
-    for number, (source_key, source_metrics) in enumerate(sources):
-        source = SOURCES[source_key]
-        contributions = {f"v{n}": _contribution(m, period) for n, m in enumerate(source_metrics)}
-        if source_key == "enterprise" and connection.vendor == "postgresql":
-            # the status and unit at the cut-off in one pass each (not three sub-queries per enterprise)
-            at_sql, at_params = _enterprises_at_cutoff_sql(period)
-            inner, inner_params = _sql(_established_by(period).order_by().values(
-                rec_enterprise=F("id"), **contributions))
-            statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
-            where = f" WHERE a.status IN ({statuses})"
-            inner_params = [*at_params, *inner_params, *ACTIVE_STATUSES]
-            if period.unit_ids is not None:
-                where += f" AND a.unit_id IN ({', '.join(['%s'] * len(period.unit_ids))})"
-                inner_params += list(period.unit_ids)
-            inner = f"SELECT r.*, a.unit_id AS rec_unit FROM ({at_sql}) a JOIN ({inner}) r " \
-                    f"ON r.rec_enterprise = a.enterprise_id{where}"
-        else:
-            inner, inner_params = _sql(source.base(period).order_by().values(
-                rec_enterprise=F(f"{source.enterprise_path}id"), rec_unit=F(source.unit_field), **contributions))
-        values = [_AGGREGATES[m.kind_for(period)].format(f"r.v{n}") for n, m in enumerate(source_metrics)]
-        values += ["CAST(NULL AS NUMERIC)"] * (width - len(values))
-        body = (f"FROM ({inner}) r JOIN masks m ON m.enterprise_id = r.rec_enterprise")
-        if grouping_sets and total_wanted and units_wanted:
-            sets = f"GROUPING SETS ((r.rec_unit, {mask_columns}), ({mask_columns}))"
-            branches.append(f"SELECT {number} AS src, GROUPING(r.rec_unit) AS total, r.rec_unit AS unit, "
-                            f"{mask_columns}, {', '.join(values)} {body} GROUP BY {sets}")
-            params += inner_params
-            continue
-        if units_wanted:
-            branches.append(f"SELECT {number} AS src, 0 AS total, r.rec_unit AS unit, {mask_columns}, "
-                            f"{', '.join(values)} {body} GROUP BY r.rec_unit, {mask_columns}")
-            params += inner_params
-        if total_wanted:
-            branches.append(f"SELECT {number} AS src, 1 AS total, NULL AS unit, {mask_columns}, "
-                            f"{', '.join(values)} {body} GROUP BY {mask_columns}")
-            params += inner_params
-    sql = f"WITH {masks_sql}\n" + "\nUNION ALL\n".join(branches)
+    total_wanted, units_wanted = None in keys, by_unit
+    sql, params = _statement(period, template, chunks, sources, total_wanted, units_wanted)
     sums: dict[int | None, dict[str, dict[str, int | Decimal]]] = {
         k: {r.key: dict.fromkeys(metrics, 0) for r in rows} for k in keys
     }
     wanted = set(keys)
-    _tune_connection()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_tuned(sql), params)
         records = cursor.fetchall()
     for record in records:
         key = None if record[1] else record[2]
@@ -567,8 +620,15 @@ def compute(
     return result
 
 
-def _tune_connection() -> None:
-    """Give the statement's sorts and hashes room (PostgreSQL, inside a transaction)."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
+def _tuned(sql: str) -> str:
+    """``sql`` with room for its sorts and hashes (PostgreSQL, inside a transaction): ``SET LOCAL work_mem``
+    sent in the same round trip (psycopg2 sends a parameterised string as one query text; psycopg 3 binds
+    on the server, one statement per call, so there it goes first on its own)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return sql
+    setting = f"SET LOCAL work_mem = '{WORK_MEM}'"
+    if is_psycopg3:
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(setting)
+        return sql
+    return f"{setting};\n{sql}"

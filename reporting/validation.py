@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, FormTemplate, RecordScope
-from campaigns.rows import TagIndex, in_campaign_scope
 from enterprises.models import Unit
 from inspections.choices import InspectionStatus
 from inspections.models import Case, Inspection, Interview, Referral
 from reporting.exporters.layout import Warning
+from reporting.metrics import form_enterprises_sql
 
 UNLINKED_LISTED = 200  # at most this many unlinked records are listed one by one; the rest as a count
 
@@ -63,15 +64,15 @@ def check_grid(*, sheet: str, rows: list, labels: dict[str, str], metric_labels:
     return warnings
 
 
-# kind label, queryset, date field, the page where the record's 所属专项整治 is set
+# kind label, queryset, date field, the page where the record's 所属专项整治 is set (by the record's pk)
 UNLINKED_SOURCES = [
     (gettext_lazy("检查"), lambda: Inspection.objects.filter(status=InspectionStatus.FINALISED), "start_date",
-     lambda r: reverse("inspections:campaigns", args=[r.pk])),
+     lambda pk: reverse("inspections:campaigns", args=[pk])),
     (gettext_lazy("约谈"), lambda: Interview.objects.all(), "held_on",
-     lambda r: reverse("inspections:interview_campaigns", args=[r.pk])),
+     lambda pk: reverse("inspections:interview_campaigns", args=[pk])),
     (gettext_lazy("移送/移交"), lambda: Referral.objects.all(), "referred_on",
-     lambda r: reverse("inspections:referral_campaigns", args=[r.pk])),
-    (gettext_lazy("案件"), lambda: Case.objects.all(), None, lambda r: reverse("inspections:case_edit", args=[r.pk])),
+     lambda pk: reverse("inspections:referral_campaigns", args=[pk])),
+    (gettext_lazy("案件"), lambda: Case.objects.all(), None, lambda pk: reverse("inspections:case_edit", args=[pk])),
 ]
 
 
@@ -79,29 +80,55 @@ def unlinked_records(*, campaign: Campaign, template: FormTemplate, unit: Unit |
                      sheet: str) -> list[Warning]:
     """Records that look in the campaign's scope but are not linked to it, so the return leaves them out.
 
-    In scope (``campaigns.rows.in_campaign_scope``): the enterprise is in a row of this form (a record
-    only another form of the campaign counts is that form's warning) and the record's date is inside the campaign's window; here also on or before the cut-off, and the
-    unit's own records for a unit's return (every record of the district for 全区). A case's date is the
-    one the template counts cases by. One query per kind of record, each with a link to fix the record.
+    In scope (``campaigns.rows.campaign_enterprises_q``, computed as ``metrics.form_enterprises_sql``): the enterprise is in a row of this form (a record
+    only another form of the campaign counts is that form's warning) and the record's date is inside the
+    campaign's window; here also on or before the cut-off, and the unit's own records for a unit's return
+    (every record of the district for 全区). A case's date is the one the template counts cases by.
+
+    One statement for every kind of record: the enterprises in scope are selected once (the row masks
+    of the return's own statement, a common table expression the kinds share), and for each kind the database returns its
+    first ``UNLINKED_LISTED`` records by date with the kind's total count (a window count), so nothing is
+    read into Python beyond what is listed. Each listed record links to the page where it is fixed.
     """
     if template.record_scope == RecordScope.ALL:  # every record counts, linked or not: nothing is left out
         return []
-    tags = TagIndex()
-    found: list[tuple[dt.date, str, str, str, str]] = []
-    for label, base, date_field, url in UNLINKED_SOURCES:
+    rule = _("在专项范围内（企业属于报表所列企业，日期在专项期间内）但未关联本专项，未计入本表")
+    rows = list(template.rows.order_by("order"))
+    if not rows:  # a form without rows selects no enterprise
+        return []
+    scope_sql, scope_params = form_enterprises_sql(rows)
+    parts, params = [], list(scope_params)
+    for index, (_label, base, date_field, _url) in enumerate(UNLINKED_SOURCES):
         field = date_field or template.case_count_date
-        records: QuerySet = in_campaign_scope(base(), campaign=campaign, date_field=field, tags=tags,
-                                              template=template)
-        records = records.filter(**{f"{field}__lte": cutoff}).exclude(campaigns=campaign)
+        records: QuerySet = base().filter(**{
+            f"{field}__gte": campaign.start_date, f"{field}__lte": min(campaign.end_date, cutoff),
+        }).exclude(campaigns=campaign)
         if unit is not None:
             records = records.filter(unit=unit)
-        for record in records.select_related("enterprise", "unit").order_by(field, "pk"):
-            day = getattr(record, field)
-            found.append((day, str(label), record.enterprise.name, f"{label} {day:%Y-%m-%d}，{record.unit.display_name}",
-                          url(record)))
-    found.sort(key=lambda item: (item[0], item[1]))
-    rule = _("在专项范围内（企业属于报表所列企业，日期在专项期间内）但未关联本专项，未计入本表")
-    warnings = [Warning(sheet, name, rule, detail, link) for _day, _label, name, detail, link in found[:UNLINKED_LISTED]]
-    if len(found) > UNLINKED_LISTED:
-        warnings.append(Warning(sheet, _("其余记录"), rule, _("另有 %(n)d 条未逐条列出") % {"n": len(found) - UNLINKED_LISTED}))
+        records = records.order_by().annotate(
+            r_kind=Value(index), r_day=F(field), r_enterprise=F("enterprise_id"), r_name=F("enterprise__name"),
+            r_short=F("unit__short_name"), r_unit=F("unit__name"),
+        ).values_list("r_kind", "r_day", "pk", "r_name", "r_short", "r_unit", "r_enterprise")
+        sql, kind_params = records.query.sql_with_params()
+        # joined to the masks (one row per enterprise): a hash join, not a probe per enterprise in scope
+        parts.append(
+            f"SELECT * FROM (SELECT r.*, COUNT(*) OVER () AS matching FROM ({sql}) r "
+            f"JOIN masks ON masks.enterprise_id = r.r_enterprise ORDER BY 2, 3 LIMIT {UNLINKED_LISTED}) unlinked_{index}"
+        )
+        params.extend(kind_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE {scope_sql} " + " UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    found, counts = [], {}
+    for index, day, pk, name, short_name, unit_name, _enterprise, matching in rows:
+        label, _base, _field, url = UNLINKED_SOURCES[index]
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])  # SQLite: text
+        counts[index] = matching
+        found.append((day, str(label), pk, name, f"{label} {day:%Y-%m-%d}，{short_name or unit_name}", url(pk)))
+    found.sort(key=lambda item: item[:3])  # by date, then kind, then record
+    warnings = [Warning(sheet, name, rule, detail, link)
+                for _day, _label, _pk, name, detail, link in found[:UNLINKED_LISTED]]
+    total = sum(counts.values())
+    if total > UNLINKED_LISTED:
+        warnings.append(Warning(sheet, _("其余记录"), rule, _("另有 %(n)d 条未逐条列出") % {"n": total - UNLINKED_LISTED}))
     return warnings

@@ -7,8 +7,11 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from regsys.xlsx import put
@@ -42,16 +45,38 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
+def _merge(ws: Worksheet, styles: dict, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    """``ws.merge_cells``, with the same cells and styles, but openpyxl's styling of the range run once per kind.
+
+    openpyxl re-styles every cell of a merged range (a border added per edge, the top-left cell's protection
+    copied), each a lookup of a hashed style object; a form has hundreds of merges of a few shapes. The
+    styles a merge leaves depend only on the top-left cell's style and the range's size, so the first merge
+    of each kind is done by openpyxl and the styles it leaves are copied for the next (``styles``: per workbook).
+    """
+    mcr = MergedCellRange(ws, CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord)
+    ws.merged_cells.add(mcr)
+    key = (tuple(mcr.start_cell._style), max_row - min_row, max_col - min_col)
+    known = styles.get(key)
+    if known is None:
+        ws._clean_merge_range(mcr)
+        styles[key] = [copy(ws._cells[coord]._style) for coord in mcr.cells]
+        return
+    for (row, col), style in zip(mcr.cells, known, strict=True):
+        cell = ws._cells[row, col] if (row, col) == (min_row, min_col) else MergedCell(ws, row=row, column=col)
+        ws._cells[row, col] = cell
+        cell._style = copy(style)
+
+
+def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData, styles: dict) -> None:
     last_col = layout.total_columns
     last_letter = get_column_letter(last_col)
     put(ws, TITLE_ROW, 1, layout.title).font = Font(name=FONT_NAME, size=16, bold=True)
     ws.cell(TITLE_ROW, 1).alignment = CENTER
-    ws.merge_cells(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
+    _merge(ws, styles, TITLE_ROW, 1, TITLE_ROW, last_col)
     ws.row_dimensions[TITLE_ROW].height = 32
     put(ws, PREAMBLE_ROW, 1, preamble_text(layout, sheet.preamble_values)).font = Font(name=FONT_NAME, size=11)
     ws.cell(PREAMBLE_ROW, 1).alignment = LEFT
-    ws.merge_cells(f"A{PREAMBLE_ROW}:{last_letter}{PREAMBLE_ROW}")
+    _merge(ws, styles, PREAMBLE_ROW, 1, PREAMBLE_ROW, last_col)
     ws.row_dimensions[PREAMBLE_ROW].height = 22
 
     body_font = Font(name=FONT_NAME, size=10)
@@ -75,7 +100,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
             else:
                 cell._style = copy(first._style)
     if layout.label_columns > 1:
-        ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=HEADER_ROW, end_column=layout.label_columns)
+        _merge(ws, styles, HEADER_ROW, 1, HEADER_ROW, layout.label_columns)
 
     for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
         r = FIRST_DATA_ROW + offset
@@ -84,8 +109,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
             c = label.col + 1
             put(ws, r, c, label.text or None)
             if label.rowspan > 1 or label.colspan > 1:
-                ws.merge_cells(start_row=r, start_column=c, end_row=r + label.rowspan - 1,
-                               end_column=c + label.colspan - 1)
+                _merge(ws, styles, r, c, r + label.rowspan - 1, c + label.colspan - 1)
         for index, (column, value) in enumerate(zip(layout.columns, values, strict=True)):
             cell = ws.cell(r, layout.label_columns + 1 + index)
             if value is None:
@@ -100,7 +124,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData) -> None:
     footer_row = last_row + 1
     put(ws, footer_row, 1, layout.footer).font = Font(name=FONT_NAME, size=10)
     ws.cell(footer_row, 1).alignment = LEFT
-    ws.merge_cells(f"A{footer_row}:{last_letter}{footer_row}")
+    _merge(ws, styles, footer_row, 1, footer_row, last_col)
     ws.row_dimensions[footer_row].height = 22
 
     for index, chars in enumerate(label_chars(layout), start=1):  # a CJK character is about 2 width units
@@ -149,10 +173,11 @@ def export_xlsx(data: ExportInput) -> bytes:
     """The workbook: one sheet per filled copy (district first, then its units) and 校验提示."""
     workbook = Workbook()
     used: set[str] = set()
+    styles: dict = {}  # merged cells' styles, shared by the sheets (one workbook, one style table)
     for index, sheet in enumerate(data.sheets):
         ws = workbook.active if index == 0 else workbook.create_sheet()
         ws.title = _sheet_title(sheet.name, used)
-        _write_form(ws, data.layout, sheet)
+        _write_form(ws, data.layout, sheet, styles)
     _write_warnings(workbook.create_sheet(_sheet_title("校验提示", used)), data)
     buffer = io.BytesIO()
     workbook.save(buffer)

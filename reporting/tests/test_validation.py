@@ -260,3 +260,34 @@ def test_a_record_linked_only_to_another_campaign_is_listed(world, file_return):
                       by=world["officer"])
 
     assert [w["detail"] for w in ret.warnings if w["rule"] == UNLINKED] == ["约谈 2023-06-02，五马所"]
+
+
+def test_unlinked_records_of_every_kind_are_one_statement_with_the_count_beyond_the_listed(world, monkeypatch):
+    """Whatever the records, one statement lists the first UNLINKED_LISTED records of all kinds by date and
+    counts the rest in SQL (plus the form's rows); the count adds up across kinds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import reporting.validation
+    from reporting.validation import unlinked_records
+
+    monkeypatch.setattr(reporting.validation, "UNLINKED_LISTED", 2)
+    for day in (3, 4, 5):
+        InspectionFactory(enterprise=world["in_rows"], unit=world["station"], start_date=D(2023, 5, day))
+    for day in (1, 6):
+        InterviewFactory(enterprise=world["in_rows"], unit=world["station"], held_on=D(2023, 5, day))
+
+    with CaptureQueriesContext(connection) as queries:
+        warnings = unlinked_records(campaign=world["campaign"], template=world["t1"], unit=world["station"],
+                                    cutoff=CUTOFF, sheet="五马所")
+
+    assert len(queries) == 2  # the form's rows, then the records of every kind
+    assert [(w.row, w.detail) for w in warnings] == [
+        ("甲口罩厂", "约谈 2023-05-01，五马所"), ("甲口罩厂", "检查 2023-05-03，五马所"), ("其余记录", "另有 3 条未逐条列出")]
+    for n in range(20):  # more records: still the same statements
+        InspectionFactory(enterprise=world["in_rows"], unit=world["station"], start_date=D(2023, 6, 1 + n))
+    with CaptureQueriesContext(connection) as more:
+        warnings = unlinked_records(campaign=world["campaign"], template=world["t1"], unit=world["station"],
+                                    cutoff=CUTOFF, sheet="五马所")
+    assert len(more) == 2
+    assert warnings[-1].detail == "另有 23 条未逐条列出"
