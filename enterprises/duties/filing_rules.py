@@ -142,3 +142,38 @@ def filing_status(*, kind: str, sector: str, submitted_on: datetime.date | None,
 def counts_as_owed(*, kind: str, sector: str) -> bool:
     """Whether the filing counts in progress figures (a use unit's self-report is kept on file: no)."""
     return not (kind == FilingKind.SELF_REPORT and sector in ON_FILE_SECTORS)
+
+
+# ------------------------------------------------------------------ the same rules in SQL terms
+# For grouped counts (``filing_selectors.filing_counts``): each mirrors the Python rule above it names, so a
+# count in the database and a row built in Python agree (a test compares them).
+
+def owed_sector_q(kind: str, sector: str) -> Q:
+    """Enterprises that owe ``kind`` in ``sector`` (:func:`owed_sectors`: a letter only in the first sector)."""
+    q = sector_q(sector)
+    if kind == FilingKind.RESPONSIBILITY:
+        for earlier in SECTOR_ROLES:
+            if earlier == sector:
+                break
+            q &= ~sector_q(earlier)
+    return q
+
+
+def status_on_expression(day: datetime.date):
+    """An enterprise's status on ``day`` (:func:`status_on`): the ``from_status`` of its first change effective
+    after ``day`` (of changes on the same day, the one recorded last, as the change log lists them), else its
+    current status. An expression over ``Enterprise``."""
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from enterprises.models import EnterpriseStatusChange
+
+    first_later = (EnterpriseStatusChange.objects.filter(enterprise=OuterRef("pk"), effective_on__gt=day)
+                   .order_by("effective_on", "-created_at").values("from_status")[:1])
+    return Coalesce(Subquery(first_later), F("status"))
+
+
+def owes_q(year: int, kind: str, status_then: str = "status_then") -> Q:
+    """:func:`owes_on` over ``Enterprise`` annotated with its status on the due date (``status_then``)."""
+    registered = Q(established_on__isnull=True) | Q(established_on__lte=existed_by(year, kind))
+    return registered & Q(**{f"{status_then}__in": OWING_STATUSES})
