@@ -116,7 +116,8 @@ def status_on(*, current: str, changes: Iterable[tuple[datetime.date, str, str]]
     """An enterprise's status on ``day``: ``changes`` are its (effective_on, from_status, to_status).
 
     The status before the first change effective after ``day`` is that change's ``from_status``; with no later
-    change, the current status.
+    change, the current status. Of changes on the same day, the first listed is taken (callers list them in the
+    order they were recorded).
     """
     later = sorted((c for c in changes if c[0] > day), key=lambda c: c[0])
     return later[0][1] if later else current
@@ -146,7 +147,8 @@ def counts_as_owed(*, kind: str, sector: str) -> bool:
 
 # ------------------------------------------------------------------ the same rules in SQL terms
 # For grouped counts (``filing_selectors.filing_counts``): each mirrors the Python rule above it names, so a
-# count in the database and a row built in Python agree (a test compares them).
+# count in the database and a row built in Python agree (a test compares them). The status on a day is the
+# registry's annotation ``enterprises.selectors.status_on`` (the SQL form of :func:`status_on`).
 
 def owed_sector_q(kind: str, sector: str) -> Q:
     """Enterprises that owe ``kind`` in ``sector`` (:func:`owed_sectors`: a letter only in the first sector)."""
@@ -157,20 +159,6 @@ def owed_sector_q(kind: str, sector: str) -> Q:
                 break
             q &= ~sector_q(earlier)
     return q
-
-
-def status_on_expression(day: datetime.date):
-    """An enterprise's status on ``day`` (:func:`status_on`): the ``from_status`` of its first change effective
-    after ``day`` (of changes on the same day, the one recorded last, as the change log lists them), else its
-    current status. An expression over ``Enterprise``."""
-    from django.db.models import F, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from enterprises.models import EnterpriseStatusChange
-
-    first_later = (EnterpriseStatusChange.objects.filter(enterprise=OuterRef("pk"), effective_on__gt=day)
-                   .order_by("effective_on", "-created_at").values("from_status")[:1])
-    return Coalesce(Subquery(first_later), F("status"))
 
 
 def owes_q(year: int, kind: str, status_then: str = "status_then") -> Q:

@@ -21,6 +21,7 @@ from enterprises.duties import filing_rules as rules
 from enterprises.duties.choices import FilingKind, Sector
 from enterprises.duties.filing_rules import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseStatusChange, Unit
+from enterprises.selectors import status_on
 from regsys.scoping import scoped
 
 
@@ -95,7 +96,7 @@ def filing_rows(year: int, kind: str, unit: Unit | int | None = None, as_of: dat
     ids = [e.pk for e in candidates]
     changes: dict[int, list] = defaultdict(list)
     for enterprise_id, effective_on, from_status, to_status in EnterpriseStatusChange.objects.filter(
-            enterprise_id__in=ids, effective_on__gt=due).values_list(
+            enterprise_id__in=ids, effective_on__gt=due).order_by("effective_on", "created_at", "pk").values_list(
             "enterprise_id", "effective_on", "from_status", "to_status"):
         changes[enterprise_id].append((effective_on, from_status, to_status))
     filings = {
@@ -200,8 +201,8 @@ def filing_counts(year: int, kind: str = FilingKind.SELF_REPORT, unit: Unit | in
                   as_of: datetime.date | None = None, *, user=None) -> ProgressTable:
     """The progress of :func:`filing_progress` in one grouped statement (plus one for the units): per owning
     unit and sector, the owed filings, those submitted on time and late by ``as_of``, and the use units'
-    reports kept on file. The rules are :mod:`filing_rules`' SQL forms (owed sectors, the status on the due
-    date, registered in time); nothing is built per enterprise, so the cost does not grow in Python.
+    reports kept on file. The rules are :mod:`filing_rules`' SQL forms (owed sectors, registered in time) and
+    the registry's status on the due date (``enterprises.selectors.status_on``); nothing is built per enterprise, so the cost does not grow in Python.
     """
     as_of = as_of or timezone.localdate()
     due = rules.due_date(year, kind)
@@ -210,7 +211,7 @@ def filing_counts(year: int, kind: str = FilingKind.SELF_REPORT, unit: Unit | in
         base = base.annotate(**{_sector_alias(sector): FilteredRelation(
             "annual_filings", condition=Q(annual_filings__year=year, annual_filings__kind=kind,
                                           annual_filings__sector=sector))})
-    owing = base.annotate(status_then=rules.status_on_expression(due)).filter(rules.owes_q(year, kind))
+    owing = base.annotate(status_then=status_on(due)).filter(rules.owes_q(year, kind))
     aggregates = {}
     for sector in rules.SECTOR_ROLES:
         owed = rules.owed_sector_q(kind, sector)
