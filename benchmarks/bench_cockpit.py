@@ -11,8 +11,10 @@ For 截至今日 of this year (``--year``/``--quarter`` to choose another period
 * **fresh**: the first computation in this process (right after ``django.setup()``; nothing imported or cached
   beyond what setup does), with its statement count;
 * **warm**: the same computation ``--repeat`` more times (median and fastest);
-* **per indicator**: each indicator computed alone inside one ``computing()`` block (as ``cockpit_compute``
-  does), its time (fastest of the repeats) and statements, slowest first.
+* **per indicator**: each indicator computed in turn inside one ``computing()`` block (as ``cockpit_compute``
+  does), its time (fastest of the repeats) and statements, slowest first. Indicators that share one pass
+  (the inspection targets, the two provincial-entry figures, the AE quota figures) show it on the first of
+  them to run and 0 statements on the others.
 
 ``--profile N`` adds a cProfile of one warm computation (the N costliest functions by cumulative time).
 The statement counts come from ``CaptureQueriesContext`` and must not grow with the data.
@@ -86,9 +88,9 @@ def main() -> int:
     print(f"warm ({args.repeat}×): median {statistics.median(warm):,.0f} ms, fastest {min(warm):,.0f} ms, "
           f"{statements} statements")
 
-    indicators = all_indicators(period.year)
     per: dict[str, dict] = {}
     for _ in range(args.repeat):
+        indicators = all_indicators(period.year)  # a new memo of the targets' shared pass each time
         with computing():
             for indicator in indicators:
                 _, ms, statements, sql = timed(lambda i=indicator: i.compute(period, units))
