@@ -8,8 +8,9 @@ Usage (PostgreSQL with a ``seed_demo`` data set; DEBUG off)::
 For 截至今日 of this year (``--year``/``--quarter`` to choose another period) and the league's units (every
 所), it times:
 
-* **fresh**: the first computation in this process (right after ``django.setup()``; nothing imported or cached
-  beyond what setup does), with its statement count;
+* **URLconf import**: loading the URLconf first (the figures' links need it; a worker's first request of any
+  page pays it), timed apart;
+* **fresh**: then the first computation in this process, with its statement count;
 * **warm**: the same computation ``--repeat`` more times (median and fastest);
 * **per indicator**: each indicator computed in turn inside one ``computing()`` block (as ``cockpit_compute``
   does), its time (fastest of the repeats) and statements, slowest first. Indicators that share one pass
@@ -40,6 +41,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from enterprises.models import Enterprise  # noqa: E402
@@ -78,6 +80,9 @@ def main() -> int:
           f"{Inspection.objects.count():,} inspections; period {period.label}; {len(units)} units; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
+    started = time.perf_counter()
+    get_resolver().check()  # loads the URLconf, which imports every app's views (a worker's first request pays it too)
+    print(f"URLconf import: {(time.perf_counter() - started) * 1000:,.0f} ms")
     _, fresh_ms, fresh_statements, fresh_sql = timed(lambda: cockpit_compute(period, units, fresh=True))
     print(f"fresh (first in process): {fresh_ms:,.0f} ms, {fresh_statements} statements, SQL {fresh_sql:,.0f} ms")
 
