@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 # How far ahead the 待办 list looks for follow-ups and provincial entries coming due (the default horizon).
 DUE_SOON_DAYS = 7
@@ -62,6 +62,16 @@ def provincial_entry_late(*, due: date | None, entered_on: date | None, today: d
     if entered_on is not None:
         return entered_on > due
     return today > due
+
+
+def provincial_entry_late_q(*, today: date) -> Q:
+    """:func:`provincial_entry_late` in SQL terms, for inspections with a stored due date (grouped counts):
+    entered after it, or not entered and ``today`` past it. Rows without a stored due date are not matched;
+    a caller counts them with :func:`provincial_entry_late` on :func:`provincial_entry_due`."""
+    return Q(provincial_entry_due__isnull=False) & (
+        Q(provincial_entry_date__gt=F("provincial_entry_due"))
+        | Q(provincial_entry_date__isnull=True, provincial_entry_due__lt=today)
+    )
 
 
 def rectification_overdue(*, deadline: date, completed_on: date | None, today: date) -> bool:

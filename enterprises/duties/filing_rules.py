@@ -116,7 +116,8 @@ def status_on(*, current: str, changes: Iterable[tuple[datetime.date, str, str]]
     """An enterprise's status on ``day``: ``changes`` are its (effective_on, from_status, to_status).
 
     The status before the first change effective after ``day`` is that change's ``from_status``; with no later
-    change, the current status.
+    change, the current status. Of changes on the same day, the first listed is taken (callers list them in the
+    order they were recorded).
     """
     later = sorted((c for c in changes if c[0] > day), key=lambda c: c[0])
     return later[0][1] if later else current
@@ -142,3 +143,25 @@ def filing_status(*, kind: str, sector: str, submitted_on: datetime.date | None,
 def counts_as_owed(*, kind: str, sector: str) -> bool:
     """Whether the filing counts in progress figures (a use unit's self-report is kept on file: no)."""
     return not (kind == FilingKind.SELF_REPORT and sector in ON_FILE_SECTORS)
+
+
+# ------------------------------------------------------------------ the same rules in SQL terms
+# For grouped counts (``filing_selectors.filing_counts``): each mirrors the Python rule above it names, so a
+# count in the database and a row built in Python agree (a test compares them). The status on a day is the
+# registry's annotation ``enterprises.selectors.status_on`` (the SQL form of :func:`status_on`).
+
+def owed_sector_q(kind: str, sector: str) -> Q:
+    """Enterprises that owe ``kind`` in ``sector`` (:func:`owed_sectors`: a letter only in the first sector)."""
+    q = sector_q(sector)
+    if kind == FilingKind.RESPONSIBILITY:
+        for earlier in SECTOR_ROLES:
+            if earlier == sector:
+                break
+            q &= ~sector_q(earlier)
+    return q
+
+
+def owes_q(year: int, kind: str, status_then: str = "status_then") -> Q:
+    """:func:`owes_on` over ``Enterprise`` annotated with its status on the due date (``status_then``)."""
+    registered = Q(established_on__isnull=True) | Q(established_on__lte=existed_by(year, kind))
+    return registered & Q(**{f"{status_then}__in": OWING_STATUSES})

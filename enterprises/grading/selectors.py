@@ -74,7 +74,7 @@ class UnitGradingProgress:
 
 def grading_progress(year: int, units, today: datetime.date, *,
                      as_of: datetime.date | None = None) -> list[UnitGradingProgress]:
-    """Per unit: grades needed (enterprise × sector), proposed, approved. Four grouped queries.
+    """Per unit: grades needed (enterprise × sector), proposed, approved. Two grouped queries.
 
     ``as_of``: count only the grades approved on or before that day (a past quarter's figure); the grades
     needed are those of the enterprises in supervision now.
@@ -83,9 +83,9 @@ def grading_progress(year: int, units, today: datetime.date, *,
     units = list(units)
     required: dict[int, int] = {}
     active = Enterprise.objects.filter(status__in=ACTIVE_STATUSES, owning_unit__in=units)
-    for sector in Sector.values:
-        for row in active.filter(sector_q(sector)).values("owning_unit").annotate(n=Count("id")):
-            required[row["owning_unit"]] = required.get(row["owning_unit"], 0) + row["n"]
+    per_sector = {f"n_{sector}": Count("id", filter=sector_q(sector)) for sector in Sector.values}
+    for row in active.values("owning_unit").annotate(**per_sector).order_by():
+        required[row["owning_unit"]] = sum(row[name] for name in per_sector)
     approved_q = Q(status=GradeStatus.APPROVED)
     if as_of is not None:
         approved_q &= Q(approved_at__date__lte=as_of)

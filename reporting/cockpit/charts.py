@@ -12,11 +12,15 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure as MplFigure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
+# matplotlib is imported where a chart is drawn, not with this module: the URLconf imports it through the
+# summary views, and importing matplotlib (seconds) would slow every worker's first request.
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,8 @@ COMPLETION_CAP = 150  # a bar beyond 150 % of its target is drawn at 150 % (the 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The family name of the first installed CJK font, None when there is none."""
+    from matplotlib import font_manager
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
         if name in installed:
@@ -45,6 +51,9 @@ def cjk_font() -> str | None:
 
 
 def _figure(height_in: float) -> MplFigure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
     figure = MplFigure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure

@@ -1,7 +1,7 @@
 """Cockpit indicators of the registry's annual duties (年度工作): self-reports, grading, UDI in 三甲 hospitals.
 
-Each reads the selector that holds the rule (``filing_progress``, ``grading_progress``, ``udi_coverage_grouped``),
-once for the district with its per-unit rows. The deadlines are data: the self-report's due date and the UDI
+Each reads the selector that holds the rule (``filing_counts``, one grouped statement; ``grading_progress``,
+``udi_coverage_grouped``), once for the district with its per-unit rows. The deadlines are data: the self-report's due date and the UDI
 target date from the year's duty settings, the grading deadline from the year's 分级标准. Nothing is expected
 before a deadline (``by_deadline``); from it on, the whole target.
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from enterprises.duties.choices import FilingKind
 from enterprises.duties.filing_rules import due_date
-from enterprises.duties.filing_selectors import filing_progress
+from enterprises.duties.filing_selectors import filing_counts
 from enterprises.duties.udi_selectors import udi_coverage_grouped
 from enterprises.grading.selectors import grading_progress
 from enterprises.models import GradingScheme, Unit
@@ -49,7 +49,7 @@ DUTIES = gettext_lazy("年度工作")
 
 def self_report_compute(period: Period, units: list) -> Figures:
     kind = FilingKind.SELF_REPORT
-    table = filing_progress(period.year, kind, None, period.as_of)
+    table = filing_counts(period.year, kind, None, period.as_of)
     expected = by_deadline(HUNDRED, period, due_date(period.year, kind))
     per_unit = {p.unit.pk: p for p in table.units}
     empty = _("无应报送企业")

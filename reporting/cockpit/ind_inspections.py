@@ -16,7 +16,7 @@ indicators of one ``indicators_for`` call share a memo keyed by (year, as-of day
 passes. A new ``indicators_for`` call (each cockpit page, each snapshot) starts with an empty memo.
 
 Provincial entry (``INDICATORS``): finalised inspections of the year whose entry in the provincial system fell
-due by the as-of day (``inspections.selectors.provincial_entries``, the rule of ``inspections.deadlines``), per
+due by the as-of day (the rule of ``inspections.deadlines``, counted in one grouped statement), per
 inspecting unit: the share entered on time (target 100%) and the number late (target 0).
 """
 
@@ -26,14 +26,21 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from inspections.choices import InspectionStatus
+from inspections.deadlines import (
+    provincial_entry_due,
+    provincial_entry_due_q,
+    provincial_entry_late,
+    provincial_entry_late_q,
+)
 from inspections.models import AnnualTarget, Inspection
 from inspections.planning.choices import TargetKind
 from inspections.planning.targets import PAIR_TARGET_CODE, counts_by_unit, required_of
-from inspections.selectors import provincial_entries
 from reporting.cockpit.base import (
     HUNDRED,
     Figure,
@@ -43,6 +50,7 @@ from reporting.cockpit.base import (
     not_configured,
     percent,
     pro_rata,
+    shared,
 )
 
 SECTION = _("监督检查")
@@ -135,13 +143,32 @@ def indicators_for(year: int) -> list[Indicator]:
 
 
 def _provincial_counts(period: Period) -> dict[int | None, tuple[int, int]]:
-    """unit id (None: district) → (due by as-of, late); the inspections of the year, one query."""
-    entries = provincial_entries(Inspection.objects.filter(start_date__gte=period.start), as_of=period.as_of)
+    """unit id (None: district) → (due by as-of, late): the finalised inspections of the year whose provincial
+    entry fell due by the as-of day (``inspections.deadlines``), counted per inspecting unit in one grouped
+    statement; the few rows without a stored due date (older records) are read with the rule in Python.
+    Shared by both provincial indicators of one computation."""
+    return shared(("provincial", period.start, period.as_of), lambda: _provincial_pass(period))
+
+
+def _provincial_pass(period: Period) -> dict[int | None, tuple[int, int]]:
+    today = period.as_of + dt.timedelta(days=1)  # late at the end of the as-of day
+    due = (Inspection.objects.filter(start_date__gte=period.start, status=InspectionStatus.FINALISED)
+           .filter(provincial_entry_due_q(on_or_before=period.as_of)).order_by())
     counts: dict[int | None, tuple[int, int]] = {None: (0, 0)}
-    for entry in entries:
-        for key in (None, entry.unit_id):
-            due, late = counts.get(key, (0, 0))
-            counts[key] = (due + 1, late + (1 if entry.late else 0))
+
+    def add(unit_id: int, n: int, late: int) -> None:
+        for key in (None, unit_id):
+            was_due, was_late = counts.get(key, (0, 0))
+            counts[key] = (was_due + n, was_late + late)
+
+    grouped = (due.filter(provincial_entry_due__isnull=False).values("unit_id")
+               .annotate(n=Count("pk"), late=Count("pk", filter=provincial_entry_late_q(today=today))))
+    for row in grouped:
+        add(row["unit_id"], row["n"], row["late"])
+    for unit_id, end, start, entered in due.filter(provincial_entry_due__isnull=True).values_list(
+            "unit_id", "end_date", "start_date", "provincial_entry_date"):
+        late = provincial_entry_late(due=provincial_entry_due(end or start), entered_on=entered, today=today)
+        add(unit_id, 1, int(late))
     return counts
 
 
