@@ -90,6 +90,8 @@ PAGES: dict[str, dict] = {
     "reporting:return_list": {}, "reporting:return_create": {}, "reporting:return_detail": {"pk": "return"},
     "reporting:return_cell": {"pk": "return", "query": "needs ?row=&col= (404 without)"}, "reporting:return_action": {"pk": "return", "action": "submit"},
     "reporting:return_recompute": {"pk": "return"}, "reporting:return_quick_review": {"pk": "return"},
+    "reporting:return_manual": {"pk": "return"}, "reporting:return_override": {"pk": "return"},
+    "reporting:return_override_confirm": {"pk": "return"}, "reporting:return_override_drop": {"pk": "return"},
     "reporting:calendar": {}, "reporting:downloads": {}, "reporting:job_row": {"pk": "export_job"},
     "reporting:job_retry": {"pk": "export_job"}, "reporting:job_file": {"pk": "export_job", "kind": "xlsx"},
     # reporting (summary): the cockpit's quarterly work summary (POST only; a 所 user files its own unit's)
@@ -400,6 +402,8 @@ WRITE_PAGES = {
     "planning:plan_autolink", "planning:item_add", "planning:item_edit", "planning:item_delete",
     "planning:item_link", "planning:draw_publish", "planning:conflict_deactivate", "planning:targets_create",
     "reporting:return_create", "reporting:return_action", "reporting:return_recompute", "reporting:job_retry",
+    "reporting:return_manual", "reporting:return_override", "reporting:return_override_confirm",
+    "reporting:return_override_drop",
     "reporting:cockpit_summary",
     "reporting:cockpit_snapshot",
     "reporting:return_quick_review",

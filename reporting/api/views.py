@@ -71,10 +71,10 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def manual(self, request, pk=None):
         """填写手填数据：全部正确才保存；有误时 400，按 “行代码.列代码” 给出中文错误。"""
+        ret = self.get_object()  # another unit's return: 404 before the body is looked at
         body = ManualValuesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ret = return_cells.return_manual_save(ret=self.get_object(), by=request.user,
-                                              values=body.validated_data["values"])
+        ret = return_cells.return_manual_save(ret=ret, by=request.user, values=body.validated_data["values"])
         return Response(ReturnSerializer(ret).data)
 
     @extend_schema(methods=["POST"], request=OverrideSerializer, responses=ReturnSerializer,
@@ -99,9 +99,10 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], url_path="overrides/confirm")
     def overrides_confirm(self, request, pk=None):
         """再次确认上一版本带来的手工修正（按本版本的计算值应用）。"""
+        ret = self.get_object()
         body = OverrideCellSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ret = return_cells.return_override_confirm(ret=self.get_object(), by=request.user, **body.validated_data)
+        ret = return_cells.return_override_confirm(ret=ret, by=request.user, **body.validated_data)
         return Response(ReturnSerializer(ret).data)
 
 
