@@ -245,6 +245,8 @@ def assemble(cells: FormCells, *, computed: Grid, manual: dict | None = None,
              overrides: dict | None = None) -> tuple[Grid, list[Note]]:
     """One filled copy: computed values, hand-entered values, applied corrections, then formulas.
 
+    A formula that divides by zero (a rate with nothing due) is empty, shown as "—".
+
     ``computed``: the metrics' numbers by cell; ``manual``: ``{row: {col: text}}``; ``overrides``:
     ``{row: {col: {"value", "reason", "computed", "pending"}}}`` — a pending correction (carried from an
     earlier version, not yet confirmed again) is not applied. Invalid hand-entered text counts as empty.
@@ -279,14 +281,9 @@ def assemble(cells: FormCells, *, computed: Grid, manual: dict | None = None,
                 return None if (r, c) in cells.formulas else Decimal(0)
             return Decimal(found)
 
+        # a rate with nothing due (division by zero) has no value: shown as "—", as the cockpit's 暂无应办
         result = evaluate(cells.formulas[(row, column)], row, column, read)
-        if result is None:
-            notes.append(Note(row, column, _("公式无法计算"), _(
-                "%(cell)s：%(formula)s 的除数为 0 或引用的公式无法计算，显示为空") % {
-                "cell": spec.label, "formula": spec.formula}))
-            grid[row][column] = None
-        else:
-            grid[row][column] = _number(result, spec.decimals)
+        grid[row][column] = None if result is None else _number(result, spec.decimals)
     return grid, notes
 
 

@@ -62,8 +62,6 @@ def parse(text: str) -> Formula:
     for node in ast.walk(tree):
         if id(node) not in functions:
             _check_node(node, len(refs))
-    if not refs and not any(isinstance(n, ast.Call) for n in ast.walk(tree)):
-        raise FormulaError("公式至少应引用一个单元格，如 {行代码.列代码}")
     return Formula(text=text, tree=tree, refs=tuple(refs))
 
 
