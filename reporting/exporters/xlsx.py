@@ -102,9 +102,10 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData, styles: dic
     if layout.label_columns > 1:
         _merge(ws, styles, HEADER_ROW, 1, HEADER_ROW, layout.label_columns)
 
+    per_line = label_chars(layout)
     for offset, (row, values) in enumerate(zip(layout.rows, sheet.values, strict=True)):
         r = FIRST_DATA_ROW + offset
-        ws.row_dimensions[r].height = 20
+        ws.row_dimensions[r].height = _row_height(row, per_line)
         for label in row.label_cells:
             c = label.col + 1
             put(ws, r, c, label.text or None)
@@ -127,7 +128,7 @@ def _write_form(ws: Worksheet, layout: FormLayout, sheet: SheetData, styles: dic
     _merge(ws, styles, footer_row, 1, footer_row, last_col)
     ws.row_dimensions[footer_row].height = 22
 
-    for index, chars in enumerate(label_chars(layout), start=1):  # a CJK character is about 2 width units
+    for index, chars in enumerate(per_line, start=1):  # a CJK character is about 2 width units
         ws.column_dimensions[get_column_letter(index)].width = max(6, 2 * chars + 2)
     for index, column in enumerate(layout.columns, start=layout.label_columns + 1):  # room for the unit's line
         ws.column_dimensions[get_column_letter(index)].width = max(column.width, unit_width(column.label) + 2)
@@ -182,3 +183,14 @@ def export_xlsx(data: ExportInput) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _row_height(row, per_line: tuple[int, ...]) -> int:
+    """Points for a data row: 20 for one line of label, 15 more for each further line its own labels wrap to
+    (a label in a column ``per_line`` characters wide; labels spanning rows or columns share their room)."""
+    lines = 1
+    for label in row.label_cells:
+        if label.rowspan == 1 and label.colspan == 1 and label.col < len(per_line) and label.text:
+            lines = max(lines, -(-len(label.text) // max(per_line[label.col], 1)))
+    return 20 + 15 * (lines - 1)
+
