@@ -20,6 +20,7 @@ from campaigns import designer
 from campaigns.designer_forms import CellForm, ColumnForm, RowForm, TemplateSettingsForm
 from campaigns.models import CellKind, FormCell, FormColumn, FormRow, FormTemplate
 from campaigns.views import _can_manage, _form_errors
+from enterprises.models import Tag
 
 
 def manager_required(view):
@@ -69,6 +70,10 @@ def template_design(request, pk: int):
 
     template = get_object_or_404(FormTemplate, pk=pk)
     rows = list(template.rows.order_by("order").select_related("parent"))
+    tag_names = dict(Tag.objects.values_list("code", "name"))
+    for row in rows:  # the tags by their names (a code the registry no longer has is shown as written)
+        row.tag_names = [tag_names.get(code, code) for code in row.tag_codes]
+        row.exclude_tag_names = [tag_names.get(code, code) for code in row.exclude_tag_codes]
     columns = list(template.columns.order_by("order"))
     cells = template_cells(template)
     grid = []

@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "SampleStepKindEnum": "monitoring.choices.SampleStepKind",
         "LeadResultEnum": "monitoring.leads_choices.LeadResult",
         "NotificationKindEnum": "regsys.choices.NotificationKind",
+        "CampaignKindEnum": "campaigns.models.CampaignKind",
+        "CellKindEnum": "campaigns.models.CellKind",
     },
 }
 

@@ -40,11 +40,11 @@ class Return(models.Model):
     warnings = models.JSONField(_("校验提示"), default=list, blank=True)
     manual = models.JSONField(
         _("手填数据"), default=dict, blank=True,
-        help_text=_("{行代码: {列代码: 数值文本}}：手填单元格的值，重新计算时带入新版本"),
+        help_text=_("按行代码、列代码记录的手填单元格数值；重新计算时带入新版本"),
     )
     overrides = models.JSONField(
         _("手工修正"), default=dict, blank=True,
-        help_text=_("{行代码: {列代码: {value, reason, computed, by, at, pending}}}：修正计算值；重新计算后须再次确认"),
+        help_text=_("按行代码、列代码记录的修正值、原因、原计算值、修正人和时间；重新计算后须再次确认"),
     )
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     filled_by = models.CharField(_("填报人"), max_length=50, blank=True)

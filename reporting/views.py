@@ -147,6 +147,7 @@ def return_detail(request, pk: int, cell_forms: dict | None = None):
         "can_recompute": ret.is_current and ret.status not in ("submitted", "approved") and scope.can_write,
         "recompute_needs_reason": approved_version(campaign=ret.campaign, template=ret.template, unit=ret.unit,
                                                    cutoff=ret.cutoff) is not None,
+        "can_fix_records": scope.can_write,  # the 去修改 links of unlinked records (the auditor only reads)
         "review_form": ReviewForm(), "label_columns": ret.template.label_columns,
         "label_width": f"{sum(w for _left, w in _label_geometry(ret)):.2f}",
         "footer": ret.template.footer_for(ret.cutoff),

@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='return',
             name='manual',
-            field=models.JSONField(blank=True, default=dict, help_text='{行代码: {列代码: 数值文本}}：手填单元格的值，重新计算时带入新版本', verbose_name='手填数据'),
+            field=models.JSONField(blank=True, default=dict, help_text='按行代码、列代码记录的手填单元格数值；重新计算时带入新版本', verbose_name='手填数据'),
         ),
         migrations.AddField(
             model_name='return',
             name='overrides',
-            field=models.JSONField(blank=True, default=dict, help_text='{行代码: {列代码: {value, reason, computed, by, at, pending}}}：修正计算值；重新计算后须再次确认', verbose_name='手工修正'),
+            field=models.JSONField(blank=True, default=dict, help_text='按行代码、列代码记录的修正值、原因、原计算值、修正人和时间；重新计算后须再次确认', verbose_name='手工修正'),
         ),
         migrations.AlterField(
             model_name='returnevent',

@@ -60,7 +60,7 @@ def test_an_unlinked_case_is_listed_and_its_link_opens_the_case_to_link_it(
 
 def _inspected_total(page) -> int:
     """The sum of the 检查企业家次 cells the return page shows."""
-    return sum(int(text) for text in page.locator("#return-grid a[href*='metric=enterprises_inspected']")
+    return sum(int(text) for text in page.locator("#return-grid a[href*='column=enterprises_inspected']")
                .all_inner_texts())
 
 
