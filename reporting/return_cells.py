@@ -205,7 +205,7 @@ def require_cell_edit(ret: Return, by) -> None:
 
 
 def _locked(ret: Return) -> Return:
-    return Return.objects.select_for_update().select_related("template", "unit", "campaign").get(pk=ret.pk)
+    return Return.objects.select_for_update(of=("self",)).select_related("template", "unit", "campaign").get(pk=ret.pk)
 
 
 def _event(ret: Return, action: str, by, comment: str) -> None:
