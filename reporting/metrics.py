@@ -592,6 +592,7 @@ def compute(
     with connection.cursor() as cursor:
         cursor.execute(_tuned(sql), params)
         records = cursor.fetchall()
+    row_keys: list[dict[int, tuple[str, ...]]] = [{} for _ in chunks]  # per chunk: mask → its rows' keys
     for record in records:
         key = None if record[1] else record[2]
         if key not in wanted:
@@ -602,14 +603,16 @@ def compute(
             for metric, value in zip(sources[record[0]][1], record[3 + len(chunks):], strict=False)
         ]
         for c, chunk in enumerate(chunks):
-            mask, index = record[3 + c], 0
-            while mask:
-                if mask & 1:
-                    cell = grid[chunk[index].key]
-                    for value, metric_key in values:
-                        cell[metric_key] += value
-                mask >>= 1
-                index += 1
+            mask = record[3 + c]
+            if not mask:
+                continue
+            keys_of_mask = row_keys[c].get(mask)
+            if keys_of_mask is None:
+                keys_of_mask = row_keys[c][mask] = _mask_rows(mask, chunk)
+            for row_key in keys_of_mask:
+                cell = grid[row_key]
+                for value, metric_key in values:
+                    cell[metric_key] += value
     money = {m for m in metrics if METRICS[m].is_money}
     for key in keys:
         for row in rows:
@@ -618,6 +621,11 @@ def compute(
                 cell[m] = (Decimal(cell[m]) / TEN_THOUSAND).quantize(CENT)
             result[key][row.key] = cell
     return result
+
+
+def _mask_rows(mask: int, chunk: list[FormRow]) -> tuple[str, ...]:
+    """The keys of the rows of ``chunk`` whose bit is set in ``mask`` (bit i = the chunk's i-th row)."""
+    return tuple(row.key for index, row in enumerate(chunk) if mask >> index & 1)
 
 
 def _tuned(sql: str) -> str:
