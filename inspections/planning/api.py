@@ -171,7 +171,10 @@ class TargetSerializer(ScopedModelSerializer):
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Annual targets (district configuration) with progress for the caller's scope."""
+    """Annual targets (district configuration) with progress for the caller's scope.
+
+    The list's counts are kept for ``REGSYS_COCKPIT_CACHE_SECONDS`` like the cockpit's; ``?fresh=1`` counts now.
+    """
 
     serializer_class = TargetSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -186,6 +189,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
             unit = _progress_scope(self.request.user)
             context = kwargs.setdefault("context", self.get_serializer_context())
             context["progress"] = {p.target.pk: p for p in progress_of(
-                targets, unit=unit, today=timezone.localdate(), missing_limit=0)}
+                targets, unit=unit, today=timezone.localdate(), missing_limit=0, cached=True,
+                fresh=bool(self.request.query_params.get("fresh")))}
             args = (targets, *args[1:])
         return super().get_serializer(*args, **kwargs)
