@@ -1,6 +1,5 @@
 """API of planning: plans (submit/approve), plan items, draws (verify), conflicts, targets with progress."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -8,18 +7,16 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enterprises.models import User
 from inspections.models import (
     AnnualTarget,
     ConflictOfInterest,
-    DrawPick,
     InspectionPlan,
     PlanItem,
     RandomDraw,
 )
 from inspections.planning import services
 from inspections.planning.filters import ConflictFilter, DrawFilter, PlanFilter, PlanItemFilter, TargetFilter
-from inspections.planning.selectors import conflicts_for, draws_for, items_for, plans_for
+from inspections.planning.selectors import conflicts_for, draw_picks, draws_for, items_for, plans_for
 from inspections.planning.targets import progress_of, target_progress
 from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scope_for
@@ -92,8 +89,8 @@ class DrawSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
     def get_picks(self, draw) -> list[dict]:
-        return [{"position": p.position, "enterprise": p.enterprise_id, "officers": sorted(o.id for o in p.officers.all())}
-                for p in draw.picks.all()]
+        picks = self.context.get("picks")
+        return (picks if picks is not None and draw.pk in picks else draw_picks([draw.pk]))[draw.pk]
 
 
 class DrawRerunSerializer(ScopedSerializer):
@@ -114,12 +111,17 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = DrawFilter
 
     def get_queryset(self):
-        # Only the ids are written out: picks in draw order without joining the draw, officers as bare ids
-        # (no user columns, no join for the users' default ordering).
-        return draws_for(self.request.user).prefetch_related(
-            Prefetch("picks", queryset=DrawPick.objects.order_by("position")),
-            Prefetch("picks__officers", queryset=User.objects.order_by().only("id")),
-        ).order_by("id")
+        return draws_for(self.request.user).order_by("id")
+
+    def get_serializer(self, *args, **kwargs):
+        """The picks of a page of draws (or of one draw) as bare ids, read in two queries before writing rows."""
+        draws = args[0] if args else None
+        if isinstance(draws, RandomDraw) or (kwargs.get("many") and draws is not None):
+            draws = [draws] if isinstance(draws, RandomDraw) else list(draws)
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["picks"] = draw_picks([d.pk for d in draws])
+            args = (draws if kwargs.get("many") else draws[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(responses=DrawVerifySerializer)
     @action(detail=True, methods=["get"])
@@ -171,7 +173,10 @@ class TargetSerializer(ScopedModelSerializer):
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Annual targets (district configuration) with progress for the caller's scope."""
+    """Annual targets (district configuration) with progress for the caller's scope.
+
+    The list's counts are kept for ``REGSYS_COCKPIT_CACHE_SECONDS`` like the cockpit's; ``?fresh=1`` counts now.
+    """
 
     serializer_class = TargetSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -186,6 +191,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
             unit = _progress_scope(self.request.user)
             context = kwargs.setdefault("context", self.get_serializer_context())
             context["progress"] = {p.target.pk: p for p in progress_of(
-                targets, unit=unit, today=timezone.localdate(), missing_limit=0)}
+                targets, unit=unit, today=timezone.localdate(), missing_limit=0, cached=True,
+                fresh=bool(self.request.query_params.get("fresh")))}
             args = (targets, *args[1:])
         return super().get_serializer(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from enterprises.duties.expiry import annotate_expired_licence
 from enterprises.models import EnterpriseGrade, GradingScheme, Unit
 from inspections.choices import InspectionStatus
-from inspections.models import ConflictOfInterest, Inspection, InspectionPlan, PlanItem, RandomDraw
+from inspections.models import ConflictOfInterest, DrawPick, Inspection, InspectionPlan, PlanItem, RandomDraw
 from inspections.planning.due import with_last_inspected
 from regsys.scoping import scoped
 
@@ -43,6 +43,25 @@ def items_for(user) -> QuerySet:
 def draws_for(user) -> QuerySet:
     return scoped(RandomDraw.objects.select_related("unit", "created_by").annotate(pick_count=Count("picks"))
                   .order_by("-year", "-created_at"), user)
+
+
+def draw_picks(draw_ids: list[int]) -> dict[int, list[dict]]:
+    """draw id → its picks in draw order, each ``{"position", "enterprise", "officers"}`` (sorted officer ids).
+
+    Two queries of bare ids, no model instances: a district's draws hold thousands of picks.
+    """
+    officers = defaultdict(list)
+    for pick_id, user_id in DrawPick.officers.through.objects.filter(drawpick__draw_id__in=draw_ids).values_list(
+        "drawpick_id", "user_id"
+    ):
+        officers[pick_id].append(user_id)
+    picks: dict[int, list[dict]] = {draw_id: [] for draw_id in draw_ids}
+    for pick_id, draw_id, position, enterprise_id in DrawPick.objects.filter(draw_id__in=draw_ids).order_by(
+        "draw_id", "position"
+    ).values_list("id", "draw_id", "position", "enterprise_id"):
+        picks[draw_id].append({"position": position, "enterprise": enterprise_id,
+                               "officers": sorted(officers.get(pick_id, ()))})
+    return picks
 
 
 def conflicts_for(user) -> QuerySet:

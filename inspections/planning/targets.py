@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -247,12 +250,37 @@ def _progress(target: AnnualTarget, per_unit: dict[int | None, tuple[int, int]],
     return TargetProgress(target, numerator, total, required, expected, missing, total - numerator)
 
 
+def _counts_key(targets: list[AnnualTarget], unit: Unit | None) -> str:
+    """The cache key of the grouped counts: every condition they depend on (not the required ratio or count,
+    which apply after counting)."""
+    definitions = repr([(t.pk, t.year, t.kind, t.code, t.link_list, t.tag_list, t.kind_list) for t in targets])
+    digest = hashlib.sha1(definitions.encode()).hexdigest()[:16]
+    return f"target-counts:v1:{unit.pk if unit is not None else ''}:{digest}"
+
+
+def _cached_counts(targets: list[AnnualTarget], unit: Unit | None, *, fresh: bool = False) -> Counts:
+    """``_grouped_counts`` kept in the shared cache for ``REGSYS_COCKPIT_CACHE_SECONDS`` (the whole year's
+    inspections are read to count them; ``fresh`` counts now)."""
+    seconds = settings.REGSYS_COCKPIT_CACHE_SECONDS
+    key = _counts_key(targets, unit)
+    if seconds and not fresh:
+        counts = cache.get(key)
+        if counts is not None:
+            return counts
+    counts = _grouped_counts(targets, unit)
+    if seconds:
+        cache.set(key, counts, seconds)
+    return counts
+
+
 def progress_of(
-    targets: list[AnnualTarget], *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50
+    targets: list[AnnualTarget], *, unit: Unit | None, today: datetime.date, missing_limit: int | None = 50,
+    cached: bool = False, fresh: bool = False,
 ) -> list[TargetProgress]:
     """Figures of ``targets`` for ``unit`` (None = district): two queries however many targets there are
-    (one when ``missing_limit`` is 0), with up to ``missing_limit`` missing enterprises each (None = all)."""
-    counts = _grouped_counts(targets, unit)
+    (one when ``missing_limit`` is 0), with up to ``missing_limit`` missing enterprises each (None = all).
+    ``cached``: the counts may come from the shared cache (see ``_cached_counts``)."""
+    counts = _cached_counts(targets, unit, fresh=fresh) if cached else _grouped_counts(targets, unit)
     missing = _missing(targets, unit, missing_limit)
     return [_progress(t, counts[t.pk], unit=unit, elapsed=year_elapsed(t.year, today), missing=missing[t.pk])
             for t in targets]

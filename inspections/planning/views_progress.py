@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from enterprises.grading.selectors import visible_units
-from inspections.models import Inspection, PlanItem
-from inspections.planning.selectors import plan_progress, unit_plan_summary
-from inspections.planning.targets import district_and_units, targets_progress
+from inspections.planning.progress import progress_figures
 from regsys.exports import export_start
-from regsys.scoping import scope_for, scoped
+from regsys.scoping import scope_for
 
 
 def _until_today(values: list[int], year: int, today) -> list[int | None]:
@@ -23,7 +22,7 @@ def _until_today(values: list[int], year: int, today) -> list[int | None]:
     return [v if month <= today.month else None for month, v in enumerate(values, start=1)]
 
 
-def _context(request, missing_limit: int | None = 50) -> dict:
+def _context(request, missing_limit: int | None = 50, cached: bool = False) -> dict:
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year)
@@ -36,23 +35,15 @@ def _context(request, missing_limit: int | None = 50) -> dict:
         unit = units[0] if units else None
     elif request.GET.get("unit", "").isdigit():
         unit = get_object_or_404(visible_units(request.user), pk=int(request.GET["unit"]))
-    items = scoped(PlanItem.objects.filter(plan__year=year), request.user)
-    inspections = scoped(Inspection.objects.all(), request.user)
-    if unit is not None:
-        items = items.filter(plan__unit=unit)
-        inspections = inspections.filter(enterprise__owning_unit=unit)
-    progress = plan_progress(items, inspections, year)
+    figures = progress_figures(request.user, scope=scope, year=year, unit=unit, units=units, today=today,
+                               missing_limit=missing_limit, cached=cached, fresh=bool(request.GET.get("fresh")))
+    progress, targets = figures.progress, figures.targets
     district = unit is None and scope.district_wide
-    by_unit = {}
-    if district:  # the district table and the per-unit table share one grouped pass
-        targets, by_unit = district_and_units(year, units, today=today, missing_limit=missing_limit)
-    elif unit is not None:
-        targets = targets_progress(year, unit=unit, today=today, missing_limit=missing_limit)
-    else:
-        targets = []
+    seconds = settings.REGSYS_COCKPIT_CACHE_SECONDS if cached else 0
     context = {
         "year": year, "unit": unit, "units": units, "progress": progress, "targets": targets, "today": today,
-        "district": district,
+        "district": district, "computed_at": figures.computed_at if seconds else None,
+        "cache_minutes": max(1, seconds // 60),
         "chart": {"months": [f"{m}月" for m in progress["months"]], "planned": progress["planned"],
                   "done": _until_today(progress["done"], year, today),
                   "inspections": _until_today(progress["inspections"], year, today),
@@ -61,9 +52,8 @@ def _context(request, missing_limit: int | None = 50) -> dict:
                   "kind_done": [k["done"] for k in progress["by_kind"]]},
     }
     if district:
-        summary = unit_plan_summary(year, units)
         context["unit_rows"] = [
-            {"unit": u, **summary[u.id], "targets": [by_unit[t.target.id][u.id] for t in targets]}
+            {"unit": u, **figures.summary[u.id], "targets": [figures.by_unit[t.target.id][u.id] for t in targets]}
             for u in units
         ]
     return context
@@ -71,7 +61,7 @@ def _context(request, missing_limit: int | None = 50) -> dict:
 
 @login_required
 def progress(request):
-    return render(request, "inspections/planning/progress.html", _context(request))
+    return render(request, "inspections/planning/progress.html", _context(request, cached=True))
 
 
 def _pct(value) -> str:

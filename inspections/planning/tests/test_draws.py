@@ -198,3 +198,40 @@ def test_publish_by_another_unit_is_refused(unit_setup):
 
     draw.refresh_from_db()
     assert draw.published_at is None
+
+
+def test_api_lists_every_draws_picks_in_order_in_the_same_queries_for_one_draw_or_three(unit_setup, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given a 所 user and one draw of three picks (25 % of 10, two officers each)
+    unit, _enterprises, _officers = unit_setup
+    client.force_login(UserFactory(unit=unit))
+    client.get("/api/draws/")  # the session's first request stamps its login time
+
+    def picks_and_queries():
+        with CaptureQueriesContext(connection) as captured:
+            rows = client.get("/api/draws/").json()["results"]
+        return {row["id"]: [(p["position"], p["enterprise"], p["officers"]) for p in row["picks"]] for row in rows}, \
+            len(captured)
+
+    first = draw_create(unit=unit, year=2024, name="A", sector="operation", level_codes="o1", ratio="0.25",
+                        seed="1", by=None)
+    one, one_queries = picks_and_queries()
+    # when two more draws are made
+    for seed in ("2", "3"):
+        draw_create(unit=unit, year=2024, name=f"B{seed}", sector="operation", level_codes="o1", ratio="0.5",
+                    seed=seed, by=None)
+    three, three_queries = picks_and_queries()
+    detail = client.get(f"/api/draws/{first.pk}/").json()["picks"]
+
+    # then every draw lists its picks by position with sorted officer ids, as recorded, in as many queries
+    for draw in RandomDraw.objects.all():
+        expected = [(p.position, p.enterprise_id, sorted(o.id for o in p.officers.all()))
+                    for p in draw.picks.order_by("position")]
+        assert three[draw.pk] == expected
+        assert all(len(officers) == 2 for _pos, _e, officers in expected)
+    assert one == {first.pk: three[first.pk]}
+    assert [(p["position"], p["enterprise"], p["officers"]) for p in detail] == three[first.pk]
+    assert [len(three[d]) for d in sorted(three)] == [3, 5, 5]
+    assert three_queries == one_queries

@@ -52,3 +52,37 @@ def test_progress_chart_leaves_the_months_to_come_blank(client):
     assert this_year["inspections"][10:] == [1, None]
     assert this_year["done"][10:] == [0, None]
     assert last_year["inspections"][11] == 0
+
+
+def test_cached_figures_equal_fresh_ones_until_refreshed(client, settings):
+    # given the figures kept for five minutes and a 所 user with one finalised January inspection
+    from django.core.cache import cache
+
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 300
+    cache.clear()
+    sd = SubdistrictFactory()
+    client.force_login(UserFactory(unit=sd.unit))
+    enterprise = EnterpriseFactory(subdistrict=sd)
+    InspectionFactory(enterprise=enterprise, start_date=datetime.date(YEAR, 1, 3))
+
+    with mock.patch(TODAY, return_value=datetime.date(YEAR, 2, 20)):
+        first = client.get(f"/planning/progress/?year={YEAR}")
+        # when a second inspection is finalised, the page shows the kept figures until 刷新
+        InspectionFactory(enterprise=enterprise, start_date=datetime.date(YEAR, 2, 4))
+        cached = client.get(f"/planning/progress/?year={YEAR}")
+        fresh = client.get(f"/planning/progress/?year={YEAR}&fresh=1")
+        settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
+        uncached = client.get(f"/planning/progress/?year={YEAR}")
+    cache.clear()
+
+    # then the cached read equals the first computation, and the fresh one the records
+    assert cached.context["chart"] == first.context["chart"]
+    assert cached.context["chart"]["inspections"][:3] == [1, 0, None]
+    assert fresh.context["chart"]["inspections"][:3] == [1, 1, None]
+    assert fresh.context["chart"] == uncached.context["chart"]
+    assert [(t.target.pk, t.numerator, t.denominator) for t in fresh.context["targets"]] == [
+        (t.target.pk, t.numerator, t.denominator) for t in uncached.context["targets"]]
+    # and the page says when the figures were computed, with a link that recomputes them
+    assert "数据每 5 分钟更新" in cached.content.decode()
+    assert "fresh=1" in cached.content.decode()
+    assert "统计于" not in uncached.content.decode()

@@ -244,3 +244,63 @@ def test_api_targets_and_progress_page_run_the_same_queries_for_five_targets_or_
     assert len(rows) == 11
     assert (rows["sterile-implant"]["numerator"], rows["sterile-implant"]["denominator"]) == (3, 13)
     assert (rows["extra-0"]["numerator"], rows["extra-0"]["missing_count"], rows["extra-0"]["unit"]) == (2, 8, unit_a.pk)
+
+
+def _api_rows(client, url):
+    return {t["code"]: t["progress"] for t in client.get(url).json()["results"]}
+
+
+def test_api_targets_read_cached_counts_until_fresh_and_a_changed_ratio_applies_at_once(client, district, settings):
+    # given the counts kept for five minutes and a district user who read the targets once
+    from django.core.cache import cache
+
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 300
+    cache.clear()
+    _unit_a, _unit_b, a, _b = district
+    client.force_login(UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER))
+    first = _api_rows(client, "/api/targets/?year=2024")
+
+    # when one more sterile operator is inspected and the ratio of the target is raised to 50 %
+    InspectionFactory(enterprise=a["ops"][5], start_date=D(2024, 6, 1))
+    AnnualTarget.objects.filter(year=2024, code="sterile-implant").update(min_ratio=Decimal("0.5"))
+    cached = _api_rows(client, "/api/targets/?year=2024")
+    fresh = _api_rows(client, "/api/targets/?year=2024&fresh=1")
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
+    uncached = _api_rows(client, "/api/targets/?year=2024")
+    cache.clear()
+
+    # then the cached read counts as the first one (4 of 20) but requires ceil(20 × 0.5) = 10 at once;
+    # the fresh read counts the new inspection (5 of 20) and equals a read without the cache
+    assert (first["sterile-implant"]["numerator"], first["sterile-implant"]["required"]) == (4, 3)
+    assert (cached["sterile-implant"]["numerator"], cached["sterile-implant"]["required"]) == (4, 10)
+    assert (fresh["sterile-implant"]["numerator"], fresh["sterile-implant"]["denominator"]) == (5, 20)
+    assert fresh == uncached
+    assert {k: v for k, v in cached.items() if k != "sterile-implant"} == {
+        k: v for k, v in first.items() if k != "sterile-implant"}
+
+
+def test_progress_page_cached_for_the_district_equals_a_fresh_computation(client, district, settings):
+    # given the figures kept for five minutes and the district's progress page read once
+    from django.core.cache import cache
+
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(UserFactory(unit=UnitFactory(kind=UnitKind.SECTION), role=Role.LEADER))
+    url = f"{reverse('planning:progress')}?year=2024"
+
+    def figures(response):
+        ctx = response.context
+        return (ctx["chart"], [(t.target.code, t.numerator, t.denominator, t.required, t.missing_count,
+                                [e.name for e in t.missing]) for t in ctx["targets"]],
+                [(r["unit"].pk, r["planned"], r["done"], [(x.numerator, x.denominator) for x in r["targets"]])
+                 for r in ctx["unit_rows"]])
+
+    # when it is read again from the cache, and once with the cache off
+    first, cached = client.get(url), client.get(url)
+    settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
+    uncached = client.get(url)
+    cache.clear()
+
+    # then the cached figures equal the computed ones (4 of 20 sterile/implant enterprises inspected)
+    assert figures(cached) == figures(first) == figures(uncached)
+    assert [t[1:3] for t in figures(cached)[1] if t[0] == "sterile-implant"] == [(4, 20)]
