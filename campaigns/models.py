@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.choices import Link
 from enterprises.models import Unit
+from regsys.choice_labels import ChoiceLabels
 from regsys.validators import YEAR_VALIDATORS
 from regsys.versioning import VersionField
 
@@ -52,7 +53,7 @@ class CellKind(models.TextChoices):
     NONE = "none", _("不适用（显示“—”）")
 
 
-class CellDefinition(models.Model):
+class CellDefinition(ChoiceLabels, models.Model):
     """What a cell holds: a metric, a hand-entered number with its checks, or a formula over other cells.
 
     ``FormColumn`` carries the column's default; a ``FormCell`` sets one cell of a row otherwise. The
@@ -74,7 +75,7 @@ class CellDefinition(models.Model):
         abstract = True
 
 
-class FormTemplate(models.Model):
+class FormTemplate(ChoiceLabels, models.Model):
     """One version of a statistical form (e.g. 2023 统计表一): layout, rows and columns as data."""
 
     code = models.CharField(_("报表代码"), max_length=40, help_text=_("如：统计表一"))
@@ -138,7 +139,7 @@ class FormTemplate(models.Model):
         )
 
 
-class FormRow(models.Model):
+class FormRow(ChoiceLabels, models.Model):
     """One row of a form: its label cells (with merges as printed) and the enterprises it selects.
 
     An enterprise belongs to the row when it holds the link (``enterprises.links.link_q``) and any of
@@ -237,7 +238,7 @@ class FormCell(CellDefinition):
         return f"{self.row} × {self.column}"
 
 
-class Campaign(models.Model):
+class Campaign(ChoiceLabels, models.Model):
     """A special campaign: inspections and cases may belong to it; its forms are filed by due date."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.CAMPAIGN)
@@ -270,7 +271,7 @@ class Campaign(models.Model):
         return self.name
 
 
-class CampaignDueDate(models.Model):
+class CampaignDueDate(ChoiceLabels, models.Model):
     """A date by which the campaign's returns are due (e.g. 6月25日).
 
     After ``due_on`` the period is closed for filing unless the chief reopens it; a return filed while

@@ -16,7 +16,7 @@ from enterprises.models import ProductionSuspension, SuspensionKind
 from enterprises.suspension_filters import SuspensionFilterSet
 from enterprises.suspension_forms import RESUME_REPORT_MAX_BYTES, RESUME_REPORT_TYPES
 from enterprises.suspensions import production_resume, suspension_record_rectification, suspension_start
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import require_edit, scoped
 from regsys.versioning import VersionedSerializerMixin, version_input, with_conflict
 
@@ -25,7 +25,7 @@ class SuspensionSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """A suspension; POST starts one (kind, started_on, reason) and sets the enterprise to 停产."""
 
     kind = serializers.ChoiceField(choices=SuspensionKind.choices)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     is_open = serializers.BooleanField(read_only=True)
     rectification_recorded = serializers.BooleanField(read_only=True)

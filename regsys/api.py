@@ -45,6 +45,21 @@ class ScopedModelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """Base of every model serializer of the project."""
 
 
+class ChoiceLabelField(serializers.CharField):
+    """A choice's label, read-only: ``ChoiceLabelField(source="get_kind_display")``.
+
+    Calls the model's ``get_FOO_display`` directly: DRF's generic lookup inspects the signature of every
+    callable it meets, on every row.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)()
+
+
 def exception_handler(exc, context):
     """Turn Django's ValidationError into a 400 with its messages (and PermissionDenied into 403).
 

@@ -28,6 +28,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from regsys.choice_labels import ChoiceLabels
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,7 +40,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", gettext_lazy("失败")
 
 
-class BackgroundJob(models.Model):
+class BackgroundJob(ChoiceLabels, models.Model):
     """Status, progress and bookkeeping of a job run by the worker (abstract; each app has its table)."""
 
     status = models.CharField(

@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regsys.choice_labels import ChoiceLabels
 from regsys.choices import REMINDER_DAYS, NotificationKind
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """One message to one user; ``key`` (when set) makes it unique per user, so it is never sent twice."""
 
     user = models.ForeignKey(
@@ -55,7 +56,7 @@ def default_reminder_days() -> list[int]:
     return list(REMINDER_DAYS)
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(ChoiceLabels, models.Model):
     """A user's notification settings (one row, created on first use): the daily digest and reminder days."""
 
     user = models.OneToOneField(
@@ -75,7 +76,7 @@ class NotificationPreference(models.Model):
         return str(_("%(user)s 的通知设置") % {"user": self.user})
 
 
-class DigestLog(models.Model):
+class DigestLog(ChoiceLabels, models.Model):
     """One daily digest e-mail sent to a user; unique per (user, day), so a second run that day sends nothing."""
 
     user = models.ForeignKey(

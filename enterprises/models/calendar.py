@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 
@@ -17,7 +18,7 @@ class CalendarDayKind(models.TextChoices):
     WORKDAY = "workday", _("调休上班")
 
 
-class CalendarDay(models.Model):
+class CalendarDay(ChoiceLabels, models.Model):
     """One exception to the Monday–Friday week: a holiday, or a weekend day worked (调休)."""
 
     date = models.DateField(_("日期"), unique=True)

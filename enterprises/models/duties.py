@@ -21,6 +21,7 @@ from enterprises.duties.choices import (
     ZombieReason,
     ZombieStage,
 )
+from regsys.choice_labels import ChoiceLabels
 from regsys.jobs import BackgroundJob
 from regsys.versioning import VersionField
 
@@ -36,7 +37,7 @@ def _user_fk(label, related_name="+"):
     )
 
 
-class DutyYear(models.Model):
+class DutyYear(ChoiceLabels, models.Model):
     """Per-year deadlines and thresholds of the annual duties (默认值，可修改)."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
@@ -67,7 +68,7 @@ def filing_upload_to(filing: "AnnualFiling", filename: str) -> str:
     return f"filings/{filing.year}/{filing.enterprise_id}/{filename}"
 
 
-class AnnualFiling(models.Model):
+class AnnualFiling(ChoiceLabels, models.Model):
     """One yearly filing of an enterprise (年度自查报告 for one sector, or the 质量安全责任书).
 
     A row exists once something was recorded (submitted, or an order proposed); an enterprise that owes a
@@ -150,7 +151,7 @@ def zombie_upload_to(case: "ZombieCase", filename: str) -> str:
     return f"zombie/{case.enterprise_id}/{filename}"
 
 
-class ZombieCase(models.Model):
+class ZombieCase(ChoiceLabels, models.Model):
     """The clean-up of one 僵尸企业 candidate: 核查 → 告知/公告 → 注销/取消备案 (or 规范/提升/正常)."""
 
     enterprise = models.ForeignKey(
@@ -196,7 +197,7 @@ class ZombieCase(models.Model):
         return "、".join(str(labels.get(code, code)) for code in self.reasons)
 
 
-class ContractManufacturing(models.Model):
+class ContractManufacturing(ChoiceLabels, models.Model):
     """A registrant ↔ contract manufacturer pair for a product (委托生产)."""
 
     registrant = models.ForeignKey(
@@ -236,7 +237,7 @@ class ContractManufacturing(models.Model):
         return f"{self.registrant_name} → {self.manufacturer_name}：{self.product}"
 
 
-class Warehouse(models.Model):
+class Warehouse(ChoiceLabels, models.Model):
     """A remote warehouse (异地设库) in this district, of an enterprise licensed elsewhere (or here).
 
     ``enterprise`` is the warehouse's registry entry (role 异地设库); the home enterprise may be outside
@@ -287,7 +288,7 @@ def exchange_upload_to(entry: "WarehouseExchange", filename: str) -> str:
     return f"warehouses/{entry.warehouse_id}/{filename}"
 
 
-class WarehouseExchange(models.Model):
+class WarehouseExchange(ChoiceLabels, models.Model):
     """Information shared with the other bureau about a warehouse, and joint/acceptance inspections (log)."""
 
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("库房"), on_delete=models.CASCADE, related_name="exchanges")
@@ -316,7 +317,7 @@ def udi_upload_to(record: "HospitalUdi", filename: str) -> str:
     return f"udi/{record.year}/{record.enterprise_id}/{filename}"
 
 
-class HospitalUdi(models.Model):
+class HospitalUdi(ChoiceLabels, models.Model):
     """A hospital's UDI application status in a year (综合三甲医院 UDI 全覆盖)."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("医院"), on_delete=models.PROTECT, related_name="udi")
@@ -343,7 +344,7 @@ class HospitalUdi(models.Model):
         return f"{self.enterprise} {self.year} {self.get_status_display()}"
 
 
-class ManufacturerUdi(models.Model):
+class ManufacturerUdi(ChoiceLabels, models.Model):
     """A manufacturer's UDI coding status for one implementation batch (生产企业赋码)."""
 
     enterprise = models.ForeignKey(

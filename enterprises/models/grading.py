@@ -13,12 +13,13 @@ from enterprises.grading.choices import (
     RuleKind,
     Sector,
 )
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 from .registry import Enterprise
 
 
-class GradingScheme(models.Model):
+class GradingScheme(ChoiceLabels, models.Model):
     """The grading configuration of one year: deadline, due-date windows and what counts as inspected."""
 
     year = models.PositiveIntegerField(_("年度"), unique=True)
@@ -50,7 +51,7 @@ class GradingScheme(models.Model):
         return [k.strip() for k in self.qualifying_kinds.split(",") if k.strip()]
 
 
-class GradeLevel(models.Model):
+class GradeLevel(ChoiceLabels, models.Model):
     """One level of one sector in one year's scheme, with its minimum inspection frequency.
 
     ``interval_months`` is the rolling interval after the last qualifying inspection; a level with a
@@ -93,7 +94,7 @@ class GradeLevel(models.Model):
         return self.interval_months is None
 
 
-class GradingCriterion(models.Model):
+class GradingCriterion(ChoiceLabels, models.Model):
     """One grading criterion: which enterprises it matches (``rule`` + ``param``) and what it does."""
 
     scheme = models.ForeignKey(
@@ -128,7 +129,7 @@ class GradingCriterion(models.Model):
         return self.name
 
 
-class EnterpriseGrade(models.Model):
+class EnterpriseGrade(ChoiceLabels, models.Model):
     """An enterprise's supervision level in one sector for one year: proposed, adjusted, approved.
 
     ``proposed_level`` and ``reasons`` record what the rules said; ``level`` is the level in force
@@ -188,7 +189,7 @@ class EnterpriseGrade(models.Model):
         return self.level_id != self.proposed_level_id or self.is_key != self.proposed_is_key
 
 
-class CreditRecord(models.Model):
+class CreditRecord(ChoiceLabels, models.Model):
     """A bad-credit fact about an enterprise (不良信用记录, 风险会商点名 …) that raises its grade."""
 
     enterprise = models.ForeignKey(

@@ -6,11 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import Role, SubdistrictKind, UnitKind
+from regsys.choice_labels import ChoiceLabels
 
 DISTRICT_WIDE_UNIT_KINDS = (UnitKind.BUREAU, UnitKind.SECTION, UnitKind.ENFORCEMENT)
 
 
-class Unit(models.Model):
+class Unit(ChoiceLabels, models.Model):
     """A supervising unit of the district bureau: the bureau itself, a 科, a 所 or the 执法队."""
 
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
@@ -41,7 +42,7 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
-class Subdistrict(models.Model):
+class Subdistrict(ChoiceLabels, models.Model):
     """A 街道 or 镇 of the district; each belongs to the jurisdiction of one 市场监管所."""
 
     name = models.CharField(_("街道/镇"), max_length=50, unique=True)
@@ -61,7 +62,7 @@ class Subdistrict(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A member of staff. Their unit and role decide what they may see and change."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)

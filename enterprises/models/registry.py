@@ -17,12 +17,13 @@ from enterprises.choices import (
     OwnerTarget,
 )
 from enterprises.validators import validate_credit_code
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 from .org import Subdistrict, Unit
 
 
-class Tag(models.Model):
+class Tag(ChoiceLabels, models.Model):
     """A product-area tag (无菌, 植入, 角膜接触镜 …) that plans, grades and forms select on.
 
     Tags form a shallow tree: 医疗美容 → 注射用透明质酸钠凝胶. Admins may add tags.
@@ -47,7 +48,7 @@ class Tag(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
 
-class Enterprise(models.Model):
+class Enterprise(ChoiceLabels, models.Model):
     """A business or institution under the district's device supervision.
 
     One enterprise may hold several roles at once (a manufacturer that also sells online), so the
@@ -155,7 +156,7 @@ class Enterprise(models.Model):
         return labels
 
 
-class EnterpriseStatusChange(models.Model):
+class EnterpriseStatusChange(ChoiceLabels, models.Model):
     """One dated change of an enterprise's status, with its reason (停产, 注销 …)."""
 
     enterprise = models.ForeignKey(
@@ -182,7 +183,7 @@ class EnterpriseStatusChange(models.Model):
         return f"{self.enterprise}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Licence(models.Model):
+class Licence(ChoiceLabels, models.Model):
     """A licence or filing held by an enterprise (生产许可证, 第二类经营备案 …)."""
 
     enterprise = models.ForeignKey(
@@ -217,7 +218,7 @@ class Licence(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class OwnershipRule(models.Model):
+class OwnershipRule(ChoiceLabels, models.Model):
     """One row of the 事权划分 (duty split): which unit supervises enterprises of a given role.
 
     Rules are tried in `priority` order; the first whose role the enterprise holds decides.

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 from .registry import Enterprise
@@ -25,7 +26,7 @@ def suspension_upload_to(record: "ProductionSuspension", filename: str) -> str:
     return f"suspensions/{record.enterprise_id}/{filename}"
 
 
-class ProductionSuspension(models.Model):
+class ProductionSuspension(ChoiceLabels, models.Model):
     """One period in which a manufacturer stopped production, from ``started_on`` to ``resumed_on``."""
 
     enterprise = models.ForeignKey(

@@ -29,7 +29,7 @@ from inspections.models import (
     Rectification,
     Referral,
 )
-from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer
 from regsys.validators import MAX_AMOUNT, MAX_STAFF_COUNT
 from regsys.versioning import VersionedSerializerMixin, version_input
 
@@ -70,7 +70,7 @@ class OfficerSerializer(ScopedModelSerializer):
 
 
 class FindingSerializer(ScopedModelSerializer):
-    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+    severity_display = ChoiceLabelField(source="get_severity_display")
 
     class Meta:
         model = Finding
@@ -90,11 +90,11 @@ class RectificationSerializer(ScopedModelSerializer):
 
 class InspectionSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
     conclusion = serializers.ChoiceField(choices=[("", "—"), *Conclusion.choices], read_only=True,
                                          help_text="空字符串表示草稿尚未填写结论")
-    conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    conclusion_display = ChoiceLabelField(source="get_conclusion_display")
+    status_display = ChoiceLabelField(source="get_status_display")
     officers = OfficerSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     rectification = RectificationSerializer(read_only=True, allow_null=True)
@@ -214,7 +214,7 @@ class PenalisedPersonSerializer(ScopedModelSerializer):
 
 class CaseSerializer(ScopedModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="get_status_display")
     penalised_persons = PenalisedPersonSerializer(many=True, read_only=True)
 
     class Meta:
@@ -273,7 +273,7 @@ class CaseDecisionSerializer(ScopedSerializer):
 
 
 class ReferralSerializer(SaveWarningsMixin, ScopedModelSerializer):
-    target_display = serializers.CharField(source="get_target_display", read_only=True)
+    target_display = ChoiceLabelField(source="get_target_display")
     campaigns = campaigns_input(CAMPAIGNS_ON_CREATE)
 
     class Meta:

@@ -8,13 +8,14 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Licence, Unit
 from inspections.choices import CaseProcedure, CaseStatus, ReferralTarget
+from regsys.choice_labels import ChoiceLabels
 from regsys.validators import AMOUNT_VALIDATORS
 from regsys.versioning import VersionField
 
 from .core import Inspection
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """An administrative penalty case. Amounts are stored in 元; forms show 万元."""
 
     number = models.CharField(_("案件编号"), max_length=60, unique=True)
@@ -88,7 +89,7 @@ class Case(models.Model):
         return self.status == CaseStatus.CLOSED
 
 
-class CasePenalisedPerson(models.Model):
+class CasePenalisedPerson(ChoiceLabels, models.Model):
     """A person in charge punished in a case (处罚到人), with their fine in 元."""
 
     case = models.ForeignKey(
@@ -111,7 +112,7 @@ class CasePenalisedPerson(models.Model):
         return self.name
 
 
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     """A case or lead handed to another authority (公安, 卫生, 通信, 海关, 纪检)."""
 
     enterprise = models.ForeignKey(

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inspections.choices import AnswerResult
+from regsys.choice_labels import ChoiceLabels
 
 from .core import Inspection
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(ChoiceLabels, models.Model):
     """A checklist for one inspection situation, e.g. 经营企业 GSP 日常检查."""
 
     code = models.SlugField(_("代码"), max_length=60, unique=True)
@@ -30,7 +31,7 @@ class ChecklistTemplate(models.Model):
         return self.name
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(ChoiceLabels, models.Model):
     """One item of a checklist; key items (※) weigh more in conclusions."""
 
     template = models.ForeignKey(
@@ -53,7 +54,7 @@ class ChecklistItem(models.Model):
         return f"{'※' if self.is_key else ''}{self.code} {self.text[:30]}"
 
 
-class ChecklistAnswer(models.Model):
+class ChecklistAnswer(ChoiceLabels, models.Model):
     """The answer to one checklist item in one inspection; every change is kept (who, when, old → new)."""
 
     inspection = models.ForeignKey(
@@ -82,7 +83,7 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"inspections/{instance.inspection_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A photo or scan (现场检查笔录 …) attached to an inspection or one checklist answer."""
 
     class Kind(models.TextChoices):

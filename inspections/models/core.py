@@ -8,11 +8,12 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign
 from enterprises.models import Enterprise, Unit
 from inspections.choices import CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
+from regsys.choice_labels import ChoiceLabels
 from regsys.validators import STAFF_COUNT_VALIDATORS
 from regsys.versioning import VersionField
 
 
-class Inspection(models.Model):
+class Inspection(ChoiceLabels, models.Model):
     """One on-site inspection of one enterprise. Each counts as 1 检查企业家次.
 
     A draft may be edited freely; once finalised it is locked and changes go through an amendment.
@@ -116,7 +117,7 @@ class Inspection(models.Model):
         return self.provincial_entry_due or provincial_entry_due(self.ended_on)
 
 
-class InspectionAmendment(models.Model):
+class InspectionAmendment(ChoiceLabels, models.Model):
     """A correction of a finalised inspection by a chief, with the reason and the changed fields."""
 
     inspection = models.ForeignKey(
@@ -141,7 +142,7 @@ class InspectionAmendment(models.Model):
         return f"{self.inspection} 更正：{self.reason[:30]}"
 
 
-class InspectionOfficer(models.Model):
+class InspectionOfficer(ChoiceLabels, models.Model):
     """A person on site: a user of the system or staff without an account, with their certificate."""
 
     inspection = models.ForeignKey(
@@ -173,7 +174,7 @@ class InspectionOfficer(models.Model):
         return self.name
 
 
-class Finding(models.Model):
+class Finding(ChoiceLabels, models.Model):
     """A defect found in an inspection (严重缺陷 / 一般缺陷)."""
 
     inspection = models.ForeignKey(
@@ -200,7 +201,7 @@ class Finding(models.Model):
         return f"{self.get_severity_display()}：{self.text[:30]}"
 
 
-class Rectification(models.Model):
+class Rectification(ChoiceLabels, models.Model):
     """An order to correct (责令改正) issued after an inspection; completion = 完成整改."""
 
     inspection = models.OneToOneField(
@@ -248,7 +249,7 @@ class Rectification(models.Model):
         return rectification_overdue(deadline=self.deadline, completed_on=self.completed_on, today=day)
 
 
-class Interview(models.Model):
+class Interview(ChoiceLabels, models.Model):
     """A 约谈 (responsibility interview) of an enterprise's people."""
 
     enterprise = models.ForeignKey(

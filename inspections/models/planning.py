@@ -9,10 +9,11 @@ from enterprises.grading.choices import Confidence, Sector
 from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionKind, PlanKind, PlanStatus
 from inspections.planning.choices import ItemSource, TargetKind
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 
-class InspectionPlan(models.Model):
+class InspectionPlan(ChoiceLabels, models.Model):
     """One unit's plan of one kind for one year; approved by the chief."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="plans")
@@ -55,7 +56,7 @@ class InspectionPlan(models.Model):
         return self.status == PlanStatus.DRAFT
 
 
-class PlanItem(models.Model):
+class PlanItem(ChoiceLabels, models.Model):
     """A planned inspection of one enterprise; a finalised inspection linked to it fulfils it."""
 
     plan = models.ForeignKey(
@@ -106,7 +107,7 @@ class PlanItem(models.Model):
         return ""
 
 
-class ConflictOfInterest(models.Model):
+class ConflictOfInterest(ChoiceLabels, models.Model):
     """An officer who must not inspect an enterprise (relative, former employer …)."""
 
     officer = models.ForeignKey(
@@ -140,7 +141,7 @@ class ConflictOfInterest(models.Model):
         return f"{self.officer} ↔ {self.enterprise}"
 
 
-class RandomDraw(models.Model):
+class RandomDraw(ChoiceLabels, models.Model):
     """A 双随机 draw: enterprises from a defined pool and officers from the unit's pool.
 
     The pool, officer pool and conflicts are snapshotted with the seed, so anyone can re-run the
@@ -189,7 +190,7 @@ class RandomDraw(models.Model):
         return self.published_at is not None
 
 
-class DrawPick(models.Model):
+class DrawPick(ChoiceLabels, models.Model):
     """One enterprise drawn, with the officers drawn for it."""
 
     draw = models.ForeignKey(RandomDraw, verbose_name=_("抽取"), on_delete=models.CASCADE, related_name="picks")
@@ -215,7 +216,7 @@ class DrawPick(models.Model):
         return f"{self.draw} #{self.position} {self.enterprise}"
 
 
-class AnnualTarget(models.Model):
+class AnnualTarget(ChoiceLabels, models.Model):
     """One annual inspection target (鹿城2024 defaults), defined once: who counts and how much.
 
     Denominator: active enterprises in any of ``links`` (``enterprises.links.link_q``) carrying any

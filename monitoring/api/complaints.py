@@ -16,14 +16,14 @@ from monitoring.complaint_filters import ComplaintFilterSet
 from monitoring.complaint_selectors import complaint_list
 from monitoring.models import Complaint
 from monitoring.services import complaints as services
-from regsys.api import ScopedModelSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedWritePermission
 from regsys.versioning import VersionedSerializerMixin, with_conflict
 
 
 class ComplaintSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """投诉举报或舆情。``unit`` 省略时：监管所为本所，药械科为涉及企业的监管所。"""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="get_kind_display")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default="")
 

@@ -21,7 +21,7 @@ from inspections.models import Case
 from monitoring.choices import ControlMeasure, SampleConclusion
 from monitoring.models import Sample, SampleControl
 from monitoring.services import disposal as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import require_edit, scoped
 
 
@@ -29,7 +29,7 @@ class SampleControlSerializer(ScopedModelSerializer):
     """A control measure; ``enterprise`` may be another 所's only for a district user."""
 
     measure = serializers.ChoiceField(choices=ControlMeasure.choices)
-    measure_display = serializers.CharField(source="get_measure_display", read_only=True)
+    measure_display = ChoiceLabelField(source="get_measure_display")
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:

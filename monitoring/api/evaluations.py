@@ -17,7 +17,7 @@ from monitoring.evaluation_filters import EvaluationFilterSet
 from monitoring.evaluation_selectors import evaluations_for
 from monitoring.models import AdverseEventReport, Evaluation
 from monitoring.services import evaluations as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.scoping import scope_for, scoped
 from regsys.versioning import VersionedSerializerMixin, version_input, with_conflict
 
@@ -25,8 +25,8 @@ from regsys.versioning import VersionedSerializerMixin, version_input, with_conf
 class EvaluationSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """An evaluation; PUT/PATCH write the 评价 (opinion, causality, evaluated_on, measures) with ``version``."""
 
-    trigger_display = serializers.CharField(source="get_trigger_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    trigger_display = ChoiceLabelField(source="get_trigger_display")
+    status_display = ChoiceLabelField(source="get_status_display")
     reports = serializers.SerializerMethodField(help_text="涉及报告的 id（监管所只见本所的报告）")
     report_codes = serializers.SerializerMethodField(help_text="涉及报告的报告编码（监管所只见本所的报告）")
 

@@ -16,17 +16,23 @@ from monitoring.leads_choices import LeadResult
 from monitoring.leads_filters import OnlineLeadFilterSet
 from monitoring.models import OnlineLead
 from monitoring.services import leads as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission, read_only_choice
+from regsys.api import (
+    ChoiceLabelField,
+    ScopedModelSerializer,
+    ScopedSerializer,
+    ScopedWritePermission,
+    read_only_choice,
+)
 from regsys.versioning import pop_version, version_input, with_conflict
 
 
 class OnlineLeadSerializer(ScopedModelSerializer):
     """A lead as pushed by the platform, its routing and its disposal (read only: write through the actions)."""
 
-    match_display = serializers.CharField(source="get_match_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    match_display = ChoiceLabelField(source="get_match_display")
+    status_display = ChoiceLabelField(source="get_status_display")
     result = read_only_choice(LeadResult.choices, label="核查结果", blank_label="尚未核查")
-    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    result_display = ChoiceLabelField(source="get_result_display")
     unit_name = serializers.SerializerMethodField(help_text="承办单位名称（待分派时为空）")
     overdue = serializers.SerializerMethodField(help_text="逾期未反馈")
 

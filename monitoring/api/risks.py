@@ -20,7 +20,7 @@ from monitoring.access import is_ae_manager
 from monitoring.models import Risk, RiskFollowUp, RiskMeeting
 from monitoring.risk_filters import MeetingFilterSet, RiskFilterSet
 from monitoring.services import risks as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from regsys.versioning import VersionedSerializerMixin, pop_version, version_input, with_conflict
 
 
@@ -79,9 +79,9 @@ class RiskMeetingViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 class RiskSerializer(VersionedSerializerMixin, ScopedModelSerializer):
     """A risk of the register; PUT/PATCH (药械科) change its level, measures, due date, flags (with ``version``)."""
 
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    source_kind_display = serializers.CharField(source="get_source_kind_display", read_only=True)
+    level_display = ChoiceLabelField(source="get_level_display")
+    status_display = ChoiceLabelField(source="get_status_display")
+    source_kind_display = ChoiceLabelField(source="get_source_kind_display")
     overdue = serializers.SerializerMethodField(help_text="逾期未销号")
     carried_over = serializers.SerializerMethodField(help_text="结转（会商季度之后仍未销号）")
 

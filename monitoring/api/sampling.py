@@ -22,7 +22,13 @@ from monitoring.filters_sampling import SampleFilterSet, SamplingTaskFilterSet
 from monitoring.models import Sample, SampleStep, SamplingTask
 from monitoring.sampling_selectors import samples_for, tasks_for
 from monitoring.services import sampling as services
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission, read_only_choice
+from regsys.api import (
+    ChoiceLabelField,
+    ScopedModelSerializer,
+    ScopedSerializer,
+    ScopedWritePermission,
+    read_only_choice,
+)
 from regsys.versioning import VersionedSerializerMixin, version_input, with_conflict
 
 
@@ -38,7 +44,7 @@ class ManagerWritePermission(permissions.BasePermission):
 
 
 class SamplingTaskSerializer(VersionedSerializerMixin, ScopedModelSerializer):
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField(source="get_level_display")
     taken = serializers.SerializerMethodField(help_text="全区已录入的样品批次")
 
     class Meta:
@@ -78,7 +84,7 @@ class SamplingTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
 
 class SampleStepSerializer(ScopedModelSerializer):
-    step_display = serializers.CharField(source="get_step_display", read_only=True)
+    step_display = ChoiceLabelField(source="get_step_display")
     done_by_name = serializers.SerializerMethodField()
     has_file = serializers.SerializerMethodField()
 
@@ -100,9 +106,9 @@ class SampleSerializer(VersionedSerializerMixin, ScopedModelSerializer):
 
     officers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, label="抽样人员")
     steps = SampleStepSerializer(many=True, read_only=True)
-    conclusion_display = serializers.CharField(source="get_conclusion_display", read_only=True)
+    conclusion_display = ChoiceLabelField(source="get_conclusion_display")
     next_step = read_only_choice(SampleStepKind.choices, label="待办环节", blank_label="无（已办结）")
-    next_step_display = serializers.CharField(source="get_next_step_display", read_only=True)
+    next_step_display = ChoiceLabelField(source="get_next_step_display")
     retest_last_day = serializers.SerializerMethodField(help_text="复检申请截止日（送达后按工作日计算）")
 
     class Meta:

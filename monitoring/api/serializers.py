@@ -7,7 +7,7 @@ from rest_framework import serializers
 from enterprises.models import Enterprise, Subdistrict
 from monitoring.models import AdverseEventReport
 from monitoring.services.reports import REPORT_FIELDS
-from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer
 from regsys.versioning import VersionedSerializerMixin
 
 
@@ -22,9 +22,9 @@ class AEReportSerializer(VersionedSerializerMixin, ScopedModelSerializer):
         queryset=Subdistrict.objects.all(), required=False, allow_null=True, label="街道/镇",
         help_text="报告单位所在街道/镇（本区以外留空）；填写后报告归该街道/镇的监管所",
     )
-    reporter_kind_display = serializers.CharField(source="get_reporter_kind_display", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
-    reporter_match_display = serializers.CharField(source="get_reporter_match_display", read_only=True)
+    reporter_kind_display = ChoiceLabelField(source="get_reporter_kind_display")
+    outcome_display = ChoiceLabelField(source="get_outcome_display")
+    reporter_match_display = ChoiceLabelField(source="get_reporter_match_display")
     unit_name = serializers.SerializerMethodField(help_text="所属监管所名称（未确定时为空）")
 
     class Meta:

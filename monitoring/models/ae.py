@@ -24,11 +24,12 @@ from monitoring.choices import (
     ReporterKind,
     ReporterMatch,
 )
+from regsys.choice_labels import ChoiceLabels
 from regsys.jobs import BackgroundJob, JobStatus
 from regsys.versioning import VersionField
 
 
-class AdverseEventReport(models.Model):
+class AdverseEventReport(ChoiceLabels, models.Model):
     """One 可疑医疗器械不良事件报告 as held by the national monitoring system (imported or typed in).
 
     ``unit`` is the 监管所 the report belongs to: the 所 of its 街道/镇, else of the matched reporting
@@ -92,7 +93,7 @@ class AdverseEventReport(models.Model):
         return f"{self.code} {self.product_name}"
 
 
-class ReporterAlias(models.Model):
+class ReporterAlias(ChoiceLabels, models.Model):
     """A reporting-unit name (as the national system spells it) tied by hand to a registry enterprise.
 
     Remembered so that the next import matches the same name without asking again.
@@ -118,7 +119,7 @@ class ReporterAlias(models.Model):
         return f"{self.name} → {self.enterprise}"
 
 
-class ImportProfile(models.Model):
+class ImportProfile(ChoiceLabels, models.Model):
     """The column mapping of an imported Excel export (``kind``: the AE system's or the online-sales
     monitoring platform's lead list): header names are data, not code.
 
@@ -206,7 +207,7 @@ class AEImportJob(BackgroundJob):
         return self.stage == self.Stage.PREVIEW and self.status == JobStatus.SUCCESS
 
 
-class PopulationFigure(models.Model):
+class PopulationFigure(ChoiceLabels, models.Model):
     """常住人口 of one 街道/镇 in one year, with its source: the denominator of the per-million quota."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -238,7 +239,7 @@ class PopulationFigure(models.Model):
         return f"{self.year}年 {self.subdistrict} {self.population}"
 
 
-class MonitoringSettings(models.Model):
+class MonitoringSettings(ChoiceLabels, models.Model):
     """One year's AE quota targets and working rules (默认值，可修改).
 
     Defaults: the 鹿城区2024 plan's quotas (≥480 per million, 100 %, 100 %); the reporter's legal limits
@@ -285,7 +286,7 @@ def registration_upload_to(record: RegistrantRegistration, filename: str) -> str
     return f"monitoring/registrations/{uuid.uuid4().hex}{filename[filename.rfind('.'):] if '.' in filename else ''}"
 
 
-class RegistrantRegistration(models.Model):
+class RegistrantRegistration(ChoiceLabels, models.Model):
     """Whether a local 注册人/备案人 holds an account in the national AE monitoring system."""
 
     enterprise = models.OneToOneField(
@@ -316,7 +317,7 @@ class RegistrantRegistration(models.Model):
         return f"{self.enterprise}：{'已注册' if self.registered else '未注册'}"
 
 
-class TrainingCourse(models.Model):
+class TrainingCourse(ChoiceLabels, models.Model):
     """A 业务培训 on AE monitoring held for enterprises (plan: 加强业务培训)."""
 
     held_on = models.DateField(_("培训日期"), db_index=True)
@@ -340,7 +341,7 @@ class TrainingCourse(models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
 
 
-class TrainingAttendance(models.Model):
+class TrainingAttendance(ChoiceLabels, models.Model):
     """An enterprise that attended a course, and how many of its people (with their names)."""
 
     course = models.ForeignKey(
@@ -365,7 +366,7 @@ class TrainingAttendance(models.Model):
         return f"{self.course}：{self.enterprise}"
 
 
-class Evaluation(models.Model):
+class Evaluation(ChoiceLabels, models.Model):
     """The 药械科's evaluation of a death or serious-injury report, or of a cluster of reports.
 
     Measures are records of their own apps: a 约谈 and an 有因检查 draft created through the inspections
@@ -411,7 +412,7 @@ class Evaluation(models.Model):
         return f"{self.get_trigger_display()}：{self.primary_report}"
 
 
-class LateReportCredit(models.Model):
+class LateReportCredit(ChoiceLabels, models.Model):
     """The credit record written for one late report (when the year's settings count late reports).
 
     One per report at most: it makes the late-report rule idempotent however often the scan runs.

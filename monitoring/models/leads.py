@@ -19,13 +19,14 @@ from simple_history.models import HistoricalRecords
 from enterprises.models import Enterprise, Unit
 from inspections.models import Case, Referral
 from monitoring.leads_choices import LeadMatch, LeadResult, LeadStatus
+from regsys.choice_labels import ChoiceLabels
 from regsys.jobs import BackgroundJob, JobStatus
 from regsys.versioning import VersionField
 
 from .ae import ImportProfile
 
 
-class OnlineLead(models.Model):
+class OnlineLead(ChoiceLabels, models.Model):
     """One lead of the national online-sales monitoring platform and its disposal (核查、处置、反馈)."""
 
     code = models.CharField(_("线索编号"), max_length=60, unique=True)

@@ -15,10 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import CreditRecord, Enterprise, Unit
 from monitoring.choices import ComplaintKind, RiskLevel, RiskSource, RiskStatus
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     """A complaint/report (投诉举报) or a piece of public opinion (舆情) concerning devices."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=ComplaintKind.choices)
@@ -63,7 +64,7 @@ def meeting_upload_to(meeting: RiskMeeting, filename: str) -> str:
     return f"risk-meetings/{meeting.year}-Q{meeting.quarter}/{filename}"
 
 
-class RiskMeeting(models.Model):
+class RiskMeeting(ChoiceLabels, models.Model):
     """One risk-consultation meeting (风险会商会), normally quarterly, led by the 药械科."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -98,7 +99,7 @@ def risk_upload_to(risk: Risk, filename: str) -> str:
     return f"risks/{risk.pk or 'new'}/{filename}"
 
 
-class Risk(models.Model):
+class Risk(ChoiceLabels, models.Model):
     """A risk in the register (风险清单): named at a meeting, controlled by its owner unit, closed (销号) on approval."""
 
     meeting = models.ForeignKey(
@@ -171,7 +172,7 @@ class Risk(models.Model):
         return f"{self.get_level_display()}风险：{self.risk_point}"
 
 
-class CandidateDismissal(models.Model):
+class CandidateDismissal(ChoiceLabels, models.Model):
     """A candidate the meeting decided not to take into the register (不纳入), with the reason."""
 
     meeting = models.ForeignKey(
@@ -203,7 +204,7 @@ def follow_up_upload_to(entry: RiskFollowUp, filename: str) -> str:
     return f"risks/{entry.risk_id}/follow-up/{filename}"
 
 
-class RiskFollowUp(models.Model):
+class RiskFollowUp(ChoiceLabels, models.Model):
     """A dated follow-up entry on a risk (管控进展)."""
 
     risk = models.ForeignKey(Risk, verbose_name=_("风险"), on_delete=models.CASCADE, related_name="follow_ups")

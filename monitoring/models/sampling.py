@@ -21,10 +21,11 @@ from monitoring.choices import (
     SampleStepKind,
     SamplingLevel,
 )
+from regsys.choice_labels import ChoiceLabels
 from regsys.versioning import VersionField
 
 
-class SamplingTask(models.Model):
+class SamplingTask(ChoiceLabels, models.Model):
     """A sampling task handed down by a plan (国抽/省抽/市抽/区抽 of one year) with its quota of batches."""
 
     level = models.CharField(_("抽检级别"), max_length=20, choices=SamplingLevel.choices)
@@ -56,7 +57,7 @@ class SamplingTask(models.Model):
         return f"{self.year}年{self.get_level_display()}：{self.name}"
 
 
-class SamplingStepRule(models.Model):
+class SamplingStepRule(ChoiceLabels, models.Model):
     """How long a step may take after the step before it (默认值，可修改)."""
 
     step = models.CharField(_("环节"), max_length=30, choices=SampleStepKind.choices, unique=True)
@@ -76,7 +77,7 @@ class SamplingStepRule(models.Model):
         return f"{self.get_step_display()}：{self.days}{unit}"
 
 
-class Sample(models.Model):
+class Sample(ChoiceLabels, models.Model):
     """One sampled batch (样品) of a task, taken at one enterprise by at least two officers."""
 
     task = models.ForeignKey(SamplingTask, verbose_name=_("抽检任务"), on_delete=models.PROTECT, related_name="samples")
@@ -159,7 +160,7 @@ def sample_step_upload_to(step: SampleStep, filename: str) -> str:
     return f"sampling/{step.sample_id}/{filename}"
 
 
-class SampleStep(models.Model):
+class SampleStep(ChoiceLabels, models.Model):
     """One step of a sample: when it is due, when it was done and by whom."""
 
     sample = models.ForeignKey(Sample, verbose_name=_("样品"), on_delete=models.CASCADE, related_name="steps")
@@ -188,7 +189,7 @@ class SampleStep(models.Model):
         return f"{self.sample.sample_no} {self.get_step_display()}"
 
 
-class SampleControl(models.Model):
+class SampleControl(ChoiceLabels, models.Model):
     """A control measure on a related operator or use unit after a failed sample."""
 
     sample = models.ForeignKey(Sample, verbose_name=_("样品"), on_delete=models.CASCADE, related_name="controls")

@@ -16,7 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regsys.api import ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer, ScopedWritePermission
 from reporting.cockpit.base import Figure, Period, Trend, quarter_start
 from reporting.cockpit.service import Cell, cockpit_may_freeze, cockpit_table, snapshot_take
 from reporting.models import QuarterSnapshot
@@ -124,7 +124,7 @@ class UnitRefSerializer(ScopedSerializer):
 
 
 class SnapshotSerializer(ScopedModelSerializer):
-    trigger_display = serializers.CharField(source="get_trigger_display", read_only=True)
+    trigger_display = ChoiceLabelField(source="get_trigger_display")
     taken_by_name = serializers.SerializerMethodField()
 
     class Meta:

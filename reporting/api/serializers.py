@@ -3,12 +3,12 @@ from rest_framework import serializers
 from campaigns.models import Campaign, FormTemplate
 from enterprises.choices import UnitKind
 from enterprises.models import Unit
-from regsys.api import ScopedModelSerializer, ScopedSerializer
+from regsys.api import ChoiceLabelField, ScopedModelSerializer, ScopedSerializer
 from reporting.models import ExportJob, Return
 
 
 class ReturnSerializer(ScopedModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="get_status_display")
     due_on = serializers.DateField(source="due_date.due_on", read_only=True, allow_null=True,
                                    help_text="报送期限；临时报送的报表为空")
 

@@ -101,6 +101,9 @@ class Period:
         return Period(self.year - 1, self.quarter, self.today)
 
 
+_DECIMAL_KEYS = frozenset(("actual", "target", "expected"))
+
+
 @dataclass
 class Figure:
     """One indicator's figure for the district or one unit in a period.
@@ -129,11 +132,10 @@ class Figure:
 
     @classmethod
     def from_json(cls, data: dict) -> Figure:
-        values = dict(data)
-        for key in ("actual", "target", "expected"):
-            if isinstance(values.get(key), str):
-                values[key] = Decimal(values[key])
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+        fields = cls.__dataclass_fields__
+        values = {k: Decimal(v) if k in _DECIMAL_KEYS and isinstance(v, str) else v
+                  for k, v in data.items() if k in fields}
+        return cls(**values)
 
 
 HUNDRED = Decimal(100)
