@@ -112,7 +112,10 @@ class InSubqueryArrayOrPath(InSubqueryArray):
     an index, checking each row against the OR, and the array is searched element by element: a cost
     per row that grows with the unit's enterprises. The ``IN`` in front of it is a hashed lookup that
     turns away the other units' rows at once. Both sides hold the same ids: the rows are the same.
-    (Alone, the ``IN`` would become a join, so a single path keeps the plain array.)
+    Only for the record's own enterprise (``enterprise__owning_unit``): alone, the ``IN`` would become a
+    join, so a single path keeps the plain array; and on a joined table (``inspection__enterprise__…``)
+    PostgreSQL charges the hash's build to every nested-loop probe and sorts the whole scope instead
+    (the rectification list: 120 → 218 ms at scale 10).
     """
 
     lookup_name = "in_subquery_array_or_path"
@@ -133,7 +136,7 @@ def _path_q(model: type[Model], path: str, unit_id: int, *, one_of_several: bool
     for part in parts[:-1]:
         related = related._meta.get_field(part).related_model
     ids = related._base_manager.filter(**{parts[-1]: unit_id}).order_by().values("pk")
-    lookup = InSubqueryArrayOrPath if one_of_several else InSubqueryArray
+    lookup = InSubqueryArrayOrPath if one_of_several and len(parts) == 2 else InSubqueryArray
     return Q(lookup(F("__".join(parts[:-1])), ids))
 
 
