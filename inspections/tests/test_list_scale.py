@@ -145,7 +145,7 @@ def test_a_list_above_the_cap_shows_the_cap_and_counts_all_rows_on_demand(client
     assert "共 5 条" in exact and "条以上" not in exact and "统计全部" not in exact
     assert "1 / 3<" in exact
     assert "3 / 2+" in beyond
-    assert beyond.count("2024-05-01") + beyond.count("2024年5月1日") >= 1
+    assert ">2024-05-01<" in beyond and ">2024-05-02<" not in beyond
     assert "下一页" not in beyond
 
 

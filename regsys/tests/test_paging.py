@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def units():
-    """Seven units, ordered by name (the default ordering is by sort order)."""
+    """Seven units in a fixed order (newest code first)."""
     for _ in range(7):
         UnitFactory()
     return Unit.objects.order_by("-code")
