@@ -20,6 +20,7 @@ from enterprises.duties import expiry
 from enterprises.filters import EnterpriseFilterSet, LicenceFilterSet
 from enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, StatusChangeForm, add_service_errors
 from regsys.exports import export_start
+from regsys.paging import EXACT_COUNT_PARAM, list_paginator
 from regsys.scoping import can_edit, require_edit, require_write, scope_for
 from regsys.versioning import EditConflict
 
@@ -44,13 +45,13 @@ def _query_without(request, *keys: str) -> str:
 def enterprise_list(request):
     filterset = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list(user=request.user),
                                     request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_paginator(request, filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "query": _query_without(request, "page"),
         "sort_query": _query_without(request, "page", "ordering"),
-        "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
+        "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page", EXACT_COUNT_PARAM)),
         "can_write": scope_for(request.user).can_write,
     }
     partial = request.htmx and not request.htmx.history_restore_request

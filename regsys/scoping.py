@@ -75,8 +75,9 @@ def visibility_q(user, model: type[Model], *, paths: tuple[str, ...] | None = No
     if scope.unit_id is None:
         return Q(pk__in=[])
     q = Q()
-    for path in _paths(model, paths):
-        q |= _path_q(model, path, scope.unit_id)
+    paths = _paths(model, paths)
+    for path in paths:
+        q |= _path_q(model, path, scope.unit_id, one_of_several=len(paths) > 1)
     return q
 
 
@@ -103,7 +104,28 @@ class InSubqueryArray(Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
-def _path_q(model: type[Model], path: str, unit_id: int) -> Q:
+class InSubqueryArrayOrPath(InSubqueryArray):
+    """``InSubqueryArray`` as one side of the scope's OR; on PostgreSQL ``(lhs IN (subquery) AND lhs =
+    ANY(ARRAY(subquery)))``.
+
+    Counts still use the array side in the BitmapOr. But a list's first page is read newest-first from
+    an index, checking each row against the OR, and the array is searched element by element: a cost
+    per row that grows with the unit's enterprises. The ``IN`` in front of it is a hashed lookup that
+    turns away the other units' rows at once. Both sides hold the same ids: the rows are the same.
+    Only for the record's own enterprise (``enterprise__owning_unit``): alone, the ``IN`` would become a
+    join, so a single path keeps the plain array; and on a joined table (``inspection__enterprise__…``)
+    PostgreSQL charges the hash's build to every nested-loop probe and sorts the whole scope instead
+    (the rectification list: 120 → 218 ms at scale 10).
+    """
+
+    lookup_name = "in_subquery_array_or_path"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"({lhs} IN {rhs} AND {lhs} = ANY(ARRAY{rhs}))", (*params, *params)
+
+
+def _path_q(model: type[Model], path: str, unit_id: int, *, one_of_several: bool = False) -> Q:
     """``path = unit_id``. A path to an enterprise's supervising unit (``…__enterprise__owning_unit``)
     becomes ``…__enterprise`` among the ids of the unit's enterprises: the same rows, without joining
     the enterprise table (a unit supervises a few thousand enterprises; its records are far more)."""
@@ -114,7 +136,8 @@ def _path_q(model: type[Model], path: str, unit_id: int) -> Q:
     for part in parts[:-1]:
         related = related._meta.get_field(part).related_model
     ids = related._base_manager.filter(**{parts[-1]: unit_id}).order_by().values("pk")
-    return Q(InSubqueryArray(F("__".join(parts[:-1])), ids))
+    lookup = InSubqueryArrayOrPath if one_of_several and len(parts) == 2 else InSubqueryArray
+    return Q(lookup(F("__".join(parts[:-1])), ids))
 
 
 def scoped(queryset: QuerySet, user, *, paths: tuple[str, ...] | None = None) -> QuerySet:

@@ -120,3 +120,44 @@ def test_last_inspected_is_the_latest_finalised_date_whatever_order_they_were_en
     assert {g.last_inspected for g in with_last_inspected(grades, scheme)} == {dt.date(2023, 11, 5)}
     assert {g.last_inspected for g in with_last_inspected(grades, scheme, before=dt.date(2023, 11, 5))} == {
         dt.date(2023, 9, 1)}
+
+
+def test_a_list_above_the_cap_shows_the_cap_and_counts_all_rows_on_demand(client, monkeypatch):
+    """The product call for the HTML lists' totals (regsys/paging.py): exact up to the cap."""
+    from regsys import paging
+
+    monkeypatch.setattr(paging, "LIST_COUNT_CAP", 3)
+    monkeypatch.setattr("inspections.views.common.PAGE_SIZE", 2)
+    unit = UnitFactory()
+    enterprise = EnterpriseFactory(subdistrict__unit=unit)
+    for day in range(1, 6):
+        InspectionFactory(enterprise=enterprise, unit=unit, start_date=dt.date(2024, 5, day))
+    client.force_login(UserFactory(unit=unit))
+    url = reverse("inspections:list")
+
+    capped = client.get(url).content.decode()
+    exact = client.get(url, {"count": "exact"}).content.decode()
+    beyond = client.get(url, {"page": 3}).content.decode()
+
+    assert "共 3 条以上" in capped
+    assert 'href="?count=exact">统计全部</a>' in capped
+    assert "1 / 2+" in capped
+    assert "共 5 条" in exact and "条以上" not in exact and "统计全部" not in exact
+    assert "1 / 3<" in exact
+    assert "3 / 2+" in beyond
+    assert ">2024-05-01<" in beyond and ">2024-05-02<" not in beyond
+    assert "下一页" not in beyond
+
+
+def test_the_enterprise_list_caps_its_total_too(client, monkeypatch):
+    from regsys import paging
+
+    monkeypatch.setattr(paging, "LIST_COUNT_CAP", 2)
+    unit = UnitFactory()
+    for _ in range(3):
+        EnterpriseFactory(subdistrict__unit=unit)
+    client.force_login(UserFactory(unit=unit))
+    url = reverse("enterprises:list")
+
+    assert "共 2 家企业以上" in client.get(url).content.decode()
+    assert "共 3 家企业" in client.get(url, {"count": "exact"}).content.decode()

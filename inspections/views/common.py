@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import services
 from inspections.filters import filtered
+from regsys.paging import list_paginator
 
 PAGE_SIZE = 25
 
@@ -26,9 +26,12 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 
 def list_page(request, *, queryset, filterset_class, template: str, context: dict | None = None):
-    """A list page: the FilterSet, sorting (``o``), pagination; ``export_url`` keeps the filters."""
+    """A list page: the FilterSet, sorting (``o``), pagination; ``export_url`` keeps the filters.
+
+    The total is exact up to ``regsys.paging.LIST_COUNT_CAP`` (``?count=exact`` counts all rows).
+    """
     filterset, qs = filtered(request, queryset=queryset, filterset_class=filterset_class)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_paginator(request, qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {"filter": filterset, "page": page, "objects": page.object_list, "querystring": params.urlencode(),
