@@ -214,11 +214,7 @@ def _capped(queryset: QuerySet, limit: int | None) -> CappedList:
         items = list(queryset)
         return CappedList(items=items, total=len(items), capped=False)
     # The total rides on every row (COUNT(*) OVER ()): one statement per list, the same as uncapped.
-    # Filtering on the window (always true) puts it in a subquery that is read whole before the LIMIT;
-    # with the LIMIT next to it PostgreSQL reckons the first rows cheap along an index in the list's
-    # order (every draft of the district by date, each tested against a 所's enterprise ids), though the
-    # count reads them all anyway, instead of the 所's own open work from its partial indexes.
-    items = list(queryset.annotate(list_total=Window(Count("pk"))).filter(list_total__gt=0)[:limit])
+    items = list(queryset.annotate(list_total=Window(Count("pk")))[:limit])
     return CappedList(items=items, total=items[0].list_total if items else 0, capped=True)
 
 
