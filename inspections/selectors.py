@@ -163,11 +163,11 @@ def todo_for(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS) ->
     cutoff = due_soon_cutoff(today, horizon)
     inspections = _my_inspections(user)
     return WorkList(
-        drafts=inspections.filter(_draft_q()).order_by("start_date"),
-        rectifications=_my_rectifications(user, cutoff).order_by("deadline"),
-        follow_ups=inspections.filter(_follow_up_q(cutoff)).order_by("start_date"),
+        drafts=inspections.filter(_draft_q()).order_by("start_date", "pk"),
+        rectifications=_my_rectifications(user, cutoff).order_by("deadline", "pk"),
+        follow_ups=inspections.filter(_follow_up_q(cutoff)).order_by("start_date", "pk"),
         provincial=inspections.filter(_provincial_q(cutoff)).order_by(*PROVINCIAL_ORDER),
-        cases=_my_cases(user).order_by("filed_on"),
+        cases=_my_cases(user).order_by("filed_on", "pk"),
     )
 
 
@@ -187,7 +187,7 @@ def todo_counts(user: User, *, today: date, horizon: int | None = DUE_SOON_DAYS)
 
 
 # The 待办 pages list the most urgent items of each kind (each list's own order: the oldest or the most
-# overdue first) and say how many there are in all, with a link to the whole list: an inspector with
+# overdue first, then by id, so that the rows cut at a date shared by several are always the same) and say how many there are in all, with a link to the whole list: an inspector with
 # hundreds of open items reads the top of each list, and the page stays as fast as with a few.
 WORK_LIST_LIMIT = 20
 WORK_SECTIONS = ("drafts", "rectifications", "follow_ups", "provincial", "cases")
@@ -247,9 +247,9 @@ def unit_work_list(user: User, *, unit: Unit | None, today: date, overdue_only: 
         rectifications = rectifications.filter(deadline__lt=today)
         cases = cases.none()
     return WorkList(
-        drafts=drafts.order_by("start_date"), rectifications=rectifications.order_by("deadline"),
-        follow_ups=follow_ups.order_by("start_date"), provincial=provincial.order_by(*PROVINCIAL_ORDER),
-        cases=cases.order_by("filed_on"),
+        drafts=drafts.order_by("start_date", "pk"), rectifications=rectifications.order_by("deadline", "pk"),
+        follow_ups=follow_ups.order_by("start_date", "pk"), provincial=provincial.order_by(*PROVINCIAL_ORDER),
+        cases=cases.order_by("filed_on", "pk"),
     )
 
 

@@ -78,6 +78,11 @@ class Case(ChoiceLabels, models.Model):
         indexes = [
             # Cases still being handled (待办), without the closed history.
             models.Index(fields=["filed_on"], condition=~models.Q(status=CaseStatus.CLOSED), name="case_open_idx"),
+            # The same per path of a 监管所's scope (its unit, its enterprises).
+            models.Index(fields=["unit", "filed_on"], condition=~models.Q(status=CaseStatus.CLOSED),
+                         name="case_open_unit_idx"),
+            models.Index(fields=["enterprise", "filed_on"], condition=~models.Q(status=CaseStatus.CLOSED),
+                         name="case_open_enterprise_idx"),
         ]
 
     def __str__(self) -> str:

@@ -72,3 +72,24 @@ def test_home_card_counts_the_three_inspection_lists_in_one_statement(client):
     assert len(captured) == 3
     assert counts == {"drafts": 2, "follow_ups": 2, "provincial": 2, "rectifications": 2, "cases": 2}
     assert all("DISTINCT" not in q["sql"].upper() for q in captured.captured_queries)
+
+
+def test_unit_list_runs_the_same_queries_for_one_item_or_five(client):
+    unit, enterprise, (a, chief) = station_with_staff()
+    add_work(a, enterprise, 1)
+    client.force_login(chief)
+    client.get(reverse("home"))  # the session's first request stamps its login time
+
+    def queries():
+        counts = []
+        for params in ({}, {"overdue": "1"}):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse("inspections:unit_list"), params).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    one = queries()
+    add_work(a, enterprise, 4)
+    five = queries()
+
+    assert five == one
