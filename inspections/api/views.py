@@ -178,7 +178,8 @@ class FindingViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
 class RectificationViewSet(FindingViewSet):
     """责令改正. POST (again) orders/changes it for an inspection; action complete records 完成整改."""
 
-    queryset = Rectification.objects.select_related("inspection")
+    # deadline then id: a stable order, so paging never repeats or skips orders of the same deadline
+    queryset = Rectification.objects.select_related("inspection").order_by("deadline", "id")
     serializer_class = s.RectificationSerializer
     filterset_class = RectificationFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -204,7 +205,7 @@ class InterviewViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Upda
                        viewsets.ReadOnlyModelViewSet):
     """约谈."""
 
-    queryset = Interview.objects.select_related("enterprise").prefetch_related("campaigns")
+    queryset = Interview.objects.select_related("enterprise").prefetch_related("campaigns").order_by("-held_on", "-id")
     serializer_class = s.InterviewSerializer
     filterset_class = InterviewFilterSet
     http_method_names = ["get", "post", "put", "head", "options"]
