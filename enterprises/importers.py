@@ -514,25 +514,28 @@ def import_job_run(*, job_id: int, task_id: str) -> ImportJob | None:
     if job is None:
         return None
     try:
-        with job.file.open("rb") as handle:
-            result = enterprises_import(
-                file=handle, by=job.created_by,
-                progress=lambda percent, message: job_progress(job, percent, message),
-            )
+        # The rows and the job's success commit together: the job never shows 运行中 over imported rows.
+        with transaction.atomic():
+            with job.file.open("rb") as handle:
+                result = enterprises_import(
+                    file=handle, by=job.created_by,
+                    progress=lambda percent, message: job_progress(job, percent, message),
+                )
+            job.rows, job.created, job.updated = result.rows, result.created, result.updated
+            job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message}
+                          for e in result.errors]
+            if result.ok:
+                message = f"导入成功：新增 {result.created} 家，更新 {result.updated} 家"
+                if result.licences_created or result.licences_updated:
+                    message += f"；许可证/备案凭证新增 {result.licences_created} 个，更新 {result.licences_updated} 个"
+                job_succeed(job, message, fields=("rows", "created", "updated", "errors"))
     except OperationalError:
         raise  # the database is away: the task retries
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
         logger.exception("import job %s failed", job_id)
         job_fail(job=job, error=f"导入出错：{type(exc).__name__}: {exc}", message="未导入")
         return job
-    job.rows, job.created, job.updated = result.rows, result.created, result.updated
-    job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
-    if result.ok:
-        message = f"导入成功：新增 {result.created} 家，更新 {result.updated} 家"
-        if result.licences_created or result.licences_updated:
-            message += f"；许可证/备案凭证新增 {result.licences_created} 个，更新 {result.licences_updated} 个"
-        job_succeed(job, message, fields=("rows", "created", "updated", "errors"))
-    else:
+    if not result.ok:
         job.save(update_fields=["rows", "created", "updated", "errors"])
         job_fail(job=job, error=f"文件未导入：共检查 {result.rows} 行，发现 {len(result.errors)} 处错误",
                  message="未导入")

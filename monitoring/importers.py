@@ -363,33 +363,37 @@ def preview_job_run(model, *, job_id: int, task_id: str, run_import: Callable[..
     if job is None:
         return None
     apply = job.stage == model.Stage.APPLY
+    fields = ("rows", "created", "updated", "unchanged", "unmatched", "preview", "errors")
     try:
-        with job.file.open("rb") as handle:
-            result = run_import(
-                file=handle, profile=job.profile, by=job.created_by, apply=apply,
-                progress=lambda percent, message: job_progress(job, percent, message),
-                reason=_("导入 %(f)s") % {"f": job.filename},
-            )
+        # The rows and the job's success commit together: the job never shows 运行中 over imported rows.
+        with transaction.atomic():
+            with job.file.open("rb") as handle:
+                result = run_import(
+                    file=handle, profile=job.profile, by=job.created_by, apply=apply,
+                    progress=lambda percent, message: job_progress(job, percent, message),
+                    reason=_("导入 %(f)s") % {"f": job.filename},
+                )
+            job.rows, job.created, job.updated = result.rows, result.created, result.updated
+            job.unchanged, job.unmatched, job.preview = result.unchanged, result.unmatched, result.planned
+            job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message}
+                          for e in result.errors]
+            counts = counts_text % {"a": result.created, "u": result.updated, "s": result.unchanged,
+                                    "m": result.unmatched}
+            if result.ok and apply:
+                job.applied_at = timezone.now()
+                job_succeed(job, _("导入完成：%(c)s") % {"c": counts}, fields=(*fields, "applied_at"))
+            elif result.ok:
+                job_succeed(job, _("检查完成：将%(c)s；请核对后确认导入") % {"c": counts}, fields=fields)
     except OperationalError:
         raise  # the database is away: the task retries
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
         logger.exception("%s job %s failed", label, job_id)
         job_fail(job=job, error=_("导入出错：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"}, message=_("未导入"))
         return job
-    job.rows, job.created, job.updated = result.rows, result.created, result.updated
-    job.unchanged, job.unmatched, job.preview = result.unchanged, result.unmatched, result.planned
-    job.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
-    fields = ("rows", "created", "updated", "unchanged", "unmatched", "preview", "errors")
-    counts = counts_text % {"a": result.created, "u": result.updated, "s": result.unchanged, "m": result.unmatched}
     if not result.ok:
         job.save(update_fields=list(fields))
         job_fail(job=job, error=_("文件未导入：共检查 %(r)s 行，发现 %(e)s 处错误")
                  % {"r": result.rows, "e": len(result.errors)}, message=_("未导入"))
-    elif apply:
-        job.applied_at = timezone.now()
-        job_succeed(job, _("导入完成：%(c)s") % {"c": counts}, fields=(*fields, "applied_at"))
-    else:
-        job_succeed(job, _("检查完成：将%(c)s；请核对后确认导入") % {"c": counts}, fields=fields)
     return job
 
 

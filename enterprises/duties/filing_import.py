@@ -205,24 +205,26 @@ def filing_import_job_run(*, job_id: int, task_id: str) -> FilingImportJob | Non
     if job is None:
         return None
     try:
-        with job.file.open("rb") as handle:
-            result = filings_import(file=handle, year=job.year, kind=job.kind, by=job.created_by,
-                                    progress=lambda percent, message: job_progress(job, percent, message))
+        # The rows and the job's success commit together: the job never shows 运行中 over imported rows.
+        with transaction.atomic():
+            with job.file.open("rb") as handle:
+                result = filings_import(file=handle, year=job.year, kind=job.kind, by=job.created_by,
+                                        progress=lambda percent, message: job_progress(job, percent, message))
+            job.rows, job.created, job.updated = result.rows, result.created, result.updated
+            job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+            if result.ok:
+                message = f"导入成功：共 {result.rows} 行，新登记 {result.created} 条，更新 {result.updated} 条"
+                if result.unchanged:
+                    message += f"，{result.unchanged} 条已登记过（未变）"
+                job.applied_at = timezone.now()
+                job_succeed(job, message, fields=("rows", "created", "updated", "errors", "applied_at"))
     except OperationalError:
         raise
     except Exception as exc:  # noqa: BLE001 - recorded on the job for the user and the log
         logger.exception("filing import job %s failed", job_id)
         job_fail(job=job, error=f"导入出错：{type(exc).__name__}: {exc}", message="未导入")
         return job
-    job.rows, job.created, job.updated = result.rows, result.created, result.updated
-    job.errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
-    if result.ok:
-        message = f"导入成功：共 {result.rows} 行，新登记 {result.created} 条，更新 {result.updated} 条"
-        if result.unchanged:
-            message += f"，{result.unchanged} 条已登记过（未变）"
-        job.applied_at = timezone.now()
-        job_succeed(job, message, fields=("rows", "created", "updated", "errors", "applied_at"))
-    else:
+    if not result.ok:
         job.save(update_fields=["rows", "created", "updated", "errors"])
         job_fail(job=job, error=f"文件未导入：共检查 {result.rows} 行，发现 {len(result.errors)} 处错误", message="未导入")
     return job
