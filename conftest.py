@@ -51,6 +51,9 @@ def _media_root(settings, tmp_path):
     # Tests change records and read the cockpit again at once: no cached figures (a test of the cache
     # turns it on itself).
     settings.REGSYS_COCKPIT_CACHE_SECONDS = 0
+    # Nor kept page parts: a test's writes stay in its transaction, whose commit never comes
+    # (regsys/tests/test_page_parts.py turns them on).
+    settings.REGSYS_PAGE_PARTS = False
 
 
 @pytest.fixture

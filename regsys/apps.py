@@ -8,3 +8,8 @@ class RegsysConfig(AppConfig):
     name = "regsys"
     label = "regsys"
     verbose_name = _("系统通知")
+
+    def ready(self):
+        from regsys import page_parts
+
+        page_parts.connect()

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "regsys.page_parts.GenerationMiddleware",
 ]
 
 ROOT_URLCONF = "regsys.urls"
@@ -272,6 +273,10 @@ REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BY
 # The cockpit's live figures (cockpit, start pages, API) are cached this many seconds; a snapshot always reads
 # the records. 0 turns the cache off.
 REGSYS_COCKPIT_CACHE_SECONDS = int(os.environ.get("REGSYS_COCKPIT_CACHE_SECONDS", 300))
+# The start page's and 我的待办's rendered parts are kept per user until anything is written (regsys.page_parts):
+# on when the cache is shared by every process (REDIS_URL), at most this many seconds.
+REGSYS_PAGE_PARTS = env_bool("REGSYS_PAGE_PARTS", bool(REDIS_URL))
+REGSYS_PAGE_PART_SECONDS = int(os.environ.get("REGSYS_PAGE_PART_SECONDS", 300))
 
 # E-mail (the daily notification digest): SMTP when EMAIL_HOST is set, else the console (the demo and an
 # embedded install print the mails). REGSYS_SITE_URL makes the links in a mail absolute.

@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from regsys import page_parts
 
 
 @login_required
@@ -13,7 +16,10 @@ def home(request):
     the system."""
     from reporting.landing import landing_for  # regsys imports no app at module level
 
-    return render(request, "home.html", landing_for(request.user, today=timezone.localdate()))
+    def build() -> str:
+        return render_to_string("home/_body.html", landing_for(request.user, today=timezone.localdate()), request)
+
+    return render(request, "home.html", {"body": page_parts.cached(request, "home", build)})
 
 
 def favicon(request):

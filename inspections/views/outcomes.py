@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from inspections.selectors import (
     work_list_capped,
 )
 from inspections.work_sources import extra_work, only_overdue
+from regsys import page_parts
 from regsys.exports import export_start
 from regsys.scoping import require_edit, require_unit, scope_for, scoped
 from regsys.versioning import EditConflict
@@ -57,15 +59,22 @@ def todo(request):
     """我的待办, within the chosen horizon (``?horizon=7|30|all``; 7 days when not given)."""
     today = timezone.localdate()
     horizon = parse_horizon(request.GET.get("horizon"))
-    work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=_whole_list(request),
-                            limit=WORK_LIST_LIMIT)
-    extra = extra_work(request.user, unit=request.user.unit, personal=True,
-                       due_by=due_soon_cutoff(today, horizon), today=today)
+    whole = _whole_list(request)
+
+    def build() -> str:
+        work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=whole,
+                                limit=WORK_LIST_LIMIT)
+        extra = extra_work(request.user, unit=request.user.unit, personal=True,
+                           due_by=due_soon_cutoff(today, horizon), today=today)
+        return render_to_string("inspections/_todo_body.html", {
+            "work": work, "today": today, "extra": extra, "horizon": horizon,
+            "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT,
+        }, request)
+
     return render(request, "inspections/todo.html", {
-        "work": work, "today": today, "extra": extra, "horizon": horizon,
+        "body": page_parts.cached(request, "todo", build, vary=(horizon, whole, _query_without_all(request))),
         "horizons": [("7", _("7天内")), ("30", _("30天内")), ("all", _("全部"))],
-        "horizon_key": "all" if horizon is None else str(horizon), "querystring": _query_without_all(request),
-        "work_limit": WORK_LIST_LIMIT,
+        "horizon_key": "all" if horizon is None else str(horizon),
     })
 
 

@@ -1,0 +1,144 @@
+"""Rendered parts of the busiest pages (the start page, 我的待办), kept until anything is written.
+
+Every page that shows a user's open work counts and lists it afresh: at a district's scale that is most of
+what the server does. Most requests change nothing, so each part is rendered once and kept in the shared
+cache under the **data generation**: one counter that every write moves on. A kept part is used only while
+the generation it was rendered at is still current, so what a page shows is never older than the last
+write — whoever wrote, from whichever process:
+
+* every unsafe request (POST, PUT, PATCH, DELETE) bumps it when it has finished (``GenerationMiddleware``),
+  whatever the view wrote, bulk updates included;
+* every saved or deleted row and every changed many-to-many set bumps it once its transaction has committed
+  (signals: management commands, the shell, anything outside a request);
+* every Celery task bumps it when it ends (imports, returns, the deadline scan).
+
+The key also holds the day (what is overdue changes at midnight), the language and the database, and a
+part lives at most ``REGSYS_PAGE_PART_SECONDS`` (a bound for writes made outside Django, e.g. in psql).
+The parts are kept only when the cache is shared by every process (``REGSYS_PAGE_PARTS``: on with
+``REDIS_URL``); otherwise each request renders them, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+GENERATION_KEY = "regsys:data-generation"
+
+# Rows written as a side effect of reading (a session's expiry moving on, a sign-in attempt logged) tell
+# nothing about the data a page shows; they must not make every request a miss.
+IGNORED_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "REGSYS_PAGE_PARTS", False))
+
+
+def generation() -> int:
+    """The current data generation (starts at 1 in an empty cache)."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        current = cache.get(GENERATION_KEY, 1)
+    return int(current)
+
+
+def bump() -> None:
+    """Move the generation on: every kept part becomes stale."""
+    if not enabled():
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (an empty or flushed cache): any value retires nothing kept
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+class _PendingBump:
+    """The bump scheduled for a transaction's commit (one per transaction, however many rows it writes)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump()
+
+
+def bump_on_commit(using: str = "default") -> None:
+    """Bump once the current transaction has committed (at once outside one). A rolled-back transaction
+    (or savepoint) drops the scheduled bump with its writes; the next write schedules another."""
+    if not enabled():
+        return
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        bump()
+        return
+    pending = getattr(connection, "_regsys_pending_bump", None)
+    if pending is not None and not pending.done and any(entry[1] is pending for entry in connection.run_on_commit):
+        return
+    pending = connection._regsys_pending_bump = _PendingBump()
+    transaction.on_commit(pending, using=using)
+
+
+def _key(request, name: str, vary: Iterable) -> str:
+    user = request.user
+    parts = [settings.DATABASES["default"].get("NAME", ""), translation.get_language() or "",
+             timezone.localdate().isoformat(), str(user.pk), name, *map(str, vary)]
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+    return f"regsys:part:{digest}"
+
+
+def cached(request, name: str, build: Callable[[], str], *, vary: Iterable = ()) -> SafeString:
+    """The HTML of the part ``name`` for this request's user (and ``vary``): kept, or built and kept."""
+    if not enabled() or not request.user.is_authenticated:
+        return mark_safe(build())
+    key = _key(request, name, vary)
+    current = generation()
+    kept = cache.get(key)
+    if kept is not None and kept[0] == current:
+        return mark_safe(kept[1])
+    html = build()
+    cache.set(key, (current, str(html)), timeout=settings.REGSYS_PAGE_PART_SECONDS)
+    return mark_safe(html)
+
+
+class GenerationMiddleware:
+    """Bump the generation after every unsafe request (the view's writes are committed by then)."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in self.SAFE:
+            bump()
+        return response
+
+
+def _on_write(sender, **kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("pre_") or sender._meta.label_lower in IGNORED_MODELS:
+        return
+    bump_on_commit(kwargs.get("using") or "default")
+
+
+def _on_task_end(**kwargs) -> None:
+    bump()
+
+
+def connect() -> None:
+    """Hook the bumps up (``RegsysConfig.ready``)."""
+    from celery.signals import task_postrun
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(_on_write, dispatch_uid="regsys.page_parts.save")
+    post_delete.connect(_on_write, dispatch_uid="regsys.page_parts.delete")
+    m2m_changed.connect(_on_write, dispatch_uid="regsys.page_parts.m2m")
+    task_postrun.connect(_on_task_end, dispatch_uid="regsys.page_parts.task", weak=False)

@@ -1,0 +1,154 @@
+"""Kept page parts (regsys.page_parts): the start page and 我的待办 are rendered once and kept until any write."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections.choices import InspectionStatus
+from inspections.models import Inspection
+from inspections.tests.factories import InspectionFactory, station_with_staff
+from regsys import page_parts
+from regsys.celery import app
+
+# Real commits: a test's writes must reach their on_commit bumps as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def parts_on(settings):
+    settings.REGSYS_PAGE_PARTS = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def unentered(user, enterprise, day):
+    return InspectionFactory(enterprise=enterprise, officers=[user], status=InspectionStatus.FINALISED,
+                             start_date=day)
+
+
+def todo(client):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("inspections:todo"), {"horizon": "all"})
+    assert response.status_code == 200
+    return without_tokens(response.content.decode()), len(captured)
+
+
+def without_tokens(html: str) -> str:
+    """The page without its CSRF token (masked afresh in every response)."""
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+@pytest.fixture
+def station():
+    _unit, enterprise, (user, colleague) = station_with_staff()
+    first = unentered(user, enterprise, timezone.localdate() - dt.timedelta(days=60))
+    return enterprise, user, colleague, first
+
+
+def test_the_part_is_kept_until_an_unsafe_request(client, station):
+    enterprise, user, _colleague, first = station
+    client.force_login(user)
+    html, queries = todo(client)
+    assert first.enterprise.name in html
+
+    kept_html, kept_queries = todo(client)
+    assert kept_html == html and kept_queries < queries - 5  # the lists are not read again
+
+    # A write no signal sees (a bulk update) is not seen ...
+    Inspection.objects.filter(pk=first.pk).update(provincial_entry_date=timezone.localdate())
+    assert todo(client)[0] == html
+    # ... until a request that may write has finished, whatever its view did
+    client.post(reverse("inspections:todo"))
+    fresh, _ = todo(client)
+    assert first.enterprise.name not in fresh
+
+
+def test_a_committed_save_retires_every_kept_part(client, station):
+    enterprise, user, _colleague, _first = station
+    client.force_login(user)
+    home_before = without_tokens(client.get(reverse("home")).content.decode())
+    todo_before, _ = todo(client)
+    with transaction.atomic():
+        unentered(user, enterprise, timezone.localdate() - dt.timedelta(days=90))
+
+    assert todo(client)[0] != todo_before
+    assert without_tokens(client.get(reverse("home")).content.decode()) != home_before
+
+
+def test_a_transaction_bumps_once_and_a_rolled_back_one_not_at_all(station):
+    enterprise, user, _colleague, first = station
+    start = page_parts.generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        first.save()
+        raise RuntimeError
+    assert page_parts.generation() == start
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint rolled back ...
+            first.save()
+            raise RuntimeError
+        for day in range(3):  # ... and three saves after it: one bump at the commit
+            unentered(user, enterprise, timezone.localdate() - dt.timedelta(days=day))
+        assert page_parts.generation() == start
+    assert page_parts.generation() == start + 1
+
+
+def test_sessions_and_reads_do_not_move_the_generation(client, station):
+    _enterprise, user, _colleague, _first = station
+    client.force_login(user)
+    start = page_parts.generation()
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    client.get(reverse("home"))
+    client.get(reverse("inspections:todo"))
+    assert page_parts.generation() == start
+
+
+@app.task(name="regsys.tests.touch_inspections")
+def touch_inspections(day: str):
+    Inspection.objects.update(provincial_entry_date=dt.date.fromisoformat(day))
+
+
+def test_a_finished_task_retires_kept_parts(client, station):
+    _enterprise, user, _colleague, first = station
+    client.force_login(user)
+    html, _ = todo(client)
+    touch_inspections.delay(timezone.localdate().isoformat())  # eager here; a worker's run sends the same signal
+    assert first.enterprise.name not in todo(client)[0]
+    assert first.enterprise.name in html
+
+
+def test_a_part_is_the_users_own_and_the_days_own(client, station, monkeypatch):
+    _enterprise, user, colleague, first = station
+    client.force_login(user)
+    mine, _ = todo(client)
+    client.force_login(colleague)
+    theirs, _ = todo(client)
+    assert first.enterprise.name in mine and first.enterprise.name not in theirs
+
+    client.force_login(user)  # a sign-in writes (last_login): the next read renders, the one after is kept
+    todo(client)
+    _, kept_queries = todo(client)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(page_parts.timezone, "localdate", lambda: tomorrow)
+    _, next_day_queries = todo(client)
+    assert next_day_queries > kept_queries + 5  # a new day reads the lists again
+
+
+def test_off_every_request_reads_the_lists(client, station, settings):
+    settings.REGSYS_PAGE_PARTS = False
+    _enterprise, user, _colleague, _first = station
+    client.force_login(user)
+    todo(client)  # the first read after a sign-in also fills per-process caches
+    _, first = todo(client)
+    _, second = todo(client)
+    assert first == second > 15
