@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 GENERATION_KEY = "regsys:data-generation"
+T = TypeVar("T")
 
 # Rows written as a side effect of reading (a session's expiry moving on, a sign-in attempt logged) tell
 # nothing about the data a page shows; they must not make every request a miss.
@@ -86,26 +88,33 @@ def bump_on_commit(using: str = "default") -> None:
     transaction.on_commit(pending, using=using)
 
 
-def _key(request, name: str, vary: Iterable) -> str:
-    user = request.user
+def _key(name: str, vary: Iterable) -> str:
     parts = [settings.DATABASES["default"].get("NAME", ""), translation.get_language() or "",
-             timezone.localdate().isoformat(), str(user.pk), name, *map(str, vary)]
-    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+             timezone.localdate().isoformat(), name, *map(str, vary)]
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
     return f"regsys:part:{digest}"
+
+
+def kept(name: str, compute: Callable[[], T], *, vary: Iterable = ()) -> T:
+    """The value ``compute()`` returns for ``name`` and ``vary`` (everything it depends on besides the data
+    and the day): kept while the generation lasts, so anyone asking with the same ``vary`` shares it."""
+    if not enabled():
+        return compute()
+    key = _key(name, vary)
+    current = generation()
+    found = cache.get(key)
+    if found is not None and found[0] == current:
+        return found[1]
+    value = compute()
+    cache.set(key, (current, value), timeout=settings.REGSYS_PAGE_PART_SECONDS)
+    return value
 
 
 def cached(request, name: str, build: Callable[[], str], *, vary: Iterable = ()) -> SafeString:
     """The HTML of the part ``name`` for this request's user (and ``vary``): kept, or built and kept."""
-    if not enabled() or not request.user.is_authenticated:
+    if not request.user.is_authenticated:
         return mark_safe(build())
-    key = _key(request, name, vary)
-    current = generation()
-    kept = cache.get(key)
-    if kept is not None and kept[0] == current:
-        return mark_safe(kept[1])
-    html = build()
-    cache.set(key, (current, str(html)), timeout=settings.REGSYS_PAGE_PART_SECONDS)
-    return mark_safe(html)
+    return mark_safe(kept(name, lambda: str(build()), vary=(request.user.pk, *vary)))
 
 
 class GenerationMiddleware:

@@ -25,6 +25,7 @@ from enterprises.grading.selectors import (
     visible_units,
 )
 from enterprises.models import Enterprise, EnterpriseGrade
+from regsys import page_parts
 from regsys.exports import export_start
 from regsys.scoping import scope_for, scoped
 from regsys.versioning import EditConflict
@@ -84,7 +85,9 @@ def overview(request):
         "year": year,
         "scheme": scheme,
         "qualifying_kind_labels": qualifying_kind_labels(scheme),
-        "progress": grading_progress(year, units, timezone.localdate()),
+        # district-wide counts over the year's grades: kept until the next write (regsys.page_parts)
+        "progress": page_parts.kept("grading-progress", lambda: grading_progress(year, units, timezone.localdate()),
+                                    vary=(year, *[u.pk for u in units])),
         "units": units,
     })
 

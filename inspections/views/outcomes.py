@@ -94,16 +94,25 @@ def unit_list(request):
     if not scope.district_wide:
         unit = request.user.unit
     overdue_only = request.GET.get("overdue") == "1"
-    work = work_list_capped(unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only),
-                            whole=_whole_list(request), limit=WORK_LIST_LIMIT)
-    extra = extra_work(request.user, unit=unit, personal=False,
-                       due_by=today - timedelta(days=1) if overdue_only else None, today=today)
-    if overdue_only:
-        extra = only_overdue(extra)
+    whole = _whole_list(request)
+
+    def build() -> str:
+        work = work_list_capped(unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only),
+                                whole=whole, limit=WORK_LIST_LIMIT)
+        extra = extra_work(request.user, unit=unit, personal=False,
+                           due_by=today - timedelta(days=1) if overdue_only else None, today=today)
+        if overdue_only:
+            extra = only_overdue(extra)
+        return render_to_string("inspections/_unit_list_body.html", {
+            "work": work, "today": today, "extra": extra, "unit": unit, "overdue_only": overdue_only,
+            "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT,
+        }, request)
+
+    body = page_parts.cached(request, "unit-list", build,
+                             vary=(unit.pk if unit else "", overdue_only, whole, _query_without_all(request)))
     return render(request, "inspections/unit_list.html", {
-        "work": work, "today": today, "extra": extra, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
-        "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS, "querystring": _query_without_all(request),
-        "work_limit": WORK_LIST_LIMIT,
+        "body": body, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
+        "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS,
     })
 
 

@@ -152,3 +152,22 @@ def test_off_every_request_reads_the_lists(client, station, settings):
     _, first = todo(client)
     _, second = todo(client)
     assert first == second > 15
+
+
+@pytest.mark.parametrize("url", ["inspections:unit_list", "grading:overview"])
+def test_the_unit_list_and_the_grading_progress_are_kept_too(client, station, url):
+    enterprise, user, _colleague, first = station
+    client.force_login(user)
+    client.get(reverse(url))  # renders after the sign-in's write
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            html = without_tokens(client.get(reverse(url)).content.decode())
+        return html, len(captured)
+
+    html, _ = read()
+    kept_html, kept_queries = read()
+    assert kept_html == html
+    client.post(reverse(url))  # any unsafe request retires it
+    fresh_html, fresh_queries = read()
+    assert fresh_html == html and fresh_queries > kept_queries
