@@ -19,6 +19,10 @@ recorded). The users are a mix of 所 inspectors (the first ``--station-share`` 
 password; ``--create-users`` (only on a benchmark database!) creates or resets ``loadNN`` users instead.
 
 The report gives, per page, the number of requests, p50 / p95 / max in ms, and the non-200 answers.
+``--writes-per-minute N`` adds a writer: one more 所 session that submits a form (通知全部标为已读, a POST)
+N times a minute. Every write retires the pages' kept parts (``regsys.page_parts``), so the run shows what
+the users see while others write; its POSTs are reported as "写 POST".
+
 Only the standard library is used on the client side (urllib, threads), so the client adds little
 work of its own to a shared machine.
 """
@@ -167,6 +171,19 @@ class Browser:
             return exc.code == 302 and "/accounts/login/" not in (exc.headers.get("Location") or "")
 
 
+    def post(self, path: str, timeout: float = 120) -> int:
+        """POST an empty form with the session's CSRF token (as a page's button does); the status, unfollowed."""
+        token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        request = urllib.request.Request(self.base + path, data=b"", headers={
+            "X-CSRFToken": token, "Referer": self.base + "/"})
+        try:
+            with self.no_redirect.open(request, timeout=timeout) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -207,6 +224,25 @@ def simulate(base: str, user: tuple[str, str, str], urls: list[tuple[str, str]],
             time.sleep(wait * rng.uniform(0.5, 1.5))
 
 
+def write(base: str, user: tuple[str, str, str], path: str, *, start: float, record_from: float, stop: float,
+          every: float, results: Results) -> None:
+    """The writer: one session that POSTs ``path`` every ``every`` seconds (a redirect, 302, is success)."""
+    username, password, _kind = user
+    time.sleep(max(0.0, start - time.time()))
+    browser = Browser(base)
+    if not browser.login(username, password) or browser.get("/")[0] != 200:
+        with results.lock:
+            results.errors.append(f"{username}: writer sign-in failed")
+        return
+    while time.time() < stop:
+        began = time.perf_counter()
+        status = browser.post(path)
+        ms = (time.perf_counter() - began) * 1000
+        if time.time() >= record_from:
+            results.add(Sample("写 POST", ms, 200 if status in (200, 302) else status))
+        time.sleep(every)
+
+
 def report(results: Results, seconds: float) -> dict:
     pages: dict[str, list[Sample]] = defaultdict(list)
     for sample in results.samples:
@@ -241,6 +277,8 @@ def main() -> int:
     parser.add_argument("--wait", type=float, default=1.0, help="mean think time between requests, s")
     parser.add_argument("--create-users", action="store_true",
                         help="create/reset load00… users with the demo password (benchmark databases only)")
+    parser.add_argument("--writes-per-minute", type=float, default=0,
+                        help="one more 所 session POSTs a form this often (0: none)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -258,6 +296,14 @@ def main() -> int:
             "wait": args.wait, "results": results, "seed": n}, daemon=True)
         for n, user in enumerate(users)
     ]
+    if args.writes_per_minute > 0:
+        from django.urls import reverse
+
+        writer = next(u for u in users if u[2] == "所")
+        threads.append(threading.Thread(target=write, args=(args.base, writer, reverse("notifications:read_all")),
+                                         kwargs={"start": now, "record_from": record_from, "stop": stop,
+                                                 "every": 60 / args.writes_per_minute, "results": results},
+                                         daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
