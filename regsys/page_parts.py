@@ -27,11 +27,14 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 GENERATION_KEY = "regsys:data-generation"
 T = TypeVar("T")
+CSRF_PLACEHOLDER = "regsysKeptPartCsrfToken0"  # letters and digits: survives escaping as it is
 
 # Rows written as a side effect of reading (a session's expiry moving on, a sign-in attempt logged) tell
 # nothing about the data a page shows; they must not make every request a miss.
@@ -110,11 +113,20 @@ def kept(name: str, compute: Callable[[], T], *, vary: Iterable = ()) -> T:
     return value
 
 
-def cached(request, name: str, build: Callable[[], str], *, vary: Iterable = ()) -> SafeString:
-    """The HTML of the part ``name`` for this request's user (and ``vary``): kept, or built and kept."""
-    if not request.user.is_authenticated:
-        return mark_safe(build())
-    return mark_safe(kept(name, lambda: str(build()), vary=(request.user.pk, *vary)))
+def rendered(request, name: str, template: str, context: Callable[[], dict], *, vary: Iterable = ()) -> SafeString:
+    """``template`` rendered with ``context()`` for this request's user (and ``vary``): kept, or rendered and
+    kept. A form in it gets this request's CSRF token: the kept HTML holds a placeholder in its stead."""
+
+    def build() -> str:
+        return str(render_to_string(template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request))
+
+    if not request.user.is_authenticated or not enabled():
+        html = build()
+    else:
+        html = kept(name, build, vary=(request.user.pk, *vary))
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)
 
 
 class GenerationMiddleware:

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +15,9 @@ def home(request):
     the system."""
     from reporting.landing import landing_for  # regsys imports no app at module level
 
-    def build() -> str:
-        return render_to_string("home/_body.html", landing_for(request.user, today=timezone.localdate()), request)
-
-    return render(request, "home.html", {"body": page_parts.cached(request, "home", build)})
+    body = page_parts.rendered(request, "home", "home/_body.html",
+                               lambda: landing_for(request.user, today=timezone.localdate()))
+    return render(request, "home.html", {"body": body})
 
 
 def favicon(request):

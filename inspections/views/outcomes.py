@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,18 +60,17 @@ def todo(request):
     horizon = parse_horizon(request.GET.get("horizon"))
     whole = _whole_list(request)
 
-    def build() -> str:
+    def lists() -> dict:
         work = work_list_capped(todo_for(request.user, today=today, horizon=horizon), whole=whole,
                                 limit=WORK_LIST_LIMIT)
         extra = extra_work(request.user, unit=request.user.unit, personal=True,
                            due_by=due_soon_cutoff(today, horizon), today=today)
-        return render_to_string("inspections/_todo_body.html", {
-            "work": work, "today": today, "extra": extra, "horizon": horizon,
-            "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT,
-        }, request)
+        return {"work": work, "today": today, "extra": extra, "horizon": horizon,
+                "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT}
 
     return render(request, "inspections/todo.html", {
-        "body": page_parts.cached(request, "todo", build, vary=(horizon, whole, _query_without_all(request))),
+        "body": page_parts.rendered(request, "todo", "inspections/_todo_body.html", lists,
+                                    vary=(horizon, whole, _query_without_all(request))),
         "horizons": [("7", _("7天内")), ("30", _("30天内")), ("all", _("全部"))],
         "horizon_key": "all" if horizon is None else str(horizon),
     })
@@ -96,20 +94,18 @@ def unit_list(request):
     overdue_only = request.GET.get("overdue") == "1"
     whole = _whole_list(request)
 
-    def build() -> str:
+    def lists() -> dict:
         work = work_list_capped(unit_work_list(request.user, unit=unit, today=today, overdue_only=overdue_only),
                                 whole=whole, limit=WORK_LIST_LIMIT)
         extra = extra_work(request.user, unit=unit, personal=False,
                            due_by=today - timedelta(days=1) if overdue_only else None, today=today)
         if overdue_only:
             extra = only_overdue(extra)
-        return render_to_string("inspections/_unit_list_body.html", {
-            "work": work, "today": today, "extra": extra, "unit": unit, "overdue_only": overdue_only,
-            "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT,
-        }, request)
+        return {"work": work, "today": today, "extra": extra, "unit": unit, "overdue_only": overdue_only,
+                "querystring": _query_without_all(request), "work_limit": WORK_LIST_LIMIT}
 
-    body = page_parts.cached(request, "unit-list", build,
-                             vary=(unit.pk if unit else "", overdue_only, whole, _query_without_all(request)))
+    body = page_parts.rendered(request, "unit-list", "inspections/_unit_list_body.html", lists,
+                               vary=(unit.pk if unit else "", overdue_only, whole, _query_without_all(request)))
     return render(request, "inspections/unit_list.html", {
         "body": body, "unit": unit, "units": units if scope.district_wide else Unit.objects.none(),
         "overdue_only": overdue_only, "stale_days": DRAFT_STALE_DAYS,

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -154,8 +155,8 @@ def test_off_every_request_reads_the_lists(client, station, settings):
     assert first == second > 15
 
 
-@pytest.mark.parametrize("url", ["inspections:unit_list", "grading:overview"])
-def test_the_unit_list_and_the_grading_progress_are_kept_too(client, station, url):
+@pytest.mark.parametrize("url", ["inspections:unit_list", "grading:overview", "reporting:cockpit"])
+def test_the_unit_list_the_cockpit_and_the_grading_progress_are_kept_too(client, station, url):
     enterprise, user, _colleague, first = station
     client.force_login(user)
     client.get(reverse(url))  # renders after the sign-in's write
@@ -171,3 +172,18 @@ def test_the_unit_list_and_the_grading_progress_are_kept_too(client, station, ur
     client.post(reverse(url))  # any unsafe request retires it
     fresh_html, fresh_queries = read()
     assert fresh_html == html and fresh_queries > kept_queries
+
+
+def test_a_form_in_a_kept_part_carries_this_requests_csrf_token(station):
+    _enterprise, user, _colleague, _first = station
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get(reverse("reporting:cockpit"))
+    kept = browser.get(reverse("reporting:cockpit")).content.decode()  # from the kept part
+    assert page_parts.CSRF_PLACEHOLDER not in kept
+    form = kept.split('id="cockpit-summary-form"')[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    refused = browser.post(reverse("logout"), {"csrfmiddlewaretoken": "x" * 64})
+    accepted = browser.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert refused.status_code == 403 and accepted.status_code == 302

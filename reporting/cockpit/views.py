@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from regsys import page_parts
+from regsys.scoping import scope_for
 from reporting.cockpit.base import QUARTER_LABELS, Indicator, Period
 from reporting.cockpit.forms import NOW, PeriodForm, SnapshotForm, quarters_begun
 from reporting.cockpit.service import (
@@ -128,7 +130,15 @@ def cockpit(request):
             for error in errors:
                 messages.error(request, error)
     period = form.period() if form.is_bound else Period(today.year, None, today)
-    table = cockpit_table(period=period, user=request.user)
+    body = page_parts.rendered(request, "cockpit", "reporting/cockpit/_page.html",
+                               lambda: _cockpit_context(request.user, form, period, today),
+                               vary=(period.year, period.quarter, period.as_of))
+    return render(request, "reporting/cockpit/cockpit.html", {
+        "body": body, "unit_view": not scope_for(request.user).district_wide})  # as cockpit_units decides
+
+
+def _cockpit_context(user, form, period: Period, today) -> dict:
+    table = cockpit_table(period=period, user=user)
     main = _main_rows(table)
     indicators = [row.indicator for row in table.rows]
     trend_units = [] if table.district_visible else table.units
@@ -140,16 +150,16 @@ def cockpit(request):
     quarters = cockpit_quarters(year=period.year, today=today, units=trend_units, indicators=indicators, known=known) \
         if table.rows and (table.district_visible or table.units) else {}
     snapshots = list(snapshots_of(period.year, period.quarter)) if period.quarter is not None else []
-    can_freeze = cockpit_may_freeze(request.user)
-    return render(request, "reporting/cockpit/cockpit.html", {
+    can_freeze = cockpit_may_freeze(user)
+    return {
         "form": form, "period": period, "table": table, "main": main, "league": _league(table),
         "charts": _charts(table, main, quarters), "snapshots": snapshots, "can_freeze": can_freeze,
-        "snapshot_form": SnapshotForm(initial={"year": period.year, "quarter": period.quarter}, user=request.user)
+        "snapshot_form": SnapshotForm(initial={"year": period.year, "quarter": period.quarter}, user=user)
         if can_freeze and period.ended else None,
         "years": form.years, "quarters": [(q, QUARTER_LABELS[q]) for q in quarters_begun(period.year, today)],
-        "waiting": waiting_for(request.user), "unit_view": not table.district_visible,
+        "waiting": waiting_for(user), "unit_view": not table.district_visible,
         "own_unit": table.units[0] if not table.district_visible and table.units else None,
-    })
+    }
 
 
 @login_required
