@@ -10,7 +10,8 @@ write — whoever wrote, from whichever process:
   whatever the view wrote, bulk updates included;
 * every saved or deleted row and every changed many-to-many set bumps it once its transaction has committed
   (signals: management commands, the shell, anything outside a request);
-* every Celery task bumps it when it ends (imports, returns, the deadline scan).
+* every Celery task bumps it when it ends (imports, returns, the deadline scan); the minutely job sweep only
+  when it changed a job.
 
 The key also holds the day (what is overdue changes at midnight), the language and the database, and a
 part lives at most ``REGSYS_PAGE_PART_SECONDS`` (a bound for writes made outside Django, e.g. in psql).
@@ -39,6 +40,8 @@ CSRF_PLACEHOLDER = "regsysKeptPartCsrfToken0"  # letters and digits: survives es
 # Rows written as a side effect of reading (a session's expiry moving on, a sign-in attempt logged) tell
 # nothing about the data a page shows; they must not make every request a miss.
 IGNORED_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Periodic tasks that mostly find nothing to do (every minute): they bump only when they change something.
+QUIET_TASKS = {"reporting.tasks.jobs_sweep_task"}
 
 
 def enabled() -> bool:
@@ -150,8 +153,9 @@ def _on_write(sender, **kwargs) -> None:
     bump_on_commit(kwargs.get("using") or "default")
 
 
-def _on_task_end(**kwargs) -> None:
-    bump()
+def _on_task_end(sender=None, **kwargs) -> None:
+    if getattr(sender, "name", None) not in QUIET_TASKS:
+        bump()
 
 
 def connect() -> None:

@@ -187,3 +187,13 @@ def test_a_form_in_a_kept_part_carries_this_requests_csrf_token(station):
     refused = browser.post(reverse("logout"), {"csrfmiddlewaretoken": "x" * 64})
     accepted = browser.post(reverse("logout"), {"csrfmiddlewaretoken": token})
     assert refused.status_code == 403 and accepted.status_code == 302
+
+
+def test_the_minutely_job_sweep_finding_nothing_keeps_the_parts(station):
+    from reporting.tasks import jobs_sweep_task
+
+    start = page_parts.generation()
+    assert not any(n for counts in jobs_sweep_task.delay().get().values() for n in counts.values())
+    assert page_parts.generation() == start
+    touch_inspections.delay(timezone.localdate().isoformat())
+    assert page_parts.generation() == start + 1
