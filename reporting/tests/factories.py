@@ -8,6 +8,7 @@ from campaigns.models import Campaign, CampaignDueDate
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, InspectionKind, InspectionStatus, ReferralTarget
 from inspections.models import Case, CasePenalisedPerson, Inspection, Interview, Rectification, Referral
+from inspections.services import plan_items_refresh_done
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -56,6 +57,12 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     def campaigns(self, create, extracted, **kwargs):
         if create and extracted:
             self.campaigns.set(extracted)
+
+    @factory.post_generation
+    def plan_item_done(self, create, extracted, **kwargs):
+        """A finalised inspection created on an item fulfils it, as ``inspection_finalise`` would record."""
+        if create:
+            plan_items_refresh_done([self.plan_item_id])
 
 
 class RectificationFactory(factory.django.DjangoModelFactory):

@@ -7,11 +7,13 @@ import factory
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, CaseStatus, InspectionKind, InspectionStatus
 from inspections.models import Case, ConflictOfInterest, Inspection, Rectification
+from inspections.services import plan_items_refresh_done
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Inspection
+        skip_postgeneration_save = True
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     unit = factory.LazyAttribute(lambda o: o.enterprise.owning_unit)
@@ -19,6 +21,12 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2024, 5, 10)
     status = InspectionStatus.FINALISED
     staff_count = 2
+
+    @factory.post_generation
+    def plan_item_done(self, create, extracted, **kwargs):
+        """A finalised inspection created on an item fulfils it, as ``inspection_finalise`` would record."""
+        if create:
+            plan_items_refresh_done([self.plan_item_id])
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
