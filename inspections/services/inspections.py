@@ -11,7 +11,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise, Unit, User
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import Enterprise, EnterpriseGrade, Unit, User
 from inspections.choices import AnswerResult, CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
 from inspections.deadlines import provincial_entry_due
 from inspections.models import (
@@ -411,6 +412,7 @@ def inspection_finalise(*, inspection: Inspection, by: User) -> Inspection:
     save_with_history(inspection, by=by, reason=_("完成检查并锁定"),
                       update_fields=["status", "finalised_by", "finalised_at"])
     plan_items_refresh_done([inspection.plan_item_id])
+    grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=inspection.enterprise_id))
     return inspection
 
 
@@ -451,6 +453,8 @@ def inspection_amend(
     save_with_history(inspection, by=by, reason=_("更正：%(r)s") % {"r": reason.strip()})
     if "start_date" in diff:
         plan_items_refresh_done([inspection.plan_item_id])
+    if "start_date" in diff or "kind" in diff:
+        grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=inspection.enterprise_id))
     return InspectionAmendment.objects.create(
         inspection=inspection, reason=reason.strip(), changes=diff, amended_by=by
     )

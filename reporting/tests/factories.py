@@ -5,6 +5,8 @@ import datetime as dt
 import factory
 
 from campaigns.models import Campaign, CampaignDueDate
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import EnterpriseGrade
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, InspectionKind, InspectionStatus, ReferralTarget
 from inspections.models import Case, CasePenalisedPerson, Inspection, Interview, Rectification, Referral
@@ -60,9 +62,10 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def plan_item_done(self, create, extracted, **kwargs):
-        """A finalised inspection created on an item fulfils it, as ``inspection_finalise`` would record."""
+        """What ``inspection_finalise`` records: the item it fulfils, the enterprise's last inspection date."""
         if create:
             plan_items_refresh_done([self.plan_item_id])
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=self.enterprise_id))
 
 
 class RectificationFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,8 @@ import datetime
 
 import factory
 
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import EnterpriseGrade
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, CaseStatus, InspectionKind, InspectionStatus
 from inspections.models import Case, ConflictOfInterest, Inspection, Rectification
@@ -24,9 +26,10 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def plan_item_done(self, create, extracted, **kwargs):
-        """A finalised inspection created on an item fulfils it, as ``inspection_finalise`` would record."""
+        """What ``inspection_finalise`` records: the item it fulfils, the enterprise's last inspection date."""
         if create:
             plan_items_refresh_done([self.plan_item_id])
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=self.enterprise_id))
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
