@@ -20,18 +20,19 @@ from regsys.scoping import scoped
 DONE = Q(done_on__isnull=False)
 
 
-def _item_count(**filters) -> Coalesce:
-    """Per plan (OuterRef pk), how many of its items match ``filters``: index-only on ``plan_item_done_idx``,
-    and computed for the rows of a page only (a paginator's COUNT leaves it out)."""
-    items = PlanItem.objects.filter(plan=OuterRef("pk"), **filters).order_by().values("plan")
-    return Coalesce(Subquery(items.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+def _item_count(column: str) -> Coalesce:
+    """Per plan (OuterRef pk), how many of its items have ``column`` set ("plan": all of them, "done_on": the done
+    ones). Index-only on ``plan_item_done_idx``, and computed for the rows of a page only (the paginator's COUNT
+    leaves it out)."""
+    items = PlanItem.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    return Coalesce(Subquery(items.annotate(n=Count(column)).values("n"), output_field=IntegerField()), 0)
 
 
 def plans_for(user) -> QuerySet:
     """Plans ``user`` may see, with ``item_count`` and ``done_count`` (items with a linked finalised inspection)."""
     return scoped(
         InspectionPlan.objects.select_related("unit", "approved_by").annotate(
-            item_count=_item_count(), done_count=_item_count(done_on__isnull=False),
+            item_count=_item_count("plan"), done_count=_item_count("done_on"),
         ).order_by("-year", "unit__sort_order", "kind"),
         user,
     )
