@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
 from enterprises.models import CreditRecord, EnterpriseGrade, GradeLevel, GradingCriterion, GradingScheme
 
 
@@ -35,6 +36,11 @@ class GradingCriterionInline(admin.TabularInline):
 class GradingSchemeAdmin(SimpleHistoryAdmin):
     list_display = ["year", "grading_deadline", "due_soon_days", "tolerance_days", "qualifying_kinds_shown"]
     inlines = [GradeLevelInline, GradingCriterionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"year", "qualifying_kinds"} & set(form.changed_data):
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(year=obj.year))
 
     @admin.display(description=_("计入频次的检查类型"))
     def qualifying_kinds_shown(self, obj: GradingScheme) -> str:
@@ -65,6 +71,11 @@ class EnterpriseGradeAdmin(SimpleHistoryAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     raw_id_fields = ["enterprise", "changed_by", "approved_by"]
     readonly_fields = ["proposed_level", "proposed_is_key", "reasons", "proposed_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"enterprise", "year"} & set(form.changed_data):
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(pk=obj.pk))
 
 
 @admin.register(CreditRecord)

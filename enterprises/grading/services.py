@@ -17,6 +17,7 @@ from enterprises.choices import ACTIVE_STATUSES
 from enterprises.grading import reference
 from enterprises.grading.choices import GradeStatus, Sector
 from enterprises.grading.credit import credit_facts
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
 from enterprises.grading.recipients import grade_changed_notify, grades_proposed_notify
 from enterprises.grading.rules import FACT_FIELDS, Facts, propose, sector_q
 from enterprises.models import (
@@ -185,6 +186,8 @@ def grades_propose(
             to_update.append(grade)
     if to_create:
         bulk_create_with_history(to_create, EnterpriseGrade, batch_size=BATCH, default_user=by)
+        grades_refresh_last_inspected(EnterpriseGrade.objects.filter(year=year, last_inspected_on__isnull=True,
+                                                                     enterprise__in=base))
     if to_update:
         bulk_update_with_history(
             to_update, EnterpriseGrade,

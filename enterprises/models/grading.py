@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +15,7 @@ from enterprises.grading.choices import (
     Sector,
 )
 from regsys.choice_labels import ChoiceLabels
+from regsys.indexes import NullsOrderedIndex
 from regsys.versioning import VersionField
 
 from .registry import Enterprise
@@ -164,9 +166,13 @@ class EnterpriseGrade(ChoiceLabels, models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    last_inspected_on = models.DateField(
+        _("上次检查日期"), null=True, blank=True, editable=False,
+        help_text=_("最近一次计入频次的已完成检查；由评级与检查服务维护（enterprises.grading.last_inspected）"),
+    )
     version = VersionField()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["last_inspected_on"])
 
     scope_unit_paths = ("enterprise__owning_unit",)
 
@@ -179,7 +185,11 @@ class EnterpriseGrade(ChoiceLabels, models.Model):
                 fields=["enterprise", "year", "sector"], name="grade_unique_enterprise_year_sector"
             ),
         ]
-        indexes = [models.Index(fields=["year", "status"])]
+        indexes = [
+            models.Index(fields=["year", "status"]),
+            # the due list's default order (上次检查, never inspected first) and its status filter
+            NullsOrderedIndex("year", F("last_inspected_on").asc(nulls_first=True), name="grade_last_inspected_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}年 {self.level}"

@@ -81,9 +81,13 @@ class PlanItem(ChoiceLabels, models.Model):
     due_date = models.DateField(_("应检日期"), null=True, blank=True)
     reason = models.CharField(_("列入理由"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    done_on = models.DateField(
+        _("完成日期"), null=True, blank=True, editable=False,
+        help_text=_("关联的已完成检查中最早的检查日期；由检查服务维护（plan_items_refresh_done）"),
+    )
     version = VersionField()
 
-    history = HistoricalRecords(m2m_fields=[officers])
+    history = HistoricalRecords(m2m_fields=[officers], excluded_fields=["done_on"])
 
     scope_unit_paths = ("plan__unit",)
 
@@ -93,6 +97,10 @@ class PlanItem(ChoiceLabels, models.Model):
         ordering = ["plan", "target_month", "enterprise__name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "enterprise", "kind"], name="plan_item_unique_kind"),
+        ]
+        indexes = [
+            # the plan list's planned/done counts: index-only per plan
+            models.Index(fields=["plan", "done_on"], name="plan_item_done_idx"),
         ]
 
     def __str__(self) -> str:

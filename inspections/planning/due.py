@@ -1,6 +1,7 @@
 """Next-due dates (下次应检日期) from a grade's frequency and the last qualifying inspection.
 
-Computed from the data on every read, so a new grade or a newly finalised inspection shows at once.
+The last qualifying inspection is stored on the grade (``EnterpriseGrade.last_inspected_on``, kept by the
+grading and inspection services: ``enterprises.grading.last_inspected``), so the list filters and sorts on it.
 The due date is ``last qualifying inspection + interval`` (calendar months, clamped to month end);
 an enterprise never inspected is due by the end of the grade year. Sampled levels have no due date:
 the 双随机 draw covers them. Status thresholds come from the year's ``GradingScheme``.
@@ -11,12 +12,11 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 
 from enterprises.grading.choices import DUE_STATUS_COLOURS, DueStatus
+from enterprises.grading.last_inspected import last_inspected
 from enterprises.models import EnterpriseGrade, GradeLevel, GradingScheme
-from inspections.choices import InspectionStatus
-from inspections.models import Inspection
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -50,28 +50,16 @@ def due_status(due: datetime.date | None, today: datetime.date, scheme: GradingS
     return DueStatus.NOT_DUE
 
 
-def qualifying_inspections(scheme: GradingScheme) -> QuerySet:
-    """Finalised inspections of the kinds that count towards the frequency."""
-    return Inspection.objects.filter(
-        status=InspectionStatus.FINALISED, kind__in=scheme.qualifying_kind_list
-    )
-
-
 def with_last_inspected(grades: QuerySet, scheme: GradingScheme, before: datetime.date | None = None) -> QuerySet:
     """Annotate grades with ``last_inspected``: the latest qualifying inspection of the enterprise
-    (only inspections dated before ``before`` when given, e.g. the day a plan is generated)."""
-    inspections = qualifying_inspections(scheme)
-    if before is not None:
-        inspections = inspections.filter(start_date__lt=before)
-    # The latest date, read as the first row of the enterprise's finalised inspections newest first
-    # (index-only on ``inspection_last_finalised_idx``: one entry per grade, not its whole history).
-    last = (
-        inspections
-        .filter(enterprise_id=OuterRef("enterprise_id"))
-        .order_by("-start_date")
-        .values("start_date")[:1]
-    )
-    return grades.annotate(last_inspected=Subquery(last, output_field=DateField()))
+    (only inspections dated before ``before`` when given, e.g. the day a plan is generated).
+
+    Without ``before`` this is the stored ``last_inspected_on`` (kept by the grading and inspection services);
+    with it, computed from the inspections.
+    """
+    if before is None:
+        return grades.annotate(last_inspected=F("last_inspected_on"))
+    return grades.annotate(last_inspected=last_inspected(scheme, before=before))
 
 
 def _first_last_reaching(target: datetime.date, months: int) -> datetime.date:

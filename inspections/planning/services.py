@@ -31,7 +31,7 @@ from inspections.planning.draws import (
     pool_queryset,
 )
 from inspections.planning.recipients import plan_submitted_notify
-from inspections.services import plan_item_mismatch
+from inspections.services import plan_item_mismatch, plan_items_refresh_done
 from regsys.scoping import require_approver, require_edit, require_unit, scoped
 from regsys.versioning import version_lock
 
@@ -275,6 +275,7 @@ def plan_item_link(*, item: PlanItem, inspection: Inspection, by: User) -> Inspe
         raise ValidationError(_("该检查已关联其他计划项"))
     inspection.plan_item = item
     inspection.save(update_fields=["plan_item", "updated_at", "version"])
+    plan_items_refresh_done([item.id])
     return inspection
 
 
@@ -319,6 +320,7 @@ def plan_items_autolink(*, plans, by: User | None) -> int:
             linked.append(inspection)
             break
     Inspection.objects.bulk_update(linked, ["plan_item"], batch_size=2000)
+    plan_items_refresh_done([inspection.plan_item_id for inspection in linked])
     return len(linked)
 
 

@@ -47,7 +47,9 @@ from .inspections import (
     inspection_record_provincial_entry,
     inspection_set_officers,
     inspection_update,
+    plan_item_first_done,
     plan_item_mismatch,
+    plan_items_refresh_done,
 )
 from .outcomes import interview_create, interview_update, rectification_complete, rectification_order
 
@@ -59,7 +61,9 @@ __all__ = [
     "campaigns_default",
     "campaigns_relink",
     "record_warnings",
+    "plan_item_first_done",
     "plan_item_mismatch",
+    "plan_items_refresh_done",
     "ALLOWED_TYPES",
     "AMENDABLE_FIELDS",
     "CASE_STEPS",

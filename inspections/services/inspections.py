@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise, Unit, User
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import Enterprise, EnterpriseGrade, Unit, User
 from inspections.choices import AnswerResult, CertKind, Conclusion, InspectionKind, InspectionStatus, Severity
 from inspections.deadlines import provincial_entry_due
 from inspections.models import (
@@ -102,6 +104,28 @@ def plan_item_mismatch(plan_item: PlanItem, *, enterprise_id: int, unit_id: int)
     if plan_item.plan.unit_id != unit_id:
         return _("计划项属于其他单位的检查计划，不能由本次检查完成")
     return ""
+
+
+def plan_item_first_done() -> Subquery:
+    """The date ``PlanItem.done_on`` holds: the earliest finalised inspection linked to the item (OuterRef pk)."""
+    return Subquery(
+        Inspection.objects.filter(plan_item=OuterRef("pk"), status=InspectionStatus.FINALISED)
+        .order_by("start_date").values("start_date")[:1],
+        output_field=models.DateField(),
+    )
+
+
+def plan_items_refresh_done(item_ids) -> int:
+    """Recompute ``PlanItem.done_on`` for ``item_ids`` (ids or a queryset of ids; ``None`` ids are ignored).
+
+    The one rule for "this item is done": every service that finalises, amends or links an inspection
+    calls it for the items it touched. Returns how many items were recomputed.
+    """
+    if not isinstance(item_ids, models.QuerySet):
+        item_ids = {i for i in item_ids if i is not None}
+        if not item_ids:
+            return 0
+    return PlanItem.objects.filter(pk__in=item_ids).update(done_on=plan_item_first_done())
 
 
 def _check_plan_item(plan_item: PlanItem | None, *, enterprise_id: int, unit_id: int) -> None:
@@ -387,6 +411,8 @@ def inspection_finalise(*, inspection: Inspection, by: User) -> Inspection:
     inspection.finalised_at = timezone.now()
     save_with_history(inspection, by=by, reason=_("完成检查并锁定"),
                       update_fields=["status", "finalised_by", "finalised_at"])
+    plan_items_refresh_done([inspection.plan_item_id])
+    grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=inspection.enterprise_id))
     return inspection
 
 
@@ -425,6 +451,10 @@ def inspection_amend(
     inspection.staff_count = _check_staff_count(inspection.staff_count, inspection.officers.count())
     inspection.provincial_entry_due = provincial_entry_due(inspection.ended_on)
     save_with_history(inspection, by=by, reason=_("更正：%(r)s") % {"r": reason.strip()})
+    if "start_date" in diff:
+        plan_items_refresh_done([inspection.plan_item_id])
+    if "start_date" in diff or "kind" in diff:
+        grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=inspection.enterprise_id))
     return InspectionAmendment.objects.create(
         inspection=inspection, reason=reason.strip(), changes=diff, amended_by=by
     )

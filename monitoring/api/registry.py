@@ -7,6 +7,7 @@ Mounted with ``path("", include("monitoring.api.registry"))`` in ``regsys.urls.a
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -218,8 +219,11 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Updat
                       viewsets.ReadOnlyModelViewSet):
     """不良事件监测业务培训：日期、主题、组织单位、参训企业与人数。PUT/PATCH 的 attendances 整体替换。"""
 
-    queryset = TrainingCourse.objects.select_related("unit").prefetch_related("attendances__enterprise").order_by(
-        "-held_on", "-id")
+    # Each course lists every attending enterprise (hundreds at scale): one joined query of the columns written.
+    queryset = TrainingCourse.objects.select_related("unit").prefetch_related(Prefetch(
+        "attendances", TrainingAttendance.objects.select_related("enterprise").only(
+            "course_id", "enterprise_id", "people", "names", "enterprise__name").order_by("id"),
+    )).order_by("-held_on", "-id")
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -173,3 +173,30 @@ def test_a_year_outside_the_calendar_is_a_400_not_a_server_error(reg):
         for year in ("0", "0.0", "99999"):
             assert api.get(path, {"year": year}).status_code == 400, (path, year)
     assert api.get("/api/trainings/", {"year": "2025"}).status_code == 200
+
+
+def test_training_list_writes_attendances_in_entry_order_in_a_constant_number_of_queries(reg):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = _api(reg.user_a)
+    enterprises = [reg.registrant_a] + [EnterpriseFactory(subdistrict=reg.registrant_a.subdistrict,
+                                                          name=f"参训企业{i}") for i in range(3)]
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            rows = api.get("/api/trainings/").json()["results"]
+        return rows, len(queries)
+
+    services.training_create(held_on=YESTERDAY, topic="培训一", unit=None, location="", note="", by=reg.user_a,
+                             attendances=[AttendanceInput(enterprise=enterprises[0], people=1, names="")])
+    _rows, one = listed()
+    services.training_create(held_on=YESTERDAY, topic="培训二", unit=None, location="", note="", by=reg.user_a,
+                             attendances=[AttendanceInput(enterprise=e, people=i + 1, names=f"学员{i}")
+                                          for i, e in enumerate(reversed(enterprises))])
+    rows, two = listed()
+
+    assert two == one
+    second = next(r for r in rows if r["topic"] == "培训二")
+    assert [(a["enterprise"], a["enterprise_name"], a["people"]) for a in second["attendances"]] == [
+        (e.pk, e.name, i + 1) for i, e in enumerate(reversed(enterprises))]

@@ -5,9 +5,12 @@ import datetime as dt
 import factory
 
 from campaigns.models import Campaign, CampaignDueDate
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import EnterpriseGrade
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, InspectionKind, InspectionStatus, ReferralTarget
 from inspections.models import Case, CasePenalisedPerson, Inspection, Interview, Rectification, Referral
+from inspections.services import plan_items_refresh_done
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -56,6 +59,13 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     def campaigns(self, create, extracted, **kwargs):
         if create and extracted:
             self.campaigns.set(extracted)
+
+    @factory.post_generation
+    def plan_item_done(self, create, extracted, **kwargs):
+        """What ``inspection_finalise`` records: the item it fulfils, the enterprise's last inspection date."""
+        if create:
+            plan_items_refresh_done([self.plan_item_id])
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=self.enterprise_id))
 
 
 class RectificationFactory(factory.django.DjangoModelFactory):

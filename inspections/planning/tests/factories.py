@@ -4,14 +4,18 @@ import datetime
 
 import factory
 
+from enterprises.grading.last_inspected import grades_refresh_last_inspected
+from enterprises.models import EnterpriseGrade
 from enterprises.tests.factories import EnterpriseFactory, UnitFactory
 from inspections.choices import CaseProcedure, CaseStatus, InspectionKind, InspectionStatus
 from inspections.models import Case, ConflictOfInterest, Inspection, Rectification
+from inspections.services import plan_items_refresh_done
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Inspection
+        skip_postgeneration_save = True
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     unit = factory.LazyAttribute(lambda o: o.enterprise.owning_unit)
@@ -19,6 +23,13 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2024, 5, 10)
     status = InspectionStatus.FINALISED
     staff_count = 2
+
+    @factory.post_generation
+    def plan_item_done(self, create, extracted, **kwargs):
+        """What ``inspection_finalise`` records: the item it fulfils, the enterprise's last inspection date."""
+        if create:
+            plan_items_refresh_done([self.plan_item_id])
+            grades_refresh_last_inspected(EnterpriseGrade.objects.filter(enterprise_id=self.enterprise_id))
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

@@ -274,3 +274,40 @@ def test_grade_list_filters_by_named_level_and_yes_no_reads_all(client, setup):
     assert '<option value="o2">经营二级</option>' in page
     assert '<option value="" selected>全部</option>' in page and "未知" not in page
     assert enterprises[0].name in filtered and enterprises[1].name not in filtered
+
+
+def test_due_list_rows_equal_those_computed_from_the_inspections(client):
+    """Every order and status filter of the due list gives the rows (and order) that the inspections themselves
+    give: the stored last-inspection date is the computed one."""
+
+    from enterprises.grading.choices import DueStatus
+    from inspections.choices import InspectionKind, InspectionStatus
+    from inspections.planning.due import due_status_q, with_last_inspected
+    from inspections.planning.views import DUE_ORDERINGS
+
+    sd = SubdistrictFactory()
+    today = timezone.localdate()
+    days = [None, today - datetime.timedelta(days=400), today - datetime.timedelta(days=340),
+            today - datetime.timedelta(days=200), today - datetime.timedelta(days=20), today]
+    for i, day in enumerate(days * 2):
+        enterprise = EnterpriseFactory(subdistrict=sd, name=f"企业{i:02d}", provides_logistics=i % 2 == 0,
+                                       operation_mode=OperationMode.RETAIL if i % 3 else OperationMode.WHOLESALE)
+        if day is not None:
+            InspectionFactory(enterprise=enterprise, start_date=day)
+            InspectionFactory(enterprise=enterprise, start_date=day + datetime.timedelta(days=1),
+                              kind=InspectionKind.FOLLOW_UP)  # does not count
+            InspectionFactory(enterprise=enterprise, start_date=day + datetime.timedelta(days=2),
+                              status=InspectionStatus.DRAFT)
+    scheme, _ = scheme_ensure(year=YEAR)
+    grades_propose(year=YEAR, unit=sd.unit, by=None)
+    client.force_login(UserFactory(unit=sd.unit))
+    # the same grades with the date computed from the inspections (``before`` far ahead: nothing left out)
+    computed = with_last_inspected(EnterpriseGrade.objects.filter(year=YEAR), scheme, before=datetime.date(9999, 1, 1))
+    assert (computed.count(), computed.filter(last_inspected__isnull=False).count()) == (12, 10)
+
+    for o, order in DUE_ORDERINGS.items():
+        for status in ["", *DueStatus.values]:
+            rows = client.get(f"/planning/due/?year={YEAR}&o={o}&status={status}").context["rows"]
+            expected = computed.filter(due_status_q(status, scheme, today)) if status else computed
+            expected = expected.order_by(*order)
+            assert [(g.pk, g.last_inspected) for g in rows] == [(g.pk, g.last_inspected) for g in expected], (o, status)

@@ -18,7 +18,7 @@ from inspections.choices import InspectionKind, InspectionStatus, PlanKind, Plan
 from inspections.models import AnnualTarget, Inspection, InspectionPlan, PlanItem
 from inspections.planning.choices import ItemSource
 from inspections.planning.generate import plan_generate
-from inspections.planning.selectors import items_for, plan_progress
+from inspections.planning.selectors import items_for, plan_progress, plans_for
 from inspections.planning.services import (
     plan_approve,
     plan_item_create,
@@ -30,6 +30,7 @@ from inspections.planning.services import (
     targets_ensure,
 )
 from inspections.planning.tests.factories import ConflictFactory, InspectionFactory
+from inspections.services import plan_items_refresh_done
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +233,7 @@ def test_linked_finalised_inspection_fulfils_the_item_and_shows_in_progress(worl
     assert done() is None
     draft.status = InspectionStatus.FINALISED
     draft.save()
+    plan_items_refresh_done([item.pk])  # what inspection_finalise does after saving
     assert done() == D(2024, 3, 5)
     progress = plan_progress(PlanItem.objects.filter(plan=plan), Inspection.objects.all(), 2024)
     assert (progress["planned_total"], progress["done_total"]) == (4, 1)
@@ -294,3 +296,38 @@ def test_generation_ignores_inspections_dated_after_the_generation_day(world):
 
     item = result.routine.items.get(enterprise=w["e3"])
     assert (item.source, item.due_date) == (ItemSource.DUE, D(2024, 12, 31))
+
+
+def test_link_and_autolink_record_the_done_date(world, plan):
+    w = world
+    item = plan.items.get(enterprise=w["e1"])
+    finalised = InspectionFactory(enterprise=w["e1"], start_date=D(2024, 4, 9))
+    assert PlanItem.objects.get(pk=item.pk).done_on is None
+    plan_item_link(item=item, inspection=finalised, by=w["officers"][0])
+    assert PlanItem.objects.get(pk=item.pk).done_on == D(2024, 4, 9)
+
+    other = plan.items.get(enterprise=w["e2"])
+    InspectionFactory(enterprise=w["e2"], start_date=D(2024, 8, 1))
+    assert plan_items_autolink(plans=[plan], by=None) == 1
+    assert PlanItem.objects.get(pk=other.pk).done_on == D(2024, 8, 1)
+
+
+def test_plan_counts_match_the_linked_finalised_inspections(world, plan):
+    """item_count / done_count read from the stored dates equal a count over the inspections themselves."""
+    w = world
+    e1, e2 = plan.items.get(enterprise=w["e1"]), plan.items.get(enterprise=w["e2"])
+    InspectionFactory(enterprise=w["e1"], start_date=D(2024, 3, 5), plan_item=e1)
+    InspectionFactory(enterprise=w["e1"], start_date=D(2024, 2, 5), plan_item=e1)  # two on one item: counted once
+    InspectionFactory(enterprise=w["e2"], start_date=D(2024, 3, 9), plan_item=e2, status=InspectionStatus.DRAFT)
+    empty = InspectionPlan.objects.create(unit=w["unit"], year=2023, kind=PlanKind.ROUTINE)
+
+    rows = {p.pk: (p.item_count, p.done_count) for p in plans_for(w["chief"])}
+
+    expected = {}
+    for p in InspectionPlan.objects.filter(unit=w["unit"]):
+        items = PlanItem.objects.filter(plan=p)
+        expected[p.pk] = (items.count(), items.filter(inspections__status=InspectionStatus.FINALISED)
+                          .distinct().count())
+    assert rows == expected
+    assert rows[plan.pk][1] == 1 and rows[empty.pk] == (0, 0)
+    assert PlanItem.objects.get(pk=e1.pk).done_on == D(2024, 2, 5)
