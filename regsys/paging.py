@@ -3,7 +3,11 @@
 A list's total is counted as ``COUNT(*) FROM (… LIMIT cap + 1)``: up to ``LIST_COUNT_CAP`` rows it is the exact
 figure; beyond it the page says "1,000 条以上" and links to ``?count=exact`` (统计全部), which counts every row.
 Paging beyond the cap still works: each page reads one row more than it shows to know whether a next page
-exists. The API's ``count`` stays exact (its contract); this is for pages only.
+exists.
+
+The API's ``count`` stays exact (its contract): ``ApiPagination`` counts every row, and keeps the figure
+until the next write (``kept_count``), so a client paging through a district's lists pays for the count
+once per change, not on every page.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from rest_framework.pagination import PageNumberPagination
+
+from regsys import page_parts
 
 LIST_COUNT_CAP = 1000
 EXACT_COUNT_PARAM = "count"
@@ -41,8 +48,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if self.exact or not hasattr(self.object_list, "order_by"):
+        if not hasattr(self.object_list, "order_by"):
             return super().count
+        if self.exact:
+            return kept_count(self.object_list)
         # Neither the order nor the annotations change how many rows there are: count bare ids.
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
@@ -97,3 +106,27 @@ def list_paginator(request, object_list, per_page: int) -> CappedPaginator:
     """The paginator of an HTML list: capped total unless the request asks ``?count=exact``."""
     exact = request.GET.get(EXACT_COUNT_PARAM) == EXACT_COUNT_VALUE
     return CappedPaginator(object_list, per_page, exact=exact)
+
+
+def kept_count(queryset) -> int:
+    """``queryset.count()``, kept until the next write (``regsys.page_parts``) and shared by every request that
+    asks for the same statement: its SQL holds the scope (the unit's ids), the filters and the user where
+    they matter."""
+    sql, params = queryset.query.sql_with_params()
+    return page_parts.kept("count", queryset.count, vary=(sql, repr(params)))
+
+
+class KeptCountPaginator(Paginator):
+    """Django's Paginator with the exact count of ``kept_count``."""
+
+    @cached_property
+    def count(self) -> int:
+        if hasattr(self.object_list, "query"):
+            return kept_count(self.object_list)
+        return super().count
+
+
+class ApiPagination(PageNumberPagination):
+    """The API's page-number paging (``?page=``, ``count``/``next``/``previous``/``results``); exact counts, kept."""
+
+    django_paginator_class = KeptCountPaginator

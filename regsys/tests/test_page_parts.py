@@ -197,3 +197,24 @@ def test_the_minutely_job_sweep_finding_nothing_keeps_the_parts(station):
     assert page_parts.generation() == start
     touch_inspections.delay(timezone.localdate().isoformat())
     assert page_parts.generation() == start + 1
+
+
+def test_the_apis_exact_count_is_kept_until_a_write_and_shared_by_the_same_scope(client, station):
+    enterprise, user, colleague, _first = station
+    client.force_login(user)
+    client.get("/api/inspections/")
+
+    def api(browser):
+        with CaptureQueriesContext(connection) as captured:
+            data = browser.get("/api/inspections/").json()
+        return data["count"], sum('COUNT(*)' in q["sql"] for q in captured)
+
+    assert api(client) == (1, 0)  # kept since the request before
+    other = Client()
+    other.force_login(colleague)  # a sign-in writes: counted again, then kept for both of them
+    assert api(other) == (1, 1)
+    assert api(client) == (1, 0)
+
+    unentered(user, enterprise, timezone.localdate())  # committed at once (autocommit): a new generation
+    assert api(client) == (2, 1)
+    assert api(other) == (2, 0)
