@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from rest_framework.pagination import PageNumberPagination
 
@@ -112,7 +113,10 @@ def kept_count(queryset) -> int:
     """``queryset.count()``, kept until the next write (``regsys.page_parts``) and shared by every request that
     asks for the same statement: its SQL holds the scope (the unit's ids), the filters and the user where
     they matter."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (a year out of range): Django answers 0 without a query
+        return queryset.count()
     return page_parts.kept("count", queryset.count, vary=(sql, repr(params)))
 
 

@@ -218,3 +218,10 @@ def test_the_apis_exact_count_is_kept_until_a_write_and_shared_by_the_same_scope
     unentered(user, enterprise, timezone.localdate())  # committed at once (autocommit): a new generation
     assert api(client) == (2, 1)
     assert api(other) == (2, 0)
+
+
+def test_an_api_filter_no_row_can_match_counts_zero(client, station):
+    _enterprise, user, _colleague, _first = station
+    client.force_login(user)
+    response = client.get("/api/campaigns/", {"year": -203332945})  # beyond the column's range: no query at all
+    assert response.status_code == 200 and response.json()["count"] == 0
