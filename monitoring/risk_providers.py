@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from inspections.choices import Severity
-from inspections.models import Inspection, Rectification
+from inspections.models import Finding, Inspection, Rectification
 from monitoring.choices import EvaluationStatus, EvaluationTrigger, EventOutcome, RiskLevel, RiskSource
 from monitoring.models import AdverseEventReport, Evaluation
 from monitoring.risk_sources import Candidate, register_risk_source
@@ -67,18 +67,20 @@ def adverse_event_candidates(*, start: datetime.date, end: datetime.date, today:
 
 
 def inspection_candidates(*, start: datetime.date, end: datetime.date, today: datetime.date) -> Iterator[Candidate]:
+    # the first serious finding's text rides on each row: one statement however many inspections there are
+    first_serious = Finding.objects.filter(inspection=OuterRef("pk"), severity=Severity.SERIOUS).order_by("pk")
     inspections = (Inspection.objects.filter(start_date__gte=start, start_date__lte=end)
-                   .annotate(serious=Count("findings", filter=Q(findings__severity=Severity.SERIOUS)))
+                   .annotate(serious=Count("findings", filter=Q(findings__severity=Severity.SERIOUS)),
+                             first_serious=Subquery(first_serious.values("text")[:1]))
                    .filter(serious__gt=0).select_related("enterprise", "unit").order_by("start_date", "pk"))
     for inspection in inspections:
         enterprise = inspection.enterprise
-        first = inspection.findings.filter(severity=Severity.SERIOUS).order_by("pk").first()
         yield Candidate(
             source_kind=RiskSource.INSPECTION, source=inspection,
             title=_("%(name)s 检查发现严重缺陷%(n)d项") % {"name": enterprise.name, "n": inspection.serious},
             occurred_on=inspection.start_date, url=reverse("inspections:detail", args=[inspection.pk]),
             enterprise_id=enterprise.pk, unit_id=enterprise.owning_unit_id or inspection.unit_id,
-            detail=first.text[:200] if first else "", suggested_level=RiskLevel.HIGH,
+            detail=(inspection.first_serious or "")[:200], suggested_level=RiskLevel.HIGH,
         )
     last_deadline = min(end, today - datetime.timedelta(days=1))
     orders = (Rectification.objects.filter(completed_on__isnull=True, deadline__lte=last_deadline)

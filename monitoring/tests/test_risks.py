@@ -84,6 +84,26 @@ def test_ae_and_inspection_providers_propose_the_quarters_candidates(district, s
         RiskLevel.HIGH, shop.pk, district.station_a.pk)
     assert by_id[f"monitoring.adverseeventreport:{serious.pk}"].suggested_level == RiskLevel.MEDIUM
     assert by_id[f"inspections.inspection:{serious_check.pk}"].title == "五马康宁医疗器械商行 检查发现严重缺陷2项"
+    assert by_id[f"inspections.inspection:{serious_check.pk}"].detail == "冷链储存温度无记录"  # the first one
+
+
+def test_inspection_candidates_take_one_statement_however_many_inspections(district, shop,
+                                                                          django_assert_max_num_queries):
+    from monitoring.risk_providers import inspection_candidates
+
+    def serious_inspections(n, day):
+        for i in range(n):
+            check = InspectionFactory(enterprise=shop, start_date=day + dt.timedelta(days=i))
+            FindingFactory(inspection=check, severity=Severity.SERIOUS, text=f"严重缺陷{i}")
+
+    quarter = {"start": dt.date(2024, 4, 1), "end": dt.date(2024, 6, 30), "today": dt.date(2024, 7, 1)}
+    serious_inspections(1, dt.date(2024, 4, 2))
+    with django_assert_max_num_queries(2):
+        assert len(list(inspection_candidates(**quarter))) == 1
+    serious_inspections(6, dt.date(2024, 5, 2))
+    with django_assert_max_num_queries(2):
+        found = list(inspection_candidates(**quarter))
+    assert [c.detail for c in found] == ["严重缺陷0"] + [f"严重缺陷{i}" for i in range(6)]
 
 
 def test_every_registered_source_is_shown_and_identities_deduplicate(district, shop, monkeypatch):
