@@ -127,3 +127,8 @@ class OwnerRuleRole(models.TextChoices):
     ONLINE_SELLER = "online_seller", _("网络销售企业")
     PLATFORM = "platform", _("网络交易服务第三方平台")
     ANY = "any", _("其他（兜底）")
+
+
+# The value of ``inspections.choices.InspectionStatus.FINALISED``, for the queries of this app that read
+# inspections through the app registry (this app imports nothing of ``inspections``); a test checks it.
+INSPECTION_FINALISED = "finalised"

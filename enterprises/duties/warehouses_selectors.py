@@ -22,13 +22,12 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.choices import INSPECTION_FINALISED
 from enterprises.models import ContractManufacturing, Enterprise, Unit, Warehouse, WarehouseExchange
 from regsys.scoping import scoped
 
 # The annual target (inspections.planning, AnnualTarget.code) whose figures are these pairs.
 PAIR_TARGET_CODE = "entrusted"
-# Value of inspections.choices.InspectionStatus.FINALISED: only finished inspections count.
-FINALISED = "finalised"
 
 
 # ---------------------------------------------------------------- lists
@@ -98,7 +97,7 @@ def inspected_enterprises(ids: set[int], year: int, *, as_of: datetime.date | No
         return set()
     start, end = _period(year, as_of)
     inspection = apps.get_model("inspections", "Inspection")
-    qs = inspection.objects.filter(enterprise_id__in=ids, status=FINALISED, start_date__gte=start,
+    qs = inspection.objects.filter(enterprise_id__in=ids, status=INSPECTION_FINALISED, start_date__gte=start,
                                    start_date__lte=end)
     if kinds:
         qs = qs.filter(kind__in=kinds)

@@ -16,16 +16,14 @@ import datetime
 from django.apps import apps
 from django.db.models import DateField, OuterRef, QuerySet, Subquery
 
+from enterprises.choices import INSPECTION_FINALISED
 from enterprises.models import EnterpriseGrade, GradingScheme
-
-# Value of inspections.choices.InspectionStatus.FINALISED: only finished inspections count.
-FINALISED = "finalised"
 
 
 def qualifying_inspections(scheme: GradingScheme) -> QuerySet:
     """Finalised inspections of the kinds that count towards the frequency."""
     inspection = apps.get_model("inspections", "Inspection")
-    return inspection.objects.filter(status=FINALISED, kind__in=scheme.qualifying_kind_list)
+    return inspection.objects.filter(status=INSPECTION_FINALISED, kind__in=scheme.qualifying_kind_list)
 
 
 def last_inspected(scheme: GradingScheme, before: datetime.date | None = None) -> Subquery:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from enterprises.choices import OperationMode, Role
+from enterprises.choices import INSPECTION_FINALISED, OperationMode, Role
 from enterprises.grading.admin import GradingSchemeAdmin
 from enterprises.grading.last_inspected import grades_stale_last_inspected, last_inspected
 from enterprises.grading.services import grades_propose, scheme_ensure
@@ -106,4 +106,4 @@ def test_stored_date_equals_the_computed_one_and_the_command_repairs_it():
         call_command("grades_refresh_last_inspected", "--check")
     call_command("grades_refresh_last_inspected")
     assert _last(enterprise) == {D(2023, 11, 5)}
-    assert InspectionStatus.FINALISED == "finalised"  # the value enterprises.grading.last_inspected relies on
+    assert InspectionStatus.FINALISED == INSPECTION_FINALISED  # the value enterprises reads inspections by
