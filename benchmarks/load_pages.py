@@ -19,9 +19,14 @@ recorded). The users are a mix of 所 inspectors (the first ``--station-share`` 
 password; ``--create-users`` (only on a benchmark database!) creates or resets ``loadNN`` users instead.
 
 The report gives, per page, the number of requests, p50 / p95 / max in ms, and the non-200 answers.
-``--writes-per-minute N`` adds a writer: one more 所 session that submits a form (通知全部标为已读, a POST)
-N times a minute. Every write retires the pages' kept parts (``regsys.page_parts``), so the run shows what
-the users see while others write; its POSTs are reported as "写 POST".
+``--writes-per-minute N`` adds a writer that submits a form N times a minute, as the 所 users in turn (one
+more session each). ``--write entry`` (the default) records a provincial-system entry date on one of that
+所's finalised inspections not yet entered (登记录入省局系统, as an inspector does from 我的待办): a named write
+that retires the kept parts of that 所 and of the district (``regsys.page_parts``), and leaves the other
+所's kept. ``--write read-all`` marks every notification of the user read (通知全部标为已读): a bulk update
+no signal names, which retires everyone's parts. The run shows what the users see while others write;
+the POSTs are reported as "写 POST". Entries use up the seeded inspections: seed the database afresh
+before runs that must compare.
 
 Only the standard library is used on the client side (urllib, threads), so the client adds little
 work of its own to a shared machine.
@@ -171,10 +176,12 @@ class Browser:
             return exc.code == 302 and "/accounts/login/" not in (exc.headers.get("Location") or "")
 
 
-    def post(self, path: str, timeout: float = 120) -> int:
-        """POST an empty form with the session's CSRF token (as a page's button does); the status, unfollowed."""
+    def post(self, path: str, data: dict | None = None, timeout: float = 120) -> int:
+        """POST a form (empty by default) with the session's CSRF token (as a page's button does); the status,
+        unfollowed."""
         token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        request = urllib.request.Request(self.base + path, data=b"", headers={
+        body = urllib.parse.urlencode(data or {}).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={
             "X-CSRFToken": token, "Referer": self.base + "/"})
         try:
             with self.no_redirect.open(request, timeout=timeout) as response:
@@ -224,19 +231,61 @@ def simulate(base: str, user: tuple[str, str, str], urls: list[tuple[str, str]],
             time.sleep(wait * rng.uniform(0.5, 1.5))
 
 
-def write(base: str, user: tuple[str, str, str], path: str, *, start: float, record_from: float, stop: float,
-          every: float, results: Results) -> None:
-    """The writer: one session that POSTs ``path`` every ``every`` seconds (a redirect, 302, is success)."""
-    username, password, _kind = user
+@dataclass
+class Write:
+    """One POST the writer sends: as ``username``, to ``path``, with ``data``."""
+
+    username: str
+    password: str
+    path: str
+    data: dict
+
+
+def writes(kind: str, users: list[tuple[str, str, str]]) -> list[Write]:
+    """The writer's POSTs, the 所 users in turn (``--write``)."""
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from inspections.choices import InspectionStatus
+    from inspections.models import Inspection
+
+    stations = [u for u in users if u[2] == "所"]
+    if kind == "read-all":
+        return [Write(u[0], u[1], reverse("notifications:read_all"), {}) for u in stations] * 1000
+    today = timezone.localdate()
+    per_user = []
+    for username, password, _kind in stations:
+        pks = Inspection.objects.filter(
+            unit__members__username=username, status=InspectionStatus.FINALISED, provincial_entry_date=None,
+            start_date__lte=today).order_by("-start_date", "pk").values_list("pk", flat=True)[:500]
+        per_user.append([Write(username, password, reverse("inspections:provincial_entry", args=[pk]),
+                               {"entered_on": today.isoformat()}) for pk in pks])
+    turns = [w for group in zip(*per_user, strict=False) for w in group] if per_user else []
+    assert turns, "no finalised inspection without an entry date: seed the database afresh"
+    return turns
+
+
+def write(base: str, planned: list[Write], *, start: float, record_from: float, stop: float, every: float,
+          results: Results) -> None:
+    """The writer: a session per 所 user, POSTing the planned writes in turn every ``every`` seconds (a
+    redirect, 302, is success)."""
     time.sleep(max(0.0, start - time.time()))
-    browser = Browser(base)
-    if not browser.login(username, password) or browser.get("/")[0] != 200:
-        with results.lock:
-            results.errors.append(f"{username}: writer sign-in failed")
-        return
-    while time.time() < stop:
+    browsers: dict[str, Browser] = {}
+    for item in planned:
+        if item.username in browsers:
+            continue
+        browser = Browser(base)
+        if not browser.login(item.username, item.password) or browser.get("/")[0] != 200:
+            with results.lock:
+                results.errors.append(f"{item.username}: writer sign-in failed")
+            return
+        browsers[item.username] = browser
+    for item in planned:
+        if time.time() >= stop:
+            break
         began = time.perf_counter()
-        status = browser.post(path)
+        status = browsers[item.username].post(item.path, item.data)
         ms = (time.perf_counter() - began) * 1000
         if time.time() >= record_from:
             results.add(Sample("写 POST", ms, 200 if status in (200, 302) else status))
@@ -279,6 +328,8 @@ def main() -> int:
                         help="create/reset load00… users with the demo password (benchmark databases only)")
     parser.add_argument("--writes-per-minute", type=float, default=0,
                         help="one more 所 session POSTs a form this often (0: none)")
+    parser.add_argument("--write", choices=["entry", "read-all"], default="entry",
+                        help="what the writer posts (default: a provincial entry date, as the 所 users in turn)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -297,10 +348,7 @@ def main() -> int:
         for n, user in enumerate(users)
     ]
     if args.writes_per_minute > 0:
-        from django.urls import reverse
-
-        writer = next(u for u in users if u[2] == "所")
-        threads.append(threading.Thread(target=write, args=(args.base, writer, reverse("notifications:read_all")),
+        threads.append(threading.Thread(target=write, args=(args.base, writes(args.write, users)),
                                          kwargs={"start": now, "record_from": record_from, "stop": stop,
                                                  "every": 60 / args.writes_per_minute, "results": results},
                                          daemon=True))

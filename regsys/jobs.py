@@ -28,7 +28,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from regsys import page_parts
 from regsys.choice_labels import ChoiceLabels
 
 logger = logging.getLogger(__name__)
@@ -210,6 +209,4 @@ def jobs_sweep(model: type[BackgroundJob]) -> dict[str, int]:
             counts["requeued"] += 1
         if job_dispatch(model=model, pk=job.pk):
             counts["dispatched"] += 1
-    if any(counts.values()):  # the sweep's task is quiet (regsys.page_parts.QUIET_TASKS): say what changed
-        page_parts.bump_on_commit()
     return counts

@@ -273,8 +273,9 @@ REGSYS_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("REGSYS_IMPORT_MAX_UPLOAD_BY
 # The cockpit's live figures (cockpit, start pages, API) are cached this many seconds; a snapshot always reads
 # the records. 0 turns the cache off.
 REGSYS_COCKPIT_CACHE_SECONDS = int(os.environ.get("REGSYS_COCKPIT_CACHE_SECONDS", 300))
-# The start page's and 我的待办's rendered parts are kept per user until anything is written (regsys.page_parts):
-# on when the cache is shared by every process (REDIS_URL), at most this many seconds.
+# The start page's and 我的待办's rendered parts are kept per user until a write concerns them (a 所's: a write
+# of its records or of what belongs to no unit; regsys.page_parts): on when the cache is shared by every process
+# (REDIS_URL), at most this many seconds.
 REGSYS_PAGE_PARTS = env_bool("REGSYS_PAGE_PARTS", bool(REDIS_URL))
 REGSYS_PAGE_PART_SECONDS = int(os.environ.get("REGSYS_PAGE_PART_SECONDS", 300))
 
