@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -189,6 +189,8 @@ class EnterpriseGrade(ChoiceLabels, models.Model):
             models.Index(fields=["year", "status"]),
             # the due list's default order (上次检查, never inspected first) and its status filter
             NullsOrderedIndex("year", F("last_inspected_on").asc(nulls_first=True), name="grade_last_inspected_idx"),
+            # 待审批 (the start page's waiting list): the few grades not yet approved, without reading the year's all
+            models.Index(fields=["year"], condition=~Q(status=GradeStatus.APPROVED), name="grade_waiting_idx"),
         ]
 
     def __str__(self) -> str:
