@@ -44,7 +44,7 @@ from typing import TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import connections
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -117,13 +117,14 @@ class _PendingBump:
         bump(self.units)
 
 
-def bump_on_commit(units: Iterable[int] | None = None, using: str = "default") -> None:
-    """``bump(units)`` once the current transaction has committed (at once outside one). A rolled-back
-    transaction (or savepoint) drops the scheduled bump with its writes; the next write schedules another."""
+def bump_on_commit(units: Iterable[int] | None = None, using: str = "default", *, connection=None) -> None:
+    """``bump(units)`` once the current transaction of ``using`` (or of ``connection``, e.g. the one Django
+    opens to create a database) has committed (at once outside one). A rolled-back transaction (or savepoint)
+    drops the scheduled bump with its writes; the next write schedules another."""
     if not enabled():
         return
     units = None if units is None else set(units)
-    connection = connections[using]
+    connection = connection if connection is not None else connections[using]
     if not connection.in_atomic_block:
         bump(units)
         return
@@ -132,7 +133,7 @@ def bump_on_commit(units: Iterable[int] | None = None, using: str = "default") -
         pending.add(units)
         return
     pending = connection._regsys_pending_bump = _PendingBump(units)
-    transaction.on_commit(pending, using=using)
+    connection.on_commit(pending)
 
 
 # --- the ledger of a request's or a task's writes -------------------------------------------------------
@@ -221,13 +222,13 @@ def _watch(execute, sql, params, many, context):
         if match is not None and match.group(1) not in _ignored_tables():
             current = _LEDGER.get()
             if current is None:
-                bump_on_commit(None, context["connection"].alias)
+                bump_on_commit(None, connection=context["connection"])
             else:
                 current.statements[match.group(1)] += 1
         elif match is None and _OTHER_WRITE.match(sql):
             current = _LEDGER.get()
             if current is None:
-                bump_on_commit(None, context["connection"].alias)
+                bump_on_commit(None, connection=context["connection"])
             else:
                 current.everything = True
     return execute(sql, params, many, context)

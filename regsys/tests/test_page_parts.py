@@ -335,3 +335,12 @@ def test_a_task_names_its_writes_too(two_stations):
 @app.task(name="regsys.tests.save_inspection")
 def save_inspection(pk: int):
     Inspection.objects.get(pk=pk).save()
+
+
+def test_a_statement_on_a_connection_django_opens_aside_moves_everything_on():
+    # Django creates the test database (and runs CREATE DATABASE) on a connection of its own, not in
+    # ``connections``: the wrapper must not look it up by its alias.
+    aside = connection.copy("__no_db__")
+    start = page_parts.generation()
+    page_parts._watch(lambda *args: None, 'CREATE DATABASE "elsewhere"', None, False, {"connection": aside})
+    assert page_parts.generation() > start
