@@ -57,6 +57,7 @@ from enterprises.selectors import owning_unit_on, status_on
 from inspections.choices import InspectionStatus, ReferralTarget
 from inspections.models import Case as PenaltyCase
 from inspections.models import CasePenalisedPerson, Inspection, Interview, Referral
+from regsys.pg import WORK_MEM
 
 TEN_THOUSAND = Decimal(10000)
 MASK_BITS = 62  # rows per query: the row mask is a signed 64-bit integer
@@ -336,7 +337,6 @@ def metric_records(*, metric: str, row: FormRow, period: Period) -> QuerySet:
 
 Grid = dict[str, dict[str, int | Decimal]]  # row key -> metric key -> value
 
-WORK_MEM = "64MB"  # per sort/hash of the return's statement (PostgreSQL, inside a transaction)
 
 
 def _normalise(metric: Metric, value) -> int | Decimal:

@@ -46,6 +46,7 @@ from enterprises.models import Enterprise, Unit
 from inspections.choices import InspectionStatus
 from inspections.models import AnnualTarget, Inspection
 from inspections.planning.choices import TargetKind
+from regsys.pg import roomy
 
 
 def year_elapsed(year: int, today: datetime.date) -> Decimal:
@@ -191,6 +192,8 @@ def _grouped_counts(targets: list[AnnualTarget], unit: Unit | None, as_of: datet
     if unit is not None:
         qs = qs.filter(owning_unit=unit)
     rows = qs.annotate(**flags.expressions).values("owning_unit", *flags.expressions).annotate(n=Count("pk"))
+    with roomy():  # the year's inspected enterprises are hashed once (regsys.pg)
+        rows = list(rows)
     for row in rows:
         for t in targets:
             if flags.in_base(row, t):
@@ -228,7 +231,9 @@ def _missing(targets: list[AnnualTarget], unit: Unit | None, limit: int | None) 
             qs = qs.annotate(**{f"rank_{t.pk}": Window(RowNumber(), partition_by=[F(base), F(inspected)],
                                                         order_by=[F("name").asc(), F("pk").asc()])})
             wanted |= Q(**{base: True, inspected: False, f"rank_{t.pk}__lte": limit})
-    for enterprise in qs.filter(wanted).order_by("name", "pk"):
+    with roomy():
+        enterprises = list(qs.filter(wanted).order_by("name", "pk"))
+    for enterprise in enterprises:
         for t in coverage:
             if (flags.in_base(enterprise, t) and not _get(enterprise, flags.inspected[t.pk])
                     and (limit is None or _get(enterprise, f"rank_{t.pk}") <= limit)):

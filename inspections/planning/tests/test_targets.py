@@ -304,3 +304,13 @@ def test_progress_page_cached_for_the_district_equals_a_fresh_computation(client
     # then the cached figures equal the computed ones (4 of 20 sterile/implant enterprises inspected)
     assert figures(cached) == figures(first) == figures(uncached)
     assert [t[1:3] for t in figures(cached)[1] if t[0] == "sterile-implant"] == [(4, 20)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem is a PostgreSQL setting")
+def test_the_grouped_counts_hash_the_years_inspections_with_room(district):
+    # At scale 100 a year's inspected enterprises no longer fit in the default work_mem: PostgreSQL then
+    # searched them once per enterprise (minutes). The grouped pass and the missing lists run with room.
+    with CaptureQueriesContext(connection) as captured:
+        targets_progress(2024, unit=None, today=JULY_1)
+    grouped = [q["sql"] for q in captured if "GROUP BY" in q["sql"] and "enterprises_enterprise" in q["sql"]]
+    assert grouped and all(sql.startswith("SET LOCAL work_mem = '64MB';") for sql in grouped)
